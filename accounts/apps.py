@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "کاربران و نقش‌ها"
+
+    def ready(self):
+        from accounts.roles import sync_role_groups
+
+        # Permissions exist only after post_migrate, so role groups are synced there, every migrate.
+        post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")

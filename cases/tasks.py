@@ -1,0 +1,39 @@
+"""Background work about cases. Thin: load by id, call a service or a selector, send."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+
+from cases.models import CaseEvent
+from cases.selectors import case_available_actions, users_who_may_take
+from revocation.persian import digits_to_persian
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_next_actors(event_id: int) -> int:
+    """E-mail the users who can take the next step on the case this event moved.
+
+    Returns the number of messages sent. Runs after commit; a mail server outage is retried.
+    """
+    event = CaseEvent.objects.select_related("case", "case__province").get(pk=event_id)
+    case = event.case
+    recipients: dict[str, list[str]] = {}
+    for transition in case.get_all_state_transitions():
+        if transition.source != case.state:
+            continue
+        for user in users_who_may_take(case=case, transition=transition):
+            if user.email and transition in case_available_actions(case=case, user=user):
+                recipients.setdefault(user.email, []).append(transition.custom["label"])
+    number = digits_to_persian(case.number)
+    for email, labels in recipients.items():
+        send_mail(
+            subject=f"پرونده {number}: {case.get_state_display()}",
+            message=(
+                f"پرونده {number} ({case.province}) اکنون در وضعیت "
+                f"«{case.get_state_display()}» است.\n"
+                f"اقدام‌های شما: {'، '.join(labels)}"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    return len(recipients)

@@ -1,0 +1,131 @@
+"""Persian text helpers: the one place where names, identifiers, digits and dates are normalized.
+
+Names reach us typed with Arabic or Persian letters (ي/ی, ك/ک), with or without zero-width
+non-joiners, with diacritics or tatweel, and digits in three scripts. Everything that stores,
+compares or searches goes through these functions so that the same name or number is always the
+same key. NFKC is not enough: it maps presentation forms to the *Arabic* yeh.
+"""
+
+import datetime
+import re
+import unicodedata
+
+import jdatetime
+from django.utils import timezone
+
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+ASCII_DIGITS = "0123456789"
+
+_TO_ASCII_DIGITS = str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, ASCII_DIGITS * 2)
+_TO_PERSIAN_DIGITS = str.maketrans(ASCII_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
+
+ZWNJ = "\u200c"
+TATWEEL = "\u0640"
+
+# Letters that Arabic keyboards and older systems produce, mapped to the Persian letter people mean.
+_LETTERS = str.maketrans(
+    {
+        "ي": "ی",  # Arabic yeh
+        "ى": "ی",  # Arabic alef maksura
+        "ئ": "ی",  # yeh with hamza (spelled both ways in names)
+        "ك": "ک",  # Arabic kaf
+        "ة": "ه",  # teh marbuta
+        "ۀ": "ه",  # heh with yeh above
+        "أ": "ا",
+        "إ": "ا",
+        "ٱ": "ا",
+        "آ": "ا",
+        "ؤ": "و",
+        ZWNJ: " ",
+        "\u200d": "",  # zero-width joiner
+        "\u200f": "",  # right-to-left mark
+        "\u200e": "",  # left-to-right mark
+        TATWEEL: "",
+        "\u00a0": " ",
+    }
+)
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def digits_to_ascii(text: str) -> str:
+    """Persian and Arabic-Indic digits to ASCII; everything else unchanged."""
+    return text.translate(_TO_ASCII_DIGITS)
+
+
+def digits_to_persian(value) -> str:
+    """Any digits in ``value`` (formatted with ``str``) to Persian digits, for what people read."""
+    if value is None:
+        return ""
+    return str(value).translate(_TO_PERSIAN_DIGITS)
+
+
+def normalize_name(text: str) -> str:
+    """The search key of a name: Persian letters, no diacritics or tatweel, ZWNJ as a space,
+    digits in ASCII, single spaces, no case differences for Latin letters."""
+    if not text:
+        return ""
+    # NFKC first folds presentation forms (ﻳ, ﮐ ...) to base letters; _LETTERS then maps the Arabic
+    # letters NFKC produces to the Persian ones.
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_LETTERS)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")  # harakat, hamza above
+    text = digits_to_ascii(text)
+    return _WHITESPACE.sub(" ", text).strip().casefold()
+
+
+def normalize_identifier(text) -> str:
+    """An identifier (document number, household number) as ASCII digits and letters only.
+
+    Spaces, dashes, slashes and direction marks are dropped; digits in any script become ASCII;
+    Latin letters are upper-cased so that a series like ``ab123`` compares equal to ``AB123``.
+    """
+    if text is None:
+        return ""
+    text = digits_to_ascii(unicodedata.normalize("NFKC", str(text)))
+    return "".join(ch for ch in text if ch.isascii() and ch.isalnum()).upper()
+
+
+def parse_jalali_date(text: str) -> datetime.date:
+    """A Solar Hijri date typed as ``1405/09/04`` (any digits, ``/`` or ``-``) to a Gregorian date.
+
+    Raises ``ValueError`` with a Persian message for malformed or impossible dates (e.g. 1405/12/31
+    in a non-leap year).
+    """
+    cleaned = digits_to_ascii((text or "").strip()).replace("-", "/")
+    match = re.fullmatch(r"(\d{4})/(\d{1,2})/(\d{1,2})", cleaned)
+    if not match:
+        raise ValueError("تاریخ را به صورت سال/ماه/روز خورشیدی وارد کنید، مانند ۱۴۰۵/۰۹/۰۴.")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return jdatetime.date(year, month, day).togregorian()
+    except ValueError:
+        raise ValueError(
+            f"تاریخ {digits_to_persian(cleaned)} در تقویم خورشیدی وجود ندارد."
+        ) from None
+
+
+def jalali(value, fmt: str = "%Y/%m/%d") -> str:
+    """A date or datetime in the Solar Hijri calendar with Persian digits.
+
+    Aware datetimes are shown in the local time zone (Asia/Tehran); dates as they are.
+    """
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        converted = jdatetime.datetime.fromgregorian(datetime=value, locale="fa_IR")
+    elif isinstance(value, datetime.date):
+        converted = jdatetime.date.fromgregorian(date=value, locale="fa_IR")
+    else:
+        return str(value)
+    return digits_to_persian(converted.strftime(fmt))
+
+
+def jalali_year(value: datetime.date | datetime.datetime) -> int:
+    """The Solar Hijri year of a date, or of an aware datetime in the local time zone."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return jdatetime.date.fromgregorian(date=value).year

@@ -1,0 +1,22 @@
+"""Template filters for what people read: Solar Hijri dates and Persian digits.
+
+Registered as a template builtin in settings, so every template has them without ``{% load %}``.
+"""
+
+from django import template
+
+from revocation import persian
+
+register = template.Library()
+
+
+@register.filter
+def jdate(value, fmt="%Y/%m/%d"):
+    """``{{ case.opened_at|jdate }}`` → ۱۴۰۵/۰۹/۰۴; ``|jdate:"%Y/%m/%d %H:%M"`` with the time."""
+    return persian.jalali(value, fmt)
+
+
+@register.filter
+def fa_digits(value):
+    """``{{ count|fa_digits }}`` → Persian digits."""
+    return persian.digits_to_persian(value)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from revocation import views
+
+admin.site.site_header = "سامانه ابطال مدارک و لغو پناهندگی اتباع خارجی"
+admin.site.site_title = "مدیریت سامانه ابطال مدارک"
+admin.site.index_title = "داده‌های پایه و کاربران"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+]
