@@ -10,7 +10,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from revocation.persian import jalali_year, normalize_identifier, normalize_name
@@ -200,7 +200,7 @@ class DocumentStatus(models.TextChoices):
     CANCELLED = "cancelled", "باطل‌شده"
 
 
-class IdentityDocument(models.Model):
+class IdentityDocument(FSMModelMixin, models.Model):
     """An Amayesh card, a 90-day travel permit, or another document type.
 
     The number is stored as ASCII (whatever digits it was typed in) and is unique per type. The
@@ -462,18 +462,16 @@ def source_is_not_illegal_exit(case):
 def role_permission(codename: str):
     """The transition permission of a role: the role's model permission and the case in scope.
 
-    A user of another province holding the role still fails (the case is not in their scope);
-    a per-case guardian grant of the same permission (e.g. a case shared with another province)
-    passes. IT administrators (superusers without a role) take no case decisions.
+    A user of another province holding the role still fails (the case is not in their scope, and
+    a case shared with them for reading does not count); a per-case guardian grant of this very
+    permission passes. IT administrators (superusers without a role) take no case decisions.
     """
 
     def check(case, user) -> bool:
         if not user.is_active or (user.is_superuser and not user.roles):
             return False
-        if (
-            user.has_perm(f"cases.{codename}")
-            and Case.objects.for_user(user).filter(pk=case.pk).exists()
-        ):
+        in_scope = Case.objects.for_user(user, include_grants=False).filter(pk=case.pk)
+        if user.has_perm(f"cases.{codename}") and in_scope.exists():
             return True
         return CaseUserObjectPermission.objects.filter(
             user=user, content_object=case, permission__codename=codename
@@ -484,12 +482,13 @@ def role_permission(codename: str):
 
 
 class CaseQuerySet(models.QuerySet):
-    def for_user(self, user):
+    def for_user(self, user, *, include_grants: bool = True):
         """The cases ``user`` may see: the one scoping every case query goes through.
 
         Provincial roles see their province; the national secretariat and the auditor see every
         province; the registry operator sees every province from national confirmation on; a
-        per-case guardian grant of ``view_case`` adds that one case.
+        per-case guardian grant of ``view_case`` adds that one case (unless ``include_grants`` is
+        false: a case shared for reading is not a case its reader may act on).
         """
         from accounts.roles import PROVINCIAL_ROLES, Role
 
@@ -498,11 +497,13 @@ class CaseQuerySet(models.QuerySet):
         roles = user.roles
         if roles & {Role.NATIONAL_SECRETARIAT, Role.AUDITOR}:
             return self.all()
-        scope = Q(
-            pk__in=CaseUserObjectPermission.objects.filter(
-                user=user, permission__codename="view_case"
-            ).values("content_object_id")
-        )
+        scope = Q(pk__in=[])
+        if include_grants:
+            scope |= Q(
+                pk__in=CaseUserObjectPermission.objects.filter(
+                    user=user, permission__codename="view_case"
+                ).values("content_object_id")
+            )
         if Role.REGISTRY_OPERATOR in roles:
             scope |= Q(state__in=REGISTRY_STATES)
         if roles & PROVINCIAL_ROLES and user.province_id:

@@ -1,0 +1,144 @@
+"""Shared fixtures: provinces, one user per role and province, and cases walked to any state.
+
+Tests that need the real PostgreSQL or Redis skip without them, unless REQUIRE_SERVICES is set
+(``.ci/run`` sets it): then a missing service fails the run instead of skipping silently.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.roles import Role
+from cases import services
+from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
+from cases.models import Province
+from cases.tests import factories
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a real service is missing, or fail when the run requires the services."""
+    if condition:
+        return
+    if os.environ.get("REQUIRE_SERVICES"):
+        pytest.fail(f"REQUIRE_SERVICES is set but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres(django_db_blocker):
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "this test needs PostgreSQL (set DATABASE_URL)")
+    return connection
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run in-process in tests, except in the ones that start a real worker."""
+    from revocation.celery import app
+
+    eager = "redis" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests render pages without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def tehran(db):
+    return Province.objects.get(slug="tehran")
+
+
+@pytest.fixture
+def isfahan(db):
+    return Province.objects.get(slug="isfahan")
+
+
+def make_user(username, role, province=None):
+    user = factories.UserFactory(username=username, province=province)
+    user.groups.add(Group.objects.get(name=role))
+    return type(user).objects.get(pk=user.pk)  # roles are cached per instance
+
+
+@pytest.fixture
+def users(tehran, isfahan):
+    """One user per role: provincial roles in Tehran (``*_a``) and Isfahan (``*_b``)."""
+    return {
+        "expert_a": make_user("expert_a", Role.EXPERT, tehran),
+        "expert_b": make_user("expert_b", Role.EXPERT, isfahan),
+        "secretary_a": make_user("secretary_a", Role.SECRETARY, tehran),
+        "secretary_b": make_user("secretary_b", Role.SECRETARY, isfahan),
+        "supervisor_a": make_user("supervisor_a", Role.SUPERVISOR, tehran),
+        "supervisor_b": make_user("supervisor_b", Role.SUPERVISOR, isfahan),
+        "enforcement_a": make_user("enforcement_a", Role.ENFORCEMENT, tehran),
+        "enforcement_b": make_user("enforcement_b", Role.ENFORCEMENT, isfahan),
+        "national": make_user("national", Role.NATIONAL_SECRETARIAT),
+        "registry": make_user("registry", Role.REGISTRY_OPERATOR),
+        "auditor": make_user("auditor", Role.AUDITOR),
+    }
+
+
+@pytest.fixture
+def actors_a(users):
+    return Actors(
+        expert=users["expert_a"],
+        secretary=users["secretary_a"],
+        supervisor=users["supervisor_a"],
+        national=users["national"],
+        registry=users["registry"],
+        enforcement=users["enforcement_a"],
+    )
+
+
+@pytest.fixture
+def actors_b(users):
+    return Actors(
+        expert=users["expert_b"],
+        secretary=users["secretary_b"],
+        supervisor=users["supervisor_b"],
+        national=users["national"],
+        registry=users["registry"],
+        enforcement=users["enforcement_b"],
+    )
+
+
+@pytest.fixture
+def offences(db):
+    factories.OffenceTypeFactory(version_year=1404, code="01", title="خروج غیرقانونی از کشور")
+    return [
+        factories.OffenceTypeFactory(
+            version_year=1405, code="01", title="خروج غیرمجاز از مرزهای کشور"
+        ),
+        factories.OffenceTypeFactory(version_year=1405, code="02", title="جعل مدرک"),
+    ]
+
+
+@pytest.fixture
+def case_in(actors_a, offences):
+    """``case_in(state)``: a Tehran case with a two-person household, walked to ``state``."""
+
+    def make(state, *, actors=None, source_type=None, subjects=None):
+        actors = actors or actors_a
+        subjects = subjects or factories.household_with_members(2)
+        case = services.case_open(
+            by=actors.expert,
+            source_type=source_type or source_for(state),
+            source_reference=factories.reference(),
+            source_date=factories.days_ago(20),
+            subjects=subjects,
+        )
+        attach_required_evidence(case, actors.expert)
+        return walk(case, STEPS_TO[state], actors)
+
+    return make
