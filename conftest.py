@@ -15,6 +15,10 @@ from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, w
 from cases.models import Province
 from cases.tests import factories
 
+# Playwright's sync API runs an event loop in the test thread; the browser tests still use the ORM
+# synchronously around it (database setup, factories), which Django allows only with this set.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 def require(condition: bool, reason: str) -> None:
     """Skip when a real service is missing, or fail when the run requires the services."""
@@ -56,12 +60,25 @@ def _test_settings(settings):
 
 
 @pytest.fixture
-def tehran(db):
+def reference_data(db):
+    """Provinces, document types and border points, as the data migration loads them.
+
+    Loaded again here because a transactional test's flush empties those tables.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("cases.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.fixture
+def tehran(reference_data):
     return Province.objects.get(slug="tehran")
 
 
 @pytest.fixture
-def isfahan(db):
+def isfahan(reference_data):
     return Province.objects.get(slug="isfahan")
 
 
@@ -142,3 +159,20 @@ def case_in(actors_a, offences):
         return walk(case, STEPS_TO[state], actors)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: browser downloads are blocked here, so Playwright drives this one."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

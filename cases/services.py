@@ -417,14 +417,13 @@ def inquiry_record_sent(*, case, by, agency: str, letter_number: str, sent_on, d
     inquiry.sent_on = sent_on
     inquiry.due_on = due_on
     inquiry.save()
-    event = _record(
+    _record(
         case=case,
         by=by,
         kind=CaseEvent.Kind.CHANGE,
         action="inquiry_record_sent",
         changes={f"inquiry:{agency}:{k}": v for k, v in _diff(before, _snapshot(inquiry)).items()},
     )
-    _queue_notification(event)
     return inquiry
 
 
@@ -451,14 +450,13 @@ def inquiry_record_reply(
     if reply_document is not None:
         inquiry.reply_document = reply_document
     inquiry.save()
-    event = _record(
+    _record(
         case=case,
         by=by,
         kind=CaseEvent.Kind.CHANGE,
         action="inquiry_record_reply",
         changes={f"inquiry:{agency}:{k}": v for k, v in _diff(before, _snapshot(inquiry)).items()},
     )
-    _queue_notification(event)
     return inquiry
 
 

@@ -14,15 +14,23 @@ def notify_next_actors(event_id: int) -> int:
     """E-mail the users who can take the next step on the case this event moved.
 
     Returns the number of messages sent. Runs after commit; a mail server outage is retried.
+    When the case has moved again before this runs, the newer event's notice speaks for it.
     """
     event = CaseEvent.objects.select_related("case", "case__province").get(pk=event_id)
     case = event.case
+    moved_since = case.events.filter(
+        pk__gt=event.pk, kind__in=[CaseEvent.Kind.OPENED, CaseEvent.Kind.TRANSITION]
+    )
+    if moved_since.exists():
+        return 0
     recipients: dict[str, list[str]] = {}
     for transition in case.get_all_state_transitions():
         if transition.source != case.state:
             continue
         for user in users_who_may_take(case=case, transition=transition):
-            if user.email and transition in case_available_actions(case=case, user=user):
+            if user == event.actor or not user.email:
+                continue  # the actor knows what they just did
+            if transition in case_available_actions(case=case, user=user):
                 recipients.setdefault(user.email, []).append(transition.custom["label"])
     number = digits_to_persian(case.number)
     for email, labels in recipients.items():

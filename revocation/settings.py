@@ -131,7 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGOUT_REDIRECT_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "fa"

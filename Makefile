@@ -1,0 +1,63 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+# Debian packages: what the app needs to run (WeasyPrint's libraries, a font), and what the
+# tests need on top (Chromium for the browser tests, poppler-utils for PDFs, graphviz for
+# the state diagram).
+RUN_DEBS  := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils graphviz
+
+.PHONY: run test lint format diagram system-deps-run system-deps-test clean
+
+$(BIN)/python:
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || scripts/system-deps.sh python3-venv
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(PIP) install -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(PIP) install -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+system-deps-run:
+	@scripts/system-deps.sh $(RUN_DEBS)
+
+system-deps-test:
+	@scripts/system-deps.sh $(TEST_DEBS)
+
+## make run: install, migrate, load the demo data, print the logins, serve on 127.0.0.1:8000
+run: system-deps-run $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput
+	@DJANGO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(BIN)/python manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/)"
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make test: install what the tests need, run ruff and the whole pytest suite
+test: system-deps-test $(VENV)/.dev lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi; \
+	exit $$status
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## make diagram: the state diagram of README.md, and docs/state-diagram.svg
+diagram: $(VENV)/.dev
+	$(BIN)/python manage.py graph_transitions cases.Case > docs/state-diagram.dot
+	dot -Tsvg docs/state-diagram.dot -o docs/state-diagram.svg
+	$(BIN)/python scripts/readme_diagram.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,60 @@
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from accounts.roles import Role
+from cases.models import Case, CaseState
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    counts = {model._meta.label: model.objects.count() for model in apps.get_models()}
+    users = list(
+        get_user_model()
+        .objects.order_by("username")
+        .values_list("username", "password", "province")
+    )
+    cases = list(Case.objects.order_by("number").values_list("number", "state", "province"))
+    return counts, users, cases
+
+
+def test_seed_demo_makes_every_state_and_every_login(reference_data, settings, capsys):
+    call_command("seed_demo")
+    printed = capsys.readouterr().out
+    assert {state for state in Case.objects.values_list("state", flat=True)} == set(
+        CaseState.values
+    )
+    User = get_user_model()
+    for username in [
+        "expert_teh",
+        "expert_isf",
+        "secretary_teh",
+        "secretary_isf",
+        "supervisor_teh",
+        "supervisor_isf",
+        "enforcement_teh",
+        "najva_operator",
+        "national_secretariat",
+        "auditor",
+    ]:
+        user = User.objects.get(username=username)
+        assert user.check_password(settings.DEMO_PASSWORD), username
+        assert len(user.roles) == 1
+        assert username in printed
+    assert User.objects.get(username="expert_isf").province.slug == "isfahan"
+    assert User.objects.get(username="national_secretariat").roles == {Role.NATIONAL_SECRETARIAT}
+    assert settings.DEMO_PASSWORD in printed
+    # Every demo case has a real trail, opened by the expert of its province.
+    for case in Case.objects.all():
+        opened = case.events.order_by("pk").first()
+        assert opened.action == "case_open"
+        assert opened.actor.province == case.province
+
+
+def test_seed_demo_run_twice_leaves_the_same_data(reference_data):
+    call_command("seed_demo")
+    first = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == first

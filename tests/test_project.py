@@ -1,0 +1,117 @@
+"""The project as a whole: settings from the environment, the home page, the roles, the diagram."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.roles import ROLE_PERMISSIONS, Role
+from cases.models import Case, CaseState
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_under(env: dict) -> dict:
+    """Import the settings in a fresh interpreter with only ``env`` set."""
+    code = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], "
+        "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
+        "'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, 'use_tz': s.USE_TZ, 'debug': s.DEBUG, "
+        "'hosts': s.ALLOWED_HOSTS}))"
+    )
+    base = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "revocation.settings"}
+    base["REVOCATION_DATA_DIR"] = os.environ.get("REVOCATION_DATA_DIR", str(ROOT / "var"))
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        env={**base, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_with_nothing_set_it_runs_embedded():
+    embedded = settings_under({})
+    assert embedded["db"] == "django.db.backends.sqlite3"
+    assert embedded["eager"] is True
+    assert embedded["broker"] == "memory://"
+    assert (embedded["lang"], embedded["tz"], embedded["use_tz"]) == ("fa", "Asia/Tehran", True)
+    assert embedded["debug"] is False
+
+
+def test_the_environment_selects_postgresql_and_a_real_broker():
+    configured = settings_under(
+        {
+            "DATABASE_URL": "postgres://u:p@db:5432/revocation",
+            "REDIS_URL": "redis://redis:6379/0",
+            "DJANGO_ALLOWED_HOSTS": "revocation.example,127.0.0.1",
+            "DJANGO_DEBUG": "true",
+        }
+    )
+    assert configured["db"] == "django.db.backends.postgresql"
+    assert configured["eager"] is False
+    assert configured["broker"] == "redis://redis:6379/0"
+    assert configured["hosts"] == ["revocation.example", "127.0.0.1"]
+    assert configured["debug"] is True
+
+
+@pytest.mark.django_db
+def test_each_role_is_a_group_with_exactly_its_permissions():
+    for role in Role:
+        group = Group.objects.get(name=role)
+        granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        assert granted == set(ROLE_PERMISSIONS[role]), role
+    auditor = {p.codename for p in Group.objects.get(name=Role.AUDITOR).permissions.all()}
+    assert all(codename.startswith("view_") for codename in auditor)
+
+
+@pytest.mark.django_db
+def test_the_home_page_is_persian_and_right_to_left(client):
+    page = client.get("/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "ابطال مدارک و لغو پناهندگی اتباع خارجی" in html
+    assert re.search(r"امروز .*۱۴\d\d", html)  # a Solar Hijri date in Persian digits
+
+
+@pytest.mark.django_db
+def test_the_home_page_counts_the_users_cases_by_state(client, case_in, actors_a, actors_b):
+    case_in(CaseState.RECEIVED)
+    case_in(CaseState.RECEIVED)
+    case_in(CaseState.RECEIVED, actors=actors_b)
+    client.force_login(actors_a.expert)
+    html = client.get("/").content.decode()
+    row = re.search(r'data-state="received">\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>', html)
+    assert row.groups() == ("دریافت‌شده", "۲")  # Isfahan's case is not counted
+    assert Case.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_admin_serves_its_persian_login(client):
+    page = client.get(reverse("admin:login"))
+    assert page.status_code == 200
+    assert 'dir="rtl"' in page.content.decode()
+
+
+def test_the_readme_diagram_matches_the_state_machine(capsys):
+    call_command("graph_transitions", "cases.Case")
+    generated = capsys.readouterr().out
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```dot\n(.*?)```", readme, re.S)
+    assert block, "README.md has no ```dot block"
+    # graph_transitions lists nodes and edges in no fixed order: compare them as sets.
+    assert sorted(block.group(1).strip().splitlines()) == sorted(generated.strip().splitlines())
+    svg = (ROOT / "docs" / "state-diagram.svg").read_text()
+    for name in {t.name for t in Case(state="received").get_all_state_transitions()}:
+        assert f">{name}<" in svg, f"docs/state-diagram.svg lacks {name}: run make diagram"
