@@ -164,7 +164,7 @@ UPLOAD_MAX_BYTES = int(os.environ.get("REVOCATION_UPLOAD_MAX_BYTES", str(10 * 10
 
 # Celery: eager in-process unless a broker is configured.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -44,7 +44,7 @@ def test_with_nothing_set_it_runs_embedded():
     embedded = settings_under({})
     assert embedded["db"] == "django.db.backends.sqlite3"
     assert embedded["eager"] is True
-    assert embedded["broker"] == "memory://"
+    assert embedded["broker"] == "memory://localhost/"
     assert (embedded["lang"], embedded["tz"], embedded["use_tz"]) == ("fa", "Asia/Tehran", True)
     assert embedded["debug"] is False
 
