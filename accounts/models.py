@@ -38,6 +38,26 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    def roles_granting(self, permission: str) -> frozenset[str]:
+        """The user's roles whose group carries ``permission`` ("app.codename").
+
+        Read from the role groups themselves, never from ``has_perm``: a superuser's implicit
+        permissions and a second role's permissions must not act in the first role's scope.
+        """
+        return self._role_permissions.get(permission, frozenset())
+
+    @cached_property
+    def _role_permissions(self) -> dict[str, frozenset[str]]:
+        from django.contrib.auth.models import Permission
+
+        granted: dict[str, set[str]] = {}
+        rows = Permission.objects.filter(group__user=self, group__name__in=self.roles).values_list(
+            "group__name", "content_type__app_label", "codename"
+        )
+        for role, app_label, codename in rows:
+            granted.setdefault(f"{app_label}.{codename}", set()).add(role)
+        return {permission: frozenset(roles) for permission, roles in granted.items()}
+
     @property
     def role_labels(self) -> list[str]:
         return [Role(role).label for role in Role.values if role in self.roles]
@@ -51,8 +71,12 @@ class User(AbstractUser):
 
 
 def validate_roles_and_province(*, roles, province):
-    """A provincial role needs a province; a user with only national roles has none."""
+    """A provincial role needs a province; national roles have none; no user holds both."""
     roles = set(roles)
+    if roles & PROVINCIAL_ROLES and roles & NATIONAL_ROLES:
+        raise ValidationError(
+            {"groups": "یک کاربر نمی‌تواند هم نقش استانی و هم نقش ملی داشته باشد."}
+        )
     if roles & PROVINCIAL_ROLES and province is None:
         raise ValidationError({"province": "برای نقش‌های استانی، استان کاربر را تعیین کنید."})
     if roles and roles <= NATIONAL_ROLES and province is not None:

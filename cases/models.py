@@ -460,18 +460,22 @@ def source_is_not_illegal_exit(case):
 
 
 def role_permission(codename: str):
-    """The transition permission of a role: the role's model permission and the case in scope.
+    """The transition permission of a role: the role's model permission, in that role's scope.
 
-    A user of another province holding the role still fails (the case is not in their scope, and
-    a case shared with them for reading does not count); a per-case guardian grant of this very
-    permission passes. IT administrators (superusers without a role) take no case decisions.
+    Only the roles whose group carries the permission count, and only their scope: an expert of
+    Isfahan who is also an auditor cannot start a Tehran review. A case shared for reading does
+    not count; a per-case guardian grant of this very permission does, for a user who also holds
+    it through a role. IT administrators' implicit superuser permissions never count.
     """
+    permission = f"cases.{codename}"
 
     def check(case, user) -> bool:
-        if not user.is_active or (user.is_superuser and not user.roles):
+        if not user.is_active:
             return False
-        in_scope = Case.objects.for_user(user, include_grants=False).filter(pk=case.pk)
-        if user.has_perm(f"cases.{codename}") and in_scope.exists():
+        roles = user.roles_granting(permission)
+        if not roles:
+            return False
+        if Case.objects.filter(role_scope(user, roles), pk=case.pk).exists():
             return True
         return CaseUserObjectPermission.objects.filter(
             user=user, content_object=case, permission__codename=codename
@@ -479,6 +483,21 @@ def role_permission(codename: str):
 
     check.codename = codename
     return check
+
+
+def role_scope(user, roles) -> Q:
+    """The cases that ``roles`` of ``user`` cover (without per-case grants)."""
+    from accounts.roles import PROVINCIAL_ROLES, Role
+
+    roles = set(roles)
+    if roles & {Role.NATIONAL_SECRETARIAT, Role.AUDITOR}:
+        return Q(pk__isnull=False)
+    scope = Q(pk__in=[])
+    if Role.REGISTRY_OPERATOR in roles:
+        scope |= Q(state__in=REGISTRY_STATES)
+    if roles & PROVINCIAL_ROLES and user.province_id:
+        scope |= Q(province_id=user.province_id)
+    return scope
 
 
 class CaseQuerySet(models.QuerySet):
@@ -490,24 +509,15 @@ class CaseQuerySet(models.QuerySet):
         per-case guardian grant of ``view_case`` adds that one case (unless ``include_grants`` is
         false: a case shared for reading is not a case its reader may act on).
         """
-        from accounts.roles import PROVINCIAL_ROLES, Role
-
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        roles = user.roles
-        if roles & {Role.NATIONAL_SECRETARIAT, Role.AUDITOR}:
-            return self.all()
-        scope = Q(pk__in=[])
+        scope = role_scope(user, user.roles)
         if include_grants:
             scope |= Q(
                 pk__in=CaseUserObjectPermission.objects.filter(
                     user=user, permission__codename="view_case"
                 ).values("content_object_id")
             )
-        if Role.REGISTRY_OPERATOR in roles:
-            scope |= Q(state__in=REGISTRY_STATES)
-        if roles & PROVINCIAL_ROLES and user.province_id:
-            scope |= Q(province_id=user.province_id)
         return self.filter(scope)
 
     def open(self):
@@ -693,7 +703,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=CaseState.APPROVED_BY_PROVINCE,
         permission=role_permission("decide_in_province"),
         conditions=[has_province_resolution],
-        custom={"label": "تصویب در کارگروه استان"},
+        custom={
+            "label": "تصویب در کارگروه استان",
+            "inputs": ("province_resolution_number", "province_resolution_date"),
+        },
     )
     def approve_in_province(self):
         pass
@@ -704,7 +717,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=CaseState.REJECTED_BY_PROVINCE,
         permission=role_permission("decide_in_province"),
         conditions=[has_province_resolution, has_reason],
-        custom={"label": "رد در کارگروه استان", "needs_reason": True, "irreversible": True},
+        custom={
+            "label": "رد در کارگروه استان",
+            "needs_reason": True,
+            "irreversible": True,
+            "inputs": ("province_resolution_number", "province_resolution_date"),
+        },
     )
     def reject_in_province(self):
         pass
@@ -715,7 +733,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=CaseState.CONFIRMED_NATIONALLY,
         permission=role_permission("decide_nationally"),
         conditions=[has_national_letter],
-        custom={"label": "تأیید در کارگروه دائمی کشور"},
+        custom={
+            "label": "تأیید در کارگروه دائمی کشور",
+            "inputs": ("national_letter_number", "national_letter_date"),
+        },
     )
     def confirm_nationally(self):
         pass
@@ -726,7 +747,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=CaseState.REFUSED_NATIONALLY,
         permission=role_permission("decide_nationally"),
         conditions=[has_national_letter, has_reason],
-        custom={"label": "رد در کارگروه دائمی کشور", "needs_reason": True, "irreversible": True},
+        custom={
+            "label": "رد در کارگروه دائمی کشور",
+            "needs_reason": True,
+            "irreversible": True,
+            "inputs": ("national_letter_number", "national_letter_date"),
+        },
     )
     def refuse_nationally(self):
         pass
@@ -737,7 +763,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=CaseState.CARD_CANCELLED,
         permission=role_permission("register_in_najva"),
         conditions=[subjects_decided, household_settled, has_najva_registration],
-        custom={"label": "ابطال کارت و ثبت در نجوا", "irreversible": True},
+        custom={
+            "label": "ابطال کارت و ثبت در نجوا",
+            "irreversible": True,
+            "inputs": ("offence_type", "najva_registration_number"),
+        },
     )
     def cancel_card(self):
         pass
@@ -759,7 +789,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=CaseState.EXPELLED,
         permission=role_permission("record_expulsion"),
         conditions=[expulsion_recorded],
-        custom={"label": "ثبت اجرای اخراج", "irreversible": True},
+        custom={
+            "label": "ثبت اجرای اخراج",
+            "irreversible": True,
+            "inputs": ("expulsion_border_point", "expelled_on"),
+        },
     )
     def record_expulsion(self):
         pass
@@ -879,6 +913,17 @@ class Inquiry(models.Model):
     def __str__(self):
         return f"{self.get_agency_display()} — {self.case}"
 
+    @property
+    def is_overdue(self) -> bool:
+        """Sent, unanswered, and past its due date."""
+        from django.utils import timezone
+
+        return (
+            self.replied_on is None
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
+
 
 # --------------------------------------------------------------------------------------------------
 # Audit trail
@@ -943,6 +988,28 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecord("رویدادهای پرونده قابل حذف نیستند.")
+
+    @property
+    def label(self) -> str:
+        """What happened, in Persian, for the case timeline."""
+        if self.kind == self.Kind.TRANSITION:
+            method = getattr(Case, self.action, None)
+            meta = getattr(method, "_django_fsm", None)
+            transition = meta.get_transition(self.from_state) if meta else None
+            if transition is not None:
+                return transition.custom.get("label", self.action)
+        return CHANGE_LABELS.get(self.action, self.action)
+
+
+CHANGE_LABELS = {
+    "case_open": "ثبت پرونده",
+    "evidence_add": "بارگذاری مستند",
+    "inquiry_record_sent": "ثبت ارسال استعلام",
+    "inquiry_record_reply": "ثبت پاسخ استعلام",
+    "subject_decide": "ثبت تصمیم درباره شخص",
+    "household_change_head": "ثبت سرپرست جدید خانوار",
+    "case_grant_access": "اشتراک پرونده با کاربر دیگر",
+}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -26,12 +26,15 @@ from cases.models import (
     CaseSubject,
     DocumentStatus,
     Evidence,
+    EvidenceType,
     Household,
     IdentityDocument,
     Inquiry,
     InquiryOutcome,
     OffenceType,
     Person,
+    Relation,
+    SourceType,
     SubjectDecision,
     role_permission,
 )
@@ -103,12 +106,23 @@ def _queue_notification(event: CaseEvent) -> None:
     transaction.on_commit(send)
 
 
+# Cases still deciding about their subjects' documents (from cancellation on, they have settled).
+DECIDING_STATES = [
+    CaseState.RECEIVED,
+    CaseState.EXPERT_REVIEW,
+    CaseState.RETURNED,
+    CaseState.AWAITING_INQUIRIES,
+    CaseState.READY_FOR_PROVINCE,
+    CaseState.APPROVED_BY_PROVINCE,
+    CaseState.CONFIRMED_NATIONALLY,
+]
+
+
 def _person_held_elsewhere(person_id: int, case: Case) -> bool:
-    """Whether another open case names this person (their documents stay suspended then)."""
+    """Whether another case still deciding names this person (their documents stay suspended)."""
     return (
-        CaseSubject.objects.filter(person_id=person_id)
+        CaseSubject.objects.filter(person_id=person_id, case__state__in=DECIDING_STATES)
         .exclude(case=case)
-        .exclude(case__state__in=CLOSED_STATES)
         .exists()
     )
 
@@ -171,8 +185,10 @@ def case_open(
     summary: str = "",
 ) -> Case:
     """Register a case in the expert's province and suspend the subjects' valid documents."""
-    if not by.is_active or not by.has_perm("cases.open_case") or by.province_id is None:
+    if not by.is_active or not by.roles_granting("cases.open_case") or by.province_id is None:
         raise PermissionDenied("فقط کارشناس استان می‌تواند پرونده ثبت کند.")
+    if source_type not in SourceType.values:
+        raise CaseActionRefused("منشأ پرونده را از فهرست انتخاب کنید.")
     if not subjects:
         raise CaseActionRefused("دست‌کم یک شخص موضوع پرونده را مشخص کنید.")
     if len({person.household_id for person in subjects}) != 1:
@@ -246,6 +262,9 @@ def case_transition(*, case: Case, by, name: str, reason: str = "", **inputs) ->
         raise CaseActionRefused(f"این اقدام در وضعیت «{case.get_state_display()}» ممکن نیست.")
     if not transition.has_perm(case, by):
         raise PermissionDenied("شما اجازه این اقدام را در این پرونده ندارید.")
+    unexpected = set(inputs) - set(transition.custom.get("inputs", ()))
+    if unexpected:  # a programming error: a step records only its own fields
+        raise TypeError(f"{name} does not record {sorted(unexpected)}")
     before = _snapshot(case)
     for field, value in inputs.items():
         setattr(case, field, value)
@@ -468,19 +487,25 @@ def evidence_add(*, case, by, evidence_type: str, file, content_type: str) -> Ev
     """
     case = _lock(case, by)
     _require_expert_step(case, by)
+    if evidence_type not in EvidenceType.values:
+        raise CaseActionRefused("نوع مستند را از فهرست انتخاب کنید.")
     sha256 = Evidence.digest(file)
     evidence = Evidence(
         case=case,
         evidence_type=evidence_type,
-        original_name=getattr(file, "name", "")[:255],
+        original_name=(getattr(file, "name", "") or "")[:255],
         sha256=sha256,
         size=file.size,
         content_type=content_type,
         uploaded_by=by,
     )
+    evidence.full_clean(exclude=["file"])
     evidence.file.save(sha256, file, save=False)
-    evidence.full_clean()
-    evidence.save()
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)  # no row, no file
+        raise
     _record(
         case=case,
         by=by,
@@ -538,6 +563,10 @@ def household_change_head(*, case, by, household: Household, new_head: Person) -
     return household
 
 
+# What a case may be shared for: reading it, or the expert's work on it; never a decision.
+SHAREABLE = {"view_case", "review_case"}
+
+
 @transaction.atomic
 def case_grant_access(*, case, by, user, codenames=("view_case",)) -> None:
     """Share one case with a user outside its scope (e.g. an expert of another province).
@@ -546,6 +575,13 @@ def case_grant_access(*, case, by, user, codenames=("view_case",)) -> None:
     """
     case = _lock(case, by)
     _require(case, by, "supervise_case")
+    if user == by:
+        raise CaseActionRefused("نمی‌توانید پرونده را با خودتان به اشتراک بگذارید.")
+    for codename in codenames:
+        if codename not in SHAREABLE:
+            raise CaseActionRefused("فقط خواندن یا بررسی کارشناسی پرونده قابل اشتراک است.")
+        if codename != "view_case" and not user.roles_granting(f"cases.{codename}"):
+            raise CaseActionRefused("این کاربر نقشی ندارد که این اقدام را انجام دهد.")
     for codename in codenames:
         assign_perm(f"cases.{codename}", user, case)
     _record(
@@ -554,4 +590,54 @@ def case_grant_access(*, case, by, user, codenames=("view_case",)) -> None:
         kind=CaseEvent.Kind.CHANGE,
         action="case_grant_access",
         changes={f"grant:{user.pk}": [None, sorted(codenames)]},
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The register of people (national: Amayesh households are not a province's)
+
+
+def _require_registrar(by) -> None:
+    if not (
+        by.is_active
+        and by.roles_granting("cases.add_person")
+        and by.roles_granting("cases.add_household")
+    ):
+        raise PermissionDenied("فقط کارشناس استان می‌تواند اشخاص و خانوارها را ثبت کند.")
+
+
+def _person_with_document(*, household, relation, person: dict, document: dict) -> Person:
+    document_type = document["document_type"]
+    number = document["number"]
+    if IdentityDocument.objects.filter(document_type=document_type, number=number).exists():
+        raise ValidationError(
+            {"document_number": f"{document_type} با این شماره پیش‌تر ثبت شده است."}
+        )
+    created = Person.objects.create(household=household, relation_to_head=relation, **person)
+    IdentityDocument.objects.create(person=created, **document)
+    return created
+
+
+@transaction.atomic
+def household_register(*, by, number: str, head: dict, document: dict) -> Household:
+    """Register a household with its head and the head's identity document, or nothing at all."""
+    _require_registrar(by)
+    if Household.objects.filter(number=number).exists():
+        raise ValidationError({"household_number": "خانواری با این شماره پیش‌تر ثبت شده است."})
+    household = Household.objects.create(number=number)
+    household.head = _person_with_document(
+        household=household, relation=Relation.HEAD, person=head, document=document
+    )
+    household.save(update_fields=["head"])
+    return household
+
+
+@transaction.atomic
+def household_add_member(
+    *, by, household: Household, relation: str, person: dict, document: dict
+) -> Person:
+    """Register another member of a household with their identity document."""
+    _require_registrar(by)
+    return _person_with_document(
+        household=household, relation=relation, person=person, document=document
     )

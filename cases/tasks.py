@@ -9,11 +9,11 @@ from cases.selectors import case_available_actions, users_who_may_take
 from revocation.persian import digits_to_persian
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def notify_next_actors(event_id: int) -> int:
-    """E-mail the users who can take the next step on the case this event moved.
+    """Queue a notice to each user who can take the next step on the case this event moved.
 
-    Returns the number of messages sent. Runs after commit; a mail server outage is retried.
+    Returns the number of notices queued. Runs after commit.
     When the case has moved again before this runs, the newer event's notice speaks for it.
     """
     event = CaseEvent.objects.select_related("case", "case__province").get(pk=event_id)
@@ -33,15 +33,17 @@ def notify_next_actors(event_id: int) -> int:
             if transition in case_available_actions(case=case, user=user):
                 recipients.setdefault(user.email, []).append(transition.custom["label"])
     number = digits_to_persian(case.number)
+    subject = f"پرونده {number}: {case.get_state_display()}"
     for email, labels in recipients.items():
-        send_mail(
-            subject=f"پرونده {number}: {case.get_state_display()}",
-            message=(
-                f"پرونده {number} ({case.province}) اکنون در وضعیت "
-                f"«{case.get_state_display()}» است.\n"
-                f"اقدام‌های شما: {'، '.join(labels)}"
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[email],
+        body = (
+            f"پرونده {number} ({case.province}) اکنون در وضعیت «{case.get_state_display()}» است.\n"
+            f"اقدام‌های شما: {'، '.join(labels)}"
         )
+        send_notice.delay(email, subject, body)
     return len(recipients)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notice(email: str, subject: str, body: str) -> None:
+    """One message to one person: a retry after a mail-server error re-sends only this one."""
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])

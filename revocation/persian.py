@@ -37,7 +37,9 @@ _LETTERS = str.maketrans(
         "ٱ": "ا",
         "آ": "ا",
         "ؤ": "و",
+        "ە": "ه",  # Kurdish ae, typed for heh
         ZWNJ: " ",
+        "\u200b": " ",  # zero-width space, typed where a ZWNJ was meant
         "\u200d": "",  # zero-width joiner
         "\u200f": "",  # right-to-left mark
         "\u200e": "",  # left-to-right mark
@@ -70,21 +72,24 @@ def normalize_name(text: str) -> str:
     # letters NFKC produces to the Persian ones.
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_LETTERS)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")  # harakat, hamza above
+    # Harakat and hamza above (Mn), and invisible format characters left after the ZWNJ became a
+    # space: zero-width space, BOM, direction marks (Cf).
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in {"Mn", "Cf"})
     text = digits_to_ascii(text)
     return _WHITESPACE.sub(" ", text).strip().casefold()
 
 
 def normalize_identifier(text) -> str:
-    """An identifier (document number, household number) as ASCII digits and letters only.
+    """An identifier (document number, household number): its letters and ASCII digits only.
 
     Spaces, dashes, slashes and direction marks are dropped; digits in any script become ASCII;
-    Latin letters are upper-cased so that a series like ``ab123`` compares equal to ``AB123``.
+    Persian letters are kept, normalized as in names (so «الف-۱۲۳» stays distinct from «ب-۱۲۳»
+    and from «123»); Latin letters are upper-cased so that ``ab123`` equals ``AB123``.
     """
     if text is None:
         return ""
-    text = digits_to_ascii(unicodedata.normalize("NFKC", str(text)))
-    return "".join(ch for ch in text if ch.isascii() and ch.isalnum()).upper()
+    text = digits_to_ascii(unicodedata.normalize("NFKC", str(text))).translate(_LETTERS)
+    return "".join(ch for ch in text if ch.isalnum()).upper()
 
 
 def parse_jalali_date(text: str) -> datetime.date:

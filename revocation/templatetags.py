@@ -4,6 +4,7 @@ Registered as a template builtin in settings, so every template has them without
 """
 
 from django import template
+from django.utils.html import format_html
 
 from revocation import persian
 
@@ -20,3 +21,12 @@ def jdate(value, fmt="%Y/%m/%d"):
 def fa_digits(value):
     """``{{ count|fa_digits }}`` → Persian digits."""
     return persian.digits_to_persian(value)
+
+
+@register.filter
+def bdi(value):
+    """An identifier (case number, letter number) isolated left-to-right, in Persian digits, so
+    that «۲۳-۱۴۰۵-۰۰۰۱۷» reads in order inside Persian text."""
+    return format_html(
+        '<bdi dir="ltr" class="case-number">{}</bdi>', persian.digits_to_persian(value)
+    )

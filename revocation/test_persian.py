@@ -15,6 +15,8 @@ from revocation import persian
         "علی کریمـی‌نژاد",  # tatweel
         "عَلی کریمی‌نژاد",  # a diacritic
         "ﻋﻠﻲ ﻛﺮﻳﻤﻲ ﻧﮋاد",  # presentation forms
+        "علی کریمی\u200bنژاد",  # zero-width space
+        "\ufeffعلی کریمی\u200c\u200fنژاد",  # BOM, ZWNJ and a direction mark
     ],
 )
 def test_every_spelling_of_a_name_has_one_key(typed):
@@ -26,6 +28,10 @@ def test_identifiers_become_ascii_digits_and_letters():
     assert persian.normalize_identifier("١٢٣ ٤٥٦") == "123456"
     assert persian.normalize_identifier("ab/12") == "AB12"
     assert persian.normalize_identifier(None) == ""
+    # Persian letters in a number are part of it.
+    assert persian.normalize_identifier("الف-۱۲۳") == "الف123"
+    assert len({persian.normalize_identifier(x) for x in ["الف-۱۲۳", "ب-۱۲۳", "123"]}) == 3
+    assert persian.normalize_identifier("ك-١٢") == persian.normalize_identifier("ک ۱۲")
 
 
 def test_digits_for_people_are_persian():

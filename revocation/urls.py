@@ -1,16 +1,34 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from revocation import views
+from accounts.forms import LoginForm, PersianPasswordChangeForm
+from cases import views as case_views
 
 admin.site.site_header = "سامانه ابطال مدارک و لغو پناهندگی اتباع خارجی"
 admin.site.site_title = "مدیریت سامانه ابطال مدارک"
 admin.site.index_title = "داده‌های پایه و کاربران"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("", case_views.work_queue, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(form_class=PersianPasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

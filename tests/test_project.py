@@ -58,7 +58,7 @@ def test_the_environment_selects_postgresql_and_a_real_broker():
             "DJANGO_DEBUG": "true",
         }
     )
-    assert configured["db"] == "django.db.backends.postgresql"
+    assert configured["db"] == "revocation.postgresql"
     assert configured["eager"] is False
     assert configured["broker"] == "redis://redis:6379/0"
     assert configured["hosts"] == ["revocation.example", "127.0.0.1"]
@@ -76,13 +76,13 @@ def test_each_role_is_a_group_with_exactly_its_permissions():
 
 
 @pytest.mark.django_db
-def test_the_home_page_is_persian_and_right_to_left(client):
-    page = client.get("/")
+def test_the_home_page_sends_a_visitor_to_the_persian_sign_in(client):
+    page = client.get("/", follow=True)
     html = page.content.decode()
-    assert page.status_code == 200
+    assert page.redirect_chain == [("/accounts/login/?next=/", 302)]
     assert '<html lang="fa" dir="rtl">' in html
+    assert "ورود به سامانه" in html
     assert "ابطال مدارک و لغو پناهندگی اتباع خارجی" in html
-    assert re.search(r"امروز .*۱۴\d\d", html)  # a Solar Hijri date in Persian digits
 
 
 @pytest.mark.django_db
@@ -94,6 +94,7 @@ def test_the_home_page_counts_the_users_cases_by_state(client, case_in, actors_a
     html = client.get("/").content.decode()
     row = re.search(r'data-state="received">\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>', html)
     assert row.groups() == ("دریافت‌شده", "۲")  # Isfahan's case is not counted
+    assert re.search(r"امروز .*۱۴\d\d", html)  # a Solar Hijri date in Persian digits
     assert Case.objects.count() == 3
 
 

@@ -125,3 +125,33 @@ def test_a_new_case_does_not_touch_a_cancelled_document(case_in, actors_a):
     assert person.documents.get().status == DocumentStatus.CANCELLED
     services.case_withdraw(case=again, by=actors_a.supervisor, reason="تکراری.")
     assert person.documents.get().status == DocumentStatus.CANCELLED
+
+
+def test_a_kept_member_is_restored_when_the_other_case_ends_after_this_one_settled(
+    case_in, actors_a
+):
+    head, child = factories.household_with_members(2)
+    other = services.case_open(
+        by=actors_a.expert,
+        source_type="agency_report",
+        source_reference="R-other",
+        source_date=factories.days_ago(1),
+        subjects=[child],
+    )
+    case = case_in(CaseState.AWAITING_INQUIRIES, subjects=[head, child])
+    prepare(case, "submit_to_province", actors_a)
+    services.subject_decide(case=case, by=actors_a.expert, person=child, decision="keep")
+    services.household_change_head(
+        case=case, by=actors_a.expert, household=head.household, new_head=child
+    )
+    services.case_submit_to_province(case=case, by=actors_a.expert)
+    walk(
+        case,
+        ["approve_in_province", "confirm_nationally", "cancel_card", "order_expulsion"],
+        actors_a,
+    )
+    assert child.documents.get().status == DocumentStatus.SUSPENDED  # `other` still deciding
+
+    services.case_withdraw(case=other, by=actors_a.supervisor, reason="منتفی شد.")
+    assert child.documents.get().status == DocumentStatus.VALID
+    assert head.documents.get().status == DocumentStatus.CANCELLED

@@ -42,6 +42,10 @@ def test_only_an_expert_with_a_province_opens_a_case(users):
     for username in ["secretary_a", "national", "auditor", "registry"]:
         with pytest.raises(PermissionDenied):
             open_case(users[username])
+    expert_without_province = users["expert_a"]
+    expert_without_province.province = None
+    with pytest.raises(PermissionDenied):
+        open_case(expert_without_province)
     assert not Case.objects.exists()
 
 
@@ -72,6 +76,22 @@ def test_a_case_needs_subjects_of_one_household_and_a_real_source(users):
             source_reference="R",
             source_date=factories.days_ago(1),
             subjects=[],
+        )
+    with pytest.raises(services.CaseActionRefused, match="منشأ"):
+        services.case_open(
+            by=expert,
+            source_type="bogus",
+            source_reference="R",
+            source_date=factories.days_ago(1),
+            subjects=a,
+        )
+    with pytest.raises(services.CaseActionRefused, match="مرجع"):
+        services.case_open(
+            by=expert,
+            source_type="judicial_ruling",
+            source_reference="  ",
+            source_date=factories.days_ago(1),
+            subjects=a,
         )
     assert not Case.objects.exists()
     assert a[0].documents.get().status == "valid"

@@ -95,3 +95,67 @@ def test_only_a_supervisor_of_the_province_shares_a_case(users, world):
     with pytest.raises(Case.DoesNotExist):
         services.case_grant_access(case=case, by=users["supervisor_b"], user=users["expert_b"])
     assert not case.events.filter(action="case_grant_access").exists()
+
+
+def test_a_case_is_shared_only_for_reading_or_the_experts_work(users, world):
+    case = world["teh_new"]
+    supervisor = users["supervisor_a"]
+    for codename in ["decide_nationally", "register_in_najva", "decide_in_province"]:
+        with pytest.raises(services.CaseActionRefused):
+            services.case_grant_access(
+                case=case, by=supervisor, user=users["supervisor_b"], codenames=(codename,)
+            )
+    with pytest.raises(services.CaseActionRefused):  # never to oneself
+        services.case_grant_access(case=case, by=supervisor, user=supervisor)
+    with pytest.raises(services.CaseActionRefused):  # the auditor holds no expert role
+        services.case_grant_access(
+            case=case, by=supervisor, user=users["auditor"], codenames=("review_case",)
+        )
+    assert not case.events.filter(action="case_grant_access").exists()
+    with pytest.raises(PermissionDenied):
+        services.case_start_review(case=case, by=users["auditor"])
+
+
+def test_a_second_role_does_not_carry_the_first_roles_permission_elsewhere(users, world):
+    from django.contrib.auth.models import Group
+
+    isfahan_expert = users["expert_b"]
+    isfahan_expert.groups.add(Group.objects.get(name="auditor"))  # sees every province now
+    both = type(isfahan_expert).objects.get(pk=isfahan_expert.pk)
+    tehran_case = world["teh_new"]
+    assert tehran_case in Case.objects.for_user(both)
+    with pytest.raises(PermissionDenied):
+        services.case_start_review(case=tehran_case, by=both)
+    tehran_case.refresh_from_db()
+    assert tehran_case.state == CaseState.RECEIVED
+
+
+def test_a_superuser_holding_a_role_has_only_that_roles_permissions(users, world, tehran):
+    from django.contrib.auth.models import Group
+
+    root = type(users["auditor"]).objects.create_superuser("root2", "r@example.invalid", "x")
+    root.groups.add(Group.objects.get(name="auditor"))
+    root = type(root).objects.get(pk=root.pk)
+    case = world["teh_new"]
+    assert case in Case.objects.for_user(root)
+    with pytest.raises(PermissionDenied):
+        services.case_start_review(case=case, by=root)
+    with pytest.raises(PermissionDenied):
+        services.case_withdraw(case=case, by=root, reason="x")
+
+
+def test_no_user_holds_a_provincial_and_a_national_role(tehran):
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import validate_roles_and_province
+
+    with pytest.raises(ValidationError):
+        validate_roles_and_province(roles=["provincial_expert", "auditor"], province=tehran)
+    with pytest.raises(ValidationError):
+        validate_roles_and_province(roles=["provincial_expert"], province=None)
+    with pytest.raises(ValidationError):
+        validate_roles_and_province(roles=["auditor"], province=tehran)
+    validate_roles_and_province(
+        roles=["provincial_expert", "provincial_supervisor"], province=tehran
+    )
+    validate_roles_and_province(roles=["auditor"], province=None)

@@ -286,3 +286,17 @@ def test_the_offence_type_comes_from_the_catalogue_in_force(case_in, actors_a, o
         )
     case.refresh_from_db()
     assert case.state == CaseState.CONFIRMED_NATIONALLY
+
+
+def test_a_step_records_only_its_own_fields(case_in, actors_a, tehran, isfahan):
+    case = case_in(CaseState.RECEIVED)
+    with pytest.raises(TypeError):
+        services.case_transition(
+            case=case, by=actors_a.expert, name="start_review", province=isfahan
+        )
+    with pytest.raises(TypeError):
+        services.case_transition(
+            case=case, by=actors_a.expert, name="start_review", number="23-1405-99999"
+        )
+    case.refresh_from_db()
+    assert (case.state, case.province) == (CaseState.RECEIVED, tehran)

@@ -1,0 +1,555 @@
+"""The provincial expert's pages. Thin: read through selectors, write through services.
+
+Every view that touches a case fetches it with ``_case_for``: 404 when the user may not see it
+(never revealing that another province's case exists), 403 when they may see it but not act.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import forms, services
+from cases.models import (
+    REQUIRED_EVIDENCE,
+    Agency,
+    Case,
+    CaseState,
+    EvidenceType,
+    Household,
+    Person,
+)
+from cases.selectors import (
+    case_available_actions,
+    case_due_on,
+    cases_visible_to,
+    experts_of,
+    find_households,
+    search_cases,
+    state_counts,
+    unmet_conditions,
+)
+from cases.selectors import work_queue as queue_for
+from cases.services import EXPERT_STATES, CaseActionRefused
+
+PAGE_SIZE = 25
+
+
+def _case_for(user, number: str) -> Case:
+    """The access guard: the case if ``user`` may see it, else 404."""
+    return get_object_or_404(cases_visible_to(user=user), number=number)
+
+
+def _refusal(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form (on its field where it names one)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --------------------------------------------------------------------------------------------------
+# Work queue and case list
+
+
+@login_required
+def work_queue(request):
+    """Home: the cases waiting for this user's action, by step, and the counts per state."""
+    return render(
+        request,
+        "cases/work_queue.html",
+        {
+            "groups": queue_for(user=request.user),
+            "counts": state_counts(user=request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_list(request):
+    """Filters and one search box. The form is POSTed, so that identity numbers typed into the
+    search box never appear in a URL or an access log."""
+    experts = experts_of(user=request.user)
+    form = forms.CaseSearchForm(request.POST if request.method == "POST" else None, experts=experts)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        cases = search_cases(user=request.user, text=data["q"], filters=data)
+        page_number = data.get("page") or 1
+    else:
+        cases = search_cases(user=request.user)
+        page_number = request.GET.get("page") or 1
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    page = Paginator(cases, PAGE_SIZE).get_page(page_number)
+    return render(request, "cases/case_list.html", {"form": form, "page": page}, status=status)
+
+
+# --------------------------------------------------------------------------------------------------
+# Intake: find or register the household, then open the case
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    if not request.user.has_perm("cases.open_case") or request.user.province_id is None:
+        raise PermissionDenied("فقط کارشناس استان می‌تواند پرونده ثبت کند.")
+    find_form = forms.FindHouseholdForm()
+    households = None
+    household = None
+    intake_form = None
+    status = 200
+    household_id = request.POST.get("household") or request.GET.get("household")
+    if household_id:
+        household = get_object_or_404(Household, pk=household_id)
+    if request.method == "POST" and request.POST.get("step") == "find":
+        find_form = forms.FindHouseholdForm(request.POST)
+        if find_form.is_valid():
+            households = list(find_households(text=find_form.cleaned_data["number"]))
+            if len(households) == 1:
+                household = households[0]
+        else:
+            status = 400
+    elif request.method == "POST" and household is not None:
+        intake_form = forms.IntakeForm(request.POST, household=household)
+        if intake_form.is_valid():
+            data = intake_form.cleaned_data
+            try:
+                case = services.case_open(
+                    by=request.user,
+                    source_type=data["source_type"],
+                    source_reference=data["source_reference"],
+                    source_date=data["source_date"],
+                    subjects=list(data["subjects"]),
+                    summary=data["summary"],
+                )
+            except CaseActionRefused as error:
+                _refusal(intake_form, error)
+            else:
+                messages.success(request, "پرونده ثبت شد. اکنون مستندات لازم را بارگذاری کنید.")
+                return redirect("cases:detail", number=case.number)
+        status = 400
+    if household is not None and intake_form is None:
+        intake_form = forms.IntakeForm(household=household)
+    return render(
+        request,
+        "cases/intake.html",
+        {
+            "find_form": find_form,
+            "households": households,
+            "household": household,
+            "form": intake_form,
+            "required_evidence": {
+                k: [EvidenceType(t).label for t in v] for k, v in REQUIRED_EVIDENCE.items()
+            },
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_new(request):
+    """Register a new household with its head, then return to intake with it chosen."""
+    if not request.user.has_perm("cases.add_household"):
+        raise PermissionDenied
+    form = forms.HouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = services.household_register(
+                by=request.user,
+                number=data["household_number"],
+                head=_person_data(data),
+                document=_document_data(data),
+            )
+        except ValidationError as error:
+            _refusal(form, error)
+        else:
+            messages.success(request, "خانوار و سرپرست آن ثبت شد.")
+            return redirect(f"{reverse('cases:intake')}?household={household.pk}")
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "cases/person_form.html",
+        {"form": form, "title": "ثبت خانوار جدید و سرپرست آن"},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_member_new(request, household_id):
+    if not request.user.has_perm("cases.add_person"):
+        raise PermissionDenied
+    household = get_object_or_404(Household, pk=household_id)
+    form = forms.MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.household_add_member(
+                by=request.user,
+                household=household,
+                relation=data["relation_to_head"],
+                person=_person_data(data),
+                document=_document_data(data),
+            )
+        except ValidationError as error:
+            _refusal(form, error)
+        else:
+            messages.success(request, "عضو خانوار ثبت شد.")
+            return redirect(f"{reverse('cases:intake')}?household={household.pk}")
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "cases/person_form.html",
+        {"form": form, "title": f"ثبت عضو جدید خانوار {household.number}", "household": household},
+        status=status,
+    )
+
+
+def _person_data(data):
+    return {
+        key: data[key]
+        for key in ["first_name", "last_name", "father_name", "nationality", "sex", "birth_date"]
+    }
+
+
+def _document_data(data):
+    return {
+        "document_type": data["document_type"],
+        "number": data["document_number"],
+        "series": data["document_series"],
+        "issued_on": data["issued_on"],
+        "expires_on": data["expires_on"],
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# The case file
+
+
+@login_required
+def case_detail(request, number):
+    case = _case_for(request.user, number)
+    return render(request, "cases/case_detail.html", _case_context(request, case))
+
+
+def _case_context(request, case, **extra):
+    user = request.user
+    subjects = case.subjects.select_related("person__household").prefetch_related(
+        "person__documents__document_type", "person__household__members__documents"
+    )
+    households = {s.person.household for s in subjects}
+    present = set(case.evidence.values_list("evidence_type", flat=True))
+    checklist = [
+        (EvidenceType(t).label, t in present) for t in REQUIRED_EVIDENCE.get(case.source_type, [])
+    ]
+    inquiries = {i.agency: i for i in case.inquiries.all()}
+    may_edit = user.has_perm("cases.review_case") and case.state in EXPERT_STATES
+    may_edit = may_edit and services.role_permission("review_case")(case, user)
+    context = {
+        "case": case,
+        "subjects": subjects,
+        "households": households,
+        "evidence": case.evidence.select_related("uploaded_by"),
+        "checklist": checklist,
+        "inquiries": [(agency, label, inquiries.get(agency)) for agency, label in Agency.choices],
+        "events": case.events.select_related("actor"),
+        "actions": [
+            (t, unmet_conditions(case=case, transition=t))
+            for t in case_available_actions(case=case, user=user)
+        ],
+        "due_on": case_due_on(case),
+        "may_edit": may_edit,
+        "evidence_form": forms.EvidenceForm(),
+        "decision_choices": forms.SubjectDecisionForm.base_fields["decision"].choices,
+    }
+    context.update(extra)
+    return context
+
+
+# The steps: the form a user fills in with each, and the service that takes it.
+ACTIONS = {
+    "start_review": (forms.ConfirmForm, lambda c, by, d: services.case_start_review(case=c, by=by)),
+    "send_inquiries": (
+        forms.ConfirmForm,
+        lambda c, by, d: services.case_send_inquiries(case=c, by=by),
+    ),
+    "submit_to_province": (
+        forms.ConfirmForm,
+        lambda c, by, d: services.case_submit_to_province(case=c, by=by),
+    ),
+    "resume_review": (
+        forms.ConfirmForm,
+        lambda c, by, d: services.case_resume_review(case=c, by=by),
+    ),
+    "return_for_information": (
+        forms.ReasonForm,
+        lambda c, by, d: services.case_return_for_information(case=c, by=by, **d),
+    ),
+    "approve_in_province": (
+        forms.ProvinceResolutionForm,
+        lambda c, by, d: services.case_approve_in_province(case=c, by=by, **d),
+    ),
+    "reject_in_province": (
+        forms.ProvinceRejectionForm,
+        lambda c, by, d: services.case_reject_in_province(case=c, by=by, **d),
+    ),
+    "confirm_nationally": (
+        forms.NationalLetterForm,
+        lambda c, by, d: services.case_confirm_nationally(case=c, by=by, **d),
+    ),
+    "refuse_nationally": (
+        forms.NationalRefusalForm,
+        lambda c, by, d: services.case_refuse_nationally(case=c, by=by, **d),
+    ),
+    "cancel_card": (
+        forms.CancelCardForm,
+        lambda c, by, d: services.case_cancel_card(case=c, by=by, **d),
+    ),
+    "order_expulsion": (
+        forms.ConfirmForm,
+        lambda c, by, d: services.case_order_expulsion(case=c, by=by),
+    ),
+    "record_expulsion": (
+        forms.ExpulsionForm,
+        lambda c, by, d: services.case_record_expulsion(case=c, by=by, **d),
+    ),
+    "close_as_departed": (
+        forms.ConfirmForm,
+        lambda c, by, d: services.case_close_as_departed(case=c, by=by),
+    ),
+    "withdraw": (forms.ReasonForm, lambda c, by, d: services.case_withdraw(case=c, by=by, **d)),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_action(request, number, name):
+    """GET: what the step will do and what it needs, to confirm. POST: take it."""
+    case = _case_for(request.user, number)
+    if name not in ACTIONS:
+        raise Http404
+    transition = services.transition_for(case, name)
+    if transition is None or not transition.has_perm(case, request.user):
+        raise PermissionDenied("این اقدام در وضعیت کنونی پرونده برای شما ممکن نیست.")
+    form_class, take = ACTIONS[name]
+    form = form_class(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                take(case, request.user, form.cleaned_data)
+            except CaseActionRefused as error:
+                _refusal(form, error)
+            else:
+                messages.success(request, f"«{transition.custom['label']}» انجام شد.")
+                return redirect("cases:detail", number=case.number)
+        status = 400
+    return render(
+        request,
+        "cases/case_action.html",
+        {
+            "case": case,
+            "transition": transition,
+            "target_label": CaseState(transition.target).label,
+            "form": form,
+            "unmet": [
+                c.description
+                for c in transition.conditions
+                if not getattr(c, "needs_input", False) and not c(case)
+            ],
+        },
+        status=status,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Evidence and inquiries
+
+
+@login_required
+@require_POST
+def evidence_upload(request, number):
+    case = _case_for(request.user, number)
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_add(
+                case=case,
+                by=request.user,
+                evidence_type=form.cleaned_data["evidence_type"],
+                file=form.cleaned_data["file"],
+                content_type=form.content_type,
+            )
+        except CaseActionRefused as error:
+            _refusal(form, error)
+        else:
+            messages.success(request, "مستند بارگذاری شد.")
+            return redirect(f"{reverse('cases:detail', args=[case.number])}#evidence")
+    return render(
+        request,
+        "cases/case_detail.html",
+        _case_context(request, case, evidence_form=form),
+        status=400,
+    )
+
+
+def _attachment(path_file, *, filename, content_type):
+    response = FileResponse(
+        path_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def evidence_download(request, number, evidence_id):
+    case = _case_for(request.user, number)
+    item = get_object_or_404(case.evidence, pk=evidence_id)
+    extension = forms.EXTENSIONS.get(item.content_type, "bin")
+    return _attachment(
+        item.file,
+        filename=f"{case.number}-{item.evidence_type}-{item.pk}.{extension}",
+        content_type=item.content_type,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inquiry_send(request, number, agency):
+    case = _case_for(request.user, number)
+    if agency not in Agency.values:
+        raise Http404
+    inquiry = case.inquiries.filter(agency=agency).first()
+    initial = (
+        {
+            "letter_number": inquiry.letter_number,
+            "sent_on": inquiry.sent_on,
+            "due_on": inquiry.due_on,
+        }
+        if inquiry
+        else {}
+    )
+    form = forms.InquirySentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inquiry_record_sent(
+                case=case, by=request.user, agency=agency, **form.cleaned_data
+            )
+        except CaseActionRefused as error:
+            _refusal(form, error)
+        else:
+            messages.success(request, f"ارسال استعلام {Agency(agency).label} ثبت شد.")
+            return redirect(f"{reverse('cases:detail', args=[case.number])}#inquiries")
+    elif request.method == "GET":
+        _require_expert(request.user, case)
+    return render(
+        request,
+        "cases/inquiry_form.html",
+        {"case": case, "form": form, "title": f"ثبت ارسال استعلام به {Agency(agency).label}"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inquiry_reply(request, number, agency):
+    case = _case_for(request.user, number)
+    if agency not in Agency.values:
+        raise Http404
+    form = forms.InquiryReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inquiry_record_reply(
+                case=case, by=request.user, agency=agency, **form.cleaned_data
+            )
+        except CaseActionRefused as error:
+            _refusal(form, error)
+        else:
+            messages.success(request, f"پاسخ استعلام {Agency(agency).label} ثبت شد.")
+            return redirect(f"{reverse('cases:detail', args=[case.number])}#inquiries")
+    elif request.method == "GET":
+        _require_expert(request.user, case)
+    return render(
+        request,
+        "cases/inquiry_form.html",
+        {"case": case, "form": form, "title": f"ثبت پاسخ استعلام {Agency(agency).label}"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _require_expert(user, case):
+    if not services.role_permission("review_case")(case, user):
+        raise PermissionDenied
+
+
+@login_required
+def inquiry_reply_download(request, number, agency):
+    case = _case_for(request.user, number)
+    inquiry = get_object_or_404(case.inquiries, agency=agency)
+    if not inquiry.reply_document:
+        raise Http404
+    head = inquiry.reply_document.open("rb").read(16)
+    inquiry.reply_document.close()
+    content_type = next(
+        (ct for signature, ct, _ in forms.SIGNATURES if head.startswith(signature)),
+        "application/octet-stream",
+    )
+    return _attachment(
+        inquiry.reply_document,
+        filename=f"{case.number}-{agency}-reply.{forms.EXTENSIONS.get(content_type, 'bin')}",
+        content_type=content_type,
+    )
+
+
+@login_required
+@require_POST
+def subject_decision(request, number, person_id):
+    case = _case_for(request.user, number)
+    person = get_object_or_404(Person, pk=person_id, case_subjects__case=case)
+    form = forms.SubjectDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.subject_decide(
+                case=case, by=request.user, person=person, decision=form.cleaned_data["decision"]
+            )
+        except CaseActionRefused as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"تصمیم درباره {person.full_name} ثبت شد.")
+    else:
+        messages.error(request, "تصمیم نامعتبر است.")
+    return redirect(f"{reverse('cases:detail', args=[case.number])}#subjects")
+
+
+@login_required
+@require_POST
+def household_head(request, number, household_id):
+    case = _case_for(request.user, number)
+    household = get_object_or_404(
+        Household.objects.filter(members__case_subjects__case=case).distinct(), pk=household_id
+    )
+    form = forms.HouseholdHeadForm(request.POST, household=household)
+    if form.is_valid():
+        try:
+            services.household_change_head(
+                case=case,
+                by=request.user,
+                household=household,
+                new_head=form.cleaned_data["new_head"],
+            )
+        except CaseActionRefused as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "سرپرست جدید خانوار ثبت شد.")
+    else:
+        messages.error(request, "سرپرست جدید را از میان اعضای خانوار انتخاب کنید.")
+    return redirect(f"{reverse('cases:detail', args=[case.number])}#subjects")

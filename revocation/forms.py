@@ -1,0 +1,60 @@
+"""Form pieces every app uses: Bootstrap styling and Solar Hijri date fields."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from revocation import persian
+
+
+class BootstrapMixin:
+    """Give every widget the Bootstrap class it needs, and mark invalid fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if self.is_bound and name in self.errors:
+                css += " is-invalid"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class JalaliDateInput(forms.TextInput):
+    """A text box for a Solar Hijri date; shows a stored date back as ۱۴۰۵/۰۹/۰۴."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "۱۴۰۵/۰۹/۰۴", "inputmode": "numeric", **(attrs or {})})
+
+    def format_value(self, value):
+        if hasattr(value, "year"):
+            return persian.jalali(value)
+        return super().format_value(value)
+
+
+class JalaliDateField(forms.Field):
+    """A Solar Hijri date typed in Persian, Arabic-Indic or Latin digits; cleaned to a date."""
+
+    widget = JalaliDateInput
+    default_error_messages = {"required": "تاریخ را وارد کنید."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return value
+        try:
+            return persian.parse_jalali_date(str(value))
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
+class IdentifierField(forms.CharField):
+    """A number people type in any digits (document, household): cleaned to ASCII."""
+
+    def to_python(self, value):
+        return persian.normalize_identifier(super().to_python(value))
