@@ -145,6 +145,12 @@ class PersonFields(BootstrapMixin, forms.Form):
     issued_on = JalaliDateField(label="تاریخ صدور", required=False)
     expires_on = JalaliDateField(label="تاریخ انقضا", required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        amayesh = DocumentType.objects.filter(code=DocumentType.AMAYESH).first()
+        if amayesh is not None:
+            self.fields["document_type"].initial = amayesh.pk
+
     def clean(self):
         cleaned = super().clean()
         issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")

@@ -998,7 +998,18 @@ class CaseEvent(models.Model):
             transition = meta.get_transition(self.from_state) if meta else None
             if transition is not None:
                 return transition.custom.get("label", self.action)
-        return CHANGE_LABELS.get(self.action, self.action)
+        label = CHANGE_LABELS.get(self.action, self.action)
+        detail = self._change_detail()
+        return f"{label} — {detail}" if detail else label
+
+    def _change_detail(self) -> str:
+        """Which inquiry or which kind of evidence a change was about."""
+        for key, (_, new) in self.changes.items():
+            if key.startswith("inquiry:"):
+                return Agency(key.split(":")[1]).label
+            if key.startswith("evidence:") and new:
+                return EvidenceType(str(new).split(" ")[0]).label
+        return ""
 
 
 CHANGE_LABELS = {

@@ -23,6 +23,7 @@ from cases.models import (
     EvidenceType,
     Household,
     Person,
+    SourceType,
 )
 from cases.selectors import (
     case_available_actions,
@@ -145,9 +146,10 @@ def intake(request):
             "households": households,
             "household": household,
             "form": intake_form,
-            "required_evidence": {
-                k: [EvidenceType(t).label for t in v] for k, v in REQUIRED_EVIDENCE.items()
-            },
+            "required_evidence": [
+                (SourceType(source).label, source, [EvidenceType(t).label for t in types])
+                for source, types in REQUIRED_EVIDENCE.items()
+            ],
         },
         status=status,
     )
@@ -159,7 +161,7 @@ def household_new(request):
     """Register a new household with its head, then return to intake with it chosen."""
     if not request.user.has_perm("cases.add_household"):
         raise PermissionDenied
-    form = forms.HouseholdForm(request.POST or None)
+    form = forms.HouseholdForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -189,7 +191,7 @@ def household_member_new(request, household_id):
     if not request.user.has_perm("cases.add_person"):
         raise PermissionDenied
     household = get_object_or_404(Household, pk=household_id)
-    form = forms.MemberForm(request.POST or None)
+    form = forms.MemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -341,7 +343,7 @@ def case_action(request, number, name):
     if transition is None or not transition.has_perm(case, request.user):
         raise PermissionDenied("این اقدام در وضعیت کنونی پرونده برای شما ممکن نیست.")
     form_class, take = ACTIONS[name]
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -438,7 +440,9 @@ def inquiry_send(request, number, agency):
         if inquiry
         else {}
     )
-    form = forms.InquirySentForm(request.POST or None, initial=initial)
+    form = forms.InquirySentForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.inquiry_record_sent(
@@ -465,7 +469,9 @@ def inquiry_reply(request, number, agency):
     case = _case_for(request.user, number)
     if agency not in Agency.values:
         raise Http404
-    form = forms.InquiryReplyForm(request.POST or None, request.FILES or None)
+    form = forms.InquiryReplyForm(
+        *((request.POST, request.FILES) if request.method == "POST" else ())
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.inquiry_record_reply(

@@ -30,3 +30,10 @@ def bdi(value):
     return format_html(
         '<bdi dir="ltr" class="case-number">{}</bdi>', persian.digits_to_persian(value)
     )
+
+
+@register.filter
+def bdi_auto(value):
+    """A reference typed by a person (a letter number with Persian letters in it): isolated from
+    the sentence around it, its direction taken from its own first letter."""
+    return format_html("<bdi>{}</bdi>", persian.digits_to_persian(value))

@@ -1,36 +1,211 @@
-"""In Chromium, as a person would: sign in, and read the Persian home page."""
+"""The expert's day in Chromium, as a person does it, in Persian.
 
-import os
+expert_teh signs in, registers a household of two, opens a case from a police report, uploads the
+evidence, sends both inquiries, records both replies and sends the case to the working group;
+the secretary then finds it in the working group's queue. Each page is saved as a screenshot under
+test-artifacts/ and checked for right-to-left layout, the Vazirmatn font and the case number read
+in order.
+"""
+
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from cases.models import CaseState
+from cases.models import Case, CaseState, DocumentStatus
+from conftest import make_user
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_expert_signs_in_and_sees_the_cases_of_the_province(
-    page, live_server, case_in, actors_a
-):
-    case_in(CaseState.RECEIVED)
-    case_in(CaseState.AWAITING_INQUIRIES)
-    ARTIFACTS.mkdir(exist_ok=True)
+class Journey:
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.shots = 0
+        ARTIFACTS.mkdir(exist_ok=True)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", actors_a.expert.username)
-    page.fill("#id_password", "test-pass-1405")
-    page.screenshot(path=str(ARTIFACTS / "login.png"), full_page=True)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    def goto(self, path):
+        self.page.goto(f"{self.base_url}{path}")
 
-    assert page.get_attribute("html", "dir") == "rtl"
-    assert page.get_attribute("html", "lang") == "fa"
-    row = page.locator('tr[data-state="awaiting_inquiries"] td')
-    assert row.all_inner_texts() == ["در انتظار پاسخ استعلام‌ها", "۱"]
-    header = page.locator("nav.navbar").inner_text()
-    assert "کارشناس اتباع استان" in header and "استان تهران" in header
-    page.screenshot(path=str(ARTIFACTS / "home-expert.png"), full_page=True)
-    assert os.path.getsize(ARTIFACTS / "home-expert.png") > 10_000
+    def check_and_shoot(self, name):
+        """Every page: right to left, in Persian, with Vazirmatn loaded; then a screenshot."""
+        page = self.page
+        assert page.get_attribute("html", "dir") == "rtl"
+        assert page.get_attribute("html", "lang") == "fa"
+        page.evaluate("document.fonts.ready")
+        assert page.evaluate("document.fonts.check('16px Vazirmatn')"), name
+        loaded = page.evaluate(
+            "[...document.fonts].filter(f => f.family.includes('Vazirmatn') && "
+            "f.status === 'loaded').length"
+        )
+        assert loaded >= 1, f"Vazirmatn not loaded on {name}"
+        family = page.evaluate("getComputedStyle(document.body).fontFamily")
+        assert family.startswith('"Vazirmatn"') or family.startswith("Vazirmatn"), family
+        self.shots += 1
+        page.screenshot(
+            path=str(ARTIFACTS / f"journey-{self.shots:02d}-{name}.png"), full_page=True
+        )
+
+    def sign_in(self, username):
+        self.goto("/accounts/login/")
+        self.check_and_shoot(f"login-{username}")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", "test-pass-1405")
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(f"{self.base_url}/")
+
+    def submit(self, label):
+        self.page.get_by_role("button", name=label).click()
+        self.page.wait_for_load_state()
+
+    def case_number_reads_in_order(self, number):
+        """The number shows as ۲۳-۱۴۰۵-۰۰۰۰۱ left to right, not reordered by the Persian text."""
+        persian = number.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+        bdi = self.page.locator("h1 bdi")
+        expect(bdi).to_have_text(persian)
+        assert bdi.get_attribute("dir") == "ltr"
+        # Where each character is drawn: left to right in the order of the number.
+        xs = bdi.evaluate(
+            """el => { const text = el.firstChild, xs = [];
+                for (let i = 0; i < text.length; i++) {
+                    const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1);
+                    xs.push(r.getBoundingClientRect().left); }
+                return xs; }"""
+        )
+        assert xs == sorted(xs), xs
+
+
+def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server, tehran):
+    make_user("expert_teh", "provincial_expert", tehran)
+    make_user("secretary_teh", "provincial_secretary", tehran)
+    journey = Journey(page, live_server.url)
+    journey.sign_in("expert_teh")
+    journey.check_and_shoot("work-queue-empty")
+
+    # A household of two, registered from their Amayesh cards (typed in Persian digits).
+    page.get_by_role("link", name="ثبت خانوار").first.click()
+    journey.check_and_shoot("household-new")
+    page.fill("#id_household_number", "۷۷۱۲۰۰")
+    page.fill("#id_first_name", "علی")
+    page.fill("#id_last_name", "کریمی‌نژاد")
+    page.fill("#id_father_name", "حسن")
+    page.fill("#id_birth_date", "۱۳۶۰/۰۵/۱۲")
+    page.fill("#id_document_number", "۲۰۲۶۵۵۰۰۰۱")
+    journey.submit("ثبت")
+    journey.check_and_shoot("intake-household")
+    page.get_by_role("link", name="افزودن عضو خانوار").click()
+    page.select_option("#id_relation_to_head", "spouse")
+    page.fill("#id_first_name", "زهرا")
+    page.fill("#id_last_name", "رحیمی")
+    page.fill("#id_father_name", "محمد")
+    page.select_option("#id_sex", "female")
+    page.fill("#id_document_number", "۲۰۲۶۵۵۰۰۰۲")
+    journey.check_and_shoot("member-new")
+    journey.submit("ثبت")
+
+    # The case, from a police report.
+    page.select_option("#id_source_type", "agency_report")
+    page.fill("#id_source_reference", "۱۲۳۴/ا/۱۴۰۵")
+    page.fill("#id_source_date", "۱۴۰۵/۰۹/۰۱")
+    page.fill("#id_summary", "گزارش انتظامی درباره تخلف سرپرست خانوار")
+    page.get_by_label("علی کریمی‌نژاد", exact=False).check()
+    page.get_by_label("زهرا رحیمی", exact=False).check()
+    journey.check_and_shoot("intake-filled")
+    journey.submit("ثبت پرونده")
+
+    case = Case.objects.get()
+    assert case.subjects.count() == 2
+    assert {d.status for s in case.subjects.all() for d in s.person.documents.all()} == {
+        DocumentStatus.SUSPENDED
+    }
+    journey.case_number_reads_in_order(case.number)
+    expect(page.locator("#case-state")).to_have_text("دریافت‌شده")
+    journey.check_and_shoot("case-opened")
+
+    # Evidence: the checklist of a police report.
+    for evidence_type, name, content in [
+        ("agency_report", "police-report.pdf", PDF),
+        ("id_document_copy", "amayesh.png", PNG),
+    ]:
+        page.select_option("#id_evidence_type", evidence_type)
+        page.set_input_files(
+            "#id_file",
+            files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}],
+        )
+        journey.submit("بارگذاری")
+    expect(page.locator(".checklist .missing")).to_have_count(0)
+    journey.check_and_shoot("evidence")
+
+    # Review starts: a confirmation page, then the step.
+    page.locator("#actions").get_by_role("link", name="شروع بررسی کارشناسی").click()
+    journey.check_and_shoot("confirm-start-review")
+    journey.submit("تأیید و شروع بررسی کارشناسی")
+    expect(page.locator("#case-state")).to_have_text("در بررسی کارشناس")
+
+    # Both inquiries sent.
+    for agency in ["intelligence", "police"]:
+        page.locator(f'tr[data-agency="{agency}"]').get_by_role("link", name="ثبت ارسال").click()
+        page.fill("#id_letter_number", f"۵۵/{agency[:3]}")
+        page.fill("#id_sent_on", "۱۴۰۵/۰۹/۰۲")
+        page.fill("#id_due_on", "۱۴۰۵/۰۹/۲۰")
+        journey.check_and_shoot(f"inquiry-send-{agency}")
+        journey.submit("ثبت")
+    page.locator("#actions").get_by_role("link", name="ثبت ارسال استعلام‌ها").click()
+    journey.submit("تأیید و ثبت ارسال استعلام‌ها")
+    expect(page.locator("#case-state")).to_have_text("در انتظار پاسخ استعلام‌ها")
+    journey.check_and_shoot("awaiting-replies")
+
+    # Both replies, on paper, entered by the expert.
+    for agency in ["intelligence", "police"]:
+        page.locator(f'tr[data-agency="{agency}"]').get_by_role("link", name="ثبت پاسخ").click()
+        page.fill("#id_replied_on", "۱۴۰۵/۰۹/۰۳")
+        page.select_option("#id_outcome", "no_record")
+        page.set_input_files(
+            "#id_reply_document",
+            files=[{"name": "reply.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+        )
+        journey.check_and_shoot(f"inquiry-reply-{agency}")
+        journey.submit("ثبت")
+
+    # Both members lose their cards: decided one by one.
+    for row in page.locator("tr[data-person]").all():
+        person_id = row.get_attribute("data-person")
+        row.locator("select[name=decision]").select_option("cancel")
+        row.get_by_role("button", name="ثبت").click()
+        page.wait_for_load_state()
+        expect(page.locator(f'tr[data-person="{person_id}"] select[name=decision]')).to_have_value(
+            "cancel"
+        )
+
+    # To the working group.
+    page.locator("#actions").get_by_role("link", name="ارسال به کارگروه استان").click()
+    journey.check_and_shoot("confirm-submit")
+    journey.submit("تأیید و ارسال به کارگروه استان")
+    expect(page.locator("#case-state")).to_have_text("آماده طرح در کارگروه استان")
+    journey.case_number_reads_in_order(case.number)
+    timeline = page.locator("#timeline").inner_text()
+    for label in [
+        "ثبت پرونده",
+        "شروع بررسی کارشناسی",
+        "ثبت پاسخ استعلام",
+        "ارسال به کارگروه استان",
+    ]:
+        assert label in timeline
+    journey.check_and_shoot("ready-for-working-group")
+
+    case.refresh_from_db()
+    assert case.state == CaseState.READY_FOR_PROVINCE
+    assert case.events.filter(actor__username="expert_teh").count() >= 10
+
+    # The secretary finds it waiting for the working group.
+    page.locator("nav").get_by_role("button", name="خروج").click()
+    journey.sign_in("secretary_teh")
+    queue = page.locator('[data-queue-state="ready_for_province"]')
+    expect(queue).to_contain_text(re.sub(r"\d", lambda m: "۰۱۲۳۴۵۶۷۸۹"[int(m[0])], case.number))
+    journey.check_and_shoot("secretary-queue")

@@ -48,7 +48,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
         model = Person
 
     first_name = "علی"
-    last_name = factory.Sequence(lambda n: f"کریمی{n}")
+    last_name = factory.Iterator(["احمدی", "رضایی", "موسوی", "حسینی", "صادقی", "نوری"])
     father_name = "حسن"
     sex = Sex.MALE
     household = factory.SubFactory(HouseholdFactory)
