@@ -4,6 +4,8 @@ Every view that touches a case fetches it with ``_case_for``: 404 when the user 
 (never revealing that another province's case exists), 403 when they may see it but not act.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +41,7 @@ from cases.selectors import work_queue as queue_for
 from cases.services import EXPERT_STATES, CaseActionRefused
 
 PAGE_SIZE = 25
+logger = logging.getLogger(__name__)
 
 
 def _case_for(user, number: str) -> Case:
@@ -106,8 +109,10 @@ def intake(request):
     household = None
     intake_form = None
     status = 200
-    household_id = request.POST.get("household") or request.GET.get("household")
+    household_id = request.POST.get("household") or request.GET.get("household") or ""
     if household_id:
+        if not household_id.isdigit():
+            raise Http404
         household = get_object_or_404(Household, pk=household_id)
     if request.method == "POST" and request.POST.get("step") == "find":
         find_form = forms.FindHouseholdForm(request.POST)
@@ -405,8 +410,13 @@ def evidence_upload(request, number):
 
 
 def _attachment(path_file, *, filename, content_type):
+    try:
+        handle = path_file.open("rb")
+    except FileNotFoundError:
+        logger.error("stored file %s is missing", path_file.name)
+        raise Http404 from None
     response = FileResponse(
-        path_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+        handle, as_attachment=True, filename=filename, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -503,8 +513,12 @@ def inquiry_reply_download(request, number, agency):
     inquiry = get_object_or_404(case.inquiries, agency=agency)
     if not inquiry.reply_document:
         raise Http404
-    head = inquiry.reply_document.open("rb").read(16)
-    inquiry.reply_document.close()
+    try:
+        with inquiry.reply_document.open("rb") as handle:
+            head = handle.read(16)
+    except FileNotFoundError:
+        logger.error("stored file %s is missing", inquiry.reply_document.name)
+        raise Http404 from None
     content_type = next(
         (ct for signature, ct, _ in forms.SIGNATURES if head.startswith(signature)),
         "application/octet-stream",

@@ -634,3 +634,52 @@ def test_the_own_province_reads_every_page_of_its_case(client, case_in, actors_a
         evidence = case.evidence.first()
         download = client.get(reverse("cases:evidence_download", args=[case.number, evidence.pk]))
         assert download.status_code == 200, username
+
+
+# --------------------------------------------------------------------------------------------------
+# No page answers 500, whatever arrives
+
+
+GARBAGE = [
+    {},
+    {"evidence_type": "x" * 500, "decision": "drop table", "new_head": "abc"},
+    {"letter_number": "", "sent_on": "۱۴۰۵/۱۳/۴۰", "due_on": "yesterday", "replied_on": "٠"},
+    {"resolution_number": "1", "resolution_date": "0000/00/00", "reason": "\x00"},
+    {"source_type": "judicial_ruling", "source_date": "99999/1/1", "subjects": ["abc", "-1"]},
+    {"offence_type": "999999", "najva_registration_number": "x", "border_point": "abc"},
+]
+
+
+def test_no_page_answers_500_to_bad_input(client, case_in, users):
+    case = case_in(CaseState.AWAITING_INQUIRIES)
+    client.raise_request_exception = False
+    urls = [url for _, url in case_urls(case)] + [
+        reverse("cases:list"),
+        reverse("cases:intake") + "?household=abc",
+        reverse("cases:intake") + "?household=999999",
+        reverse("cases:household_new"),
+        reverse("cases:action", args=[case.number, "cancel_card"]),
+        reverse("cases:action", args=[case.number, "record_expulsion"]),
+        reverse("cases:evidence_download", args=[case.number, 999999]),
+        reverse("cases:inquiry_send", args=[case.number, "nobody"]),
+        "/cases/no-such-case/",
+        reverse("cases:list") + "?page=abc",
+    ]
+    for username in ["expert_a", "secretary_a", "national", "expert_b"]:
+        client.force_login(users[username])
+        for url in urls:
+            for data in GARBAGE:
+                for method in ("get", "post"):
+                    status = getattr(client, method)(url, data).status_code
+                    assert status < 500, (username, method, url, data, status)
+    case.refresh_from_db()
+    assert case.state == CaseState.AWAITING_INQUIRIES
+
+
+def test_a_missing_stored_file_is_a_404_not_a_500(expert, case_in):
+    case = case_in(CaseState.RECEIVED)
+    item = case.evidence.first()
+    item.file.storage.delete(item.file.name)
+    expert.raise_request_exception = False
+    response = expert.get(reverse("cases:evidence_download", args=[case.number, item.pk]))
+    assert response.status_code == 404
