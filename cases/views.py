@@ -282,58 +282,23 @@ def _case_context(request, case, **extra):
     return context
 
 
-# The steps: the form a user fills in with each, and the service that takes it.
-ACTIONS = {
-    "start_review": (forms.ConfirmForm, lambda c, by, d: services.case_start_review(case=c, by=by)),
-    "send_inquiries": (
-        forms.ConfirmForm,
-        lambda c, by, d: services.case_send_inquiries(case=c, by=by),
-    ),
-    "submit_to_province": (
-        forms.ConfirmForm,
-        lambda c, by, d: services.case_submit_to_province(case=c, by=by),
-    ),
-    "resume_review": (
-        forms.ConfirmForm,
-        lambda c, by, d: services.case_resume_review(case=c, by=by),
-    ),
-    "return_for_information": (
-        forms.ReasonForm,
-        lambda c, by, d: services.case_return_for_information(case=c, by=by, **d),
-    ),
-    "approve_in_province": (
-        forms.ProvinceResolutionForm,
-        lambda c, by, d: services.case_approve_in_province(case=c, by=by, **d),
-    ),
-    "reject_in_province": (
-        forms.ProvinceRejectionForm,
-        lambda c, by, d: services.case_reject_in_province(case=c, by=by, **d),
-    ),
-    "confirm_nationally": (
-        forms.NationalLetterForm,
-        lambda c, by, d: services.case_confirm_nationally(case=c, by=by, **d),
-    ),
-    "refuse_nationally": (
-        forms.NationalRefusalForm,
-        lambda c, by, d: services.case_refuse_nationally(case=c, by=by, **d),
-    ),
-    "cancel_card": (
-        forms.CancelCardForm,
-        lambda c, by, d: services.case_cancel_card(case=c, by=by, **d),
-    ),
-    "order_expulsion": (
-        forms.ConfirmForm,
-        lambda c, by, d: services.case_order_expulsion(case=c, by=by),
-    ),
-    "record_expulsion": (
-        forms.ExpulsionForm,
-        lambda c, by, d: services.case_record_expulsion(case=c, by=by, **d),
-    ),
-    "close_as_departed": (
-        forms.ConfirmForm,
-        lambda c, by, d: services.case_close_as_departed(case=c, by=by),
-    ),
-    "withdraw": (forms.ReasonForm, lambda c, by, d: services.case_withdraw(case=c, by=by, **d)),
+# The steps and the form a user fills in with each; the form's fields are the keyword arguments
+# of the step's service, ``services.case_<step>``.
+ACTION_FORMS = {
+    "start_review": forms.ConfirmForm,
+    "send_inquiries": forms.ConfirmForm,
+    "submit_to_province": forms.ConfirmForm,
+    "resume_review": forms.ConfirmForm,
+    "return_for_information": forms.ReasonForm,
+    "approve_in_province": forms.ProvinceResolutionForm,
+    "reject_in_province": forms.ProvinceRejectionForm,
+    "confirm_nationally": forms.NationalLetterForm,
+    "refuse_nationally": forms.NationalRefusalForm,
+    "cancel_card": forms.CancelCardForm,
+    "order_expulsion": forms.ConfirmForm,
+    "record_expulsion": forms.ExpulsionForm,
+    "close_as_departed": forms.ConfirmForm,
+    "withdraw": forms.ReasonForm,
 }
 
 
@@ -342,18 +307,18 @@ ACTIONS = {
 def case_action(request, number, name):
     """GET: what the step will do and what it needs, to confirm. POST: take it."""
     case = _case_for(request.user, number)
-    if name not in ACTIONS:
+    if name not in ACTION_FORMS:
         raise Http404
     transition = services.transition_for(case, name)
     if transition is None or not transition.has_perm(case, request.user):
         raise PermissionDenied("این اقدام در وضعیت کنونی پرونده برای شما ممکن نیست.")
-    form_class, take = ACTIONS[name]
-    form = form_class(request.POST if request.method == "POST" else None)
+    form = ACTION_FORMS[name](request.POST if request.method == "POST" else None)
+    take = getattr(services, f"case_{name}")
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                take(case, request.user, form.cleaned_data)
+                take(case=case, by=request.user, **form.cleaned_data)
             except CaseActionRefused as error:
                 _refusal(form, error)
             else:

@@ -683,3 +683,16 @@ def test_a_missing_stored_file_is_a_404_not_a_500(expert, case_in):
     expert.raise_request_exception = False
     response = expert.get(reverse("cases:evidence_download", args=[case.number, item.pk]))
     assert response.status_code == 404
+
+
+def test_every_step_has_a_form_and_a_service():
+    import inspect
+
+    from cases import services, views
+    from cases.selectors import case_transitions
+
+    assert set(views.ACTION_FORMS) == {t.name for t in case_transitions()}
+    for name, form_class in views.ACTION_FORMS.items():
+        service = getattr(services, f"case_{name}")
+        parameters = set(inspect.signature(service).parameters) - {"case", "by"}
+        assert set(form_class.base_fields) == parameters, name
