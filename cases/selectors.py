@@ -75,6 +75,8 @@ class QueueItem:
     actions: list
     age_days: int
     due_on: datetime.date | None
+    # Work that is not a step: the inquiry replies the expert has still to record.
+    pending_replies: bool = False
 
     @property
     def overdue(self) -> bool:
@@ -99,13 +101,19 @@ def work_queue(*, user) -> list[tuple[str, str, list[QueueItem]]]:
     groups: dict[str, list[QueueItem]] = {}
     for case in candidates:
         actions = case_available_actions(case=case, user=user)
-        if actions:
+        pending_replies = (
+            case.state == CaseState.AWAITING_INQUIRIES
+            and any(i.replied_on is None for i in case.inquiries.all())
+            and bool(user.roles_granting("cases.review_case"))
+        )
+        if actions or pending_replies:
             groups.setdefault(case.state, []).append(
                 QueueItem(
                     case=case,
                     actions=actions,
                     age_days=(today - timezone.localdate(case.opened_at)).days,
                     due_on=case_due_on(case),
+                    pending_replies=pending_replies,
                 )
             )
     return [(state.value, state.label, groups[state]) for state in CaseState if state in groups]

@@ -117,11 +117,15 @@ def test_the_work_queue_shows_what_waits_for_this_user(client, case_in, actors_a
 
 def test_the_queue_flags_overdue_inquiries(client, case_in, actors_a):
     case = case_in(CaseState.AWAITING_INQUIRIES)
-    Inquiry.objects.filter(case=case).update(
-        due_on=timezone.localdate() - datetime.timedelta(days=2)
-    )
-    # Awaiting replies, the expert has nothing to *do* until they arrive: the case page says so.
+    overdue = timezone.localdate() - datetime.timedelta(days=2)
+    Inquiry.objects.filter(case=case).update(due_on=overdue)
     client.force_login(actors_a.expert)
+    queue = client.get("/")
+    assert 'data-queue-state="awaiting_inquiries"' in html(queue)
+    assert "ثبت پاسخ استعلام‌ها" in html(queue)
+    (item,) = queue.context["groups"][0][2]
+    assert (item.case, item.due_on, item.overdue) == (case, overdue, True)
+    assert "(گذشته)" in html(queue)
     page = html(client.get(reverse("cases:detail", args=[case.number])))
     assert page.count("گذشته از مهلت") == 2
 
