@@ -34,9 +34,10 @@ system-deps-test:
 ## make run: install, migrate, load the demo data, print the logins, serve on 127.0.0.1:8000
 run: system-deps-run $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
+	@$(BIN)/python manage.py collectstatic --noinput -v0
 	@DJANGO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/)"
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make test: install what the tests need, run ruff and the whole pytest suite
 test: system-deps-test $(VENV)/.dev lint

@@ -22,6 +22,13 @@ from cases.models import (
 from revocation.forms import BootstrapMixin, IdentifierField, JalaliDateField
 from revocation.persian import digits_to_persian
 
+FILE_ERRORS = {
+    "required": "فایل را انتخاب کنید.",
+    "empty": "فایل خالی است.",
+    "missing": "فایلی فرستاده نشد.",
+    "invalid": "فایل فرستاده‌شده خوانا نیست.",
+}
+
 # What an upload may be, recognised by its first bytes, never by its name.
 SIGNATURES = [
     (b"%PDF-", "application/pdf", "pdf"),
@@ -51,7 +58,10 @@ def validate_upload(upload) -> str:
         raise ValidationError("فایل خالی است.")
     content_type = sniff_content_type(upload)
     if content_type is None:
-        raise ValidationError("فقط فایل PDF، JPEG یا PNG پذیرفته می‌شود.")
+        raise ValidationError(
+            "محتوای این فایل PDF، JPEG یا PNG نیست (نام فایل ملاک نیست)؛ "
+            "فقط این سه نوع پذیرفته می‌شود."
+        )
     return content_type
 
 
@@ -135,14 +145,18 @@ class PersonFields(BootstrapMixin, forms.Form):
     last_name = forms.CharField(label="نام خانوادگی", max_length=64)
     father_name = forms.CharField(label="نام پدر", max_length=64)
     nationality = forms.ChoiceField(label="تابعیت", choices=Nationality.choices)
-    sex = forms.ChoiceField(label="جنسیت", choices=Sex.choices)
+    sex = forms.ChoiceField(
+        label="جنسیت",
+        choices=[("", "انتخاب کنید")] + Sex.choices,
+        error_messages={"required": "جنسیت را انتخاب کنید."},
+    )
     birth_date = JalaliDateField(label="تاریخ تولد", required=False, validators=[not_in_future])
     document_type = forms.ModelChoiceField(
         label="نوع مدرک", queryset=DocumentType.objects.filter(is_active=True), empty_label=None
     )
     document_number = IdentifierField(label="شماره مدرک", max_length=32)
     document_series = IdentifierField(label="سری مدرک", max_length=16, required=False)
-    issued_on = JalaliDateField(label="تاریخ صدور", required=False)
+    issued_on = JalaliDateField(label="تاریخ صدور", required=False, validators=[not_in_future])
     expires_on = JalaliDateField(label="تاریخ انقضا", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -180,7 +194,7 @@ class EvidenceForm(BootstrapMixin, forms.Form):
     evidence_type = forms.ChoiceField(label="نوع مستند", choices=EvidenceType.choices)
     file = forms.FileField(
         label="فایل (PDF، JPEG یا PNG)",
-        error_messages={"required": "فایل را انتخاب کنید."},
+        error_messages=FILE_ERRORS,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
@@ -209,6 +223,7 @@ class InquiryReplyForm(BootstrapMixin, forms.Form):
     reply_document = forms.FileField(
         label="تصویر پاسخ (PDF، JPEG یا PNG)",
         required=False,
+        error_messages=FILE_ERRORS,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 

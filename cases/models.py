@@ -13,7 +13,12 @@ from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from revocation.persian import jalali_year, normalize_identifier, normalize_name
+from revocation.persian import (
+    digits_to_persian,
+    jalali_year,
+    normalize_identifier,
+    normalize_name,
+)
 
 # --------------------------------------------------------------------------------------------------
 # Reference data
@@ -105,7 +110,7 @@ class OffenceType(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.version_year})"
+        return f"{self.title} ({digits_to_persian(self.version_year)})"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1009,6 +1014,9 @@ class CaseEvent(models.Model):
                 return Agency(key.split(":")[1]).label
             if key.startswith("evidence:") and new:
                 return EvidenceType(str(new).split(" ")[0]).label
+            if key.startswith("subject:") and new in SubjectDecision.values:
+                person = Person.objects.filter(pk=key.split(":")[1]).first()
+                return f"{person}: {SubjectDecision(new).label}" if person else ""
         return ""
 
 
@@ -1016,6 +1024,7 @@ CHANGE_LABELS = {
     "case_open": "ثبت پرونده",
     "evidence_add": "بارگذاری مستند",
     "inquiry_record_sent": "ثبت ارسال استعلام",
+    "inquiry_correct_sent": "اصلاح نامه استعلام",
     "inquiry_record_reply": "ثبت پاسخ استعلام",
     "subject_decide": "ثبت تصمیم درباره شخص",
     "household_change_head": "ثبت سرپرست جدید خانوار",

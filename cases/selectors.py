@@ -1,7 +1,7 @@
 """Permission-filtered reads of cases: every case query of a view starts here."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -75,12 +75,27 @@ class QueueItem:
     actions: list
     age_days: int
     due_on: datetime.date | None
-    # Work that is not a step: the inquiry replies the expert has still to record.
-    pending_replies: bool = False
+    # Work before the next step can be taken (letters to send, replies and decisions to record).
+    todo: list[str] = field(default_factory=list)
 
     @property
     def overdue(self) -> bool:
         return self.due_on is not None and self.due_on < timezone.localdate()
+
+
+def _work_before_next_step(case: Case, user) -> list[str]:
+    """What the user must record before their next step on the case is possible: the unmet
+    conditions (not typed with the step itself) of the steps their role takes from here."""
+    todo = []
+    for transition in case.get_all_state_transitions():
+        if transition.source != case.state or not transition.has_perm(case, user):
+            continue
+        todo += [
+            c.description
+            for c in transition.conditions
+            if not getattr(c, "needs_input", False) and not c(case)
+        ]
+    return todo
 
 
 def work_queue(*, user) -> list[tuple[str, str, list[QueueItem]]]:
@@ -101,19 +116,15 @@ def work_queue(*, user) -> list[tuple[str, str, list[QueueItem]]]:
     groups: dict[str, list[QueueItem]] = {}
     for case in candidates:
         actions = case_available_actions(case=case, user=user)
-        pending_replies = (
-            case.state == CaseState.AWAITING_INQUIRIES
-            and any(i.replied_on is None for i in case.inquiries.all())
-            and bool(user.roles_granting("cases.review_case"))
-        )
-        if actions or pending_replies:
+        todo = [] if actions else _work_before_next_step(case, user)
+        if actions or todo:
             groups.setdefault(case.state, []).append(
                 QueueItem(
                     case=case,
                     actions=actions,
                     age_days=(today - timezone.localdate(case.opened_at)).days,
                     due_on=case_due_on(case),
-                    pending_replies=pending_replies,
+                    todo=todo,
                 )
             )
     return [(state.value, state.label, groups[state]) for state in CaseState if state in groups]

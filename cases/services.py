@@ -411,19 +411,26 @@ EXPERT_STATES = {
 }
 
 
-def _require_expert_step(case: Case, by) -> None:
+# Inquiries are sent and answered once the expert's review has started.
+INQUIRY_STATES = {CaseState.EXPERT_REVIEW, CaseState.RETURNED, CaseState.AWAITING_INQUIRIES}
+
+
+def _require_expert_step(case: Case, by, states=EXPERT_STATES) -> None:
     _require(case, by, "review_case")
-    if case.state not in EXPERT_STATES:
+    if case.state not in states:
         raise CaseActionRefused(
-            f"در وضعیت «{case.get_state_display()}» اطلاعات پرونده را نمی‌توان تغییر داد."
+            f"در وضعیت «{case.get_state_display()}» این اطلاعات پرونده را نمی‌توان تغییر داد."
         )
 
 
 @transaction.atomic
 def inquiry_record_sent(*, case, by, agency: str, letter_number: str, sent_on, due_on) -> Inquiry:
-    """Record the inquiry letter sent to the intelligence office or the police."""
+    """Record the inquiry letter sent to the intelligence office or the police.
+
+    Recording it again corrects the letter: the event says so, with the old and new values.
+    """
     case = _lock(case, by)
-    _require_expert_step(case, by)
+    _require_expert_step(case, by, INQUIRY_STATES)
     if agency not in Agency.values:
         raise CaseActionRefused("مرجع استعلام نامعتبر است.")
     if not letter_number.strip():
@@ -431,6 +438,7 @@ def inquiry_record_sent(*, case, by, agency: str, letter_number: str, sent_on, d
     if due_on < sent_on:
         raise CaseActionRefused("مهلت پاسخ نمی‌تواند پیش از تاریخ ارسال باشد.")
     inquiry, _ = Inquiry.objects.select_for_update().get_or_create(case=case, agency=agency)
+    correction = inquiry.sent_on is not None
     before = _snapshot(inquiry)
     inquiry.letter_number = letter_number.strip()
     inquiry.sent_on = sent_on
@@ -440,7 +448,7 @@ def inquiry_record_sent(*, case, by, agency: str, letter_number: str, sent_on, d
         case=case,
         by=by,
         kind=CaseEvent.Kind.CHANGE,
-        action="inquiry_record_sent",
+        action="inquiry_correct_sent" if correction else "inquiry_record_sent",
         changes={f"inquiry:{agency}:{k}": v for k, v in _diff(before, _snapshot(inquiry)).items()},
     )
     return inquiry
@@ -452,7 +460,7 @@ def inquiry_record_reply(
 ) -> Inquiry:
     """Record the reply to an inquiry, usually received on paper and entered by the expert."""
     case = _lock(case, by)
-    _require_expert_step(case, by)
+    _require_expert_step(case, by, INQUIRY_STATES)
     try:
         inquiry = Inquiry.objects.select_for_update().get(case=case, agency=agency)
     except Inquiry.DoesNotExist:

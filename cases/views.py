@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from cases import forms, services
 from cases.models import (
@@ -26,6 +26,7 @@ from cases.models import (
     Household,
     Person,
     SourceType,
+    SubjectDecision,
 )
 from cases.selectors import (
     case_available_actions,
@@ -39,6 +40,7 @@ from cases.selectors import (
 )
 from cases.selectors import work_queue as queue_for
 from cases.services import EXPERT_STATES, CaseActionRefused
+from revocation.persian import digits_to_persian
 
 PAGE_SIZE = 25
 logger = logging.getLogger(__name__)
@@ -87,6 +89,9 @@ def case_list(request):
         data = form.cleaned_data
         cases = search_cases(user=request.user, text=data["q"], filters=data)
         page_number = data.get("page") or 1
+    elif form.is_bound:  # a filter the user got wrong: show the message, not every case
+        cases = Case.objects.none()
+        page_number = 1
     else:
         cases = search_cases(user=request.user)
         page_number = request.GET.get("page") or 1
@@ -216,7 +221,11 @@ def household_member_new(request, household_id):
     return render(
         request,
         "cases/person_form.html",
-        {"form": form, "title": f"ثبت عضو جدید خانوار {household.number}", "household": household},
+        {
+            "form": form,
+            "title": f"ثبت عضو جدید خانوار {digits_to_persian(household.number)}",
+            "household": household,
+        },
         status=status,
     )
 
@@ -254,6 +263,12 @@ def _case_context(request, case, **extra):
         "person__documents__document_type", "person__household__members__documents"
     )
     households = {s.person.household for s in subjects}
+    cancelled = {s.person_id for s in subjects if s.decision == SubjectDecision.CANCEL}
+    for household in households:
+        # Offer to record a new head only where the head loses their card and others remain.
+        household.needs_new_head = household.head_id in cancelled and any(
+            m.pk not in cancelled for m in household.members.all()
+        )
     present = set(case.evidence.values_list("evidence_type", flat=True))
     checklist = [
         (EvidenceType(t).label, t in present) for t in REQUIRED_EVIDENCE.get(case.source_type, [])
@@ -347,10 +362,16 @@ def case_action(request, number, name):
 # Evidence and inquiries
 
 
+def _back_to_case(case, anchor=""):
+    return redirect(f"{reverse('cases:detail', args=[case.number])}{anchor}")
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def evidence_upload(request, number):
     case = _case_for(request.user, number)
+    if request.method == "GET":  # e.g. reloading the page a failed upload left in the address bar
+        return _back_to_case(case, "#evidence")
     form = forms.EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -366,6 +387,7 @@ def evidence_upload(request, number):
         else:
             messages.success(request, "مستند بارگذاری شد.")
             return redirect(f"{reverse('cases:detail', args=[case.number])}#evidence")
+    messages.error(request, "مستند بارگذاری نشد؛ خطا را در بخش مستندات ببینید.")
     return render(
         request,
         "cases/case_detail.html",
@@ -496,9 +518,11 @@ def inquiry_reply_download(request, number, agency):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def subject_decision(request, number, person_id):
     case = _case_for(request.user, number)
+    if request.method == "GET":
+        return _back_to_case(case, "#subjects")
     person = get_object_or_404(Person, pk=person_id, case_subjects__case=case)
     form = forms.SubjectDecisionForm(request.POST)
     if form.is_valid():
@@ -516,9 +540,11 @@ def subject_decision(request, number, person_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def household_head(request, number, household_id):
     case = _case_for(request.user, number)
+    if request.method == "GET":
+        return _back_to_case(case, "#subjects")
     household = get_object_or_404(
         Household.objects.filter(members__case_subjects__case=case).distinct(), pk=household_id
     )

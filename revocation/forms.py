@@ -33,7 +33,9 @@ class JalaliDateInput(forms.TextInput):
     """A text box for a Solar Hijri date; shows a stored date back as ۱۴۰۵/۰۹/۰۴."""
 
     def __init__(self, attrs=None):
-        super().__init__({"placeholder": "۱۴۰۵/۰۹/۰۴", "inputmode": "numeric", **(attrs or {})})
+        super().__init__(
+            {"placeholder": "سال/ماه/روز، مثلاً ۱۴۰۳/۰۱/۱۵", "inputmode": "numeric", **(attrs or {})}
+        )
 
     def format_value(self, value):
         if hasattr(value, "year"):

@@ -126,6 +126,7 @@ def jalali(value, fmt: str = "%Y/%m/%d") -> str:
         converted = jdatetime.date.fromgregorian(date=value, locale="fa_IR")
     else:
         return str(value)
+    fmt = fmt.replace("%-d", str(converted.day))
     return digits_to_persian(converted.strftime(fmt))
 
 

@@ -95,6 +95,7 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     page.fill("#id_first_name", "علی")
     page.fill("#id_last_name", "کریمی‌نژاد")
     page.fill("#id_father_name", "حسن")
+    page.select_option("#id_sex", "male")
     page.fill("#id_birth_date", "۱۳۶۰/۰۵/۱۲")
     page.fill("#id_document_number", "۲۰۲۶۵۵۰۰۰۱")
     journey.submit("ثبت")

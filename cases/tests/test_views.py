@@ -122,7 +122,7 @@ def test_the_queue_flags_overdue_inquiries(client, case_in, actors_a):
     client.force_login(actors_a.expert)
     queue = client.get("/")
     assert 'data-queue-state="awaiting_inquiries"' in html(queue)
-    assert "ثبت پاسخ استعلام‌ها" in html(queue)
+    assert "پاسخ استعلام اداره اطلاعات و انتظامی هر دو ثبت شده باشد." in html(queue)
     (item,) = queue.context["groups"][0][2]
     assert (item.case, item.due_on, item.overdue) == (case, overdue, True)
     assert "(گذشته)" in html(queue)
@@ -538,9 +538,9 @@ def test_an_upload_is_stored_privately_with_its_checksum(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("letter.pdf", b"<html>not a pdf</html>", "فقط فایل PDF، JPEG یا PNG پذیرفته می‌شود."),
-        ("run.exe", b"MZ\x90\x00", "فقط فایل PDF، JPEG یا PNG پذیرفته می‌شود."),
-        ("empty.pdf", b"", "فایل"),
+        ("letter.pdf", b"<html>not a pdf</html>", "محتوای این فایل PDF، JPEG یا PNG نیست"),
+        ("run.exe", b"MZ\x90\x00", "محتوای این فایل PDF، JPEG یا PNG نیست"),
+        ("empty.pdf", b"", "فایل خالی است."),
     ],
 )
 def test_a_file_that_is_not_a_pdf_or_an_image_is_refused(expert, case_in, name, content, message):
@@ -700,3 +700,74 @@ def test_every_step_has_a_form_and_a_service():
         service = getattr(services, f"case_{name}")
         parameters = set(inspect.signature(service).parameters) - {"case", "by"}
         assert set(form_class.base_fields) == parameters, name
+
+
+# --------------------------------------------------------------------------------------------------
+# What a first walk through found
+
+
+def test_inquiries_are_sent_once_review_started_and_a_second_recording_is_a_correction(
+    expert, case_in
+):
+    received = case_in(CaseState.RECEIVED)
+    refused = expert.post(
+        reverse("cases:inquiry_send", args=[received.number, "police"]),
+        {"letter_number": "1", "sent_on": today_jalali(), "due_on": today_jalali()},
+    )
+    assert refused.status_code == 400
+    assert not received.inquiries.exists()
+
+    case = case_in(CaseState.EXPERT_REVIEW)
+    url = reverse("cases:inquiry_send", args=[case.number, "police"])
+    for letter in ["۴۵۶۷/الف", "۴۵۶۸/الف"]:
+        expert.post(
+            url, {"letter_number": letter, "sent_on": today_jalali(), "due_on": today_jalali()}
+        )
+    assert case.inquiries.get().letter_number == "۴۵۶۸/الف"
+    correction = case.events.get(action="inquiry_correct_sent")
+    assert correction.changes["inquiry:police:letter_number"] == ["۴۵۶۷/الف", "۴۵۶۸/الف"]
+    assert correction.label == "اصلاح نامه استعلام — انتظامی"
+
+
+def test_a_wrong_filter_shows_its_message_and_no_cases(expert, case_in):
+    case = case_in(CaseState.RECEIVED)
+    page = search(expert, opened_from="1405/09/10", opened_to="1405/09/01")
+    assert page.status_code == 400
+    assert "تاریخ شروع بازه نمی‌تواند پس از تاریخ پایان باشد." in html(page)
+    assert case.number not in html(page)
+
+
+def test_reloading_a_form_target_goes_back_to_the_case(expert, case_in):
+    case = case_in(CaseState.RECEIVED)
+    person = case.subjects.first().person
+    for url, anchor in [
+        (reverse("cases:evidence_upload", args=[case.number]), "#evidence"),
+        (reverse("cases:subject_decision", args=[case.number, person.pk]), "#subjects"),
+        (reverse("cases:household_head", args=[case.number, person.household_id]), "#subjects"),
+    ]:
+        response = expert.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("cases:detail", args=[case.number]) + anchor
+
+
+def test_a_card_issued_in_the_future_and_a_missing_sex_are_refused(expert):
+    data = {**HOUSEHOLD, "document_type": amayesh_pk(), "issued_on": "۱۴۱۰/۰۱/۰۱", "sex": ""}
+    page = expert.post(reverse("cases:household_new"), data)
+    assert page.status_code == 400
+    assert "تاریخ نمی‌تواند در آینده باشد." in html(page)
+    assert "جنسیت را انتخاب کنید." in html(page)
+    assert not Household.objects.exists()
+
+
+def test_a_new_head_is_asked_for_only_when_the_head_loses_the_card(expert, case_in, actors_a):
+    from cases import services
+
+    case = case_in(CaseState.AWAITING_INQUIRIES)
+    head, child = [s.person for s in case.subjects.order_by("person__pk")]
+    url = reverse("cases:detail", args=[case.number])
+    assert "سرپرست جدید را ثبت کنید" not in html(expert.get(url))
+    services.subject_decide(case=case, by=actors_a.expert, person=head, decision="cancel")
+    services.subject_decide(case=case, by=actors_a.expert, person=child, decision="keep")
+    page = html(expert.get(url))
+    assert "سرپرست جدید را ثبت کنید" in page
+    assert f"ثبت تصمیم درباره شخص — {head.full_name}: ابطال مدارک" in page

@@ -102,8 +102,8 @@ class Command(BaseCommand):
             self.users = self._users()
             self._offence_catalogues()
         made = 0
-        for index, (key, province, source_type, steps) in enumerate(DEMO_CASES):
-            reference = f"DEMO-{key}"
+        for index, (_key, province, source_type, steps) in enumerate(DEMO_CASES):
+            reference = f"{index + 101}/ن/۱۴۰۵"  # one per demo case: how a rerun finds it
             if Case.objects.filter(source_reference=reference).exists():
                 continue
             with transaction.atomic():
