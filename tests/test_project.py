@@ -116,3 +116,28 @@ def test_the_readme_diagram_matches_the_state_machine(capsys):
     svg = (ROOT / "docs" / "state-diagram.svg").read_text()
     for name in {t.name for t in Case(state="received").get_all_state_transitions()}:
         assert f">{name}<" in svg, f"docs/state-diagram.svg lacks {name}: run make diagram"
+
+
+def test_collectstatic_succeeds_with_the_manifest_storage(tmp_path):
+    """make run and the compose web service collect static files with hashed names: every file a
+    vendored asset names (source maps, fonts) must be there."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "revocation.settings",
+        "REVOCATION_DATA_DIR": str(tmp_path),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    manifest = json.loads((tmp_path / "staticfiles" / "staticfiles.json").read_text())
+    for name in [
+        "vendor/bootstrap/bootstrap.rtl.min.css",
+        "vendor/htmx/htmx.min.js",
+        "fonts/vazirmatn/Vazirmatn-Regular.woff2",
+        "css/site.css",
+    ]:
+        assert name in manifest["paths"]
