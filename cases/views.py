@@ -274,8 +274,7 @@ def _case_context(request, case, **extra):
         (EvidenceType(t).label, t in present) for t in REQUIRED_EVIDENCE.get(case.source_type, [])
     ]
     inquiries = {i.agency: i for i in case.inquiries.all()}
-    may_edit = user.has_perm("cases.review_case") and case.state in EXPERT_STATES
-    may_edit = may_edit and services.role_permission("review_case")(case, user)
+    may_edit = case.state in EXPERT_STATES and services.role_permission("review_case")(case, user)
     context = {
         "case": case,
         "subjects": subjects,
@@ -386,7 +385,7 @@ def evidence_upload(request, number):
             _refusal(form, error)
         else:
             messages.success(request, "مستند بارگذاری شد.")
-            return redirect(f"{reverse('cases:detail', args=[case.number])}#evidence")
+            return _back_to_case(case, "#evidence")
     messages.error(request, "مستند بارگذاری نشد؛ خطا را در بخش مستندات ببینید.")
     return render(
         request,
@@ -421,71 +420,68 @@ def evidence_download(request, number, evidence_id):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def inquiry_send(request, number, agency):
+def _inquiry_page(request, number, agency, *, form_class, record, title, done, initial=None):
+    """The two inquiry forms: the letter sent, and the reply received."""
     case = _case_for(request.user, number)
     if agency not in Agency.values:
         raise Http404
-    inquiry = case.inquiries.filter(agency=agency).first()
-    initial = (
-        {
-            "letter_number": inquiry.letter_number,
-            "sent_on": inquiry.sent_on,
-            "due_on": inquiry.due_on,
-        }
-        if inquiry
-        else {}
-    )
-    form = forms.InquirySentForm(
-        request.POST if request.method == "POST" else None, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
+    label = Agency(agency).label
+    if request.method == "GET":
+        _require_expert(request.user, case)
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = form_class(*bound, initial=initial(case.inquiries.filter(agency=agency).first()))
+    if form.is_bound and form.is_valid():
         try:
-            services.inquiry_record_sent(
-                case=case, by=request.user, agency=agency, **form.cleaned_data
-            )
+            record(case=case, by=request.user, agency=agency, **form.cleaned_data)
         except CaseActionRefused as error:
             _refusal(form, error)
         else:
-            messages.success(request, f"ارسال استعلام {Agency(agency).label} ثبت شد.")
-            return redirect(f"{reverse('cases:detail', args=[case.number])}#inquiries")
-    elif request.method == "GET":
-        _require_expert(request.user, case)
+            messages.success(request, done.format(label))
+            return _back_to_case(case, "#inquiries")
     return render(
         request,
         "cases/inquiry_form.html",
-        {"case": case, "form": form, "title": f"ثبت ارسال استعلام به {Agency(agency).label}"},
+        {"case": case, "form": form, "title": title.format(label)},
         status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inquiry_send(request, number, agency):
+    return _inquiry_page(
+        request,
+        number,
+        agency,
+        form_class=forms.InquirySentForm,
+        record=services.inquiry_record_sent,
+        title="ثبت ارسال استعلام به {}",
+        done="ارسال استعلام {} ثبت شد.",
+        # A letter recorded before is shown for correction.
+        initial=lambda inquiry: (
+            {
+                "letter_number": inquiry.letter_number,
+                "sent_on": inquiry.sent_on,
+                "due_on": inquiry.due_on,
+            }
+            if inquiry
+            else {}
+        ),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def inquiry_reply(request, number, agency):
-    case = _case_for(request.user, number)
-    if agency not in Agency.values:
-        raise Http404
-    form = forms.InquiryReplyForm(
-        *((request.POST, request.FILES) if request.method == "POST" else ())
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.inquiry_record_reply(
-                case=case, by=request.user, agency=agency, **form.cleaned_data
-            )
-        except CaseActionRefused as error:
-            _refusal(form, error)
-        else:
-            messages.success(request, f"پاسخ استعلام {Agency(agency).label} ثبت شد.")
-            return redirect(f"{reverse('cases:detail', args=[case.number])}#inquiries")
-    elif request.method == "GET":
-        _require_expert(request.user, case)
-    return render(
+    return _inquiry_page(
         request,
-        "cases/inquiry_form.html",
-        {"case": case, "form": form, "title": f"ثبت پاسخ استعلام {Agency(agency).label}"},
-        status=400 if form.is_bound else 200,
+        number,
+        agency,
+        form_class=forms.InquiryReplyForm,
+        record=services.inquiry_record_reply,
+        title="ثبت پاسخ استعلام {}",
+        done="پاسخ استعلام {} ثبت شد.",
+        initial=lambda inquiry: {},
     )
 
 
@@ -536,7 +532,7 @@ def subject_decision(request, number, person_id):
             messages.success(request, f"تصمیم درباره {person.full_name} ثبت شد.")
     else:
         messages.error(request, "تصمیم نامعتبر است.")
-    return redirect(f"{reverse('cases:detail', args=[case.number])}#subjects")
+    return _back_to_case(case, "#subjects")
 
 
 @login_required
@@ -563,4 +559,4 @@ def household_head(request, number, household_id):
             messages.success(request, "سرپرست جدید خانوار ثبت شد.")
     else:
         messages.error(request, "سرپرست جدید را از میان اعضای خانوار انتخاب کنید.")
-    return redirect(f"{reverse('cases:detail', args=[case.number])}#subjects")
+    return _back_to_case(case, "#subjects")
