@@ -57,12 +57,16 @@ class Journey:
         self.check_and_shoot(f"login-{username}")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", "test-pass-1405")
-        self.page.click("button[type=submit]")
-        self.page.wait_for_url(f"{self.base_url}/")
+        self.follow(self.page.locator("button[type=submit]"))
+        assert self.page.url == f"{self.base_url}/"
+
+    def follow(self, locator):
+        """Click a link or a submit button and wait until the next page has fully loaded."""
+        with self.page.expect_navigation(wait_until="load"):
+            locator.click()
 
     def submit(self, label):
-        self.page.get_by_role("button", name=label).click()
-        self.page.wait_for_load_state()
+        self.follow(self.page.get_by_role("button", name=label))
 
     def case_number_reads_in_order(self, number):
         """The number shows as ۲۳-۱۴۰۵-۰۰۰۰۱ left to right, not reordered by the Persian text."""
@@ -89,7 +93,7 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     journey.check_and_shoot("work-queue-empty")
 
     # A household of two, registered from their Amayesh cards (typed in Persian digits).
-    page.get_by_role("link", name="ثبت خانوار").first.click()
+    journey.follow(page.get_by_role("link", name="ثبت خانوار").first)
     journey.check_and_shoot("household-new")
     page.fill("#id_household_number", "۷۷۱۲۰۰")
     page.fill("#id_first_name", "علی")
@@ -100,7 +104,7 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     page.fill("#id_document_number", "۲۰۲۶۵۵۰۰۰۱")
     journey.submit("ثبت")
     journey.check_and_shoot("intake-household")
-    page.get_by_role("link", name="افزودن عضو خانوار").click()
+    journey.follow(page.get_by_role("link", name="افزودن عضو خانوار"))
     page.select_option("#id_relation_to_head", "spouse")
     page.fill("#id_first_name", "زهرا")
     page.fill("#id_last_name", "رحیمی")
@@ -144,27 +148,31 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     journey.check_and_shoot("evidence")
 
     # Review starts: a confirmation page, then the step.
-    page.locator("#actions").get_by_role("link", name="شروع بررسی کارشناسی").click()
+    journey.follow(page.locator("#actions").get_by_role("link", name="شروع بررسی کارشناسی"))
     journey.check_and_shoot("confirm-start-review")
     journey.submit("تأیید و شروع بررسی کارشناسی")
     expect(page.locator("#case-state")).to_have_text("در بررسی کارشناس")
 
     # Both inquiries sent.
     for agency in ["intelligence", "police"]:
-        page.locator(f'tr[data-agency="{agency}"]').get_by_role("link", name="ثبت ارسال").click()
+        journey.follow(
+            page.locator(f'tr[data-agency="{agency}"]').get_by_role("link", name="ثبت ارسال")
+        )
         page.fill("#id_letter_number", f"۵۵/{agency[:3]}")
         page.fill("#id_sent_on", "۱۴۰۵/۰۹/۰۲")
         page.fill("#id_due_on", "۱۴۰۵/۰۹/۲۰")
         journey.check_and_shoot(f"inquiry-send-{agency}")
         journey.submit("ثبت")
-    page.locator("#actions").get_by_role("link", name="ثبت ارسال استعلام‌ها").click()
+    journey.follow(page.locator("#actions").get_by_role("link", name="ثبت ارسال استعلام‌ها"))
     journey.submit("تأیید و ثبت ارسال استعلام‌ها")
     expect(page.locator("#case-state")).to_have_text("در انتظار پاسخ استعلام‌ها")
     journey.check_and_shoot("awaiting-replies")
 
     # Both replies, on paper, entered by the expert.
     for agency in ["intelligence", "police"]:
-        page.locator(f'tr[data-agency="{agency}"]').get_by_role("link", name="ثبت پاسخ").click()
+        journey.follow(
+            page.locator(f'tr[data-agency="{agency}"]').get_by_role("link", name="ثبت پاسخ")
+        )
         page.fill("#id_replied_on", "۱۴۰۵/۰۹/۰۳")
         page.select_option("#id_outcome", "no_record")
         page.set_input_files(
@@ -178,14 +186,13 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     for row in page.locator("tr[data-person]").all():
         person_id = row.get_attribute("data-person")
         row.locator("select[name=decision]").select_option("cancel")
-        row.get_by_role("button", name="ثبت").click()
-        page.wait_for_load_state()
+        journey.follow(row.get_by_role("button", name="ثبت"))
         expect(page.locator(f'tr[data-person="{person_id}"] select[name=decision]')).to_have_value(
             "cancel"
         )
 
     # To the working group.
-    page.locator("#actions").get_by_role("link", name="ارسال به کارگروه استان").click()
+    journey.follow(page.locator("#actions").get_by_role("link", name="ارسال به کارگروه استان"))
     journey.check_and_shoot("confirm-submit")
     journey.submit("تأیید و ارسال به کارگروه استان")
     expect(page.locator("#case-state")).to_have_text("آماده طرح در کارگروه استان")
@@ -205,7 +212,7 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     assert case.events.filter(actor__username="expert_teh").count() >= 10
 
     # The secretary finds it waiting for the working group.
-    page.locator("nav").get_by_role("button", name="خروج").click()
+    journey.follow(page.locator("nav").get_by_role("button", name="خروج"))
     journey.sign_in("secretary_teh")
     queue = page.locator('[data-queue-state="ready_for_province"]')
     expect(queue).to_contain_text(re.sub(r"\d", lambda m: "۰۱۲۳۴۵۶۷۸۹"[int(m[0])], case.number))
