@@ -195,7 +195,7 @@ class EvidenceForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label="فایل (PDF، JPEG یا PNG)",
         error_messages=FILE_ERRORS,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
     def clean_file(self):
@@ -224,14 +224,14 @@ class InquiryReplyForm(BootstrapMixin, forms.Form):
         label="تصویر پاسخ (PDF، JPEG یا PNG)",
         required=False,
         error_messages=FILE_ERRORS,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
     def clean_reply_document(self):
         upload = self.cleaned_data.get("reply_document")
         if upload:
             validate_upload(upload)
-        return upload
+        return upload or None  # a reply recorded again keeps the scan it had
 
 
 class SubjectDecisionForm(BootstrapMixin, forms.Form):

@@ -133,9 +133,6 @@ def work_queue(*, user) -> list[tuple[str, str, list[QueueItem]]]:
 # --------------------------------------------------------------------------------------------------
 # Search
 
-# Word similarity above which a name matches on PostgreSQL (pg_trgm); catches one-letter typos.
-NAME_SIMILARITY = 0.5
-
 
 def _require_trigrams() -> None:
     """Fail loudly where pg_trgm would silently find nothing (a database with LC_CTYPE 'C')."""
@@ -154,7 +151,8 @@ def persons_matching_name(text: str):
 
     Everywhere: every word of the query in the normalized key, or the query with its spaces
     removed inside the key with its spaces removed (so «کریمینژاد» finds «کریمی‌نژاد»). On
-    PostgreSQL also pg_trgm word similarity on the same key, served by its GIN index.
+    PostgreSQL also pg_trgm word similarity (``%>``, above pg_trgm's default threshold of 0.6,
+    enough for a one-letter typo) on the same key, served by its GIN index.
     """
     key = normalize_name(text)
     if not key:
@@ -196,7 +194,9 @@ def search_cases(*, user, text: str = "", filters: dict | None = None):
         identifier = normalize_identifier(text)
         if identifier:
             cases = cases.annotate(number_key=Replace("number", Value("-"), Value("")))
-            match |= Q(number_key__contains=identifier)
+            match |= Q(number_key=identifier)
+            if len(identifier) >= 9:  # year and sequence, without the province code
+                match |= Q(number_key__endswith=identifier)
             match |= Q(subjects__person__documents__number=identifier)
             match |= Q(subjects__person__household__number=identifier)
         cases = cases.filter(match).distinct()

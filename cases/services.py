@@ -511,16 +511,16 @@ def evidence_add(*, case, by, evidence_type: str, file, content_type: str) -> Ev
     evidence.file.save(sha256, file, save=False)
     try:
         evidence.save()
+        _record(
+            case=case,
+            by=by,
+            kind=CaseEvent.Kind.CHANGE,
+            action="evidence_add",
+            changes={f"evidence:{evidence.pk}": [None, f"{evidence_type} {sha256}"]},
+        )
     except Exception:
-        evidence.file.delete(save=False)  # no row, no file
+        evidence.file.delete(save=False)  # no row and event, no file
         raise
-    _record(
-        case=case,
-        by=by,
-        kind=CaseEvent.Kind.CHANGE,
-        action="evidence_add",
-        changes={f"evidence:{evidence.pk}": [None, f"{evidence_type} {sha256}"]},
-    )
     return evidence
 
 

@@ -39,7 +39,7 @@ from cases.selectors import (
     unmet_conditions,
 )
 from cases.selectors import work_queue as queue_for
-from cases.services import EXPERT_STATES, CaseActionRefused
+from cases.services import EXPERT_STATES, INQUIRY_STATES, CaseActionRefused
 from revocation.persian import digits_to_persian
 
 PAGE_SIZE = 25
@@ -116,13 +116,12 @@ def intake(request):
     status = 200
     household_id = request.POST.get("household") or request.GET.get("household") or ""
     if household_id:
-        if not household_id.isdigit():
-            raise Http404
-        household = get_object_or_404(Household, pk=household_id)
+        household = _intake_household(request, household_id)
     if request.method == "POST" and request.POST.get("step") == "find":
         find_form = forms.FindHouseholdForm(request.POST)
         if find_form.is_valid():
             households = list(find_households(text=find_form.cleaned_data["number"]))
+            _remember_households(request, [h.pk for h in households])
             if len(households) == 1:
                 household = households[0]
         else:
@@ -184,6 +183,7 @@ def household_new(request):
         except ValidationError as error:
             _refusal(form, error)
         else:
+            _remember_households(request, [household.pk])
             messages.success(request, "خانوار و سرپرست آن ثبت شد.")
             return redirect(f"{reverse('cases:intake')}?household={household.pk}")
     status = 400 if form.is_bound else 200
@@ -200,7 +200,7 @@ def household_new(request):
 def household_member_new(request, household_id):
     if not request.user.has_perm("cases.add_person"):
         raise PermissionDenied
-    household = get_object_or_404(Household, pk=household_id)
+    household = _intake_household(request, str(household_id))
     form = forms.MemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -228,6 +228,25 @@ def household_member_new(request, household_id):
         },
         status=status,
     )
+
+
+INTAKE_HOUSEHOLDS = "intake_households"
+
+
+def _remember_households(request, ids):
+    """The households this user found by a number, or registered, in this session."""
+    known = request.session.get(INTAKE_HOUSEHOLDS, [])
+    request.session[INTAKE_HOUSEHOLDS] = [*known, *(i for i in ids if i not in known)][-50:]
+
+
+def _intake_household(request, household_id: str) -> Household:
+    """A household the user reached by searching its number or registering it: the register is
+    national, so it is never browsed by id (404 otherwise)."""
+    if not (household_id.isascii() and household_id.isdigit()):
+        raise Http404
+    if int(household_id) not in request.session.get(INTAKE_HOUSEHOLDS, []):
+        raise Http404
+    return get_object_or_404(Household, pk=household_id)
 
 
 def _person_data(data):
@@ -289,6 +308,7 @@ def _case_context(request, case, **extra):
         ],
         "due_on": case_due_on(case),
         "may_edit": may_edit,
+        "may_record_inquiries": may_edit and case.state in INQUIRY_STATES,
         "evidence_form": forms.EvidenceForm(),
         "decision_choices": forms.SubjectDecisionForm.base_fields["decision"].choices,
     }
@@ -371,6 +391,7 @@ def evidence_upload(request, number):
     case = _case_for(request.user, number)
     if request.method == "GET":  # e.g. reloading the page a failed upload left in the address bar
         return _back_to_case(case, "#evidence")
+    _require_expert(request.user, case)
     form = forms.EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -426,8 +447,7 @@ def _inquiry_page(request, number, agency, *, form_class, record, title, done, i
     if agency not in Agency.values:
         raise Http404
     label = Agency(agency).label
-    if request.method == "GET":
-        _require_expert(request.user, case)
+    _require_expert(request.user, case)
     bound = (request.POST, request.FILES) if request.method == "POST" else ()
     form = form_class(*bound, initial=initial(case.inquiries.filter(agency=agency).first()))
     if form.is_bound and form.is_valid():

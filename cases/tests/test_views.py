@@ -235,8 +235,15 @@ def test_intake_says_so_when_nothing_is_found(expert):
     assert "ثبت نشده است" in html(page)
 
 
+def find(client, household):
+    """The find step of intake, by the household number, as the expert does it."""
+    page = client.post(reverse("cases:intake"), {"step": "find", "number": household.number})
+    assert page.context["household"] == household
+
+
 def test_intake_opens_a_case_and_suspends_the_documents(expert, actors_a):
     head, child = factories.household_with_members(2)
+    find(expert, head.household)
     response = expert.post(
         reverse("cases:intake"),
         {
@@ -275,6 +282,7 @@ def test_intake_rejects_bad_input_with_a_persian_message_and_saves_nothing(
     expert, field, value, message
 ):
     (head,) = factories.household_with_members(1)
+    find(expert, head.household)
     data = {
         "step": "open",
         "household": head.household_id,
@@ -771,3 +779,83 @@ def test_a_new_head_is_asked_for_only_when_the_head_loses_the_card(expert, case_
     page = html(expert.get(url))
     assert "سرپرست جدید را ثبت کنید" in page
     assert f"ثبت تصمیم درباره شخص — {head.full_name}: ابطال مدارک" in page
+
+
+# --------------------------------------------------------------------------------------------------
+# What a second review found
+
+
+def test_the_national_register_is_not_browsed_by_household_id(client, case_in, actors_b):
+    case = case_in(CaseState.RECEIVED)  # Tehran
+    household = case.subjects.first().person.household
+    client.force_login(actors_b.expert)  # Isfahan
+    for suffix in [f"?household={household.pk}", "?household=²", "?household=abc"]:
+        assert client.get(reverse("cases:intake") + suffix).status_code == 404, suffix
+    assert client.get(reverse("cases:household_member_new", args=[household.pk])).status_code == 404
+    # Found by its number, it shows its people and numbers, but not that a case holds them.
+    page = client.post(
+        reverse("cases:intake"), {"step": "find", "number": household.number}
+    ).content.decode()
+    assert case.subjects.first().person.full_name in page
+    assert "معلق" not in page and "پرونده باز" not in page
+
+
+def test_recording_a_reply_again_without_a_new_scan_keeps_the_old_one(expert, case_in):
+    case = case_in(CaseState.AWAITING_INQUIRIES)
+    url = reverse("cases:inquiry_reply", args=[case.number, "police"])
+    expert.post(
+        url,
+        {
+            "replied_on": today_jalali(),
+            "outcome": "no_record",
+            "reply_document": SimpleUploadedFile("r.png", PNG),
+        },
+    )
+    kept = case.inquiries.get(agency="police").reply_document.name
+    again = expert.post(
+        url,
+        {"replied_on": today_jalali(), "outcome": "objection", "reply_document-clear": "on"},
+    )
+    assert again.status_code == 302
+    police = case.inquiries.get(agency="police")
+    assert (police.outcome, police.reply_document.name) == ("objection", kept)
+
+
+@pytest.mark.parametrize("username", ["secretary_a", "supervisor_a", "auditor"])
+def test_only_the_expert_posts_evidence_and_inquiries(client, case_in, users, username):
+    case = case_in(CaseState.EXPERT_REVIEW)
+    client.force_login(users[username])
+    for url in [
+        reverse("cases:evidence_upload", args=[case.number]),
+        reverse("cases:inquiry_send", args=[case.number, "police"]),
+        reverse("cases:inquiry_reply", args=[case.number, "police"]),
+    ]:
+        assert client.post(url, {}).status_code == 403, url
+
+
+def test_a_household_number_does_not_match_inside_a_case_number(expert, case_in):
+    case = case_in(CaseState.RECEIVED)
+    other = case_in(CaseState.RECEIVED)
+    household = case.subjects.first().person.household
+    household.number = "500002"
+    household.save()
+    page = html(search(expert, q="500002"))
+    assert case.number in page and other.number not in page  # not 23-1405-00002
+    year_and_sequence = other.number.split("-", 1)[1]
+    assert other.number in html(search(expert, q=year_and_sequence))
+
+
+def test_the_search_box_shows_its_own_errors(expert):
+    page = search(expert, q="۱" * 101)
+    assert page.status_code == 400
+    assert "invalid-feedback" in html(page)
+
+
+def test_pages_have_clean_titles_and_offer_only_possible_work(expert, case_in):
+    title = re.search(
+        r"<title>\s*(.*?)\s*</title>", html(expert.get(reverse("cases:intake"))), re.S
+    )
+    assert title.group(1) == "ثبت پرونده"
+    received = case_in(CaseState.RECEIVED)
+    page = html(expert.get(reverse("cases:detail", args=[received.number])))
+    assert reverse("cases:inquiry_send", args=[received.number, "police"]) not in page
