@@ -35,9 +35,6 @@ class User(AbstractUser):
             name for name in self.groups.values_list("name", flat=True) if name in valid
         )
 
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
-
     def roles_granting(self, permission: str) -> frozenset[str]:
         """The user's roles whose group carries ``permission`` ("app.codename").
 

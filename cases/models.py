@@ -525,9 +525,6 @@ class CaseQuerySet(models.QuerySet):
             )
         return self.filter(scope)
 
-    def open(self):
-        return self.exclude(state__in=CLOSED_STATES)
-
 
 class CaseNumberSequence(models.Model):
     """The last case number issued per province and Solar Hijri year (rows locked when used)."""

@@ -128,8 +128,6 @@ AUTHENTICATION_BACKENDS = [
 # guardian would otherwise re-create an AnonymousUser row on every migrate.
 ANONYMOUS_USER_NAME = None
 # Per-case grants use direct foreign-key models (cases.models.CaseUserObjectPermission).
-GUARDIAN_RAISE_403 = False
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
