@@ -106,28 +106,26 @@ def users(tehran, isfahan):
     }
 
 
-@pytest.fixture
-def actors_a(users):
+def actors_of(users, suffix):
+    """Who takes each kind of step on the cases of one province (``a``: Tehran, ``b``: Isfahan)."""
     return Actors(
-        expert=users["expert_a"],
-        secretary=users["secretary_a"],
-        supervisor=users["supervisor_a"],
+        expert=users[f"expert_{suffix}"],
+        secretary=users[f"secretary_{suffix}"],
+        supervisor=users[f"supervisor_{suffix}"],
         national=users["national"],
         registry=users["registry"],
-        enforcement=users["enforcement_a"],
+        enforcement=users[f"enforcement_{suffix}"],
     )
+
+
+@pytest.fixture
+def actors_a(users):
+    return actors_of(users, "a")
 
 
 @pytest.fixture
 def actors_b(users):
-    return Actors(
-        expert=users["expert_b"],
-        secretary=users["secretary_b"],
-        supervisor=users["supervisor_b"],
-        national=users["national"],
-        registry=users["registry"],
-        enforcement=users["enforcement_b"],
-    )
+    return actors_of(users, "b")
 
 
 @pytest.fixture

@@ -27,26 +27,31 @@ def case_transitions():
     return list(Case(state=CaseState.RECEIVED).get_all_state_transitions())
 
 
-def case_available_actions(*, case: Case, user) -> list:
-    """The steps ``user`` may take on ``case`` now, read from the state machine.
-
-    A step is offered when the user's role may take it and every condition that does not depend on
-    what the user types with the action (a reason, a resolution number) is met.
-    """
-    actions = []
-    for transition in case.get_all_state_transitions():
-        if transition.source != case.state:
-            continue
-        if not transition.has_perm(case, user):
-            continue
-        if all(c(case) for c in transition.conditions if not getattr(c, "needs_input", False)):
-            actions.append(transition)
-    return actions
+def steps_of(*, case: Case, user) -> list:
+    """The steps from the case's current state that the user's role may take."""
+    return [
+        t
+        for t in case.get_all_state_transitions()
+        if t.source == case.state and t.has_perm(case, user)
+    ]
 
 
 def unmet_conditions(*, case: Case, transition) -> list[str]:
-    """The Persian descriptions of the conditions of ``transition`` that ``case`` does not meet."""
-    return [c.description for c in transition.conditions if not c(case)]
+    """What the case still lacks for ``transition``, in Persian: the unmet conditions other than
+    those met by what the user types with the step itself (a reason, a resolution number)."""
+    return [
+        c.description
+        for c in transition.conditions
+        if not getattr(c, "needs_input", False) and not c(case)
+    ]
+
+
+def case_available_actions(*, case: Case, user) -> list:
+    """The steps ``user`` may take on ``case`` now, read from the state machine: their role may
+    take them and nothing but the step's own input is missing."""
+    return [
+        t for t in steps_of(case=case, user=user) if not unmet_conditions(case=case, transition=t)
+    ]
 
 
 def state_counts(*, user) -> list[tuple[str, str, int]]:
@@ -86,16 +91,11 @@ class QueueItem:
 def _work_before_next_step(case: Case, user) -> list[str]:
     """What the user must record before their next step on the case is possible: the unmet
     conditions (not typed with the step itself) of the steps their role takes from here."""
-    todo = []
-    for transition in case.get_all_state_transitions():
-        if transition.source != case.state or not transition.has_perm(case, user):
-            continue
-        todo += [
-            c.description
-            for c in transition.conditions
-            if not getattr(c, "needs_input", False) and not c(case)
-        ]
-    return todo
+    return [
+        description
+        for transition in steps_of(case=case, user=user)
+        for description in unmet_conditions(case=case, transition=transition)
+    ]
 
 
 def work_queue(*, user) -> list[tuple[str, str, list[QueueItem]]]:

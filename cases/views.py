@@ -302,10 +302,7 @@ def _case_context(request, case, **extra):
         "checklist": checklist,
         "inquiries": [(agency, label, inquiries.get(agency)) for agency, label in Agency.choices],
         "events": case.events.select_related("actor"),
-        "actions": [
-            (t, unmet_conditions(case=case, transition=t))
-            for t in case_available_actions(case=case, user=user)
-        ],
+        "actions": case_available_actions(case=case, user=user),
         "due_on": case_due_on(case),
         "may_edit": may_edit,
         "may_record_inquiries": may_edit and case.state in INQUIRY_STATES,
@@ -367,11 +364,7 @@ def case_action(request, number, name):
             "transition": transition,
             "target_label": CaseState(transition.target).label,
             "form": form,
-            "unmet": [
-                c.description
-                for c in transition.conditions
-                if not getattr(c, "needs_input", False) and not c(case)
-            ],
+            "unmet": unmet_conditions(case=case, transition=transition),
         },
         status=status,
     )
