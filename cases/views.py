@@ -293,7 +293,7 @@ def _case_context(request, case, **extra):
         (EvidenceType(t).label, t in present) for t in REQUIRED_EVIDENCE.get(case.source_type, [])
     ]
     inquiries = {i.agency: i for i in case.inquiries.all()}
-    may_edit = case.state in EXPERT_STATES and services.role_permission("review_case")(case, user)
+    may_edit = case.state in EXPERT_STATES and _is_expert_of(user, case)
     context = {
         "case": case,
         "subjects": subjects,
@@ -498,8 +498,13 @@ def inquiry_reply(request, number, agency):
     )
 
 
+def _is_expert_of(user, case) -> bool:
+    """Whether the user does the expert's work on this case (role, in the case's scope)."""
+    return services.role_permission("review_case")(case, user)
+
+
 def _require_expert(user, case):
-    if not services.role_permission("review_case")(case, user):
+    if not _is_expert_of(user, case):
         raise PermissionDenied
 
 

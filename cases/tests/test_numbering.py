@@ -49,49 +49,30 @@ def test_only_an_expert_with_a_province_opens_a_case(users):
     assert not Case.objects.exists()
 
 
-def test_a_case_needs_subjects_of_one_household_and_a_real_source(users):
-    expert = users["expert_a"]
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"subjects": "two households"}, "یک خانوار"),
+        ({"source_date": factories.days_ago(-2)}, "آینده"),
+        ({"subjects": []}, "شخص موضوع"),
+        ({"source_type": "bogus"}, "منشأ"),
+        ({"source_reference": "  "}, "مرجع"),
+    ],
+)
+def test_a_case_needs_subjects_of_one_household_and_a_real_source(users, change, message):
     a = factories.household_with_members(1)
     b = factories.household_with_members(1)
-    with pytest.raises(services.CaseActionRefused, match="یک خانوار"):
-        services.case_open(
-            by=expert,
-            source_type="judicial_ruling",
-            source_reference="R",
-            source_date=factories.days_ago(1),
-            subjects=a + b,
-        )
-    with pytest.raises(services.CaseActionRefused, match="آینده"):
-        services.case_open(
-            by=expert,
-            source_type="judicial_ruling",
-            source_reference="R",
-            source_date=factories.days_ago(-2),
-            subjects=a,
-        )
-    with pytest.raises(services.CaseActionRefused, match="شخص موضوع"):
-        services.case_open(
-            by=expert,
-            source_type="judicial_ruling",
-            source_reference="R",
-            source_date=factories.days_ago(1),
-            subjects=[],
-        )
-    with pytest.raises(services.CaseActionRefused, match="منشأ"):
-        services.case_open(
-            by=expert,
-            source_type="bogus",
-            source_reference="R",
-            source_date=factories.days_ago(1),
-            subjects=a,
-        )
-    with pytest.raises(services.CaseActionRefused, match="مرجع"):
-        services.case_open(
-            by=expert,
-            source_type="judicial_ruling",
-            source_reference="  ",
-            source_date=factories.days_ago(1),
-            subjects=a,
-        )
+    arguments = {
+        "by": users["expert_a"],
+        "source_type": "judicial_ruling",
+        "source_reference": "R",
+        "source_date": factories.days_ago(1),
+        "subjects": a,
+        **change,
+    }
+    if arguments["subjects"] == "two households":
+        arguments["subjects"] = a + b
+    with pytest.raises(services.CaseActionRefused, match=message):
+        services.case_open(**arguments)
     assert not Case.objects.exists()
     assert a[0].documents.get().status == "valid"
