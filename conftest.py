@@ -12,8 +12,8 @@ from django.contrib.auth.models import Group
 from accounts.roles import Role
 from cases import services
 from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
-from cases.models import Province
-from cases.tests import factories
+from people.tests import factories
+from reference.models import Province
 
 # Playwright's sync API runs an event loop in the test thread; the browser tests still use the ORM
 # synchronously around it (database setup, factories), which Django allows only with this set.
@@ -69,7 +69,7 @@ def reference_data(db):
 
     from django.apps import apps
 
-    import_module("cases.migrations.0002_reference_data").load(apps, None)
+    import_module("reference.migrations.0002_reference_data").load(apps, None)
 
 
 @pytest.fixture
@@ -86,6 +86,12 @@ def make_user(username, role, province=None):
     user = factories.UserFactory(username=username, province=province)
     user.groups.add(Group.objects.get(name=role))
     return type(user).objects.get(pk=user.pk)  # roles are cached per instance
+
+
+@pytest.fixture
+def it_admin(reference_data):
+    """The IT administrator: staff and superuser, holding no case role."""
+    return factories.UserFactory(username="it_admin", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -145,7 +151,7 @@ def case_in(actors_a, offences):
 
     def make(state, *, actors=None, source_type=None, subjects=None):
         actors = actors or actors_a
-        subjects = subjects or factories.household_with_members(2)
+        subjects = subjects or factories.household_with_members(2, province=actors.expert.province)
         case = services.case_open(
             by=actors.expert,
             source_type=source_type or source_for(state),

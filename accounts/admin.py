@@ -1,25 +1,76 @@
+"""The user admin: roles are chosen from the roles defined in code; groups are not editable."""
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 
-from accounts.models import User, validate_roles_and_province
+from accounts.models import User, validate_roles
+from accounts.roles import Role
+from accounts.services import account_set_roles, account_snapshot
+
+# What a role may do is code (accounts.roles); a group edited here would change every holder.
+admin.site.unregister(Group)
 
 
-class UserRolesForm(forms.ModelForm):
+class RolesFormMixin(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="نقش‌ها", choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = sorted(self.instance.role_codes)
+
     def clean(self):
         cleaned = super().clean()
-        groups = cleaned.get("groups")
-        if groups is not None:
-            validate_roles_and_province(
-                roles=[group.name for group in groups], province=cleaned.get("province")
-            )
+        validate_roles(
+            roles=cleaned.get("roles") or [],
+            province=cleaned.get("province"),
+            is_staff=bool(cleaned.get("is_staff") or cleaned.get("is_superuser")),
+        )
         return cleaned
+
+
+class UserChangeForm(RolesFormMixin, BaseUserAdmin.form):
+    pass
+
+
+class UserCreationForm(RolesFormMixin, BaseUserAdmin.add_form):
+    pass
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    form = type("UserChangeForm", (UserRolesForm, BaseUserAdmin.form), {})
+    form = UserChangeForm
+    add_form = UserCreationForm
     list_display = ("username", "first_name", "last_name", "province", "is_active", "is_staff")
     list_filter = ("province", "groups", "is_active", "is_staff")
-    fieldsets = BaseUserAdmin.fieldsets + (("استان", {"fields": ("province",)}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("استان", {"fields": ("province",)}),)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("مشخصات", {"fields": ("first_name", "last_name", "email")}),
+        ("نقش و استان", {"fields": ("roles", "province")}),
+        ("وضعیت", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("تاریخ‌ها", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "usable_password", "password1", "password2")}),
+        ("نقش و استان", {"fields": ("roles", "province", "is_staff")}),
+    )
+    filter_horizontal = ()
+
+    def save_model(self, request, obj, form, change):
+        # The account as it was, to record what this save changes (see save_related).
+        previous = User.objects.get(pk=obj.pk) if obj.pk else User()
+        request._account_before = account_snapshot(previous)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        account_set_roles(
+            by=request.user,
+            user=form.instance,
+            roles=form.cleaned_data.get("roles") or [],
+            before=request._account_before,
+        )

@@ -9,5 +9,5 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts.roles import sync_role_groups
 
-        # Permissions exist only after post_migrate, so role groups are synced there, every migrate.
+        # The role groups (membership only) exist after every migrate.
         post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")

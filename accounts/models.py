@@ -9,11 +9,12 @@ from accounts.roles import NATIONAL_ROLES, PROVINCIAL_ROLES, Role
 class User(AbstractUser):
     """A person who works in the system: a province (for provincial roles) and one or more roles.
 
-    Roles are the user's groups (see accounts.roles); national roles carry no province.
+    Roles are the user's groups named by role code (see accounts.roles); national roles carry no
+    province. A staff account (the IT administrator) holds no case role: see accounts.permissions.
     """
 
     province = models.ForeignKey(
-        "cases.Province",
+        "reference.Province",
         verbose_name="استان",
         on_delete=models.PROTECT,
         null=True,
@@ -26,55 +27,47 @@ class User(AbstractUser):
         verbose_name_plural = "کاربران"
 
     @cached_property
-    def roles(self) -> frozenset[str]:
-        """The role codes of this user (cached per request; active users only)."""
-        if not self.is_active:
-            return frozenset()
+    def role_codes(self) -> frozenset[str]:
+        """The role codes held through groups (cached per instance; see permissions.roles_of)."""
         valid = set(Role.values)
         return frozenset(
             name for name in self.groups.values_list("name", flat=True) if name in valid
         )
 
-    def roles_granting(self, permission: str) -> frozenset[str]:
-        """The user's roles whose group carries ``permission`` ("app.codename").
-
-        Read from the role groups themselves, never from ``has_perm``: a superuser's implicit
-        permissions and a second role's permissions must not act in the first role's scope.
-        """
-        return self._role_permissions.get(permission, frozenset())
-
-    @cached_property
-    def _role_permissions(self) -> dict[str, frozenset[str]]:
-        from django.contrib.auth.models import Permission
-
-        granted: dict[str, set[str]] = {}
-        rows = Permission.objects.filter(group__user=self, group__name__in=self.roles).values_list(
-            "group__name", "content_type__app_label", "codename"
-        )
-        for role, app_label, codename in rows:
-            granted.setdefault(f"{app_label}.{codename}", set()).add(role)
-        return {permission: frozenset(roles) for permission, roles in granted.items()}
-
     @property
     def role_labels(self) -> list[str]:
-        return [Role(role).label for role in Role.values if role in self.roles]
-
-    def clean(self):
-        super().clean()
-        # Checked where the groups are known (the admin form and services); here only the province
-        # of an existing user can be checked against the roles already saved.
-        if self.pk:
-            validate_roles_and_province(roles=self.roles, province=self.province)
+        return [Role(role).label for role in Role.values if role in self.role_codes]
 
 
-def validate_roles_and_province(*, roles, province):
-    """A provincial role needs a province; national roles have none; no user holds both."""
+def validate_roles(*, roles, province, is_staff: bool) -> None:
+    """A provincial role needs a province; national roles have none; no user holds both; a staff
+    account (IT administration) holds no case role at all."""
     roles = set(roles)
-    if roles & PROVINCIAL_ROLES and roles & NATIONAL_ROLES:
+    if roles and is_staff:
         raise ValidationError(
-            {"groups": "یک کاربر نمی‌تواند هم نقش استانی و هم نقش ملی داشته باشد."}
+            {"roles": "حساب مدیر فنی (کارمند یا ابرکاربر) نمی‌تواند نقش پرونده داشته باشد."}
         )
+    if roles & PROVINCIAL_ROLES and roles & NATIONAL_ROLES:
+        raise ValidationError({"roles": "یک کاربر نمی‌تواند هم نقش استانی و هم نقش ملی داشته باشد."})
     if roles & PROVINCIAL_ROLES and province is None:
         raise ValidationError({"province": "برای نقش‌های استانی، استان کاربر را تعیین کنید."})
     if roles and roles <= NATIONAL_ROLES and province is not None:
         raise ValidationError({"province": "نقش‌های ملی به استان خاصی تعلق ندارند."})
+
+
+class SavedSearch(models.Model):
+    """A search a user POSTed, kept on the server under an opaque token, so that the result page
+    is a GET (Back works, no resubmission prompt) without identity numbers in any URL or log."""
+
+    token = models.CharField(max_length=43, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32)
+    params = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "جست‌وجوی ذخیره‌شده"
+        verbose_name_plural = "جست‌وجوهای ذخیره‌شده"
+
+    def __str__(self):
+        return f"{self.kind} ({self.user_id})"

@@ -1,7 +1,9 @@
-"""The roles of DOMAIN.md, each a Django group carrying the model permissions the role needs.
+"""The roles of DOMAIN.md and what each may do, defined here in code and nowhere else.
 
-The group of a role is named by its code (``provincial_expert``); its Persian name is the label.
-``sync_role_groups`` runs after every migrate and makes each group's permissions exactly these.
+A user holds a role through the Django group named by the role's code (``provincial_expert``). The
+groups carry no permissions that matter: what a role may do is ``ROLE_CAPABILITIES`` below, read
+by ``accounts.permissions``, so that editing a group in the admin cannot change what every expert
+may do (the group admin is not offered at all).
 """
 
 from django.db import models
@@ -17,58 +19,66 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "بازرس"
 
 
-# Roles that belong to one province, and roles that work across all provinces.
-PROVINCIAL_ROLES = frozenset({Role.EXPERT, Role.SECRETARY, Role.SUPERVISOR, Role.ENFORCEMENT})
-NATIONAL_ROLES = frozenset({Role.NATIONAL_SECRETARIAT, Role.REGISTRY_OPERATOR, Role.AUDITOR})
+class Capability(models.TextChoices):
+    """What a role may do. A step of the case rule book names the capability it needs."""
 
-_VIEW_CASE_DATA = [
-    "cases.view_case",
-    "cases.view_casesubject",
-    "cases.view_person",
-    "cases.view_household",
-    "cases.view_identitydocument",
-    "cases.view_evidence",
-    "cases.view_inquiry",
-    "cases.view_caseevent",
-    "cases.view_offencetype",
-]
+    VIEW_CASE = "view_case", "دیدن پرونده"
+    OPEN_CASE = "open_case", "ثبت پرونده"
+    REGISTER_PEOPLE = "register_people", "ثبت خانوار و اشخاص"
+    REVIEW_CASE = "review_case", "بررسی کارشناسی و استعلام"
+    DECIDE_IN_PROVINCE = "decide_in_province", "ثبت رأی کارگروه استان"
+    DECIDE_NATIONALLY = "decide_nationally", "تأیید یا رد در کارگروه دائمی کشور"
+    REGISTER_IN_NAJVA = "register_in_najva", "ابطال کارت و ثبت در نجوا"
+    SUPERVISE_CASE = "supervise_case", "نظارت، دستور اخراج و مختومه کردن"
+    RECORD_EXPULSION = "record_expulsion", "ثبت اجرای اخراج"
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.EXPERT: _VIEW_CASE_DATA
-    + [
-        "cases.open_case",
-        "cases.review_case",
-        "cases.add_person",
-        "cases.change_person",
-        "cases.add_household",
-        "cases.change_household",
-        "cases.add_identitydocument",
-        "cases.add_evidence",
-        "cases.add_inquiry",
-        "cases.change_inquiry",
-    ],
-    Role.SECRETARY: _VIEW_CASE_DATA + ["cases.decide_in_province"],
-    Role.SUPERVISOR: _VIEW_CASE_DATA + ["cases.supervise_case"],
-    Role.NATIONAL_SECRETARIAT: _VIEW_CASE_DATA + ["cases.decide_nationally"],
-    Role.REGISTRY_OPERATOR: _VIEW_CASE_DATA + ["cases.register_in_najva"],
-    Role.ENFORCEMENT: _VIEW_CASE_DATA + ["cases.record_expulsion"],
-    Role.AUDITOR: _VIEW_CASE_DATA,
+
+class Scope(models.TextChoices):
+    """Which cases a role covers."""
+
+    PROVINCE = "province", "استان کاربر"
+    NATIONAL = "national", "همه استان‌ها"
+    # The registry operator: every province, from national confirmation on.
+    NATIONAL_FROM_CONFIRMATION = "from_confirmation", "همه استان‌ها، از تأیید کشوری به بعد"
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.EXPERT: frozenset(
+        {
+            Capability.VIEW_CASE,
+            Capability.OPEN_CASE,
+            Capability.REGISTER_PEOPLE,
+            Capability.REVIEW_CASE,
+        }
+    ),
+    Role.SECRETARY: frozenset({Capability.VIEW_CASE, Capability.DECIDE_IN_PROVINCE}),
+    Role.SUPERVISOR: frozenset({Capability.VIEW_CASE, Capability.SUPERVISE_CASE}),
+    Role.NATIONAL_SECRETARIAT: frozenset({Capability.VIEW_CASE, Capability.DECIDE_NATIONALLY}),
+    Role.REGISTRY_OPERATOR: frozenset({Capability.VIEW_CASE, Capability.REGISTER_IN_NAJVA}),
+    Role.ENFORCEMENT: frozenset({Capability.VIEW_CASE, Capability.RECORD_EXPULSION}),
+    Role.AUDITOR: frozenset({Capability.VIEW_CASE}),
 }
+
+ROLE_SCOPE: dict[Role, Scope] = {
+    Role.EXPERT: Scope.PROVINCE,
+    Role.SECRETARY: Scope.PROVINCE,
+    Role.SUPERVISOR: Scope.PROVINCE,
+    Role.ENFORCEMENT: Scope.PROVINCE,
+    Role.NATIONAL_SECRETARIAT: Scope.NATIONAL,
+    Role.AUDITOR: Scope.NATIONAL,
+    Role.REGISTRY_OPERATOR: Scope.NATIONAL_FROM_CONFIRMATION,
+}
+
+# Roles that belong to one province, and roles that work across all provinces.
+PROVINCIAL_ROLES = frozenset(role for role, scope in ROLE_SCOPE.items() if scope == Scope.PROVINCE)
+NATIONAL_ROLES = frozenset(Role) - PROVINCIAL_ROLES
 
 
 def sync_role_groups(**kwargs):
-    """Create one group per role and set its permissions to exactly ROLE_PERMISSIONS."""
-    from django.contrib.auth.models import Group, Permission
+    """One group per role (membership only), created after every migrate; other groups removed
+    from nothing: they simply grant nothing."""
+    from django.contrib.auth.models import Group
 
-    wanted = {perm.split(".", 1)[1] for perms in ROLE_PERMISSIONS.values() for perm in perms}
-    available = {
-        f"{p.content_type.app_label}.{p.codename}": p
-        for p in Permission.objects.filter(codename__in=wanted).select_related("content_type")
-    }
-    for role, perms in ROLE_PERMISSIONS.items():
-        missing = [perm for perm in perms if perm not in available]
-        if missing:
-            # Before the cases app has migrated there is nothing to grant yet.
-            continue
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set([available[perm] for perm in perms])
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.clear()

@@ -11,17 +11,19 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from cases import services
-from cases.models import (
+from cases.choices import (
     REQUIRED_EVIDENCE,
     Agency,
-    BorderPoint,
-    Case,
     CaseState,
     InquiryOutcome,
-    OffenceType,
     SourceType,
+    Step,
     SubjectDecision,
 )
+from cases.models import Case
+from cases.rules import missing_evidence_types
+from cases.steps import STEPS
+from reference.models import BorderPoint, OffenceType
 
 # A one-page PDF: enough to stand in for a scanned letter.
 DEMO_PDF = (
@@ -32,14 +34,14 @@ DEMO_PDF = (
 )
 
 MAIN_PATH = [
-    "start_review",
-    "send_inquiries",
-    "submit_to_province",
-    "approve_in_province",
-    "confirm_nationally",
-    "cancel_card",
-    "order_expulsion",
-    "record_expulsion",
+    Step.START_REVIEW,
+    Step.SEND_INQUIRIES,
+    Step.SUBMIT_TO_PROVINCE,
+    Step.APPROVE_IN_PROVINCE,
+    Step.CONFIRM_NATIONALLY,
+    Step.CANCEL_CARD,
+    Step.ORDER_EXPULSION,
+    Step.RECORD_EXPULSION,
 ]
 
 
@@ -50,19 +52,19 @@ def _upto(step):
 # The steps that lead from "received" to each state.
 STEPS_TO = {
     CaseState.RECEIVED: [],
-    CaseState.EXPERT_REVIEW: _upto("start_review"),
-    CaseState.AWAITING_INQUIRIES: _upto("send_inquiries"),
-    CaseState.READY_FOR_PROVINCE: _upto("submit_to_province"),
-    CaseState.RETURNED: [*_upto("submit_to_province"), "return_for_information"],
-    CaseState.APPROVED_BY_PROVINCE: _upto("approve_in_province"),
-    CaseState.REJECTED_BY_PROVINCE: [*_upto("submit_to_province"), "reject_in_province"],
-    CaseState.CONFIRMED_NATIONALLY: _upto("confirm_nationally"),
-    CaseState.REFUSED_NATIONALLY: [*_upto("approve_in_province"), "refuse_nationally"],
-    CaseState.CARD_CANCELLED: _upto("cancel_card"),
-    CaseState.EXPULSION_ORDERED: _upto("order_expulsion"),
-    CaseState.EXPELLED: _upto("record_expulsion"),
-    CaseState.CLOSED_DEPARTED: [*_upto("cancel_card"), "close_as_departed"],
-    CaseState.WITHDRAWN: ["start_review", "withdraw"],
+    CaseState.EXPERT_REVIEW: _upto(Step.START_REVIEW),
+    CaseState.AWAITING_INQUIRIES: _upto(Step.SEND_INQUIRIES),
+    CaseState.READY_FOR_PROVINCE: _upto(Step.SUBMIT_TO_PROVINCE),
+    CaseState.RETURNED: [*_upto(Step.SUBMIT_TO_PROVINCE), Step.RETURN_FOR_INFORMATION],
+    CaseState.APPROVED_BY_PROVINCE: _upto(Step.APPROVE_IN_PROVINCE),
+    CaseState.REJECTED_BY_PROVINCE: [*_upto(Step.SUBMIT_TO_PROVINCE), Step.REJECT_IN_PROVINCE],
+    CaseState.CONFIRMED_NATIONALLY: _upto(Step.CONFIRM_NATIONALLY),
+    CaseState.REFUSED_NATIONALLY: [*_upto(Step.APPROVE_IN_PROVINCE), Step.REFUSE_NATIONALLY],
+    CaseState.CARD_CANCELLED: _upto(Step.CANCEL_CARD),
+    CaseState.EXPULSION_ORDERED: _upto(Step.ORDER_EXPULSION),
+    CaseState.EXPELLED: _upto(Step.RECORD_EXPULSION),
+    CaseState.CLOSED_DEPARTED: [*_upto(Step.CANCEL_CARD), Step.CLOSE_AS_DEPARTED],
+    CaseState.WITHDRAWN: [Step.START_REVIEW, Step.WITHDRAW],
 }
 
 
@@ -96,29 +98,34 @@ def attach_required_evidence(case: Case, by) -> None:
         )
 
 
-def prepare(case: Case, step: str, actors: Actors) -> None:
-    """Record what a step needs before it can be taken (inquiries, replies, decisions)."""
-    sent = timezone.localdate() - datetime.timedelta(days=30)
-    if step == "send_inquiries":
+def prepare(case: Case, step: Step, actors: Actors) -> None:
+    """Record what a step needs before it can be taken (inquiries, replies, decisions).
+
+    Every date is the day of the step (today): a walked case happens in one day, so that its
+    dates never precede its opening nor its age contradict them.
+    """
+    today = timezone.localdate()
+    if step == Step.SEND_INQUIRIES:
         for agency in Agency.values:
             services.inquiry_record_sent(
                 case=case,
                 by=actors.expert,
                 agency=agency,
                 letter_number=f"{agency[:3].upper()}/{case.sequence}/1405",
-                sent_on=sent,
-                due_on=sent + datetime.timedelta(days=14),
+                sent_on=today,
+                due_on=today + datetime.timedelta(days=14),
             )
-    elif step == "submit_to_province":
+    elif step == Step.SUBMIT_TO_PROVINCE:
         for agency in Agency.values:
             services.inquiry_record_reply(
                 case=case,
                 by=actors.expert,
                 agency=agency,
-                replied_on=sent + datetime.timedelta(days=10),
+                replied_on=today,
                 outcome=InquiryOutcome.NO_RECORD,
+                reply_document=ContentFile(DEMO_PDF, name="reply.pdf"),
             )
-        if case.missing_evidence_types():
+        if missing_evidence_types(case):
             attach_required_evidence(case, actors.expert)
         # The whole household is on the case and every member loses their documents.
         for subject in case.subjects.all():
@@ -127,76 +134,60 @@ def prepare(case: Case, step: str, actors: Actors) -> None:
             )
 
 
-def take(case: Case, step: str, actors: Actors) -> Case:
-    """Take one step through its service, with the inputs a user would type."""
-    day = timezone.localdate() - datetime.timedelta(days=10)
-    if step in {"start_review", "send_inquiries", "submit_to_province", "resume_review"}:
-        return services.case_transition(case=case, by=actors.expert, name=step)
-    if step == "return_for_information":
-        return services.case_return_for_information(
-            case=case,
-            by=actors.secretary,
-            reason="تصویر حکم قضایی خوانا نیست؛ نسخه برابر اصل لازم است.",
-        )
-    if step == "approve_in_province":
-        return services.case_approve_in_province(
-            case=case,
-            by=actors.secretary,
-            resolution_number=f"ک‌ا/{case.sequence}/۱۴۰۵",
-            resolution_date=day,
-        )
-    if step == "reject_in_province":
-        return services.case_reject_in_province(
-            case=case,
-            by=actors.secretary,
-            resolution_number=f"ک‌ا/{case.sequence}/۱۴۰۵",
-            resolution_date=day,
-            reason="گزارش با پاسخ استعلام‌ها تأیید نشد.",
-        )
-    if step == "confirm_nationally":
-        return services.case_confirm_nationally(
-            case=case,
-            by=actors.national,
-            letter_number=f"ک‌د/{case.sequence}/۱۴۰۵",
-            letter_date=day,
-        )
-    if step == "refuse_nationally":
-        return services.case_refuse_nationally(
-            case=case,
-            by=actors.national,
-            letter_number=f"ک‌د/{case.sequence}/۱۴۰۵",
-            letter_date=day,
-            reason="مستندات برای لغو پناهندگی کافی نیست.",
-        )
-    if step == "cancel_card":
+# What a user types with each step that records something (STEPS[step].inputs, and a reason).
+def inputs_for(case: Case, step: Step) -> dict:
+    today = timezone.localdate()
+    if step in {Step.APPROVE_IN_PROVINCE, Step.REJECT_IN_PROVINCE}:
+        return {
+            "province_resolution_number": f"ک‌ا/{case.sequence}/۱۴۰۵",
+            "province_resolution_date": today,
+        }
+    if step in {Step.CONFIRM_NATIONALLY, Step.REFUSE_NATIONALLY}:
+        return {"national_letter_number": f"ک‌د/{case.sequence}/۱۴۰۵", "national_letter_date": today}
+    if step == Step.CANCEL_CARD:
         offence = (
             OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code").first()
         )
-        return services.case_cancel_card(
-            case=case,
-            by=actors.registry,
-            offence_type=offence,
-            najva_registration_number=f"NJ-{case.number}",
-        )
-    if step == "order_expulsion":
-        return services.case_order_expulsion(case=case, by=actors.supervisor)
-    if step == "record_expulsion":
-        return services.case_record_expulsion(
-            case=case,
-            by=actors.enforcement,
-            border_point=BorderPoint.objects.order_by("name").first(),
-            expelled_on=timezone.localdate(),
-        )
-    if step == "close_as_departed":
-        return services.case_close_as_departed(case=case, by=actors.supervisor)
-    if step == "withdraw":
-        return services.case_withdraw(
-            case=case, by=actors.supervisor, reason="متقاضی درخواست خود را مسترد کرد."
-        )
-    raise ValueError(f"unknown step {step}")
+        return {"offence_type": offence, "najva_registration_number": f"NJ-{case.number}"}
+    if step == Step.RECORD_EXPULSION:
+        return {
+            "expulsion_border_point": BorderPoint.objects.order_by("name").first(),
+            "expelled_on": today,
+        }
+    return {}
 
 
-def walk(case: Case, steps: list[str], actors: Actors) -> Case:
+REASONS = {
+    Step.RETURN_FOR_INFORMATION: "تصویر حکم قضایی خوانا نیست؛ نسخه برابر اصل لازم است.",
+    Step.REJECT_IN_PROVINCE: "گزارش با پاسخ استعلام‌ها تأیید نشد.",
+    Step.REFUSE_NATIONALLY: "مستندات برای لغو پناهندگی کافی نیست.",
+    Step.WITHDRAW: "متقاضی درخواست خود را مسترد کرد.",
+}
+
+ACTOR_OF = {
+    "review_case": "expert",
+    "decide_in_province": "secretary",
+    "decide_nationally": "national",
+    "register_in_najva": "registry",
+    "supervise_case": "supervisor",
+    "record_expulsion": "enforcement",
+}
+
+
+def take(case: Case, step: Step, actors: Actors) -> Case:
+    """Take one step through the one service, as its role, with the inputs a user would type."""
+    rule = STEPS[Step(step)]
+    extra = {"reason": REASONS[step]} if rule.needs_reason else {}
+    return services.case_take_step(
+        case=case,
+        by=getattr(actors, ACTOR_OF[rule.capability]),
+        step=step,
+        **inputs_for(case, step),
+        **extra,
+    )
+
+
+def walk(case: Case, steps: list[Step], actors: Actors) -> Case:
     """Prepare and take each step in turn; returns the case as saved after the last one."""
     for step in steps:
         prepare(case, step, actors)

@@ -5,22 +5,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.models import (
-    Agency,
-    BorderPoint,
+from cases.choices import (
     CaseState,
-    DocumentType,
     EvidenceType,
     InquiryOutcome,
-    Nationality,
-    OffenceType,
-    Relation,
-    Sex,
     SourceType,
     SubjectDecision,
 )
-from revocation.forms import BootstrapMixin, IdentifierField, JalaliDateField
-from revocation.persian import digits_to_persian
+from reference.models import BorderPoint, OffenceType
+from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
+from revocation.persian import digits_to_persian, jalali_year
 
 FILE_ERRORS = {
     "required": "فایل را انتخاب کنید.",
@@ -65,11 +59,6 @@ def validate_upload(upload) -> str:
     return content_type
 
 
-def not_in_future(value):
-    if value and value > timezone.localdate():
-        raise ValidationError("تاریخ نمی‌تواند در آینده باشد.")
-
-
 class CaseSearchForm(BootstrapMixin, forms.Form):
     q = forms.CharField(
         label="جست‌وجو",
@@ -91,7 +80,6 @@ class CaseSearchForm(BootstrapMixin, forms.Form):
     )
     opened_from = JalaliDateField(label="ثبت از تاریخ", required=False)
     opened_to = JalaliDateField(label="تا تاریخ", required=False)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, experts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,14 +94,6 @@ class CaseSearchForm(BootstrapMixin, forms.Form):
         if start and end and start > end:
             raise ValidationError("تاریخ شروع بازه نمی‌تواند پس از تاریخ پایان باشد.")
         return cleaned
-
-
-class FindHouseholdForm(BootstrapMixin, forms.Form):
-    number = IdentifierField(
-        label="شماره مدرک (کارت آمایش یا برگه تردد) یا شماره خانوار",
-        max_length=32,
-        error_messages={"required": "شماره را وارد کنید."},
-    )
 
 
 class IntakeForm(BootstrapMixin, forms.Form):
@@ -138,60 +118,17 @@ class IntakeForm(BootstrapMixin, forms.Form):
         )
 
 
-class PersonFields(BootstrapMixin, forms.Form):
-    """A person and their identity document."""
-
-    first_name = forms.CharField(label="نام", max_length=64)
-    last_name = forms.CharField(label="نام خانوادگی", max_length=64)
-    father_name = forms.CharField(label="نام پدر", max_length=64)
-    nationality = forms.ChoiceField(label="تابعیت", choices=Nationality.choices)
-    sex = forms.ChoiceField(
-        label="جنسیت",
-        choices=[("", "انتخاب کنید")] + Sex.choices,
-        error_messages={"required": "جنسیت را انتخاب کنید."},
-    )
-    birth_date = JalaliDateField(label="تاریخ تولد", required=False, validators=[not_in_future])
-    document_type = forms.ModelChoiceField(
-        label="نوع مدرک", queryset=DocumentType.objects.filter(is_active=True), empty_label=None
-    )
-    document_number = IdentifierField(label="شماره مدرک", max_length=32)
-    document_series = IdentifierField(label="سری مدرک", max_length=16, required=False)
-    issued_on = JalaliDateField(label="تاریخ صدور", required=False, validators=[not_in_future])
-    expires_on = JalaliDateField(label="تاریخ انقضا", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        amayesh = DocumentType.objects.filter(code=DocumentType.AMAYESH).first()
-        if amayesh is not None:
-            self.fields["document_type"].initial = amayesh.pk
-
-    def clean(self):
-        cleaned = super().clean()
-        issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")
-        if issued and expires and expires < issued:
-            self.add_error("expires_on", "تاریخ انقضا نمی‌تواند پیش از تاریخ صدور باشد.")
-        return cleaned
-
-
-class HouseholdForm(PersonFields):
-    """A new household with its head."""
-
-    household_number = IdentifierField(label="شماره خانوار", max_length=32)
-    field_order = ["household_number"]
-
-
-class MemberForm(PersonFields):
-    """Another member of an existing household."""
-
-    relation_to_head = forms.ChoiceField(
-        label="نسبت با سرپرست",
-        choices=[c for c in Relation.choices if c[0] != Relation.HEAD],
-    )
-    field_order = ["relation_to_head"]
+def choose(choices, what: str):
+    """Choices with nothing preselected: the user must pick one where the choice matters."""
+    return [("", f"{what} را انتخاب کنید")] + list(choices)
 
 
 class EvidenceForm(BootstrapMixin, forms.Form):
-    evidence_type = forms.ChoiceField(label="نوع مستند", choices=EvidenceType.choices)
+    evidence_type = forms.ChoiceField(
+        label="نوع مستند",
+        choices=choose(EvidenceType.choices, "نوع مستند"),
+        error_messages={"required": "نوع مستند را انتخاب کنید."},
+    )
     file = forms.FileField(
         label="فایل (PDF، JPEG یا PNG)",
         error_messages=FILE_ERRORS,
@@ -219,13 +156,23 @@ class InquirySentForm(BootstrapMixin, forms.Form):
 
 class InquiryReplyForm(BootstrapMixin, forms.Form):
     replied_on = JalaliDateField(label="تاریخ پاسخ", validators=[not_in_future])
-    outcome = forms.ChoiceField(label="نتیجه", choices=InquiryOutcome.choices)
+    outcome = forms.ChoiceField(
+        label="نتیجه",
+        choices=choose(InquiryOutcome.choices, "نتیجه پاسخ"),
+        error_messages={"required": "نتیجه پاسخ را انتخاب کنید."},
+    )
     reply_document = forms.FileField(
         label="تصویر پاسخ (PDF، JPEG یا PNG)",
         required=False,
         error_messages=FILE_ERRORS,
         widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
+    reply_on_paper_only = forms.BooleanField(
+        label="پاسخ کاغذی بدون تصویر",
+        required=False,
+        help_text="فقط اگر تصویر پاسخ در دسترس نیست؛ در یادداشت بنویسید نسخه کاغذی کجاست.",
+    )
+    reply_note = forms.CharField(label="یادداشت پاسخ", max_length=500, required=False)
 
     def clean_reply_document(self):
         upload = self.cleaned_data.get("reply_document")
@@ -234,8 +181,19 @@ class InquiryReplyForm(BootstrapMixin, forms.Form):
         return upload or None  # a reply recorded again keeps the scan it had
 
 
+class EvidenceWithdrawForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label="دلیل کنار گذاشتن",
+        max_length=500,
+        error_messages={"required": "دلیل کنار گذاشتن مستند را بنویسید."},
+    )
+
+
 class SubjectDecisionForm(BootstrapMixin, forms.Form):
-    decision = forms.ChoiceField(label="تصمیم", choices=SubjectDecision.choices)
+    decision = forms.ChoiceField(
+        label="تصمیم",
+        choices=[c for c in SubjectDecision.choices if c[0] != SubjectDecision.PENDING],
+    )
 
 
 class HouseholdHeadForm(BootstrapMixin, forms.Form):
@@ -267,9 +225,13 @@ class ReasonForm(BootstrapMixin, forms.Form):
         return reason
 
 
+# The fields of a step's form are the case fields the rule book says it records (and ``reason``):
+# the view passes the cleaned data to cases.services.case_take_step as they are.
+
+
 class ProvinceResolutionForm(BootstrapMixin, forms.Form):
-    resolution_number = forms.CharField(label="شماره مصوبه کارگروه استان", max_length=64)
-    resolution_date = JalaliDateField(label="تاریخ مصوبه", validators=[not_in_future])
+    province_resolution_number = forms.CharField(label="شماره مصوبه کارگروه استان", max_length=64)
+    province_resolution_date = JalaliDateField(label="تاریخ مصوبه")
 
 
 class ProvinceRejectionForm(ProvinceResolutionForm, ReasonForm):
@@ -277,8 +239,8 @@ class ProvinceRejectionForm(ProvinceResolutionForm, ReasonForm):
 
 
 class NationalLetterForm(BootstrapMixin, forms.Form):
-    letter_number = forms.CharField(label="شماره نامه کارگروه دائمی کشور", max_length=64)
-    letter_date = JalaliDateField(label="تاریخ نامه", validators=[not_in_future])
+    national_letter_number = forms.CharField(label="شماره نامه کارگروه دائمی کشور", max_length=64)
+    national_letter_date = JalaliDateField(label="تاریخ نامه")
 
 
 class NationalRefusalForm(NationalLetterForm, ReasonForm):
@@ -291,17 +253,14 @@ class CancelCardForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from cases.models import Case
-
-        year = Case.year_of(timezone.now())
-        self.fields["offence_type"].queryset = OffenceType.objects.in_force(year)
+        # Offered: this year's catalogue. Checked again by the rule book when the step is taken.
+        self.fields["offence_type"].queryset = OffenceType.objects.in_force(
+            jalali_year(timezone.now())
+        )
 
 
 class ExpulsionForm(BootstrapMixin, forms.Form):
-    border_point = forms.ModelChoiceField(
+    expulsion_border_point = forms.ModelChoiceField(
         label="مرز خروجی", queryset=BorderPoint.objects.filter(is_active=True)
     )
-    expelled_on = JalaliDateField(label="تاریخ اجرای اخراج", validators=[not_in_future])
-
-
-AGENCY_LABELS = dict(Agency.choices)
+    expelled_on = JalaliDateField(label="تاریخ اجرای اخراج")

@@ -1,56 +1,105 @@
-"""Permission-filtered reads of cases: every case query of a view starts here."""
+"""Permission-filtered reads of cases: every case query of a view starts here.
+
+List pages run a fixed number of queries however many cases they show: scope is an SQL filter
+(accounts.permissions.visible_cases), and the rules of the steps read prefetched rows.
+"""
 
 import datetime
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Prefetch, Q, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
-from accounts.roles import NATIONAL_ROLES
-from cases.models import CLOSED_STATES, Case, CaseState, Person
-from revocation.persian import normalize_identifier, normalize_name
+from accounts import permissions
+from accounts.roles import Role
+from audit.models import Event
+from cases.choices import CLOSED_STATES, CaseState
+from cases.models import Case, CaseSubject, Evidence
+from cases.steps import STEPS, StepRule, rules_from
+from people.checks import trigram_problems
+from people.selectors import persons_matching_name
+from revocation.persian import normalize_identifier
 
 # The service card's average duration: a case is due a month after it was opened.
 SERVICE_TARGET_DAYS = 30
 
+# What the rules of the steps read, fetched once for a whole page of cases.
+RULE_PREFETCH = (
+    "inquiries",
+    Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
+    Prefetch(
+        "subjects",
+        queryset=CaseSubject.objects.select_related("person__household").prefetch_related(
+            "person__household__members"
+        ),
+    ),
+)
+
 
 def cases_visible_to(*, user):
-    """The cases ``user`` may see (see ``CaseQuerySet.for_user``)."""
+    """The cases ``user`` may see."""
     return Case.objects.for_user(user).select_related("province", "assigned_expert", "offence_type")
 
 
-def case_transitions():
-    """Every transition of the case state machine (one per source state)."""
-    return list(Case(state=CaseState.RECEIVED).get_all_state_transitions())
+def case_for_page(*, user, number: str) -> Case:
+    """One case with everything its page shows, in a fixed number of queries (DoesNotExist when
+    the user may not see it)."""
+    return (
+        cases_visible_to(user=user)
+        .select_related("expulsion_border_point")
+        .prefetch_related(
+            *RULE_PREFETCH,
+            "subjects__person__documents__document_type",
+            "subjects__person__household__head",
+            "evidence__uploaded_by",
+            "evidence__withdrawn_by",
+        )
+        .get(number=number)
+    )
 
 
-def steps_of(*, case: Case, user) -> list:
-    """The steps from the case's current state that the user's role may take."""
-    return [
-        t
-        for t in case.get_all_state_transitions()
-        if t.source == case.state and t.has_perm(case, user)
-    ]
+@dataclass
+class StepView:
+    """A step as a user meets it on a case: may they take it, and what is still missing."""
+
+    rule: StepRule
+    unmet: list[str]
+
+    @property
+    def available(self) -> bool:
+        return not self.unmet
+
+    @property
+    def name(self) -> str:
+        return self.rule.name
+
+    @property
+    def label(self) -> str:
+        return self.rule.label
 
 
-def unmet_conditions(*, case: Case, transition) -> list[str]:
-    """What the case still lacks for ``transition``, in Persian: the unmet conditions other than
-    those met by what the user types with the step itself (a reason, a resolution number)."""
+def unmet_conditions(*, case: Case, rule: StepRule) -> list[str]:
+    """What the case still lacks for the step, in Persian: the unmet conditions other than those
+    met by what the user types with the step itself (a reason, a resolution number)."""
     return [
         c.description
-        for c in transition.conditions
+        for c in rule.conditions
         if not getattr(c, "needs_input", False) and not c(case)
     ]
 
 
-def case_available_actions(*, case: Case, user) -> list:
-    """The steps ``user`` may take on ``case`` now, read from the state machine: their role may
-    take them and nothing but the step's own input is missing."""
+def steps_for(*, case: Case, user, grants=None) -> list[StepView]:
+    """The steps from the case's present state that the user's role may take on it."""
     return [
-        t for t in steps_of(case=case, user=user) if not unmet_conditions(case=case, transition=t)
+        StepView(rule=rule, unmet=unmet_conditions(case=case, rule=rule))
+        for rule in rules_from(case.state)
+        if permissions.may(user, rule.capability, case, grants=grants)
     ]
 
 
@@ -63,7 +112,7 @@ def state_counts(*, user) -> list[tuple[str, str, int]]:
 
 
 def case_due_on(case: Case) -> datetime.date | None:
-    """When the current step is due: the inquiry replies' due date while awaiting them, otherwise
+    """When the present step is due: the inquiry replies' due date while awaiting them, otherwise
     the service card's one month from opening. Closed cases are due nothing."""
     if case.state in CLOSED_STATES:
         return None
@@ -77,7 +126,7 @@ def case_due_on(case: Case) -> datetime.date | None:
 @dataclass
 class QueueItem:
     case: Case
-    actions: list
+    actions: list[StepView]
     age_days: int
     due_on: datetime.date | None
     # Work before the next step can be taken (letters to send, replies and decisions to record).
@@ -88,46 +137,56 @@ class QueueItem:
         return self.due_on is not None and self.due_on < timezone.localdate()
 
 
-def _work_before_next_step(case: Case, user) -> list[str]:
-    """What the user must record before their next step on the case is possible: the unmet
-    conditions (not typed with the step itself) of the steps their role takes from here."""
-    return [
-        description
-        for transition in steps_of(case=case, user=user)
-        for description in unmet_conditions(case=case, transition=transition)
-    ]
-
-
 def work_queue(*, user) -> list[tuple[str, str, list[QueueItem]]]:
-    """The open cases waiting for this user's action, grouped by step (state), oldest first."""
-    perms = {
-        t.permission.codename
-        for t in case_transitions()
-        if user.roles_granting(f"cases.{t.permission.codename}")
-    }
-    states = {t.source for t in case_transitions() if t.permission.codename in perms}
-    candidates = (
-        cases_visible_to(user=user)
-        .filter(state__in=states)
-        .prefetch_related("inquiries")
-        .order_by("opened_at")
+    """The open cases waiting for this user's action, grouped by step (state), oldest first.
+
+    One SQL filter per capability the user holds (the states its steps start from, in the scope
+    of the roles carrying it); the rules then read prefetched rows: a fixed number of queries.
+    """
+    by_capability: dict[str, set[str]] = {}
+    for rule in STEPS.values():
+        if rule.notify and permissions.can(user, rule.capability):
+            by_capability.setdefault(rule.capability, set()).update(rule.source)
+    if not by_capability:
+        return []
+    base = Case.objects.all()
+    candidates = reduce(
+        or_,
+        [
+            permissions.visible_cases(base, user, capability).filter(state__in=states)
+            for capability, states in by_capability.items()
+        ],
     )
+    candidates = (
+        candidates.select_related("province").prefetch_related(*RULE_PREFETCH).order_by("opened_at")
+    )
+    grants = permissions.granted_case_ids(user, Case)
     today = timezone.localdate()
     groups: dict[str, list[QueueItem]] = {}
     for case in candidates:
-        actions = case_available_actions(case=case, user=user)
-        todo = [] if actions else _work_before_next_step(case, user)
+        steps = [s for s in steps_for(case=case, user=user, grants=grants) if s.rule.notify]
+        actions = [s for s in steps if s.available]
+        todo = [] if actions else [d for s in steps for d in s.unmet]
         if actions or todo:
             groups.setdefault(case.state, []).append(
                 QueueItem(
                     case=case,
                     actions=actions,
-                    age_days=(today - timezone.localdate(case.opened_at)).days,
+                    age_days=case.age_days(today),
                     due_on=case_due_on(case),
                     todo=todo,
                 )
             )
     return [(state.value, state.label, groups[state]) for state in CaseState if state in groups]
+
+
+def last_move(case: Case) -> Event | None:
+    """The latest step taken on the case: who moved it, when, and to which state (409 pages)."""
+    return (
+        case.events.filter(kind__in=[Event.Kind.STEP, Event.Kind.OPENED])
+        .order_by("-at", "-pk")
+        .first()
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -138,34 +197,10 @@ def _require_trigrams() -> None:
     """Fail loudly where pg_trgm would silently find nothing (a database with LC_CTYPE 'C')."""
     if getattr(connection, "_persian_trigrams_ok", False):
         return
-    from cases.checks import trigram_problems
-
     problems = trigram_problems(connection)
     if problems:
         raise ImproperlyConfigured("; ".join(problems))
     connection._persian_trigrams_ok = True
-
-
-def persons_matching_name(text: str):
-    """People whose name matches ``text`` however it was typed (see revocation.persian).
-
-    Everywhere: every word of the query in the normalized key, or the query with its spaces
-    removed inside the key with its spaces removed (so «کریمینژاد» finds «کریمی‌نژاد»). On
-    PostgreSQL also pg_trgm word similarity (``%>``, above pg_trgm's default threshold of 0.6,
-    enough for a one-letter typo) on the same key, served by its GIN index.
-    """
-    key = normalize_name(text)
-    if not key:
-        return Person.objects.none()
-    words = Q()
-    for word in key.split(" "):
-        words &= Q(search_key__contains=word)
-    compact = Q(compact_key__contains=key.replace(" ", ""))
-    people = Person.objects.annotate(compact_key=Replace("search_key", Value(" "), Value("")))
-    if connection.vendor == "postgresql":
-        _require_trigrams()
-        return people.filter(words | compact | Q(search_key__trigram_word_similar=key))
-    return people.filter(words | compact)
 
 
 def search_cases(*, user, text: str = "", filters: dict | None = None):
@@ -190,7 +225,10 @@ def search_cases(*, user, text: str = "", filters: dict | None = None):
         cases = cases.filter(opened_at__date__lte=filters["opened_to"])
     text = (text or "").strip()
     if text:
-        match = Q(subjects__person__in=persons_matching_name(text))
+        trigrams = connection.vendor == "postgresql"
+        if trigrams:
+            _require_trigrams()
+        match = Q(subjects__person__in=persons_matching_name(text, trigrams=trigrams))
         identifier = normalize_identifier(text)
         if identifier:
             cases = cases.annotate(number_key=Replace("number", Value("-"), Value("")))
@@ -200,44 +238,30 @@ def search_cases(*, user, text: str = "", filters: dict | None = None):
             match |= Q(subjects__person__documents__number=identifier)
             match |= Q(subjects__person__household__number=identifier)
         cases = cases.filter(match).distinct()
-    return cases.order_by("-opened_at")
+    return cases.prefetch_related("subjects__person").order_by("-opened_at")
 
 
 def experts_of(*, user):
     """The experts whose cases the user may filter by: their province's, or all for national."""
-    from django.contrib.auth import get_user_model
-
-    experts = get_user_model().objects.filter(groups__name="provincial_expert", is_active=True)
-    if not user.roles & NATIONAL_ROLES:
+    experts = get_user_model().objects.filter(
+        groups__name=Role.EXPERT.value, is_active=True, is_staff=False
+    )
+    if not permissions.is_national(user):
         experts = experts.filter(province_id=user.province_id)
     return experts.order_by("last_name", "first_name")
 
 
-def users_who_may_take(*, case: Case, transition) -> list:
-    """Active users whose role and scope let them take ``transition`` on ``case`` (for notices)."""
-    from django.contrib.auth import get_user_model
-
-    codename = getattr(transition.permission, "codename", None)
-    if codename is None:
-        return []
-    candidates = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__permissions__codename=codename)
-        .filter(Q(province=case.province) | Q(groups__name__in=NATIONAL_ROLES))
-        .distinct()
-    )
-    return [user for user in candidates if transition.has_perm(case, user)]
-
-
-def find_households(*, text: str):
-    """Households found by a household number or a member's identity document number."""
-    from cases.models import Household
-
-    identifier = normalize_identifier(text)
-    if not identifier:
-        return Household.objects.none()
-    return (
-        Household.objects.filter(Q(number=identifier) | Q(members__documents__number=identifier))
-        .distinct()
-        .prefetch_related("members__documents__document_type")
-    )
+def next_actors(*, case: Case, exclude=None) -> dict:
+    """{user: [steps]} of those who must act next on the case: for each step from its present
+    state that is work waiting for someone (not a withdrawal), the users who may take it, found
+    with one SQL filter per step."""
+    users = get_user_model().objects.all()
+    found: dict = {}
+    for rule in rules_from(case.state):
+        if not rule.notify:
+            continue
+        for user in permissions.users_who_may(users, rule.capability, case):
+            if exclude is not None and user.pk == exclude:
+                continue
+            found.setdefault(user, []).append(rule)
+    return found

@@ -1,9 +1,11 @@
-"""The provincial expert's pages. Thin: read through selectors, write through services.
+"""The case pages. Thin: read through selectors, ask accounts.permissions, write through services.
 
-Every view that touches a case fetches it with ``_case_for``: 404 when the user may not see it
-(never revealing that another province's case exists), 403 when they may see it but not act.
+Every view that touches a case fetches it through ``_case_for``: 404 when the user may not see it
+(never revealing that another province's case exists), 403 when they may see it but not act, 409
+when the step or change does not apply in the case's present state (someone moved it first).
 """
 
+import functools
 import logging
 
 from django.contrib import messages
@@ -14,33 +16,42 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.http import urlencode
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import permissions, searches
+from accounts.roles import Capability
 from cases import forms, services
-from cases.models import (
+from cases.choices import (
+    EXPERT_STATES,
+    INQUIRY_STATES,
     REQUIRED_EVIDENCE,
     Agency,
-    Case,
-    CaseState,
     EvidenceType,
-    Household,
-    Person,
     SourceType,
+    Step,
     SubjectDecision,
 )
+from cases.models import Case
+from cases.rules import missing_evidence_types
 from cases.selectors import (
-    case_available_actions,
     case_due_on,
+    case_for_page,
     cases_visible_to,
     experts_of,
-    find_households,
+    last_move,
     search_cases,
     state_counts,
+    steps_for,
     unmet_conditions,
 )
 from cases.selectors import work_queue as queue_for
-from cases.services import EXPERT_STATES, INQUIRY_STATES, CaseActionRefused
-from revocation.persian import digits_to_persian
+from cases.services import CaseActionRefused, CaseStateConflict
+from cases.steps import STEPS
+from people.forms import FindHouseholdForm
+from people.models import Household, Person
+from people.selectors import find_households, households_of
 
 PAGE_SIZE = 25
 logger = logging.getLogger(__name__)
@@ -58,6 +69,30 @@ def _refusal(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def conflict_page(request, case: Case, what: str):
+    """409: the step or change no longer applies; who moved the case, when, to which state."""
+    case.refresh_from_db()
+    return render(
+        request,
+        "cases/conflict.html",
+        {"case": case, "what": what, "move": last_move(case)},
+        status=409,
+    )
+
+
+def answers_conflicts(view):
+    """Turn a ``CaseStateConflict`` raised by a service into the 409 page."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except CaseStateConflict as conflict:
+            return conflict_page(request, conflict.case, conflict.what)
+
+    return wrapped
 
 
 # --------------------------------------------------------------------------------------------------
@@ -81,189 +116,143 @@ def work_queue(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_list(request):
-    """Filters and one search box. The form is POSTed, so that identity numbers typed into the
-    search box never appear in a URL or an access log."""
+    """Filters and one search box. The search is POSTed and kept on the server under a token; the
+    result page is a GET of that token, so identity numbers never appear in a URL or a log and
+    Back does not ask to resubmit a form."""
     experts = experts_of(user=request.user)
-    form = forms.CaseSearchForm(request.POST if request.method == "POST" else None, experts=experts)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        cases = search_cases(user=request.user, text=data["q"], filters=data)
-        page_number = data.get("page") or 1
-    elif form.is_bound:  # a filter the user got wrong: show the message, not every case
-        cases = Case.objects.none()
-        page_number = 1
+    if request.method == "POST":
+        form = forms.CaseSearchForm(request.POST, experts=experts)
+        if form.is_valid():
+            token = searches.search_save(
+                user=request.user, kind="cases", params=_search_params(request.POST)
+            )
+            return redirect(f"{reverse('cases:list')}?{urlencode({'s': token})}")
+        return render(
+            request,
+            "cases/case_list.html",
+            {"form": form, "page": Paginator(Case.objects.none(), PAGE_SIZE).get_page(1)},
+            status=400,
+        )
+    params = searches.search_load(user=request.user, kind="cases", token=request.GET.get("s", ""))
+    if request.GET.get("s") and params is None:
+        messages.warning(request, "مدت این جست‌وجو گذشته است؛ دوباره جست‌وجو کنید.")
+    form = forms.CaseSearchForm(params, experts=experts) if params else None
+    if form is not None and form.is_valid():
+        cases = search_cases(
+            user=request.user, text=form.cleaned_data["q"], filters=form.cleaned_data
+        )
     else:
+        form = forms.CaseSearchForm(experts=experts)
         cases = search_cases(user=request.user)
-        page_number = request.GET.get("page") or 1
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    page = Paginator(cases, PAGE_SIZE).get_page(page_number)
-    return render(request, "cases/case_list.html", {"form": form, "page": page}, status=status)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "token": request.GET.get("s", "") if params else ""},
+    )
+
+
+def _search_params(data) -> dict:
+    fields = forms.CaseSearchForm.base_fields
+    return {name: data.get(name, "") for name in fields if name != "page"}
 
 
 # --------------------------------------------------------------------------------------------------
 # Intake: find or register the household, then open the case
 
 
+def _intake_household(user, household_id: str, found: set[int]) -> Household:
+    """A household the user may open a case on: one of their province's, or one another province
+    registered that they reached by a number search (``found``). 404 otherwise."""
+    if not (household_id.isascii() and household_id.isdigit()):
+        raise Http404
+    pk = int(household_id)
+    own = households_of(user=user).filter(pk=pk)
+    if not own.exists() and pk not in found:
+        raise Http404
+    return get_object_or_404(
+        Household.objects.select_related("province", "head").prefetch_related(
+            "members__documents__document_type", "members__household"
+        ),
+        pk=pk,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_conflicts
 def intake(request):
-    if not request.user.has_perm("cases.open_case") or request.user.province_id is None:
+    if not permissions.can(request.user, Capability.OPEN_CASE) or request.user.province_id is None:
         raise PermissionDenied("فقط کارشناس استان می‌تواند پرونده ثبت کند.")
-    find_form = forms.FindHouseholdForm()
-    households = None
-    household = None
-    intake_form = None
-    status = 200
-    household_id = request.POST.get("household") or request.GET.get("household") or ""
-    if household_id:
-        household = _intake_household(request, household_id)
+    token = request.POST.get("s") or request.GET.get("s") or ""
+    params = searches.search_load(user=request.user, kind="households", token=token)
     if request.method == "POST" and request.POST.get("step") == "find":
-        find_form = forms.FindHouseholdForm(request.POST)
+        find_form = FindHouseholdForm(request.POST)
         if find_form.is_valid():
-            households = list(find_households(text=find_form.cleaned_data["number"]))
-            _remember_households(request, [h.pk for h in households])
-            if len(households) == 1:
-                household = households[0]
+            token = searches.search_save(
+                user=request.user,
+                kind="households",
+                params={"number": find_form.cleaned_data["number"]},
+            )
+            return redirect(f"{reverse('cases:intake')}?{urlencode({'s': token})}")
+        return _intake_page(request, find_form=find_form, status=400)
+    households = list(find_households(text=params["number"])) if params else None
+    found = {h.pk for h in households or []}
+    household_id = request.POST.get("household") or request.GET.get("household") or ""
+    household = None
+    if household_id:
+        household = _intake_household(request.user, household_id, found)
+    elif households and len(households) == 1:
+        household = households[0]
+    intake_form = None
+    if household is not None:
+        intake_form = forms.IntakeForm(
+            request.POST if request.method == "POST" else None, household=household
+        )
+    if request.method == "POST" and intake_form is not None and intake_form.is_valid():
+        data = intake_form.cleaned_data
+        try:
+            case = services.case_open(
+                by=request.user,
+                source_type=data["source_type"],
+                source_reference=data["source_reference"],
+                source_date=data["source_date"],
+                subjects=list(data["subjects"]),
+                summary=data["summary"],
+            )
+        except CaseActionRefused as error:
+            _refusal(intake_form, error)
         else:
-            status = 400
-    elif request.method == "POST" and household is not None:
-        intake_form = forms.IntakeForm(request.POST, household=household)
-        if intake_form.is_valid():
-            data = intake_form.cleaned_data
-            try:
-                case = services.case_open(
-                    by=request.user,
-                    source_type=data["source_type"],
-                    source_reference=data["source_reference"],
-                    source_date=data["source_date"],
-                    subjects=list(data["subjects"]),
-                    summary=data["summary"],
-                )
-            except CaseActionRefused as error:
-                _refusal(intake_form, error)
-            else:
-                messages.success(request, "پرونده ثبت شد. اکنون مستندات لازم را بارگذاری کنید.")
-                return redirect("cases:detail", number=case.number)
-        status = 400
-    if household is not None and intake_form is None:
-        intake_form = forms.IntakeForm(household=household)
+            messages.success(request, "پرونده ثبت شد. اکنون مستندات لازم را بارگذاری کنید.")
+            return redirect("cases:detail", number=case.number)
+    return _intake_page(
+        request,
+        households=households,
+        household=household,
+        form=intake_form,
+        token=token if params else "",
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _intake_page(request, *, find_form=None, status=200, **context):
+    household = context.get("household")
     return render(
         request,
         "cases/intake.html",
         {
-            "find_form": find_form,
-            "households": households,
-            "household": household,
-            "form": intake_form,
+            "find_form": find_form or FindHouseholdForm(),
+            "households": None,
+            "may_add_member": household is not None
+            and permissions.may_register_in(request.user, household),
             "required_evidence": [
                 (SourceType(source).label, source, [EvidenceType(t).label for t in types])
                 for source, types in REQUIRED_EVIDENCE.items()
             ],
+            **context,
         },
         status=status,
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def household_new(request):
-    """Register a new household with its head, then return to intake with it chosen."""
-    if not request.user.has_perm("cases.add_household"):
-        raise PermissionDenied
-    form = forms.HouseholdForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            household = services.household_register(
-                by=request.user,
-                number=data["household_number"],
-                head=_person_data(data),
-                document=_document_data(data),
-            )
-        except ValidationError as error:
-            _refusal(form, error)
-        else:
-            _remember_households(request, [household.pk])
-            messages.success(request, "خانوار و سرپرست آن ثبت شد.")
-            return redirect(f"{reverse('cases:intake')}?household={household.pk}")
-    status = 400 if form.is_bound else 200
-    return render(
-        request,
-        "cases/person_form.html",
-        {"form": form, "title": "ثبت خانوار جدید و سرپرست آن"},
-        status=status,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def household_member_new(request, household_id):
-    if not request.user.has_perm("cases.add_person"):
-        raise PermissionDenied
-    household = _intake_household(request, str(household_id))
-    form = forms.MemberForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.household_add_member(
-                by=request.user,
-                household=household,
-                relation=data["relation_to_head"],
-                person=_person_data(data),
-                document=_document_data(data),
-            )
-        except ValidationError as error:
-            _refusal(form, error)
-        else:
-            messages.success(request, "عضو خانوار ثبت شد.")
-            return redirect(f"{reverse('cases:intake')}?household={household.pk}")
-    status = 400 if form.is_bound else 200
-    return render(
-        request,
-        "cases/person_form.html",
-        {
-            "form": form,
-            "title": f"ثبت عضو جدید خانوار {digits_to_persian(household.number)}",
-            "household": household,
-        },
-        status=status,
-    )
-
-
-INTAKE_HOUSEHOLDS = "intake_households"
-
-
-def _remember_households(request, ids):
-    """The households this user found by a number, or registered, in this session."""
-    known = request.session.get(INTAKE_HOUSEHOLDS, [])
-    request.session[INTAKE_HOUSEHOLDS] = [*known, *(i for i in ids if i not in known)][-50:]
-
-
-def _intake_household(request, household_id: str) -> Household:
-    """A household the user reached by searching its number or registering it: the register is
-    national, so it is never browsed by id (404 otherwise)."""
-    if not (household_id.isascii() and household_id.isdigit()):
-        raise Http404
-    if int(household_id) not in request.session.get(INTAKE_HOUSEHOLDS, []):
-        raise Http404
-    return get_object_or_404(Household, pk=household_id)
-
-
-def _person_data(data):
-    return {
-        key: data[key]
-        for key in ["first_name", "last_name", "father_name", "nationality", "sex", "birth_date"]
-    }
-
-
-def _document_data(data):
-    return {
-        "document_type": data["document_type"],
-        "number": data["document_number"],
-        "series": data["document_series"],
-        "issued_on": data["issued_on"],
-        "expires_on": data["expires_on"],
-    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -272,15 +261,16 @@ def _document_data(data):
 
 @login_required
 def case_detail(request, number):
-    case = _case_for(request.user, number)
+    try:
+        case = case_for_page(user=request.user, number=number)
+    except Case.DoesNotExist:
+        raise Http404 from None
     return render(request, "cases/case_detail.html", _case_context(request, case))
 
 
 def _case_context(request, case, **extra):
     user = request.user
-    subjects = case.subjects.select_related("person__household").prefetch_related(
-        "person__documents__document_type", "person__household__members__documents"
-    )
+    subjects = list(case.subjects.all())
     households = {s.person.household for s in subjects}
     cancelled = {s.person_id for s in subjects if s.decision == SubjectDecision.CANCEL}
     for household in households:
@@ -288,21 +278,24 @@ def _case_context(request, case, **extra):
         household.needs_new_head = household.head_id in cancelled and any(
             m.pk not in cancelled for m in household.members.all()
         )
-    present = set(case.evidence.values_list("evidence_type", flat=True))
+    evidence = list(case.evidence.all())
+    missing = set(missing_evidence_types(case))
     checklist = [
-        (EvidenceType(t).label, t in present) for t in REQUIRED_EVIDENCE.get(case.source_type, [])
+        (EvidenceType(t).label, t not in missing)
+        for t in REQUIRED_EVIDENCE.get(case.source_type, [])
     ]
     inquiries = {i.agency: i for i in case.inquiries.all()}
-    may_edit = case.state in EXPERT_STATES and _is_expert_of(user, case)
+    may_edit = case.state in EXPERT_STATES and permissions.may(user, Capability.REVIEW_CASE, case)
+    steps = steps_for(case=case, user=user)
     context = {
         "case": case,
         "subjects": subjects,
         "households": households,
-        "evidence": case.evidence.select_related("uploaded_by"),
+        "evidence": evidence,
         "checklist": checklist,
         "inquiries": [(agency, label, inquiries.get(agency)) for agency, label in Agency.choices],
-        "events": case.events.select_related("actor"),
-        "actions": case_available_actions(case=case, user=user),
+        "events": case.events.all(),
+        "actions": [s for s in steps if s.available],
         "due_on": case_due_on(case),
         "may_edit": may_edit,
         "may_record_inquiries": may_edit and case.state in INQUIRY_STATES,
@@ -313,58 +306,44 @@ def _case_context(request, case, **extra):
     return context
 
 
-# The steps and the form a user fills in with each; the form's fields are the keyword arguments
-# of the step's service, ``services.case_<step>``.
-ACTION_FORMS = {
-    "start_review": forms.ConfirmForm,
-    "send_inquiries": forms.ConfirmForm,
-    "submit_to_province": forms.ConfirmForm,
-    "resume_review": forms.ConfirmForm,
-    "return_for_information": forms.ReasonForm,
-    "approve_in_province": forms.ProvinceResolutionForm,
-    "reject_in_province": forms.ProvinceRejectionForm,
-    "confirm_nationally": forms.NationalLetterForm,
-    "refuse_nationally": forms.NationalRefusalForm,
-    "cancel_card": forms.CancelCardForm,
-    "order_expulsion": forms.ConfirmForm,
-    "record_expulsion": forms.ExpulsionForm,
-    "close_as_departed": forms.ConfirmForm,
-    "withdraw": forms.ReasonForm,
-}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_conflicts
 def case_action(request, number, name):
     """GET: what the step will do and what it needs, to confirm. POST: take it."""
     case = _case_for(request.user, number)
-    if name not in ACTION_FORMS:
-        raise Http404
-    transition = services.transition_for(case, name)
-    if transition is None or not transition.has_perm(case, request.user):
-        raise PermissionDenied("این اقدام در وضعیت کنونی پرونده برای شما ممکن نیست.")
-    form = ACTION_FORMS[name](request.POST if request.method == "POST" else None)
-    take = getattr(services, f"case_{name}")
+    try:
+        step = Step(name)
+    except ValueError:
+        raise Http404 from None
+    rule = STEPS[step]
+    if not permissions.may(request.user, rule.capability, case):
+        raise PermissionDenied("این اقدام برای نقش شما در این پرونده ممکن نیست.")
+    if services.transition_for(case, step) is None:
+        return conflict_page(request, case, rule.label)
+    form_class = import_string(rule.form)
+    form = form_class(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                take(case=case, by=request.user, **form.cleaned_data)
+                services.case_take_step(case=case, by=request.user, step=step, **form.cleaned_data)
             except CaseActionRefused as error:
                 _refusal(form, error)
             else:
-                messages.success(request, f"«{transition.custom['label']}» انجام شد.")
+                messages.success(request, f"«{rule.label}» انجام شد.")
                 return redirect("cases:detail", number=case.number)
         status = 400
+    case = case_for_page(user=request.user, number=case.number)
     return render(
         request,
         "cases/case_action.html",
         {
             "case": case,
-            "transition": transition,
-            "target_label": CaseState(transition.target).label,
+            "rule": rule,
+            "target_label": rule.target.label,
             "form": form,
-            "unmet": unmet_conditions(case=case, transition=transition),
+            "unmet": unmet_conditions(case=case, rule=rule),
         },
         status=status,
     )
@@ -378,8 +357,14 @@ def _back_to_case(case, anchor=""):
     return redirect(f"{reverse('cases:detail', args=[case.number])}{anchor}")
 
 
+def _require_expert(user, case):
+    if not permissions.may(user, Capability.REVIEW_CASE, case):
+        raise PermissionDenied
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_conflicts
 def evidence_upload(request, number):
     case = _case_for(request.user, number)
     if request.method == "GET":  # e.g. reloading the page a failed upload left in the address bar
@@ -401,11 +386,47 @@ def evidence_upload(request, number):
             messages.success(request, "مستند بارگذاری شد.")
             return _back_to_case(case, "#evidence")
     messages.error(request, "مستند بارگذاری نشد؛ خطا را در بخش مستندات ببینید.")
+    case = case_for_page(user=request.user, number=number)
     return render(
         request,
         "cases/case_detail.html",
         _case_context(request, case, evidence_form=form),
         status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@answers_conflicts
+def evidence_withdraw(request, number, evidence_id):
+    """GET: confirm, with a reason. POST: set the evidence aside (row and file kept)."""
+    case = _case_for(request.user, number)
+    item = get_object_or_404(case.evidence, pk=evidence_id, withdrawn_at__isnull=True)
+    _require_expert(request.user, case)
+    if case.state not in EXPERT_STATES:
+        return conflict_page(request, case, "کنار گذاشتن مستند")
+    form = forms.EvidenceWithdrawForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.evidence_withdraw(
+                case=case, by=request.user, evidence=item, reason=form.cleaned_data["reason"]
+            )
+        except CaseActionRefused as error:
+            _refusal(form, error)
+        else:
+            messages.success(request, "مستند کنار گذاشته شد؛ فایل آن در سوابق می‌ماند.")
+            return _back_to_case(case, "#evidence")
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "case": case,
+            "form": form,
+            "title": f"کنار گذاشتن مستند «{item.get_evidence_type_display()}»",
+            "lead": f"فایل «{item.original_name}» حذف نمی‌شود و در سوابق پرونده می‌ماند؛ "
+            "فقط در فهرست مدارک لازم شمرده نمی‌شود.",
+        },
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -437,10 +458,10 @@ def evidence_download(request, number, evidence_id):
 def _inquiry_page(request, number, agency, *, form_class, record, title, done, initial=None):
     """The two inquiry forms: the letter sent, and the reply received."""
     case = _case_for(request.user, number)
-    if agency not in Agency.values:
-        raise Http404
     label = Agency(agency).label
     _require_expert(request.user, case)
+    if case.state not in INQUIRY_STATES:
+        return conflict_page(request, case, title.format(label))
     bound = (request.POST, request.FILES) if request.method == "POST" else ()
     form = form_class(*bound, initial=initial(case.inquiries.filter(agency=agency).first()))
     if form.is_bound and form.is_valid():
@@ -453,7 +474,7 @@ def _inquiry_page(request, number, agency, *, form_class, record, title, done, i
             return _back_to_case(case, "#inquiries")
     return render(
         request,
-        "cases/inquiry_form.html",
+        "cases/record_form.html",
         {"case": case, "form": form, "title": title.format(label)},
         status=400 if form.is_bound else 200,
     )
@@ -461,6 +482,7 @@ def _inquiry_page(request, number, agency, *, form_class, record, title, done, i
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_conflicts
 def inquiry_send(request, number, agency):
     return _inquiry_page(
         request,
@@ -485,6 +507,7 @@ def inquiry_send(request, number, agency):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_conflicts
 def inquiry_reply(request, number, agency):
     return _inquiry_page(
         request,
@@ -496,16 +519,6 @@ def inquiry_reply(request, number, agency):
         done="پاسخ استعلام {} ثبت شد.",
         initial=lambda inquiry: {},
     )
-
-
-def _is_expert_of(user, case) -> bool:
-    """Whether the user does the expert's work on this case (role, in the case's scope)."""
-    return services.role_permission("review_case")(case, user)
-
-
-def _require_expert(user, case):
-    if not _is_expert_of(user, case):
-        raise PermissionDenied
 
 
 @login_required
@@ -532,11 +545,11 @@ def inquiry_reply_download(request, number, agency):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_POST
+@answers_conflicts
 def subject_decision(request, number, person_id):
     case = _case_for(request.user, number)
-    if request.method == "GET":
-        return _back_to_case(case, "#subjects")
+    _require_expert(request.user, case)
     person = get_object_or_404(Person, pk=person_id, case_subjects__case=case)
     form = forms.SubjectDecisionForm(request.POST)
     if form.is_valid():
@@ -549,16 +562,16 @@ def subject_decision(request, number, person_id):
         else:
             messages.success(request, f"تصمیم درباره {person.full_name} ثبت شد.")
     else:
-        messages.error(request, "تصمیم نامعتبر است.")
+        messages.error(request, "تصمیم را از فهرست انتخاب کنید.")
     return _back_to_case(case, "#subjects")
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_POST
+@answers_conflicts
 def household_head(request, number, household_id):
     case = _case_for(request.user, number)
-    if request.method == "GET":
-        return _back_to_case(case, "#subjects")
+    _require_expert(request.user, case)
     household = get_object_or_404(
         Household.objects.filter(members__case_subjects__case=case).distinct(), pk=household_id
     )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from revocation import persian
 
@@ -20,6 +21,13 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            # A browser silently cuts pasted text at maxlength; the server says so instead.
+            widget.attrs.pop("maxlength", None)
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = (
+                    f"این متن بیش از {persian.digits_to_persian(field.max_length)} نویسه است؛ "
+                    "کوتاه‌ترش کنید."
+                )
 
     def full_clean(self):
         super().full_clean()
@@ -27,6 +35,11 @@ class BootstrapMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+def not_in_future(value):
+    if value and value > timezone.localdate():
+        raise ValidationError("تاریخ نمی‌تواند در آینده باشد.")
 
 
 class JalaliDateInput(forms.TextInput):

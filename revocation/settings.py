@@ -68,7 +68,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_fsm",
     "guardian",
+    "reference",
     "accounts",
+    "audit",
+    "people",
     "cases",
     "committees",
 ]
@@ -115,7 +118,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Our backend creates databases (test ones included) with a UTF-8 LC_CTYPE, from template0:
-    # under 'C' pg_trgm finds nothing in Persian. cases.checks refuses a database that is not.
+    # under 'C' pg_trgm finds nothing in Persian. people.checks refuses a database that is not.
     DATABASES["default"]["ENGINE"] = "revocation.postgresql"
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
 
@@ -127,7 +130,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 # guardian would otherwise re-create an AnonymousUser row on every migrate.
 ANONYMOUS_USER_NAME = None
-# Per-case grants use direct foreign-key models (cases.models.CaseUserObjectPermission).
+# Per-case grants use a direct foreign-key model (cases.models.CaseUserObjectPermission).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -181,6 +184,8 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "revocation@localhost")
+# The address people open the links in notices at.
+SITE_URL = os.environ.get("REVOCATION_SITE_URL", "http://127.0.0.1:8000")
 
 # Sessions end after 30 minutes idle, and 12 hours after sign-in whatever happens.
 SESSION_COOKIE_AGE = 30 * 60

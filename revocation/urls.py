@@ -30,5 +30,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("cases/", include("cases.urls")),
+    path("people/", include("people.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,27 +9,18 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import Role
+from accounts.services import account_set_roles
 from cases import services
+from cases.choices import CaseState, SourceType
 from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
-from cases.models import (
-    Case,
-    CaseState,
-    DocumentType,
-    Household,
-    IdentityDocument,
-    OffenceType,
-    Person,
-    Province,
-    Relation,
-    Sex,
-    SourceType,
-)
+from cases.models import Case
+from people.models import Household, IdentityDocument, Person, Relation, Sex
+from reference.models import DocumentType, OffenceType, Province
 
 DEMO_USERS = [
     # username, role, province slug, first name, last name
@@ -135,7 +126,8 @@ class Command(BaseCommand):
             if not user.check_password(settings.DEMO_PASSWORD):
                 user.set_password(settings.DEMO_PASSWORD)
                 user.save(update_fields=["password"])
-            user.groups.set([Group.objects.get(name=role)])
+            if set(user.role_codes) != {role.value}:
+                account_set_roles(by=None, user=user, roles=[role])
             users[username] = User.objects.get(pk=user.pk)  # fresh, with roles not cached
         admin, _ = User.objects.update_or_create(
             username="admin",
@@ -153,9 +145,11 @@ class Command(BaseCommand):
                     version_year=year, code=code, defaults={"title": title}
                 )
 
-    def _family(self, index: int):
+    def _family(self, index: int, province: Province):
         head_spec, spouse_spec = FAMILIES[index % len(FAMILIES)]
-        household, _ = Household.objects.get_or_create(number=f"{7100 + index}")
+        household, _ = Household.objects.get_or_create(
+            number=f"{7100 + index}", defaults={"province": province}
+        )
         amayesh = DocumentType.objects.get(code=DocumentType.AMAYESH)
         people = []
         for offset, ((first, last, father, sex), relation) in enumerate(
@@ -198,7 +192,7 @@ class Command(BaseCommand):
             registry=self.users["najva_operator"],
             enforcement=self.users["enforcement_teh"],
         )
-        _, people = self._family(index)
+        _, people = self._family(index, actors.expert.province)
         case = services.case_open(
             by=actors.expert,
             source_type=source_type,

@@ -1,24 +1,24 @@
 """On PostgreSQL the audit trail is append-only in the database itself: a trigger refuses UPDATE and
-DELETE on cases_caseevent, whoever connects. SQLite relies on the model's refusal only (its test
+DELETE on audit_event, whoever connects. SQLite relies on the model's refusal only (its test
 flush deletes rows, which such a trigger would block)."""
 
 from django.db import migrations
 
 CREATE = """
-CREATE OR REPLACE FUNCTION cases_caseevent_append_only() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'cases_caseevent is append-only (% refused)', TG_OP
+    RAISE EXCEPTION 'audit_event is append-only (% refused)', TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER cases_caseevent_append_only
-    BEFORE UPDATE OR DELETE ON cases_caseevent
-    FOR EACH ROW EXECUTE FUNCTION cases_caseevent_append_only();
+CREATE TRIGGER audit_event_append_only
+    BEFORE UPDATE OR DELETE ON audit_event
+    FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
 """
 
 DROP = """
-DROP TRIGGER IF EXISTS cases_caseevent_append_only ON cases_caseevent;
-DROP FUNCTION IF EXISTS cases_caseevent_append_only();
+DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event;
+DROP FUNCTION IF EXISTS audit_event_append_only();
 """
 
 
@@ -33,6 +33,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0002_reference_data")]
+    dependencies = [("audit", "0002_initial")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -5,15 +5,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cases.models import (
-    DocumentType,
-    Household,
-    IdentityDocument,
-    OffenceType,
-    Person,
-    Relation,
-    Sex,
-)
+from people.models import Household, IdentityDocument, Person, Relation, Sex
+from reference.models import DocumentType, OffenceType, Province
 
 _numbers = itertools.count(1)
 
@@ -41,6 +34,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
         model = Household
 
     number = factory.Sequence(lambda n: f"{500000 + n}")
+    province = factory.LazyFunction(lambda: Province.objects.get(slug="tehran"))
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -74,9 +68,10 @@ class OffenceTypeFactory(factory.django.DjangoModelFactory):
     title = "خروج غیرقانونی از کشور"
 
 
-def household_with_members(count: int) -> list[Person]:
-    """A household whose head is the first person; each member holds a valid Amayesh card."""
-    household = HouseholdFactory()
+def household_with_members(count: int, province=None) -> list[Person]:
+    """A household (of ``province``, Tehran by default) whose head is the first person; each
+    member holds a valid Amayesh card."""
+    household = HouseholdFactory(**({"province": province} if province else {}))
     people = []
     for index in range(count):
         person = PersonFactory(

@@ -37,9 +37,10 @@ PROVINCES = [
     ("30", "alborz", "البرز"),
 ]
 
+# code, name, the longest validity from issue to expiry (days), whether a series is printed on it
 DOCUMENT_TYPES = [
-    ("amayesh", "کارت آمایش"),
-    ("travel_permit_90", "برگه تردد ۹۰ روزه"),
+    ("amayesh", "کارت آمایش", 730, False),
+    ("travel_permit_90", "برگه تردد ۹۰ روزه", 90, False),
 ]
 
 BORDER_POINTS = [
@@ -50,13 +51,16 @@ BORDER_POINTS = [
 
 
 def load(apps, schema_editor):
-    Province = apps.get_model("cases", "Province")
-    DocumentType = apps.get_model("cases", "DocumentType")
-    BorderPoint = apps.get_model("cases", "BorderPoint")
+    Province = apps.get_model("reference", "Province")
+    DocumentType = apps.get_model("reference", "DocumentType")
+    BorderPoint = apps.get_model("reference", "BorderPoint")
     for code, slug, name in PROVINCES:
         Province.objects.update_or_create(slug=slug, defaults={"code": code, "name": name})
-    for code, name in DOCUMENT_TYPES:
-        DocumentType.objects.update_or_create(code=code, defaults={"name": name})
+    for code, name, max_days, series in DOCUMENT_TYPES:
+        DocumentType.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "max_validity_days": max_days, "requires_series": series},
+        )
     for name, province in BORDER_POINTS:
         BorderPoint.objects.update_or_create(
             name=name, defaults={"province": Province.objects.get(slug=province)}
@@ -64,6 +68,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0001_initial")]
+    dependencies = [("reference", "0001_initial")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

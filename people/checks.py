@@ -31,5 +31,5 @@ def check_persian_search(app_configs=None, databases=None, **kwargs):
     errors = []
     for alias in databases or []:
         for problem in trigram_problems(connections[alias]):
-            errors.append(Error(problem, id="cases.E001"))
+            errors.append(Error(problem, id="people.E001"))
     return errors

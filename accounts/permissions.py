@@ -1,0 +1,173 @@
+"""The one answer to "may this user do this, on this case, in this province".
+
+Views, templates (``{% may %}``), navigation, selectors and services all ask here; nothing else in
+the project calls ``has_perm``. What a role may do and which cases it covers are defined in code
+(``accounts.roles``). Three rules hold everywhere:
+
+- an inactive user, and a staff or superuser account (the IT administrator), hold no case role:
+  ``is_superuser`` grants no case power, whatever groups the account is in;
+- a role acts only within its scope (its province, every province, or every province from national
+  confirmation on): an expert of Isfahan who could also read Tehran's cases cannot act on them;
+- a per-case grant (django-guardian, ``cases.CaseUserObjectPermission``) shares one case for
+  reading, or lets a user who holds the role act on that one case; it never creates a role.
+
+This module imports no other app: a case is read through its fields (``province_id``, ``state``)
+and its grants through the relation named ``grants`` on the case model it is given.
+"""
+
+from django.db.models import Q
+
+from accounts.roles import ROLE_CAPABILITIES, ROLE_SCOPE, Capability, Role, Scope
+
+# The states of a case from national confirmation on: the registry operator's scope. They are case
+# states (cases.models.CaseState), named here by value because this module sits below the cases
+# app; cases/tests/test_rules.py checks that they are exactly the states from confirmation on.
+FROM_NATIONAL_CONFIRMATION = frozenset(
+    {"confirmed_nationally", "card_cancelled", "expulsion_ordered", "expelled", "closed_departed"}
+)
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The case roles ``user`` holds: none for a signed-out, inactive or staff account."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_staff or user.is_superuser:
+        return frozenset()
+    return frozenset(Role(code) for code in user.role_codes)
+
+
+def _roles_granting(user, capability) -> frozenset[Role]:
+    return frozenset(role for role in roles_of(user) if capability in ROLE_CAPABILITIES[role])
+
+
+def can(user, capability) -> bool:
+    """Whether one of the user's roles carries ``capability`` at all (in some scope)."""
+    return bool(_roles_granting(user, capability))
+
+
+def is_national(user) -> bool:
+    return any(ROLE_SCOPE[role] != Scope.PROVINCE for role in roles_of(user))
+
+
+def _in_scope(user, role: Role, case) -> bool:
+    scope = ROLE_SCOPE[role]
+    if scope == Scope.NATIONAL:
+        return True
+    if scope == Scope.NATIONAL_FROM_CONFIRMATION:
+        return case.state in FROM_NATIONAL_CONFIRMATION
+    return user.province_id is not None and case.province_id == user.province_id
+
+
+def _scope_q(user, roles) -> Q:
+    """The cases that ``roles`` of ``user`` cover, as a filter on the case model."""
+    scope = Q(pk__in=[])
+    for role in roles:
+        kind = ROLE_SCOPE[role]
+        if kind == Scope.NATIONAL:
+            return Q(pk__isnull=False)
+        if kind == Scope.NATIONAL_FROM_CONFIRMATION:
+            scope |= Q(state__in=FROM_NATIONAL_CONFIRMATION)
+        elif user.province_id is not None:
+            scope |= Q(province_id=user.province_id)
+    return scope
+
+
+def _grants(case_model):
+    return case_model._meta.get_field("grants").related_model.objects
+
+
+def granted_case_ids(user, case_model) -> dict[str, set[int]]:
+    """{capability: ids of the cases shared with ``user`` for it}: one query, for lists."""
+    granted: dict[str, set[int]] = {}
+    if not roles_of(user) and not (user and user.is_authenticated and user.is_active):
+        return granted
+    rows = (
+        _grants(case_model)
+        .filter(user=user)
+        .values_list("permission__codename", "content_object_id")
+    )
+    for codename, case_id in rows:
+        granted.setdefault(codename, set()).add(case_id)
+    return granted
+
+
+def _may_share_view(user) -> bool:
+    # A shared case can be read by any active case user; never by a staff account.
+    return bool(user and user.is_authenticated and user.is_active and not user.is_staff)
+
+
+def visible_cases(cases, user, capability: str = Capability.VIEW_CASE):
+    """``cases`` narrowed to those ``user`` may see (``VIEW_CASE``) or act on with ``capability``.
+
+    Reading: the roles' scopes, plus the cases shared with the user. Acting: the scopes of the
+    roles carrying the capability, plus the cases on which that very capability was shared with a
+    user who holds such a role.
+    """
+    roles = _roles_granting(user, capability)
+    scope = _scope_q(user, roles)
+    if capability == Capability.VIEW_CASE:
+        if _may_share_view(user):
+            scope |= Q(pk__in=_grants(cases.model).filter(user=user).values("content_object_id"))
+    elif roles:
+        scope |= Q(
+            pk__in=_grants(cases.model)
+            .filter(user=user, permission__codename=capability)
+            .values("content_object_id")
+        )
+    if not roles and capability != Capability.VIEW_CASE:
+        return cases.none()
+    return cases.filter(scope)
+
+
+def may(user, capability, case, *, grants: dict[str, set[int]] | None = None) -> bool:
+    """Whether ``user`` may do ``capability`` on ``case`` (see ``visible_cases``).
+
+    ``grants`` (from ``granted_case_ids``) avoids a query per case on list pages.
+    """
+    roles = _roles_granting(user, capability)
+    if any(_in_scope(user, role, case) for role in roles):
+        return True
+    if capability != Capability.VIEW_CASE and not roles:
+        return False
+    if capability == Capability.VIEW_CASE and not _may_share_view(user):
+        return False
+    if grants is None:
+        shared = case.grants.filter(user=user)
+        if capability != Capability.VIEW_CASE:
+            shared = shared.filter(permission__codename=capability)
+        return shared.exists()
+    if capability == Capability.VIEW_CASE:
+        return any(case.pk in ids for ids in grants.values())
+    return case.pk in grants.get(capability, set())
+
+
+def users_who_may(users, capability, case):
+    """``users`` (a user queryset) narrowed to the active case users who may do ``capability`` on
+    ``case``: one SQL filter, for notices."""
+    scope = Q(pk__in=[])
+    for role, capabilities in ROLE_CAPABILITIES.items():
+        if capability not in capabilities:
+            continue
+        holds = Q(groups__name=role.value)
+        kind = ROLE_SCOPE[role]
+        if kind == Scope.NATIONAL:
+            scope |= holds
+        elif kind == Scope.NATIONAL_FROM_CONFIRMATION:
+            if case.state in FROM_NATIONAL_CONFIRMATION:
+                scope |= holds
+        else:
+            scope |= holds & Q(province_id=case.province_id)
+        scope |= holds & Q(
+            pk__in=case.grants.filter(permission__codename=capability).values("user_id")
+        )
+    return (
+        users.filter(scope, is_active=True, is_staff=False, is_superuser=False)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def may_register_in(user, household) -> bool:
+    """Whether ``user`` may add members to ``household``: an expert of the household's province.
+    Another province's household is reached only read-only, through a number search."""
+    return can(user, Capability.REGISTER_PEOPLE) and household.province_id == user.province_id

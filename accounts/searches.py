@@ -1,0 +1,30 @@
+"""Post/redirect/get for searches that carry identity numbers: the POSTed search is kept on the
+server under an opaque token for a few hours; the result page is ``?s=<token>``, readable only by
+the user who searched."""
+
+import datetime
+import secrets
+
+from django.utils import timezone
+
+from accounts.models import SavedSearch
+
+LIFETIME = datetime.timedelta(hours=12)
+
+
+def search_save(*, user, kind: str, params: dict) -> str:
+    """Keep ``params`` for ``user`` and return the token of the result page."""
+    SavedSearch.objects.filter(created_at__lt=timezone.now() - LIFETIME).delete()
+    token = secrets.token_urlsafe(32)
+    SavedSearch.objects.create(token=token, user=user, kind=kind, params=params)
+    return token
+
+
+def search_load(*, user, kind: str, token: str) -> dict | None:
+    """The params behind ``token`` when it is this user's, of this kind, and not expired."""
+    if not token or len(token) > 64:
+        return None
+    found = SavedSearch.objects.filter(
+        token=token, user=user, kind=kind, created_at__gte=timezone.now() - LIFETIME
+    ).first()
+    return found.params if found else None

@@ -1,0 +1,18 @@
+"""``{% may "capability" case as name %}``: the one template tag that asks accounts.permissions."""
+
+from django import template
+
+from accounts import permissions
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def may(context, capability, case=None):
+    """``{% may "open_case" as may_open %}`` or ``{% may "review_case" case as may_review %}``."""
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    if user is None:
+        return False
+    if case is None:
+        return permissions.can(user, capability)
+    return permissions.may(user, capability, case)

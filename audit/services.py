@@ -1,0 +1,110 @@
+"""Writing the audit trail: every service that changes a case or an account calls ``record``."""
+
+import datetime
+
+from django.db import models
+
+from audit.models import Event
+
+
+def describe_actor(user) -> tuple[str, str]:
+    """The actor's name and roles as they are now, to be kept with the event."""
+    if user is None:
+        return "سامانه", ""
+    name = (user.get_full_name() or "").strip() or user.username
+    roles = "، ".join(getattr(user, "role_labels", []) or [])
+    if not roles and (user.is_superuser or user.is_staff):
+        roles = "مدیر فنی سامانه"
+    return name, roles
+
+
+def record(
+    *,
+    by,
+    kind: str,
+    action: str,
+    label: str,
+    case=None,
+    account=None,
+    from_state: str = "",
+    from_state_label: str = "",
+    to_state: str = "",
+    to_state_label: str = "",
+    reason: str = "",
+    changes: list | None = None,
+) -> Event:
+    """Append one event. Call it inside the transaction of the change it records."""
+    actor_name, actor_roles = describe_actor(by)
+    return Event.objects.create(
+        case=case,
+        account=account,
+        actor=by,
+        actor_name=actor_name,
+        actor_roles=actor_roles,
+        kind=kind,
+        action=action,
+        label=label,
+        from_state=from_state,
+        from_state_label=from_state_label,
+        to_state=to_state,
+        to_state_label=to_state_label,
+        reason=reason,
+        changes=list(changes or []),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# What changed, field by field, with labels and shown values kept at the moment of the change
+
+
+def _shown(instance, field) -> tuple[object, str]:
+    """(value as stored in the event, type) for one field of ``instance``."""
+    if field.choices:
+        raw = getattr(instance, field.attname)
+        return (str(dict(field.flatchoices).get(raw, raw)) if raw not in (None, "") else ""), "text"
+    if isinstance(field, models.ForeignKey):
+        related = getattr(instance, field.name)
+        return (str(related) if related is not None else ""), "text"
+    value = field.value_from_object(instance)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(), "datetime"
+    if isinstance(value, datetime.date):
+        return value.isoformat(), "date"
+    if isinstance(field, models.FileField):
+        return ("فایل" if value else ""), "text"
+    if isinstance(value, bool):
+        return ("بله" if value else "خیر"), "text"
+    return ("" if value is None else str(value)), "text"
+
+
+def snapshot(instance, fields) -> dict:
+    """The named fields of ``instance`` as the audit trail will show them."""
+    taken = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        value, kind = _shown(instance, field)
+        taken[name] = {"label": str(field.verbose_name), "value": value, "type": kind}
+    return taken
+
+
+def diff(before: dict, after: dict, *, prefix: str = "") -> list[dict]:
+    """The fields whose shown value changed between two snapshots, as event changes."""
+    changes = []
+    for name, now in after.items():
+        was = before.get(name, {"value": ""})
+        if was["value"] != now["value"]:
+            changes.append(
+                {
+                    "field": name,
+                    "label": f"{prefix}{now['label']}",
+                    "old": was["value"],
+                    "new": now["value"],
+                    "type": now["type"],
+                }
+            )
+    return changes
+
+
+def change(label: str, old, new, *, field: str = "", kind: str = "text") -> dict:
+    """One change written by hand (a decision about a person, the documents settled)."""
+    return {"field": field, "label": label, "old": old or "", "new": new or "", "type": kind}

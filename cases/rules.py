@@ -1,0 +1,196 @@
+"""Every rule a step checks: a django-fsm condition with the Persian sentence shown when it fails.
+
+A condition takes the case as it would be after the step's inputs are set on it (the service sets
+them first). ``needs_input`` conditions are met by what the user types with the step (a reason, a
+resolution number, a date): pages offer such a step and ask for the input; ``field`` names the
+input a failure is shown on. Conditions read related rows through ``.all()``, so that list pages
+that prefetch them check every case without a query per row.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from cases.choices import REQUIRED_EVIDENCE, Agency, SourceType, SubjectDecision
+from reference.models import OffenceType
+from revocation.persian import jalali_year
+
+
+def condition(description: str, *, needs_input: bool = False, field: str | None = None):
+    """Mark a function as a step condition, with its Persian sentence."""
+
+    def decorate(func):
+        func.description = description
+        func.needs_input = needs_input
+        func.field = field
+        return func
+
+    return decorate
+
+
+def _local_date(moment) -> datetime.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+# --------------------------------------------------------------------------------------------------
+# The expert's work
+
+
+def missing_evidence_types(case) -> list[str]:
+    present = {e.evidence_type for e in case.evidence.all() if e.withdrawn_at is None}
+    return [t for t in REQUIRED_EVIDENCE.get(case.source_type, []) if t not in present]
+
+
+@condition("نامه استعلام به اداره اطلاعات و به انتظامی هر دو ارسال و ثبت شده باشد.")
+def inquiries_sent(case):
+    sent = {i.agency for i in case.inquiries.all() if i.letter_number and i.sent_on}
+    return sent >= set(Agency.values)
+
+
+@condition("پاسخ استعلام اداره اطلاعات و انتظامی هر دو ثبت شده باشد.")
+def inquiry_replies_recorded(case):
+    replied = {i.agency for i in case.inquiries.all() if i.replied_on and i.outcome}
+    return replied >= set(Agency.values)
+
+
+@condition("همه مدارک لازم برای این نوع منشأ بارگذاری شده باشد.")
+def required_evidence_attached(case):
+    return not missing_evidence_types(case)
+
+
+@condition("برای هر یک از اشخاص پرونده تصمیم (ابطال، حفظ یا پرونده جداگانه) ثبت شده باشد.")
+def subjects_decided(case):
+    subjects = list(case.subjects.all())
+    return bool(subjects) and all(s.decision != SubjectDecision.PENDING for s in subjects)
+
+
+@condition(
+    "اگر مدارک سرپرست خانوار باطل می‌شود، سرپرست جدید خانوار ثبت شده یا همه اعضا در پرونده باشند."
+)
+def household_settled(case):
+    # Cancelling a head never silently settles the others: either every other member is on this
+    # case with the decision to cancel, or a new head has been recorded for the household first.
+    subjects = list(case.subjects.all())
+    cancelled = {s.person_id for s in subjects if s.decision == SubjectDecision.CANCEL}
+    for household in {s.person.household for s in subjects}:
+        if household.head_id in cancelled:
+            if not {m.pk for m in household.members.all()} <= cancelled:
+                return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------------
+# What is typed with a step
+
+
+@condition("دلیل ذکر شده باشد.", needs_input=True, field="reason")
+def has_reason(case):
+    return bool(case.reason.strip())
+
+
+@condition("شماره و تاریخ مصوبه کارگروه استان ثبت شده باشد.", needs_input=True)
+def has_province_resolution(case):
+    return (
+        bool(case.province_resolution_number.strip()) and case.province_resolution_date is not None
+    )
+
+
+@condition("شماره و تاریخ نامه کارگروه دائمی کشور ثبت شده باشد.", needs_input=True)
+def has_national_letter(case):
+    return bool(case.national_letter_number.strip()) and case.national_letter_date is not None
+
+
+@condition("نوع جرم و شماره ثبت در نجوا ثبت شده باشد.", needs_input=True)
+def has_najva_registration(case):
+    return case.offence_type_id is not None and bool(case.najva_registration_number.strip())
+
+
+@condition(
+    "نوع جرم باید از فهرست جرائم دستورالعمل جاری انتخاب شود.",
+    needs_input=True,
+    field="offence_type",
+)
+def offence_type_in_force(case):
+    if case.offence_type_id is None:
+        return True  # has_najva_registration says what is missing
+    in_force = OffenceType.objects.in_force(jalali_year(timezone.now()))
+    return in_force.filter(pk=case.offence_type_id).exists()
+
+
+@condition(
+    "این شماره ثبت نجوا پیش‌تر برای پرونده دیگری ثبت شده است.",
+    needs_input=True,
+    field="najva_registration_number",
+)
+def najva_number_unused(case):
+    number = case.najva_registration_number.strip()
+    if not number:
+        return True
+    others = type(case).objects.filter(najva_registration_number=number).exclude(pk=case.pk)
+    return not others.exists()
+
+
+@condition("مرز خروجی و تاریخ اجرای اخراج ثبت شده باشد.", needs_input=True)
+def expulsion_recorded(case):
+    return case.expulsion_border_point_id is not None and case.expelled_on is not None
+
+
+def not_in_future(field: str, what: str):
+    """A typed date that has not happened yet is refused."""
+
+    @condition(f"{what} نمی‌تواند در آینده باشد.", needs_input=True, field=field)
+    def check(case):
+        value = getattr(case, field)
+        return value is None or value <= timezone.localdate()
+
+    check.__name__ = f"{field}_not_in_future"
+    return check
+
+
+def not_before_opening(field: str, what: str):
+    """A typed date before the case existed is refused."""
+
+    @condition(f"{what} نمی‌تواند پیش از تاریخ ثبت پرونده باشد.", needs_input=True, field=field)
+    def check(case):
+        value = getattr(case, field)
+        return value is None or value >= _local_date(case.opened_at)
+
+    check.__name__ = f"{field}_not_before_opening"
+    return check
+
+
+def not_before_state_entered(field: str, what: str, since: str):
+    """A typed date before the case reached its present state (``since`` says how) is refused."""
+
+    @condition(f"{what} نمی‌تواند پیش از {since} باشد.", needs_input=True, field=field)
+    def check(case):
+        value = getattr(case, field)
+        entered = _local_date(case.state_entered_at)
+        return value is None or entered is None or value >= entered
+
+    check.__name__ = f"{field}_not_before_state"
+    return check
+
+
+@condition(
+    "تاریخ نامه کارگروه دائمی کشور نمی‌تواند پیش از تاریخ مصوبه کارگروه استان باشد.",
+    needs_input=True,
+    field="national_letter_date",
+)
+def national_letter_not_before_resolution(case):
+    letter, resolution = case.national_letter_date, case.province_resolution_date
+    return letter is None or resolution is None or letter >= resolution
+
+
+# --------------------------------------------------------------------------------------------------
+# How the case began
+
+
+@condition("منشأ پرونده خروج غیرقانونی است؛ شخص پیش‌تر از کشور خارج شده است.")
+def source_is_illegal_exit(case):
+    return case.source_type == SourceType.ILLEGAL_EXIT_REPORT
+
+
+@condition("منشأ پرونده خروج غیرقانونی نیست؛ شخص هنوز در کشور است.")
+def source_is_not_illegal_exit(case):
+    return case.source_type != SourceType.ILLEGAL_EXIT_REPORT

@@ -1,0 +1,35 @@
+"""Every write that matters to a case: views, commands and tasks call these, nothing else.
+
+Each service is atomic: it re-reads the case through the user's scope with a row lock, checks the
+user's permission (accounts.permissions), changes the case, saves, writes one audit event, and
+queues follow-up work with ``transaction.on_commit`` so that nothing is sent for a change that was
+rolled back.
+"""
+
+from cases.services.common import CaseActionRefused, CaseStateConflict
+from cases.services.opening import case_open
+from cases.services.records import (
+    case_grant_access,
+    evidence_add,
+    evidence_withdraw,
+    household_change_head,
+    inquiry_record_reply,
+    inquiry_record_sent,
+    subject_decide,
+)
+from cases.services.steps import case_take_step, transition_for
+
+__all__ = [
+    "CaseActionRefused",
+    "CaseStateConflict",
+    "case_grant_access",
+    "case_open",
+    "case_take_step",
+    "evidence_add",
+    "evidence_withdraw",
+    "household_change_head",
+    "inquiry_record_reply",
+    "inquiry_record_sent",
+    "subject_decide",
+    "transition_for",
+]

@@ -1,0 +1,100 @@
+"""Opening a case: its number, its subjects, and the suspension of their documents."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.roles import Capability
+from audit import services as audit
+from audit.models import Event
+from cases.choices import CaseState, SourceType
+from cases.models import Case, CaseNumberSequence, CaseSubject
+from cases.services.common import CaseActionRefused, queue_notice, record
+from people.models import DocumentStatus, IdentityDocument, Person
+
+
+def _next_sequence(province, year: int) -> int:
+    try:
+        with transaction.atomic():
+            sequence, _ = CaseNumberSequence.objects.select_for_update().get_or_create(
+                province=province, year=year
+            )
+    except IntegrityError:  # another transaction created this year's row first
+        sequence = CaseNumberSequence.objects.select_for_update().get(province=province, year=year)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return sequence.last_value
+
+
+@transaction.atomic
+def case_open(
+    *,
+    by,
+    source_type: str,
+    source_reference: str,
+    source_date: datetime.date,
+    subjects: list[Person],
+    summary: str = "",
+) -> Case:
+    """Register a case in the expert's province and suspend the subjects' valid documents."""
+    if not permissions.can(by, Capability.OPEN_CASE) or by.province_id is None:
+        raise PermissionDenied("فقط کارشناس استان می‌تواند پرونده ثبت کند.")
+    if source_type not in SourceType.values:
+        raise CaseActionRefused({"source_type": "منشأ پرونده را از فهرست انتخاب کنید."})
+    if not subjects:
+        raise CaseActionRefused({"subjects": "دست‌کم یک شخص موضوع پرونده را مشخص کنید."})
+    if len({person.household_id for person in subjects}) != 1:
+        raise CaseActionRefused({"subjects": "اشخاص یک پرونده باید اعضای یک خانوار باشند."})
+    if not source_reference.strip():
+        raise CaseActionRefused({"source_reference": "شماره مرجع منشأ را وارد کنید."})
+    now = timezone.now()
+    if source_date > timezone.localdate(now):
+        raise CaseActionRefused({"source_date": "تاریخ مرجع منشأ نمی‌تواند در آینده باشد."})
+    year = Case.year_of(now)
+    sequence = _next_sequence(by.province, year)
+    case = Case.objects.create(
+        number=Case.format_number(by.province.code, year, sequence),
+        province=by.province,
+        year=year,
+        sequence=sequence,
+        source_type=source_type,
+        source_reference=source_reference.strip(),
+        source_date=source_date,
+        summary=summary,
+        assigned_expert=by,
+        opened_by=by,
+        opened_at=now,
+        state_entered_at=now,
+    )
+    changes = []
+    for person in subjects:
+        CaseSubject.objects.create(case=case, person=person)
+        changes.append(audit.change("شخص موضوع پرونده", "", person.full_name, field="subject"))
+        for document in IdentityDocument.objects.select_for_update().filter(
+            person=person, status=DocumentStatus.VALID
+        ):
+            document.suspend()
+            document.save()
+            changes.append(
+                audit.change(
+                    f"{document.document_type} {document.number} ({person.full_name})",
+                    DocumentStatus.VALID.label,
+                    DocumentStatus.SUSPENDED.label,
+                    field=f"document:{document.pk}",
+                )
+            )
+    event = record(
+        case=case,
+        by=by,
+        kind=Event.Kind.OPENED,
+        action="case_open",
+        label="ثبت پرونده",
+        to_state=case.state,
+        to_state_label=CaseState(case.state).label,
+        changes=changes,
+    )
+    queue_notice(event)
+    return case

@@ -1,0 +1,316 @@
+"""The expert's records on a case (inquiries, evidence, decisions about people), and grants.
+
+Each change is an event with the old and new value of every field it touched.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from accounts import permissions
+from accounts.roles import Capability
+from audit import services as audit
+from audit.models import Event
+from cases.choices import (
+    EXPERT_STATES,
+    INQUIRY_STATES,
+    Agency,
+    EvidenceType,
+    InquiryOutcome,
+    SubjectDecision,
+)
+from cases.models import Case, CaseSubject, Evidence, Inquiry
+from cases.services.common import CaseActionRefused, CaseStateConflict, lock, record, require
+from people import services as people
+from people.models import Household, Person
+
+
+def _require_expert_step(case: Case, by, states=EXPERT_STATES, what="تغییر اطلاعات پرونده"):
+    require(case, by, Capability.REVIEW_CASE)
+    if case.state not in states:
+        raise CaseStateConflict(case, what)
+
+
+def _change(case, by, action: str, label: str, changes: list[dict]):
+    return record(
+        case=case, by=by, kind=Event.Kind.CHANGE, action=action, label=label, changes=changes
+    )
+
+
+INQUIRY_SENT_FIELDS = ("letter_number", "sent_on", "due_on")
+INQUIRY_REPLY_FIELDS = (
+    "replied_on",
+    "outcome",
+    "reply_document",
+    "reply_on_paper_only",
+    "reply_note",
+)
+
+
+@transaction.atomic
+def inquiry_record_sent(*, case, by, agency: str, letter_number: str, sent_on, due_on) -> Inquiry:
+    """Record the inquiry letter sent to the intelligence office or the police.
+
+    Recording it again corrects the letter: the event shows the old and new values.
+    """
+    case = lock(case, by)
+    _require_expert_step(case, by, INQUIRY_STATES, "ثبت استعلام")
+    if agency not in Agency.values:
+        raise CaseActionRefused("مرجع استعلام نامعتبر است.")
+    if not letter_number.strip():
+        raise CaseActionRefused({"letter_number": "شماره نامه استعلام را وارد کنید."})
+    if sent_on > timezone.localdate():
+        raise CaseActionRefused({"sent_on": "تاریخ ارسال نمی‌تواند در آینده باشد."})
+    if sent_on < timezone.localdate(case.opened_at):
+        raise CaseActionRefused({"sent_on": "تاریخ ارسال نمی‌تواند پیش از تاریخ ثبت پرونده باشد."})
+    if due_on < sent_on:
+        raise CaseActionRefused({"due_on": "مهلت پاسخ نمی‌تواند پیش از تاریخ ارسال باشد."})
+    inquiry, _ = Inquiry.objects.select_for_update().get_or_create(case=case, agency=agency)
+    correction = inquiry.sent_on is not None
+    before = audit.snapshot(inquiry, INQUIRY_SENT_FIELDS)
+    inquiry.letter_number = letter_number.strip()
+    inquiry.sent_on = sent_on
+    inquiry.due_on = due_on
+    inquiry.save()
+    changes = audit.diff(before, audit.snapshot(inquiry, INQUIRY_SENT_FIELDS))
+    label = Agency(agency).label
+    if changes or not correction:
+        _change(
+            case,
+            by,
+            "inquiry_correct_sent" if correction else "inquiry_record_sent",
+            f"{'اصلاح نامه' if correction else 'ثبت ارسال'} استعلام {label}",
+            changes,
+        )
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_record_reply(
+    *,
+    case,
+    by,
+    agency: str,
+    replied_on,
+    outcome: str,
+    reply_document=None,
+    reply_on_paper_only: bool = False,
+    reply_note: str = "",
+) -> Inquiry:
+    """Record the reply to an inquiry, usually received on paper and entered by the expert.
+
+    A reply needs its scan, or the explicit statement that it is kept on paper only, with a note.
+    """
+    case = lock(case, by)
+    _require_expert_step(case, by, INQUIRY_STATES, "ثبت پاسخ استعلام")
+    try:
+        inquiry = Inquiry.objects.select_for_update().get(case=case, agency=agency)
+    except Inquiry.DoesNotExist:
+        raise CaseActionRefused("پیش از ثبت پاسخ، ارسال استعلام را ثبت کنید.") from None
+    if inquiry.sent_on is None:
+        raise CaseActionRefused("پیش از ثبت پاسخ، ارسال استعلام را ثبت کنید.")
+    if outcome not in InquiryOutcome.values:
+        raise CaseActionRefused({"outcome": "نتیجه پاسخ استعلام را انتخاب کنید."})
+    if replied_on < inquiry.sent_on:
+        raise CaseActionRefused(
+            {"replied_on": "تاریخ پاسخ نمی‌تواند پیش از تاریخ ارسال استعلام باشد."}
+        )
+    if replied_on > timezone.localdate():
+        raise CaseActionRefused({"replied_on": "تاریخ پاسخ نمی‌تواند در آینده باشد."})
+    has_scan = reply_document is not None or (
+        bool(inquiry.reply_document) and not reply_on_paper_only
+    )
+    if reply_on_paper_only and reply_document is not None:
+        raise CaseActionRefused(
+            {"reply_on_paper_only": "یا تصویر پاسخ را بارگذاری کنید یا «پاسخ کاغذی بدون تصویر»."}
+        )
+    if not has_scan and not reply_on_paper_only:
+        raise CaseActionRefused(
+            {"reply_document": "تصویر پاسخ را بارگذاری کنید یا «پاسخ کاغذی بدون تصویر» را بزنید."}
+        )
+    if reply_on_paper_only and not reply_note.strip():
+        raise CaseActionRefused(
+            {"reply_note": "برای پاسخ کاغذی بنویسید نسخه کاغذی کجا نگهداری می‌شود."}
+        )
+    before = audit.snapshot(inquiry, INQUIRY_REPLY_FIELDS)
+    correction = inquiry.replied_on is not None
+    inquiry.replied_on = replied_on
+    inquiry.outcome = outcome
+    inquiry.reply_on_paper_only = reply_on_paper_only
+    inquiry.reply_note = reply_note.strip()
+    if reply_document is not None:
+        inquiry.reply_document = reply_document
+    inquiry.save()
+    _change(
+        case,
+        by,
+        "inquiry_record_reply",
+        f"{'اصلاح' if correction else 'ثبت'} پاسخ استعلام {Agency(agency).label}",
+        audit.diff(before, audit.snapshot(inquiry, INQUIRY_REPLY_FIELDS)),
+    )
+    return inquiry
+
+
+@transaction.atomic
+def evidence_add(*, case, by, evidence_type: str, file, content_type: str) -> Evidence:
+    """Attach a scan or PDF to the case, with its checksum, size and the uploader.
+
+    The caller (the upload form) has already recognised the content type from the bytes.
+    """
+    case = lock(case, by)
+    _require_expert_step(case, by, what="بارگذاری مستند")
+    if evidence_type not in EvidenceType.values:
+        raise CaseActionRefused({"evidence_type": "نوع مستند را از فهرست انتخاب کنید."})
+    original_name = getattr(file, "name", "") or ""
+    if len(original_name) > 255:
+        raise CaseActionRefused({"file": "نام فایل بیش از ۲۵۵ نویسه است؛ نام کوتاه‌تری بدهید."})
+    sha256 = Evidence.digest(file)
+    evidence = Evidence(
+        case=case,
+        evidence_type=evidence_type,
+        original_name=original_name,
+        sha256=sha256,
+        size=file.size,
+        content_type=content_type,
+        uploaded_by=by,
+    )
+    evidence.full_clean(exclude=["file"])
+    evidence.file.save(sha256, file, save=False)
+    try:
+        evidence.save()
+        _change(
+            case,
+            by,
+            "evidence_add",
+            f"بارگذاری مستند: {EvidenceType(evidence_type).label}",
+            [audit.change("فایل", "", f"{original_name} ({sha256[:12]})", field="file")],
+        )
+    except Exception:
+        evidence.file.delete(save=False)  # no row and event, no file
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_withdraw(*, case, by, evidence: Evidence, reason: str) -> Evidence:
+    """Set aside evidence filed under the wrong type while the case is with the expert: the row
+    and the file stay (the trail names them); the checklist no longer counts it."""
+    case = lock(case, by)
+    _require_expert_step(case, by, what="کنار گذاشتن مستند")
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk, case=case)
+    if evidence.withdrawn_at is not None:
+        raise CaseActionRefused("این مستند پیش‌تر کنار گذاشته شده است.")
+    if not reason.strip():
+        raise CaseActionRefused({"reason": "دلیل کنار گذاشتن مستند را بنویسید."})
+    evidence.withdrawn_at = timezone.now()
+    evidence.withdrawn_by = by
+    evidence.withdraw_reason = reason.strip()
+    evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+    _change(
+        case,
+        by,
+        "evidence_withdraw",
+        f"کنار گذاشتن مستند: {evidence.get_evidence_type_display()}",
+        [
+            audit.change(
+                "وضعیت مستند",
+                f"{evidence.original_name}",
+                f"کنار گذاشته شد: {evidence.withdraw_reason}",
+                field="withdrawn",
+            )
+        ],
+    )
+    return evidence
+
+
+@transaction.atomic
+def subject_decide(*, case, by, person: Person, decision: str) -> CaseSubject:
+    """Record what the case decides for one of its subjects: cancel, keep, or a separate case."""
+    case = lock(case, by)
+    _require_expert_step(case, by, what="ثبت تصمیم درباره شخص")
+    if decision not in SubjectDecision.values or decision == SubjectDecision.PENDING:
+        raise CaseActionRefused({"decision": "تصمیم را از فهرست انتخاب کنید."})
+    try:
+        subject = case.subjects.select_for_update().select_related("person").get(person=person)
+    except CaseSubject.DoesNotExist:
+        raise CaseActionRefused("این شخص در این پرونده نیست.") from None
+    before = subject.get_decision_display()
+    subject.decision = decision
+    subject.save(update_fields=["decision"])
+    _change(
+        case,
+        by,
+        "subject_decide",
+        f"ثبت تصمیم درباره {subject.person.full_name}",
+        [audit.change("تصمیم", before, subject.get_decision_display(), field="decision")],
+    )
+    return subject
+
+
+@transaction.atomic
+def household_change_head(*, case, by, household: Household, new_head: Person) -> Household:
+    """Record a new head for a household whose head's documents this case cancels."""
+    case = lock(case, by)
+    _require_expert_step(case, by, what="ثبت سرپرست جدید")
+    if not case.subjects.filter(person__household=household).exists():
+        raise CaseActionRefused("این خانوار به این پرونده مربوط نیست.")
+    try:
+        former, head = people.household_set_head(household=household, new_head=new_head)
+    except ValidationError as error:
+        raise CaseActionRefused(error.messages) from None
+    _change(
+        case,
+        by,
+        "household_change_head",
+        f"ثبت سرپرست جدید خانوار {household.number}",
+        [
+            audit.change(
+                "سرپرست خانوار",
+                former.full_name if former else "",
+                head.full_name,
+                field="head",
+            )
+        ],
+    )
+    household.refresh_from_db()
+    return household
+
+
+# What a case may be shared for: reading it, or the expert's work on it; never a decision.
+SHAREABLE = {Capability.VIEW_CASE: "view_case", Capability.REVIEW_CASE: "review_case"}
+
+
+@transaction.atomic
+def case_grant_access(*, case, by, user, capabilities=(Capability.VIEW_CASE,)) -> None:
+    """Share one case with a user outside its scope (e.g. an expert of another province).
+
+    An exceptional, per-case grant: a django-guardian object permission, recorded as an event.
+    """
+    case = lock(case, by)
+    require(case, by, Capability.SUPERVISE_CASE)
+    if user == by:
+        raise CaseActionRefused("نمی‌توانید پرونده را با خودتان به اشتراک بگذارید.")
+    if not permissions.roles_of(user):
+        raise PermissionDenied("پرونده فقط با کاربری که نقش پرونده دارد به اشتراک گذاشته می‌شود.")
+    for capability in capabilities:
+        if capability not in SHAREABLE:
+            raise CaseActionRefused("فقط خواندن یا بررسی کارشناسی پرونده قابل اشتراک است.")
+        if capability != Capability.VIEW_CASE and not permissions.can(user, capability):
+            raise CaseActionRefused("این کاربر نقشی ندارد که این اقدام را انجام دهد.")
+    for capability in capabilities:
+        assign_perm(f"cases.{SHAREABLE[capability]}", user, case)
+    _change(
+        case,
+        by,
+        "case_grant_access",
+        "اشتراک پرونده با کاربر دیگر",
+        [
+            audit.change(
+                f"دسترسی {user.get_full_name() or user.username}",
+                "",
+                "، ".join(Capability(c).label for c in capabilities),
+                field="grant",
+            )
+        ],
+    )

@@ -1,0 +1,148 @@
+"""Moving a case: ``case_take_step`` is the one path, and it checks all the rule book says."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import permissions
+from audit import services as audit
+from audit.models import Event
+from cases.choices import (
+    CLOSED_STATES,
+    CLOSED_WITHOUT_CANCELLATION,
+    DECIDING_STATES,
+    CaseState,
+    Step,
+    SubjectDecision,
+)
+from cases.models import Case, CaseSubject
+from cases.services.common import CaseActionRefused, CaseStateConflict, lock, queue_notice, record
+from cases.steps import STEPS
+from people.models import DocumentStatus, IdentityDocument
+
+
+def transition_for(case: Case, step: Step):
+    """The django-fsm Transition of ``step`` from the case's present state, or None."""
+    return getattr(Case, Step(step).value)._django_fsm.get_transition(case.state)
+
+
+def _person_held_elsewhere(person_id: int, case: Case) -> bool:
+    """Whether another case still deciding names this person (their documents stay suspended)."""
+    return (
+        CaseSubject.objects.filter(person_id=person_id, case__state__in=DECIDING_STATES)
+        .exclude(case=case)
+        .exists()
+    )
+
+
+def _settle_documents(case: Case) -> list[dict]:
+    """Apply the end of a case to its subjects' documents; returns what changed, for the event.
+
+    Closing without cancellation restores suspended documents; cancellation cancels the documents
+    of the subjects decided ``cancel`` and restores the others. A document stays suspended while
+    another open case names its holder.
+    """
+    if case.state not in CLOSED_WITHOUT_CANCELLATION and case.state != CaseState.CARD_CANCELLED:
+        return []
+    changes = []
+    for subject in case.subjects.select_related("person"):
+        cancel = (
+            case.state == CaseState.CARD_CANCELLED and subject.decision == SubjectDecision.CANCEL
+        )
+        held = not cancel and _person_held_elsewhere(subject.person_id, case)
+        documents = IdentityDocument.objects.select_for_update().filter(person=subject.person)
+        for document in documents.select_related("document_type"):
+            before = document.get_status_display()
+            if cancel and document.status != DocumentStatus.CANCELLED:
+                document.cancel()
+            elif not cancel and not held and document.status == DocumentStatus.SUSPENDED:
+                document.restore()
+            else:
+                continue
+            document.save()
+            changes.append(
+                audit.change(
+                    f"{document.document_type} {document.number} ({subject.person.full_name})",
+                    before,
+                    document.get_status_display(),
+                    field=f"document:{document.pk}",
+                )
+            )
+    return changes
+
+
+def _refusal(failed) -> CaseActionRefused:
+    """The failed conditions as one refusal, each on the input it is about where it names one."""
+    by_field: dict[str, list[str]] = {}
+    for condition in failed:
+        by_field.setdefault(getattr(condition, "field", None) or "__all__", []).append(
+            condition.description
+        )
+    return CaseActionRefused(by_field)
+
+
+@transaction.atomic
+def case_take_step(*, case: Case, by, step: Step, reason: str = "", **inputs) -> Case:
+    """Take ``step`` on the case: the one path by which a case changes state.
+
+    ``inputs`` are the case fields the step records (``STEPS[step].inputs``); ``reason`` is kept
+    on the case and in the event. Raises ``PermissionDenied`` when the user's role may not take the
+    step on this case, ``CaseStateConflict`` when the step does not apply in the case's present
+    state (someone moved it first), and ``CaseActionRefused`` (the failed rules, in Persian) when
+    the case or the input is not ready. In every refusal nothing is saved and no event is written.
+    """
+    step = Step(step)
+    rule = STEPS[step]
+    case = lock(case, by)
+    # Permission first: a role that may never take this step is refused (403) whatever the state;
+    # a role that may, finding the case elsewhere, is told who moved it (409).
+    if not permissions.may(by, rule.capability, case):
+        raise PermissionDenied("شما اجازه این اقدام را در این پرونده ندارید.")
+    transition = transition_for(case, step)
+    if transition is None:
+        raise CaseStateConflict(case, rule.label)
+    unexpected = set(inputs) - set(rule.inputs)
+    if unexpected:  # a programming error: a step records only its own fields
+        raise TypeError(f"{step} does not record {sorted(unexpected)}")
+    watched = [*rule.inputs, *(["reason"] if rule.needs_reason else [])]
+    before = audit.snapshot(case, watched)
+    for field, value in inputs.items():
+        setattr(case, field, value.strip() if isinstance(value, str) else value)
+    if rule.needs_reason:
+        case.reason = (reason or "").strip()
+    failed = [condition for condition in transition.conditions if not condition(case)]
+    if failed:
+        raise _refusal(failed)
+    from_state = case.state
+    getattr(case, step.value)()
+    now = timezone.now()
+    case.state_entered_at = now
+    if case.state in CLOSED_STATES:
+        case.closed_at = now
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        # Two registrations of one Najva number at the same moment: the database keeps one.
+        raise CaseActionRefused(
+            {"najva_registration_number": "این شماره ثبت نجوا پیش‌تر برای پرونده دیگری ثبت شده است."}
+        ) from None
+    changes = [
+        item for item in audit.diff(before, audit.snapshot(case, rule.inputs)) if item["field"]
+    ]
+    changes += _settle_documents(case)
+    event = record(
+        case=case,
+        by=by,
+        kind=Event.Kind.STEP,
+        action=step.value,
+        label=rule.label,
+        from_state=from_state,
+        from_state_label=CaseState(from_state).label,
+        to_state=case.state,
+        to_state_label=CaseState(case.state).label,
+        reason=case.reason if rule.needs_reason else "",
+        changes=changes,
+    )
+    queue_notice(event)
+    return case

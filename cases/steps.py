@@ -1,0 +1,211 @@
+"""The rule book: each step of the work declared once.
+
+A step names its transition (source and target states), the capability of the role that takes it,
+every rule it checks (conditions, with their Persian sentences), the case fields typed with it and
+the form they are typed in, and how pages present it. ``cases.models.Case`` builds its django-fsm
+transitions from here; ``cases.services.case_take_step`` is the one path that moves a case and
+checks all of it; views, notices, the demo data and the tests read the same declaration.
+"""
+
+from dataclasses import dataclass
+
+from accounts.roles import Capability
+from cases import rules
+from cases.choices import WITHDRAWABLE_STATES, CaseState, Step
+
+
+@dataclass(frozen=True)
+class StepRule:
+    step: Step
+    source: tuple[CaseState, ...]
+    target: CaseState
+    capability: Capability
+    conditions: tuple = ()
+    # Case fields the user types with the step; the step's form has a field of each name.
+    inputs: tuple[str, ...] = ()
+    form: str = "cases.forms.ConfirmForm"
+    needs_reason: bool = False
+    irreversible: bool = False
+    # Whether those who may take the step are told when a case reaches its source state: a step
+    # anybody *may* take at any time (a withdrawal) is not work waiting for them.
+    notify: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.step.value
+
+    @property
+    def label(self) -> str:
+        return self.step.label
+
+
+def _dates(field: str, what: str, *extra):
+    return (rules.not_in_future(field, what), rules.not_before_opening(field, what), *extra)
+
+
+RESOLUTION_DATE = _dates(
+    "province_resolution_date",
+    "تاریخ مصوبه کارگروه استان",
+    rules.not_before_state_entered(
+        "province_resolution_date", "تاریخ مصوبه کارگروه استان", "ارسال پرونده به کارگروه"
+    ),
+)
+LETTER_DATE = _dates(
+    "national_letter_date",
+    "تاریخ نامه کارگروه دائمی کشور",
+    rules.national_letter_not_before_resolution,
+)
+
+STEPS: dict[Step, StepRule] = {
+    rule.step: rule
+    for rule in [
+        StepRule(
+            Step.START_REVIEW,
+            source=(CaseState.RECEIVED,),
+            target=CaseState.EXPERT_REVIEW,
+            capability=Capability.REVIEW_CASE,
+        ),
+        StepRule(
+            Step.SEND_INQUIRIES,
+            source=(CaseState.EXPERT_REVIEW,),
+            target=CaseState.AWAITING_INQUIRIES,
+            capability=Capability.REVIEW_CASE,
+            conditions=(rules.inquiries_sent,),
+        ),
+        StepRule(
+            Step.SUBMIT_TO_PROVINCE,
+            source=(CaseState.AWAITING_INQUIRIES,),
+            target=CaseState.READY_FOR_PROVINCE,
+            capability=Capability.REVIEW_CASE,
+            conditions=(
+                rules.inquiry_replies_recorded,
+                rules.required_evidence_attached,
+                rules.subjects_decided,
+                rules.household_settled,
+            ),
+        ),
+        StepRule(
+            Step.RETURN_FOR_INFORMATION,
+            source=(CaseState.READY_FOR_PROVINCE,),
+            target=CaseState.RETURNED,
+            capability=Capability.DECIDE_IN_PROVINCE,
+            conditions=(rules.has_reason,),
+            form="cases.forms.ReasonForm",
+            needs_reason=True,
+        ),
+        StepRule(
+            Step.RESUME_REVIEW,
+            source=(CaseState.RETURNED,),
+            target=CaseState.EXPERT_REVIEW,
+            capability=Capability.REVIEW_CASE,
+        ),
+        StepRule(
+            Step.APPROVE_IN_PROVINCE,
+            source=(CaseState.READY_FOR_PROVINCE,),
+            target=CaseState.APPROVED_BY_PROVINCE,
+            capability=Capability.DECIDE_IN_PROVINCE,
+            conditions=(rules.has_province_resolution, *RESOLUTION_DATE),
+            inputs=("province_resolution_number", "province_resolution_date"),
+            form="cases.forms.ProvinceResolutionForm",
+        ),
+        StepRule(
+            Step.REJECT_IN_PROVINCE,
+            source=(CaseState.READY_FOR_PROVINCE,),
+            target=CaseState.REJECTED_BY_PROVINCE,
+            capability=Capability.DECIDE_IN_PROVINCE,
+            conditions=(rules.has_province_resolution, *RESOLUTION_DATE, rules.has_reason),
+            inputs=("province_resolution_number", "province_resolution_date"),
+            form="cases.forms.ProvinceRejectionForm",
+            needs_reason=True,
+            irreversible=True,
+        ),
+        StepRule(
+            Step.CONFIRM_NATIONALLY,
+            source=(CaseState.APPROVED_BY_PROVINCE,),
+            target=CaseState.CONFIRMED_NATIONALLY,
+            capability=Capability.DECIDE_NATIONALLY,
+            conditions=(rules.has_national_letter, *LETTER_DATE),
+            inputs=("national_letter_number", "national_letter_date"),
+            form="cases.forms.NationalLetterForm",
+        ),
+        StepRule(
+            Step.REFUSE_NATIONALLY,
+            source=(CaseState.APPROVED_BY_PROVINCE,),
+            target=CaseState.REFUSED_NATIONALLY,
+            capability=Capability.DECIDE_NATIONALLY,
+            conditions=(rules.has_national_letter, *LETTER_DATE, rules.has_reason),
+            inputs=("national_letter_number", "national_letter_date"),
+            form="cases.forms.NationalRefusalForm",
+            needs_reason=True,
+            irreversible=True,
+        ),
+        StepRule(
+            Step.CANCEL_CARD,
+            source=(CaseState.CONFIRMED_NATIONALLY,),
+            target=CaseState.CARD_CANCELLED,
+            capability=Capability.REGISTER_IN_NAJVA,
+            conditions=(
+                rules.subjects_decided,
+                rules.household_settled,
+                rules.has_najva_registration,
+                rules.offence_type_in_force,
+                rules.najva_number_unused,
+            ),
+            inputs=("offence_type", "najva_registration_number"),
+            form="cases.forms.CancelCardForm",
+            irreversible=True,
+        ),
+        StepRule(
+            Step.ORDER_EXPULSION,
+            source=(CaseState.CARD_CANCELLED,),
+            target=CaseState.EXPULSION_ORDERED,
+            capability=Capability.SUPERVISE_CASE,
+            conditions=(rules.source_is_not_illegal_exit,),
+        ),
+        StepRule(
+            Step.RECORD_EXPULSION,
+            source=(CaseState.EXPULSION_ORDERED,),
+            target=CaseState.EXPELLED,
+            capability=Capability.RECORD_EXPULSION,
+            conditions=(
+                rules.expulsion_recorded,
+                *_dates(
+                    "expelled_on",
+                    "تاریخ اجرای اخراج",
+                    rules.not_before_state_entered(
+                        "expelled_on", "تاریخ اجرای اخراج", "صدور دستور اخراج"
+                    ),
+                ),
+            ),
+            inputs=("expulsion_border_point", "expelled_on"),
+            form="cases.forms.ExpulsionForm",
+            irreversible=True,
+        ),
+        StepRule(
+            Step.CLOSE_AS_DEPARTED,
+            source=(CaseState.CARD_CANCELLED,),
+            target=CaseState.CLOSED_DEPARTED,
+            capability=Capability.SUPERVISE_CASE,
+            conditions=(rules.source_is_illegal_exit,),
+            irreversible=True,
+        ),
+        StepRule(
+            Step.WITHDRAW,
+            source=WITHDRAWABLE_STATES,
+            target=CaseState.WITHDRAWN,
+            capability=Capability.SUPERVISE_CASE,
+            conditions=(rules.has_reason,),
+            form="cases.forms.ReasonForm",
+            needs_reason=True,
+            irreversible=True,
+            notify=False,
+        ),
+    ]
+}
+
+assert set(STEPS) == set(Step), "every step has its rule"
+
+
+def rules_from(state) -> list[StepRule]:
+    """The steps that can be taken from ``state``, in the order of the rule book."""
+    return [rule for rule in STEPS.values() if state in rule.source]

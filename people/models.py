@@ -1,0 +1,172 @@
+"""The national register of foreign nationals: households, persons and their identity documents.
+
+A household is registered by the expert of one province (``Household.province``): that province's
+experts may add members to it; other provinces reach it only through a number search, read-only.
+"""
+
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from revocation.persian import normalize_identifier, normalize_name
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "مرد"
+    FEMALE = "female", "زن"
+
+
+class Nationality(models.TextChoices):
+    AFGHANISTAN = "AF", "افغانستان"
+    IRAQ = "IQ", "عراق"
+    PAKISTAN = "PK", "پاکستان"
+    OTHER = "XX", "سایر"
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", "سرپرست خانوار"
+    SPOUSE = "spouse", "همسر"
+    CHILD = "child", "فرزند"
+    PARENT = "parent", "پدر یا مادر"
+    SIBLING = "sibling", "خواهر یا برادر"
+    FORMER_HEAD = "former_head", "سرپرست پیشین"
+    OTHER = "other", "سایر"
+
+
+class Household(models.Model):
+    number = models.CharField("شماره خانوار", max_length=32, unique=True)
+    province = models.ForeignKey(
+        "reference.Province",
+        verbose_name="استان ثبت",
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    head = models.ForeignKey(
+        "Person",
+        verbose_name="سرپرست خانوار",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "خانوار"
+        verbose_name_plural = "خانوارها"
+
+    def __str__(self):
+        return self.number
+
+    def save(self, *args, **kwargs):
+        self.number = normalize_identifier(self.number)
+        super().save(*args, **kwargs)
+
+
+class Person(models.Model):
+    first_name = models.CharField("نام", max_length=64)
+    last_name = models.CharField("نام خانوادگی", max_length=64)
+    father_name = models.CharField("نام پدر", max_length=64, blank=True)
+    nationality = models.CharField(
+        "تابعیت", max_length=2, choices=Nationality.choices, default=Nationality.AFGHANISTAN
+    )
+    birth_date = models.DateField("تاریخ تولد", null=True, blank=True)
+    sex = models.CharField("جنسیت", max_length=8, choices=Sex.choices)
+    household = models.ForeignKey(
+        Household,
+        verbose_name="خانوار",
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    relation_to_head = models.CharField("نسبت با سرپرست", max_length=16, choices=Relation.choices)
+    # Kept in sync on save: what name search compares against (see revocation.persian).
+    search_key = models.CharField("کلید جست‌وجو", max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "تبعه"
+        verbose_name_plural = "اتباع"
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_key = normalize_name(f"{self.first_name} {self.last_name} {self.father_name}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def relation_label(self) -> str:
+        """The relation shown to people: the head is whoever the household names now."""
+        if self.household.head_id == self.pk:
+            return Relation.HEAD.label
+        if self.relation_to_head == Relation.HEAD:  # replaced before relations were kept apart
+            return Relation.FORMER_HEAD.label
+        return self.get_relation_to_head_display()
+
+
+class DocumentStatus(models.TextChoices):
+    VALID = "valid", "معتبر"
+    SUSPENDED = "suspended", "معلق (پرونده باز)"
+    CANCELLED = "cancelled", "باطل‌شده"
+
+
+class IdentityDocument(FSMModelMixin, models.Model):
+    """An Amayesh card, a 90-day travel permit, or another document type.
+
+    The number is stored as ASCII (whatever digits it was typed in) and is unique per type. The
+    status moves only through the transitions below: nothing leads out of ``cancelled``.
+    """
+
+    person = models.ForeignKey(
+        Person, verbose_name="تبعه", on_delete=models.PROTECT, related_name="documents"
+    )
+    document_type = models.ForeignKey(
+        "reference.DocumentType", verbose_name="نوع مدرک", on_delete=models.PROTECT
+    )
+    number = models.CharField("شماره", max_length=32)
+    series = models.CharField("سری", max_length=16, blank=True)
+    issued_on = models.DateField("تاریخ صدور", null=True, blank=True)
+    expires_on = models.DateField("تاریخ انقضا", null=True, blank=True)
+    status = FSMField(
+        "وضعیت",
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.VALID,
+        protected=True,
+    )
+
+    class Meta:
+        verbose_name = "مدرک هویتی"
+        verbose_name_plural = "مدارک هویتی"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_type", "number"], name="document_number_unique_per_type"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.document_type} {self.number}"
+
+    def save(self, *args, **kwargs):
+        self.number = normalize_identifier(self.number)
+        self.series = normalize_identifier(self.series)
+        super().save(*args, **kwargs)
+
+    @transition(field=status, source=DocumentStatus.VALID, target=DocumentStatus.SUSPENDED)
+    def suspend(self):
+        """A case naming the holder is open."""
+
+    @transition(field=status, source=DocumentStatus.SUSPENDED, target=DocumentStatus.VALID)
+    def restore(self):
+        """The case closed without cancelling this document."""
+
+    @transition(
+        field=status,
+        source=[DocumentStatus.VALID, DocumentStatus.SUSPENDED],
+        target=DocumentStatus.CANCELLED,
+    )
+    def cancel(self):
+        """Cancelled after national confirmation; final."""

@@ -1,0 +1,114 @@
+"""Writes to the register of people. Numbers are unique: a race between two registrations of the
+same number ends with the Persian "already registered" message for the loser, never a 500, and no
+identity number is written to a log."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts import permissions
+from accounts.roles import Capability
+from people.models import Household, IdentityDocument, Person, Relation
+
+DOCUMENT_TAKEN = "این شماره مدرک پیش‌تر برای {} ثبت شده است."
+HOUSEHOLD_TAKEN = "خانواری با این شماره پیش‌تر ثبت شده است."
+
+# The document fields of a registration, and the form fields they are typed in.
+DOCUMENT_FIELDS = {
+    "number": "document_number",
+    "series": "document_series",
+    "issued_on": "issued_on",
+    "expires_on": "expires_on",
+    "document_type": "document_type",
+}
+
+
+def _require_registrar(by) -> None:
+    if not permissions.can(by, Capability.REGISTER_PEOPLE) or by.province_id is None:
+        raise PermissionDenied("فقط کارشناس استان می‌تواند اشخاص و خانوارها را ثبت کند.")
+
+
+def validate_document(document: dict) -> None:
+    """The document type's rules (validity period, series), errors keyed by the form's fields."""
+    try:
+        document["document_type"].validate_document(
+            series=document.get("series", ""),
+            issued_on=document.get("issued_on"),
+            expires_on=document.get("expires_on"),
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                DOCUMENT_FIELDS.get(field, field): errors
+                for field, errors in error.message_dict.items()
+            }
+        ) from None
+
+
+def _person_with_document(*, household, relation, person: dict, document: dict) -> Person:
+    validate_document(document)
+    document_type = document["document_type"]
+    taken = ValidationError({"document_number": DOCUMENT_TAKEN.format(document_type)})
+    if IdentityDocument.objects.filter(
+        document_type=document_type, number=document["number"]
+    ).exists():
+        raise taken
+    created = Person.objects.create(household=household, relation_to_head=relation, **person)
+    try:
+        # A savepoint: a registration of the same number committed since the check above loses
+        # here, on the unique constraint, and is told so.
+        with transaction.atomic():
+            IdentityDocument.objects.create(person=created, **document)
+    except IntegrityError:
+        raise taken from None
+    return created
+
+
+@transaction.atomic
+def household_register(*, by, number: str, head: dict, document: dict) -> Household:
+    """Register a household in the expert's province with its head and the head's identity
+    document, or nothing at all."""
+    _require_registrar(by)
+    if Household.objects.filter(number=number).exists():
+        raise ValidationError({"household_number": HOUSEHOLD_TAKEN})
+    try:
+        with transaction.atomic():
+            household = Household.objects.create(number=number, province=by.province)
+    except IntegrityError:
+        raise ValidationError({"household_number": HOUSEHOLD_TAKEN}) from None
+    household.head = _person_with_document(
+        household=household, relation=Relation.HEAD, person=head, document=document
+    )
+    household.save(update_fields=["head"])
+    return household
+
+
+@transaction.atomic
+def household_add_member(
+    *, by, household: Household, relation: str, person: dict, document: dict
+) -> Person:
+    """Register another member of a household of the expert's province, with their document."""
+    _require_registrar(by)
+    if not permissions.may_register_in(by, household):
+        raise PermissionDenied("اعضای خانوار را فقط کارشناس استان ثبت‌کننده آن ثبت می‌کند.")
+    if relation == Relation.HEAD or relation not in Relation.values:
+        raise ValidationError({"relation_to_head": "نسبت با سرپرست را از فهرست انتخاب کنید."})
+    return _person_with_document(
+        household=household, relation=relation, person=person, document=document
+    )
+
+
+def household_set_head(*, household: Household, new_head: Person) -> tuple[Person | None, Person]:
+    """Make ``new_head`` the head (inside the caller's transaction): the former head is then
+    called «سرپرست پیشین», never «سرپرست خانوار» any more. Returns (former head, new head)."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if new_head.household_id != household.pk:
+        raise ValidationError("سرپرست جدید باید از اعضای همین خانوار باشد.")
+    former = household.head
+    if former is not None and former.pk != new_head.pk:
+        former.relation_to_head = Relation.FORMER_HEAD
+        former.save(update_fields=["relation_to_head"])
+    new_head.relation_to_head = Relation.HEAD
+    new_head.save(update_fields=["relation_to_head"])
+    household.head = new_head
+    household.save(update_fields=["head"])
+    return former, new_head

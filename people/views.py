@@ -1,0 +1,106 @@
+"""Registering households and their members (the expert's intake comes back here from cases)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts import permissions
+from accounts.roles import Capability
+from people import forms, services
+from people.selectors import households_of
+from revocation.persian import digits_to_persian
+
+
+def _refusal(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _person_data(data):
+    return {
+        key: data[key]
+        for key in ["first_name", "last_name", "father_name", "nationality", "sex", "birth_date"]
+    }
+
+
+def _document_data(data):
+    return {
+        "document_type": data["document_type"],
+        "number": data["document_number"],
+        "series": data["document_series"],
+        "issued_on": data["issued_on"],
+        "expires_on": data["expires_on"],
+    }
+
+
+def _require_registrar(user):
+    if not permissions.can(user, Capability.REGISTER_PEOPLE) or user.province_id is None:
+        raise PermissionDenied("فقط کارشناس استان می‌تواند اشخاص و خانوارها را ثبت کند.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_new(request):
+    """Register a new household with its head, then return to intake with it chosen."""
+    _require_registrar(request.user)
+    form = forms.HouseholdForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = services.household_register(
+                by=request.user,
+                number=data["household_number"],
+                head=_person_data(data),
+                document=_document_data(data),
+            )
+        except ValidationError as error:
+            _refusal(form, error)
+        else:
+            messages.success(request, "خانوار و سرپرست آن ثبت شد.")
+            return redirect(f"{reverse('cases:intake')}?household={household.pk}")
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "title": "ثبت خانوار جدید و سرپرست آن"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_member_new(request, household_id):
+    """Add a member to a household of the expert's province (others' are read-only: 404)."""
+    _require_registrar(request.user)
+    household = get_object_or_404(households_of(user=request.user), pk=household_id)
+    form = forms.MemberForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.household_add_member(
+                by=request.user,
+                household=household,
+                relation=data["relation_to_head"],
+                person=_person_data(data),
+                document=_document_data(data),
+            )
+        except ValidationError as error:
+            _refusal(form, error)
+        else:
+            messages.success(request, "عضو خانوار ثبت شد.")
+            return redirect(f"{reverse('cases:intake')}?household={household.pk}")
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "title": f"ثبت عضو جدید خانوار {digits_to_persian(household.number)}",
+            "household": household,
+        },
+        status=400 if form.is_bound else 200,
+    )
