@@ -18,4 +18,14 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
 
 
 class PersianPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
-    pass
+    error_messages = {
+        "password_incorrect": "گذرواژه کنونی را نادرست وارد کرده‌اید.",
+        "password_mismatch": "دو گذرواژه جدید یکسان نیستند.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "گذرواژه کنونی"
+        self.fields["new_password1"].label = "گذرواژه جدید"
+        self.fields["new_password2"].label = "تکرار گذرواژه جدید"
+        self.fields["new_password2"].help_text = ""

@@ -63,9 +63,9 @@ class DocumentType(models.Model):
             errors["series"] = f"برای {self.name} سری مدرک لازم است."
         if expires_on and issued_on and expires_on < issued_on:
             errors["expires_on"] = "تاریخ انقضا نمی‌تواند پیش از تاریخ صدور باشد."
-        elif self.max_validity_days is not None:
-            if issued_on is None or expires_on is None:
-                errors["expires_on"] = f"برای {self.name} تاریخ صدور و انقضا هر دو لازم است."
+        elif self.max_validity_days is not None and expires_on is not None:
+            if issued_on is None:
+                errors["issued_on"] = f"برای سنجش اعتبار {self.name} تاریخ صدور را وارد کنید."
             elif (expires_on - issued_on).days > self.max_validity_days:
                 days = digits_to_persian(self.max_validity_days)
                 errors["expires_on"] = f"اعتبار {self.name} حداکثر {days} روز از تاریخ صدور است."

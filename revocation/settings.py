@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "people",
     "cases",
     "committees",
+    # The project package: seed_demo, which spans every app, is its management command.
+    "revocation",
 ]
 
 MIDDLEWARE = [
@@ -131,11 +133,12 @@ AUTHENTICATION_BACKENDS = [
 # guardian would otherwise re-create an AnonymousUser row on every migrate.
 ANONYMOUS_USER_NAME = None
 # Per-case grants use a direct foreign-key model (cases.models.CaseUserObjectPermission).
+# Django's rules with Persian messages (accounts.passwords): Django's catalogue leaves some English.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGOUT_REDIRECT_URL = "login"
