@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 
 from accounts.models import User, validate_roles
 from accounts.roles import Role
-from accounts.services import account_set_roles, account_snapshot
+from accounts.services import account_set_roles
+from accounts.trail import account_snapshot, recorded_by_service
 
 # What a role may do is code (accounts.roles); a group edited here would change every holder.
 admin.site.unregister(Group)
@@ -64,7 +65,8 @@ class UserAdmin(BaseUserAdmin):
         # The account as it was, to record what this save changes (see save_related).
         previous = User.objects.get(pk=obj.pk) if obj.pk else User()
         request._account_before = account_snapshot(previous)
-        super().save_model(request, obj, form, change)
+        with recorded_by_service():  # recorded once, with the admin as actor, in save_related
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,7 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "کاربران و نقش‌ها"
 
     def ready(self):
+        from accounts import signals
         from accounts.roles import sync_role_groups
 
+        signals.connect()
         # The role groups (membership only) exist after every migrate.
         post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")

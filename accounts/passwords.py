@@ -13,8 +13,9 @@ from revocation.persian import digits_to_persian
 class MinimumLengthValidator(django_validators.MinimumLengthValidator):
     def validate(self, password, user=None):
         if len(password) < self.min_length:
+            least = digits_to_persian(self.min_length)
             raise ValidationError(
-                f"این گذرواژه کوتاه است: دست‌کم {digits_to_persian(self.min_length)} نویسه لازم است.",
+                f"این گذرواژه کوتاه است: دست‌کم {least} نویسه لازم است.",
                 code="password_too_short",
             )
 

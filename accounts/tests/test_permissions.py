@@ -106,7 +106,7 @@ def test_changing_roles_and_province_in_the_admin_is_in_the_audit_trail(
         },
     )
     assert page.status_code == 302
-    event = Event.objects.get(account=target)
+    event = Event.objects.filter(account=target).latest("pk")
     assert event.actor == it_admin
     assert event.actor_roles == "مدیر فنی سامانه"
     changes = {item["label"]: (item["old"], item["new"]) for item in event.changes}
@@ -129,5 +129,21 @@ def test_a_renamed_actor_keeps_their_name_in_past_events(users, case_in):
 
 def test_setting_the_same_roles_again_records_nothing(users):
     expert = users["expert_a"]
+    before = Event.objects.filter(account=expert).count()
     account_set_roles(by=None, user=expert, roles=[Role.EXPERT])
-    assert not Event.objects.filter(account=expert).exists()
+    assert Event.objects.filter(account=expert).count() == before
+
+
+def test_a_role_or_province_changed_outside_the_admin_is_recorded_too(users, isfahan):
+    expert = users["expert_a"]
+    before = Event.objects.filter(account=expert).count()
+    expert.groups.add(Group.objects.get(name=Role.AUDITOR))
+    expert.province = isfahan
+    expert.save()
+    events = list(Event.objects.filter(account=expert).order_by("pk"))[before:]
+    assert [e.actor for e in events] == [None, None]
+    assert events[0].actor_name == "سامانه"
+    assert events[0].changes[0]["new"] == "، ".join(sorted([Role.EXPERT.label, Role.AUDITOR.label]))
+    assert events[1].changes == [
+        {"field": "province", "label": "استان", "old": "تهران", "new": "اصفهان", "type": "text"}
+    ]

@@ -1,0 +1,63 @@
+"""A change of roles, province or staff status made outside ``accounts.services`` (the shell, a
+script, a data fix) is recorded too, with no actor: nothing that decides what a user may do changes
+without a trace. Changes made through the services are recorded there, once, with their actor."""
+
+from django.db.models.signals import m2m_changed, post_save, pre_save
+
+from accounts.models import User
+from accounts.trail import (
+    ACCOUNT_FIELDS,
+    record_account_change,
+    recording_by_service,
+    roles_snapshot,
+)
+from audit import services as audit
+
+LABEL = "تغییر دسترسی کاربر {} (بیرون از صفحه مدیریت)"
+
+
+def _stash_account(sender, instance, raw=False, **kwargs):
+    if raw or recording_by_service() or instance.pk is None:
+        return
+    previous = User.objects.filter(pk=instance.pk).first()
+    instance._account_before = audit.snapshot(previous, ACCOUNT_FIELDS) if previous else None
+
+
+def _record_account(sender, instance, created=False, raw=False, **kwargs):
+    before = getattr(instance, "_account_before", None)
+    instance._account_before = None
+    if raw or recording_by_service() or created or before is None:
+        return
+    record_account_change(
+        by=None,
+        user=instance,
+        before=before,
+        after=audit.snapshot(instance, ACCOUNT_FIELDS),
+        label=LABEL.format(instance.username),
+    )
+
+
+def _record_roles(sender, instance, action, reverse=False, **kwargs):
+    if recording_by_service() or reverse or not isinstance(instance, User):
+        return
+    if action in {"pre_add", "pre_remove", "pre_clear"}:
+        instance._roles_before = roles_snapshot(instance)
+    elif action in {"post_add", "post_remove", "post_clear"}:
+        before = getattr(instance, "_roles_before", None)
+        instance.__dict__.pop("role_codes", None)
+        if before is not None:
+            record_account_change(
+                by=None,
+                user=instance,
+                before=before,
+                after=roles_snapshot(instance),
+                label=LABEL.format(instance.username),
+            )
+
+
+def connect():
+    pre_save.connect(_stash_account, sender=User, dispatch_uid="accounts.stash_account")
+    post_save.connect(_record_account, sender=User, dispatch_uid="accounts.record_account")
+    m2m_changed.connect(
+        _record_roles, sender=User.groups.through, dispatch_uid="accounts.record_roles"
+    )
