@@ -79,7 +79,7 @@ def _grants(case_model):
 def granted_case_ids(user, case_model) -> dict[str, set[int]]:
     """{capability: ids of the cases shared with ``user`` for it}: one query, for lists."""
     granted: dict[str, set[int]] = {}
-    if not roles_of(user) and not (user and user.is_authenticated and user.is_active):
+    if not _may_share_view(user):
         return granted
     rows = (
         _grants(case_model)
@@ -104,18 +104,18 @@ def visible_cases(cases, user, capability: str = Capability.VIEW_CASE):
     user who holds such a role.
     """
     roles = _roles_granting(user, capability)
+    if capability != Capability.VIEW_CASE and not roles:
+        return cases.none()
     scope = _scope_q(user, roles)
     if capability == Capability.VIEW_CASE:
         if _may_share_view(user):
             scope |= Q(pk__in=_grants(cases.model).filter(user=user).values("content_object_id"))
-    elif roles:
+    else:
         scope |= Q(
             pk__in=_grants(cases.model)
             .filter(user=user, permission__codename=capability)
             .values("content_object_id")
         )
-    if not roles and capability != Capability.VIEW_CASE:
-        return cases.none()
     return cases.filter(scope)
 
 
