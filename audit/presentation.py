@@ -13,6 +13,8 @@ def shown_value(value, kind: str) -> str:
         return persian.jalali(datetime.date.fromisoformat(value))
     if kind == "datetime":
         return persian.jalali(datetime.datetime.fromisoformat(value), "%Y/%m/%d %H:%M")
+    if kind == "code":  # a checksum or machine identifier: kept exactly as it is
+        return str(value)
     return persian.digits_to_persian(value)
 
 
@@ -20,10 +22,11 @@ def changes_of(event) -> list[dict]:
     """The changes of an event, each with its label and its old and new values shown."""
     return [
         {
-            "label": item.get("label", ""),
+            "label": persian.digits_to_persian(item.get("label", "")),
             "old": shown_value(item.get("old"), item.get("type", "text")),
             "new": shown_value(item.get("new"), item.get("type", "text")),
             "was_empty": item.get("old") in (None, ""),
+            "code": item.get("type") == "code",
         }
         for item in event.changes
     ]

@@ -184,7 +184,10 @@ def evidence_add(*, case, by, evidence_type: str, file, content_type: str) -> Ev
             by,
             "evidence_add",
             f"بارگذاری مستند: {EvidenceType(evidence_type).label}",
-            [audit.change("فایل", "", f"{original_name} ({sha256[:12]})", field="file")],
+            [
+                audit.change("فایل", "", original_name, field="file"),
+                audit.change("چکیده SHA-256", "", sha256, field="sha256", kind="code"),
+            ],
         )
     except Exception:
         evidence.file.delete(save=False)  # no row and event, no file
