@@ -11,7 +11,8 @@ def is_referenced(obj) -> bool:
     return any(
         relation.related_model._default_manager.filter(**{relation.field.name: obj}).exists()
         for relation in obj._meta.related_objects
-        if relation.many_to_one or relation.one_to_one
+        # The reverse side of a foreign key is one-to-many (a ForeignKey on the other model).
+        if relation.one_to_many or relation.one_to_one
     )
 
 

@@ -7,11 +7,14 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from audit.models import Event
 from cases import services
-from cases.models import Case, CaseEvent, CaseState
-from cases.services import CaseActionRefused
+from cases.choices import CaseState, Step
+from cases.models import Case
+from cases.services import CaseStateConflict
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +28,7 @@ def race(*attempts):
             barrier.wait(timeout=10)
             attempt()
             outcomes.append("won")
-        except CaseActionRefused:
+        except CaseStateConflict:  # the other one moved the case first
             outcomes.append("refused")
         except Exception as error:  # reported in the assertion below
             outcomes.append(repr(error))
@@ -44,27 +47,29 @@ def test_two_secretaries_record_the_vote_at_once_and_one_wins(postgres, case_in,
     case = case_in(CaseState.READY_FOR_PROVINCE)
 
     def approve():
-        services.case_approve_in_province(
+        services.case_take_step(
             case=Case.objects.get(pk=case.pk),
             by=actors_a.secretary,
-            resolution_number="۱۲",
-            resolution_date=case.opened_at.date(),
+            step=Step.APPROVE_IN_PROVINCE,
+            province_resolution_number="۱۲",
+            province_resolution_date=timezone.localdate(),
         )
 
     def reject():
-        services.case_reject_in_province(
+        services.case_take_step(
             case=Case.objects.get(pk=case.pk),
             by=actors_a.secretary,
-            resolution_number="۱۳",
-            resolution_date=case.opened_at.date(),
+            step=Step.REJECT_IN_PROVINCE,
+            province_resolution_number="۱۳",
+            province_resolution_date=timezone.localdate(),
             reason="رد شد.",
         )
 
     assert race(approve, reject) == ["refused", "won"]
     case.refresh_from_db()
     assert case.state in {CaseState.APPROVED_BY_PROVINCE, CaseState.REJECTED_BY_PROVINCE}
-    decisions = CaseEvent.objects.filter(
-        case=case, action__in=["approve_in_province", "reject_in_province"]
+    decisions = Event.objects.filter(
+        case=case, action__in=[Step.APPROVE_IN_PROVINCE, Step.REJECT_IN_PROVINCE]
     )
     assert decisions.count() == 1
     assert decisions.get().to_state == case.state
@@ -74,17 +79,19 @@ def test_the_same_step_twice_at_once_is_taken_once(postgres, case_in, actors_a):
     case = case_in(CaseState.RECEIVED)
 
     def start():
-        services.case_start_review(case=Case.objects.get(pk=case.pk), by=actors_a.expert)
+        services.case_take_step(
+            case=Case.objects.get(pk=case.pk), by=actors_a.expert, step=Step.START_REVIEW
+        )
 
     assert race(start, start) == ["refused", "won"]
-    assert CaseEvent.objects.filter(case=case, action="start_review").count() == 1
+    assert Event.objects.filter(case=case, action=Step.START_REVIEW).count() == 1
 
 
 def test_a_stale_copy_cannot_overwrite_a_newer_state(case_in, actors_a):
     """Even outside the services, ConcurrentTransitionMixin refuses to save over a moved case."""
     case = case_in(CaseState.RECEIVED)
     stale = Case.objects.get(pk=case.pk)
-    services.case_start_review(case=case, by=actors_a.expert)
+    services.case_take_step(case=case, by=actors_a.expert, step=Step.START_REVIEW)
     stale.reason = "تکراری"
     stale.withdraw()  # allowed from "received", which the stale copy still believes
     with pytest.raises(ConcurrentTransition):

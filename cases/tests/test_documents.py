@@ -1,33 +1,22 @@
-"""Identity documents: one number whatever digits it was typed in; suspended while a case is open,
-restored when it closes without cancellation, cancelled for good after national confirmation."""
+"""What a case does to its subjects' identity documents: suspended while a case is open, restored
+when it closes without cancellation, cancelled for good after national confirmation (the
+document's own transitions are tested in people/tests/test_documents.py)."""
 
 import pytest
-from django.db import IntegrityError, transaction
-from django_fsm import TransitionNotAllowed
 
 from cases import services
+from cases.choices import CaseState, SourceType, Step, SubjectDecision
 from cases.demo import attach_required_evidence, prepare, walk
-from cases.models import CaseState, DocumentStatus, DocumentType, IdentityDocument, SubjectDecision
-from cases.tests import factories
+from people.models import DocumentStatus
+from people.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-
-def test_an_identity_number_in_three_scripts_is_one_number():
-    amayesh = DocumentType.objects.get(code="amayesh")
-    first = factories.IdentityDocumentFactory(number="۱۲۳۴۵۶۷۸۹۰", document_type=amayesh)
-    first.refresh_from_db()
-    assert first.number == "1234567890"
-
-    for typed in ["١٢٣٤٥٦٧٨٩٠", "1234567890", " 123-456-7890 "]:
-        with pytest.raises(IntegrityError), transaction.atomic():
-            factories.IdentityDocumentFactory(number=typed, document_type=amayesh)
-    assert IdentityDocument.objects.filter(document_type=amayesh).count() == 1
-
-    # The same number is another document under another type.
-    permit = DocumentType.objects.get(code="travel_permit_90")
-    factories.IdentityDocumentFactory(number="١٢٣٤٥٦٧٨٩٠", document_type=permit)
-    assert IdentityDocument.objects.filter(number="1234567890").count() == 2
+VALID, SUSPENDED, CANCELLED = (
+    DocumentStatus.VALID.label,
+    DocumentStatus.SUSPENDED.label,
+    DocumentStatus.CANCELLED.label,
+)
 
 
 def documents_of(case):
@@ -37,13 +26,28 @@ def documents_of(case):
     }
 
 
+def document_changes(event) -> dict:
+    """{document field: (old status, new status)} of an event, as the trail shows them."""
+    return {
+        change["field"]: (change["old"], change["new"])
+        for change in event.changes
+        if change["field"].startswith("document:")
+    }
+
+
+def withdraw(case, by, reason):
+    return services.case_take_step(case=case, by=by, step=Step.WITHDRAW, reason=reason)
+
+
 def test_opening_a_case_suspends_the_subjects_documents(case_in):
     case = case_in(CaseState.RECEIVED)
     assert all(statuses == [DocumentStatus.SUSPENDED] for statuses in documents_of(case).values())
     opened = case.events.get(action="case_open")
-    assert sorted(k for k in opened.changes if k.startswith("document:")) == sorted(
-        f"document:{d.pk}" for s in case.subjects.all() for d in s.person.documents.all()
-    )
+    documents = [d for s in case.subjects.all() for d in s.person.documents.all()]
+    assert document_changes(opened) == {f"document:{d.pk}": (VALID, SUSPENDED) for d in documents}
+    # Each change names the document and its holder, read years later without the rows.
+    labels = {c["label"] for c in opened.changes if c["field"].startswith("document:")}
+    assert labels == {f"{d.document_type} {d.number} ({d.person.full_name})" for d in documents}
 
 
 @pytest.mark.parametrize(
@@ -55,28 +59,36 @@ def test_closing_without_cancellation_restores_the_documents(state, case_in):
     assert case.closed_at is not None
     assert all(statuses == [DocumentStatus.VALID] for statuses in documents_of(case).values())
     closing = case.events.order_by("pk").last()
-    assert [DocumentStatus.SUSPENDED, DocumentStatus.VALID] in closing.changes.values()
+    assert closing.to_state == state
+    changes = document_changes(closing)
+    assert len(changes) == len(documents_of(case)) == 2
+    assert set(changes.values()) == {(SUSPENDED, VALID)}
 
 
 def test_cancellation_cancels_only_the_subjects_decided_so(case_in, actors_a):
     head, spouse, child = factories.household_with_members(3)
     case = case_in(CaseState.AWAITING_INQUIRIES, subjects=[head, spouse, child])
-    prepare(case, "submit_to_province", actors_a)  # replies in, every subject "cancel"
+    prepare(case, Step.SUBMIT_TO_PROVINCE, actors_a)  # replies in, every subject "cancel"
     services.subject_decide(case=case, by=actors_a.expert, person=child, decision="keep")
     services.household_change_head(
         case=case, by=actors_a.expert, household=head.household, new_head=child
     )
-    services.case_submit_to_province(case=case, by=actors_a.expert)
-    case = walk(case, ["approve_in_province", "confirm_nationally", "cancel_card"], actors_a)
+    services.case_take_step(case=case, by=actors_a.expert, step=Step.SUBMIT_TO_PROVINCE)
+    case = walk(
+        case,
+        [Step.APPROVE_IN_PROVINCE, Step.CONFIRM_NATIONALLY, Step.CANCEL_CARD],
+        actors_a,
+    )
     statuses = documents_of(case)
     assert statuses[head.pk] == [DocumentStatus.CANCELLED]
     assert statuses[spouse.pk] == [DocumentStatus.CANCELLED]
     assert statuses[child.pk] == [DocumentStatus.VALID]
-    event = case.events.get(action="cancel_card")
-    assert event.changes[f"document:{head.documents.get().pk}"] == [
-        DocumentStatus.SUSPENDED,
-        DocumentStatus.CANCELLED,
-    ]
+    event = case.events.get(action=Step.CANCEL_CARD)
+    assert document_changes(event) == {
+        f"document:{head.documents.get().pk}": (SUSPENDED, CANCELLED),
+        f"document:{spouse.documents.get().pk}": (SUSPENDED, CANCELLED),
+        f"document:{child.documents.get().pk}": (SUSPENDED, VALID),
+    }
     assert case.subjects.get(person=child).decision == SubjectDecision.KEEP
 
 
@@ -85,30 +97,25 @@ def test_a_document_stays_suspended_while_another_open_case_names_its_holder(cas
     first = case_in(CaseState.RECEIVED, subjects=people)
     second = services.case_open(
         by=actors_a.expert,
-        source_type="agency_report",
+        source_type=SourceType.AGENCY_REPORT,
         source_reference="R-2",
         source_date=factories.days_ago(1),
         subjects=people[:1],
     )
-    services.case_withdraw(case=first, by=actors_a.supervisor, reason="تکراری است.")
+    withdraw(first, actors_a.supervisor, "تکراری است.")
     assert people[0].documents.get().status == DocumentStatus.SUSPENDED  # still on `second`
     assert people[1].documents.get().status == DocumentStatus.VALID
-    services.case_withdraw(case=second, by=actors_a.supervisor, reason="منتفی شد.")
+    withdraw(second, actors_a.supervisor, "منتفی شد.")
     assert people[0].documents.get().status == DocumentStatus.VALID
 
 
-def test_a_cancelled_document_never_becomes_valid_again(case_in):
-    case = case_in(CaseState.CARD_CANCELLED)
-    document = case.subjects.first().person.documents.get()
-    assert document.status == DocumentStatus.CANCELLED
-    with pytest.raises(TransitionNotAllowed):
-        document.restore()
-    with pytest.raises(TransitionNotAllowed):
-        document.suspend()
-    with pytest.raises(AttributeError):  # the status field is protected
-        document.status = DocumentStatus.VALID
-    document.refresh_from_db()
-    assert document.status == DocumentStatus.CANCELLED
+def test_a_cancelled_card_stays_cancelled_to_the_end_of_the_case(case_in):
+    case = case_in(CaseState.EXPELLED)
+    for document in [s.person.documents.get() for s in case.subjects.all()]:
+        assert document.status == DocumentStatus.CANCELLED
+    # The steps after cancellation leave the documents alone.
+    for action in [Step.ORDER_EXPULSION, Step.RECORD_EXPULSION]:
+        assert document_changes(case.events.get(action=action)) == {}
 
 
 def test_a_new_case_does_not_touch_a_cancelled_document(case_in, actors_a):
@@ -116,14 +123,15 @@ def test_a_new_case_does_not_touch_a_cancelled_document(case_in, actors_a):
     person = case.subjects.first().person
     again = services.case_open(
         by=actors_a.expert,
-        source_type="judicial_ruling",
+        source_type=SourceType.JUDICIAL_RULING,
         source_reference="R-9",
         source_date=factories.days_ago(1),
         subjects=[person],
     )
     attach_required_evidence(again, actors_a.expert)
     assert person.documents.get().status == DocumentStatus.CANCELLED
-    services.case_withdraw(case=again, by=actors_a.supervisor, reason="تکراری.")
+    assert document_changes(again.events.get(action="case_open")) == {}
+    withdraw(again, actors_a.supervisor, "تکراری.")
     assert person.documents.get().status == DocumentStatus.CANCELLED
 
 
@@ -133,25 +141,30 @@ def test_a_kept_member_is_restored_when_the_other_case_ends_after_this_one_settl
     head, child = factories.household_with_members(2)
     other = services.case_open(
         by=actors_a.expert,
-        source_type="agency_report",
+        source_type=SourceType.AGENCY_REPORT,
         source_reference="R-other",
         source_date=factories.days_ago(1),
         subjects=[child],
     )
     case = case_in(CaseState.AWAITING_INQUIRIES, subjects=[head, child])
-    prepare(case, "submit_to_province", actors_a)
+    prepare(case, Step.SUBMIT_TO_PROVINCE, actors_a)
     services.subject_decide(case=case, by=actors_a.expert, person=child, decision="keep")
     services.household_change_head(
         case=case, by=actors_a.expert, household=head.household, new_head=child
     )
-    services.case_submit_to_province(case=case, by=actors_a.expert)
+    services.case_take_step(case=case, by=actors_a.expert, step=Step.SUBMIT_TO_PROVINCE)
     walk(
         case,
-        ["approve_in_province", "confirm_nationally", "cancel_card", "order_expulsion"],
+        [
+            Step.APPROVE_IN_PROVINCE,
+            Step.CONFIRM_NATIONALLY,
+            Step.CANCEL_CARD,
+            Step.ORDER_EXPULSION,
+        ],
         actors_a,
     )
     assert child.documents.get().status == DocumentStatus.SUSPENDED  # `other` still deciding
 
-    services.case_withdraw(case=other, by=actors_a.supervisor, reason="منتفی شد.")
+    withdraw(other, actors_a.supervisor, "منتفی شد.")
     assert child.documents.get().status == DocumentStatus.VALID
     assert head.documents.get().status == DocumentStatus.CANCELLED

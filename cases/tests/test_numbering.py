@@ -2,8 +2,10 @@ import pytest
 from django.utils import timezone
 
 from cases import services
+from cases.choices import SourceType
 from cases.models import Case
-from cases.tests import factories
+from people.models import DocumentStatus
+from people.tests import factories
 from revocation.persian import jalali_year
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def open_case(expert):
     return services.case_open(
         by=expert,
-        source_type="judicial_ruling",
+        source_type=SourceType.JUDICIAL_RULING,
         source_reference=factories.reference(),
         source_date=factories.days_ago(3),
         subjects=factories.household_with_members(1),
@@ -64,7 +66,7 @@ def test_a_case_needs_subjects_of_one_household_and_a_real_source(users, change,
     b = factories.household_with_members(1)
     arguments = {
         "by": users["expert_a"],
-        "source_type": "judicial_ruling",
+        "source_type": SourceType.JUDICIAL_RULING,
         "source_reference": "R",
         "source_date": factories.days_ago(1),
         "subjects": a,
@@ -75,4 +77,4 @@ def test_a_case_needs_subjects_of_one_household_and_a_real_source(users, change,
     with pytest.raises(services.CaseActionRefused, match=message):
         services.case_open(**arguments)
     assert not Case.objects.exists()
-    assert a[0].documents.get().status == "valid"
+    assert a[0].documents.get().status == DocumentStatus.VALID
