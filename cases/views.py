@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import permissions, searches
 from accounts.roles import Capability
@@ -100,6 +100,7 @@ def answers_conflicts(view):
 
 
 @login_required
+@require_safe
 def work_queue(request):
     """Home: the cases waiting for this user's action, by step, and the counts per state."""
     return render(
@@ -260,6 +261,7 @@ def _intake_page(request, *, find_form=None, status=200, **context):
 
 
 @login_required
+@require_safe
 def case_detail(request, number):
     try:
         case = case_for_page(user=request.user, number=number)
@@ -444,6 +446,7 @@ def _attachment(path_file, *, filename, content_type):
 
 
 @login_required
+@require_safe
 def evidence_download(request, number, evidence_id):
     case = _case_for(request.user, number)
     item = get_object_or_404(case.evidence, pk=evidence_id)
@@ -522,6 +525,7 @@ def inquiry_reply(request, number, agency):
 
 
 @login_required
+@require_safe
 def inquiry_reply_download(request, number, agency):
     case = _case_for(request.user, number)
     inquiry = get_object_or_404(case.inquiries, agency=agency)

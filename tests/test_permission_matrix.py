@@ -1,0 +1,499 @@
+"""The permission matrix: every page of the project's own apps, asked by every kind of user, by GET
+and by POST, with the status each must answer.
+
+One row per URL (several for the case steps and for the states that change the answer), one column
+per user: signed out, each role of the case's province (Tehran), each role of another province
+(Isfahan), each national role, and the IT administrator. The expected statuses are written out
+here, never computed from ``accounts.permissions``: the table is what the rules must produce.
+
+- ``L``: 302 to the sign-in page (a signed-out user);
+- 404: the user may not see the case (another province, the IT administrator, the registry
+  operator before national confirmation), or the thing asked for is not there;
+- 403: the user sees the case (or the page) but may not do this;
+- 405: the method is not offered; 409: the step or change does not apply in the case's state;
+- 200, 302 or 400: the page, the action done, a form refused as invalid.
+
+Every cell runs in a savepoint that is rolled back, so that each user meets the same case. Every
+request that was not an accepted POST (302) must leave the case records and the audit trail as
+they were: a refused POST changes nothing, and no GET changes anything.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from audit.models import Event
+from cases.choices import Agency, CaseState, InquiryOutcome, Step, SubjectDecision
+from cases.demo import DEMO_PDF, REASONS, inputs_for, prepare
+from cases.models import Case, CaseSubject, Evidence, Inquiry
+from cases.services import subject_decide
+from people.models import Household, IdentityDocument, Person
+from people.tests import factories
+from reference.models import DocumentType
+from revocation.persian import jalali
+
+pytestmark = pytest.mark.django_db
+
+ANON = "anonymous"
+# The columns of the table, in order.
+USERS = (
+    ANON,
+    "expert_a",
+    "secretary_a",
+    "supervisor_a",
+    "enforcement_a",
+    "expert_b",
+    "secretary_b",
+    "supervisor_b",
+    "enforcement_b",
+    "national",
+    "registry",
+    "auditor",
+    "it_admin",
+)
+L = "login"  # 302 to the sign-in page
+
+S = CaseState
+
+
+@dataclass(frozen=True)
+class Row:
+    """One URL, built from a Tehran case in ``state`` (None: no case), and the status each user
+    gets by GET and by POST (in the order of ``USERS``)."""
+
+    name: str
+    state: CaseState | None
+    get: tuple
+    post: tuple
+    step: str = ""
+    agency: str = Agency.INTELLIGENCE
+    setup: Callable | None = None
+
+    @property
+    def id(self) -> str:
+        return "-".join(filter(None, [self.name, self.step, self.state or ""]))
+
+
+def _inquiries_ready(case, actors):
+    prepare(case, Step.SUBMIT_TO_PROVINCE, actors)
+
+
+def _head_cancelled(case, actors):
+    head = case.subjects.select_related("person__household").first().person.household.head
+    subject_decide(case=case, by=actors.expert, person=head, decision=SubjectDecision.CANCEL)
+
+
+# fmt: off
+TABLE = [
+    # The URLs whose answers do not depend on a case. Columns: see USERS.
+    #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
+    Row("home", None,
+        get=  (L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("login", None,
+        get=  (200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
+        post= (200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    Row("logout", None,
+        get=  (405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+        post= (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    Row("password_change", None,
+        get=  (L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        post= (L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("password_change_done", None,
+        get=  (L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("cases:list", None,
+        get=  (L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        post= (L,   302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    # Intake and registration: the experts only; a household of Tehran, for Tehran's expert.
+    Row("cases:intake", None,
+        get=  (L,   200, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403),
+        post= (L,   302, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403)),
+    Row("people:household_new", None,
+        get=  (L,   200, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403),
+        post= (L,   302, 403, 403, 403, 302, 403, 403, 403, 403, 403, 403, 403)),
+    Row("people:household_member_new", None,
+        get=  (L,   200, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403),
+        post= (L,   302, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403)),
+
+    # The case file. Seen by Tehran's roles, the national secretariat and the auditor; by the
+    # registry operator from national confirmation on; by nobody else. The read-only pages (this,
+    # home and the two downloads) answer a POST with 405 (require_safe), after the sign-in check.
+    #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
+    Row("cases:detail", S.RECEIVED,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 404, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("cases:detail", S.APPROVED_BY_PROVINCE,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 404, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("cases:detail", S.CONFIRMED_NATIONALLY,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+
+    # The steps, each on a case in the state it starts from; then steps that do not apply (409)
+    # and a step that does not exist (404).
+    Row("cases:action", S.RECEIVED, step=Step.START_REVIEW,
+        get=  (L,   200, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   302, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:action", S.AWAITING_INQUIRIES, step=Step.SUBMIT_TO_PROVINCE, setup=_inquiries_ready,
+        get=  (L,   200, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   302, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:action", S.RETURNED, step=Step.RESUME_REVIEW,
+        get=  (L,   200, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   302, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:action", S.READY_FOR_PROVINCE, step=Step.APPROVE_IN_PROVINCE,
+        get=  (L,   403, 200, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   403, 302, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:action", S.READY_FOR_PROVINCE, step=Step.RETURN_FOR_INFORMATION,
+        get=  (L,   403, 200, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   403, 302, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:action", S.READY_FOR_PROVINCE, step=Step.WITHDRAW,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:action", S.APPROVED_BY_PROVINCE, step=Step.CONFIRM_NATIONALLY,
+        get=  (L,   403, 403, 403, 403, 404, 404, 404, 404, 200, 404, 403, 404),
+        post= (L,   403, 403, 403, 403, 404, 404, 404, 404, 302, 404, 403, 404)),
+    Row("cases:action", S.CONFIRMED_NATIONALLY, step=Step.CANCEL_CARD,
+        get=  (L,   403, 403, 403, 403, 404, 404, 404, 404, 403, 200, 403, 404),
+        post= (L,   403, 403, 403, 403, 404, 404, 404, 404, 403, 302, 403, 404)),
+    Row("cases:action", S.CARD_CANCELLED, step=Step.ORDER_EXPULSION,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("cases:action", S.EXPULSION_ORDERED, step=Step.RECORD_EXPULSION,
+        get=  (L,   403, 403, 403, 200, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 403, 302, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("cases:action", S.EXPERT_REVIEW, step=Step.START_REVIEW,
+        get=  (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:action", S.RECEIVED, step=Step.APPROVE_IN_PROVINCE,
+        get=  (L,   403, 409, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   403, 409, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:action", S.EXPULSION_ORDERED, step=Step.WITHDRAW,
+        get=  (L,   403, 403, 409, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 409, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("cases:action", S.RECEIVED, step="no_such_step",
+        get=  (L,   404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+        post= (L,   404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+
+    # Evidence: the expert's, while the case is with the expert.
+    #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
+    Row("cases:evidence_upload", S.RECEIVED,
+        get=  (L,   302, 302, 302, 302, 404, 404, 404, 404, 302, 404, 302, 404),
+        post= (L,   302, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:evidence_upload", S.CONFIRMED_NATIONALLY,
+        get=  (L,   302, 302, 302, 302, 404, 404, 404, 404, 302, 302, 302, 404),
+        post= (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("cases:evidence_download", S.RECEIVED,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 404, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("cases:evidence_download", S.CONFIRMED_NATIONALLY,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("cases:evidence_withdraw", S.RECEIVED,
+        get=  (L,   200, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   302, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:evidence_withdraw", S.READY_FOR_PROVINCE,
+        get=  (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+
+    # Inquiries: recorded by the expert once the review has started.
+    Row("cases:inquiry_send", S.EXPERT_REVIEW,
+        get=  (L,   200, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   302, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:inquiry_send", S.RECEIVED,
+        get=  (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:inquiry_reply", S.AWAITING_INQUIRIES,
+        get=  (L,   200, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   302, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:inquiry_reply", S.APPROVED_BY_PROVINCE,
+        get=  (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
+        post= (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:inquiry_reply_download", S.READY_FOR_PROVINCE,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 404, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("cases:inquiry_reply_download", S.CONFIRMED_NATIONALLY,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("cases:inquiry_reply_download", S.RECEIVED,  # no inquiry yet
+        get=  (L,   404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+
+    # The subjects and their household: POST only, the expert's, while the case is with them.
+    Row("cases:subject_decision", S.RECEIVED,
+        get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+        post= (L,   302, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:subject_decision", S.READY_FOR_PROVINCE,
+        get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+        post= (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:household_head", S.RECEIVED, setup=_head_cancelled,
+        get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+        post= (L,   302, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:household_head", S.READY_FOR_PROVINCE,
+        get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+        post= (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+]
+# fmt: on
+
+
+# --------------------------------------------------------------------------------------------------
+# What each URL is built from, and what is POSTed to it
+
+
+@dataclass
+class Context:
+    case: Case | None
+    household: Household
+    head: Person
+    member: Person
+
+
+def _form_value(value):
+    if isinstance(value, datetime.date):
+        return jalali(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def url_of(row: Row, ctx: Context) -> str:
+    case = ctx.case
+    if case is None:
+        if row.name == "people:household_member_new":
+            return reverse(row.name, kwargs={"household_id": ctx.household.pk})
+        return reverse(row.name)
+    kwargs = {"number": case.number}
+    if row.name == "cases:action":
+        kwargs["name"] = row.step
+    elif row.name in {"cases:evidence_download", "cases:evidence_withdraw"}:
+        kwargs["evidence_id"] = case.evidence.order_by("pk").first().pk
+    elif row.name.startswith("cases:inquiry_"):
+        kwargs["agency"] = row.agency
+    elif row.name == "cases:subject_decision":
+        kwargs["person_id"] = ctx.head.pk
+    elif row.name == "cases:household_head":
+        kwargs["household_id"] = ctx.household.pk
+    return reverse(row.name, kwargs=kwargs)
+
+
+PERSON = {
+    "first_name": "رحیم",
+    "last_name": "احمدزی",
+    "father_name": "کریم",
+    "nationality": "AF",
+    "sex": "male",
+    "birth_date": "۱۳۶۵/۰۲/۱۰",
+    "document_series": "",
+    "issued_on": "1403/01/15",
+    "expires_on": "1404/12/15",
+}
+
+
+def post_data(row: Row, ctx: Context) -> dict:
+    """What a user who may do it would POST: valid, so that only the permission refuses it."""
+    today = timezone.localdate()
+    case = ctx.case
+    amayesh = DocumentType.objects.get(code="amayesh").pk
+    match row.name:
+        case "cases:list":
+            return {"q": ""}
+        case "cases:intake":
+            return {
+                "step": "open",
+                "household": ctx.household.pk,
+                "source_type": "judicial_ruling",
+                "source_reference": "۷۸/ق",
+                "source_date": jalali(today),
+                "subjects": [ctx.head.pk, ctx.member.pk],
+            }
+        case "people:household_new":
+            return {
+                **PERSON,
+                "household_number": "۸۸۰۰۱",
+                "document_type": amayesh,
+                "document_number": "۴۴۵۵۶۶۷۷",
+            }
+        case "people:household_member_new":
+            return {
+                **PERSON,
+                "relation_to_head": "spouse",
+                "sex": "female",
+                "document_type": amayesh,
+                "document_number": "۴۴۵۵۶۶۷۸",
+            }
+        case "cases:action":
+            if row.step not in Step.values:
+                return {}
+            data = {k: _form_value(v) for k, v in inputs_for(case, Step(row.step)).items()}
+            if Step(row.step) in REASONS:
+                data["reason"] = REASONS[Step(row.step)]
+            return data
+        case "cases:evidence_upload":
+            return {
+                "evidence_type": "other",
+                "file": SimpleUploadedFile("scan.pdf", DEMO_PDF + b"matrix", "application/pdf"),
+            }
+        case "cases:evidence_withdraw":
+            return {"reason": "به اشتباه با این نوع بارگذاری شد."}
+        case "cases:inquiry_send":
+            return {
+                "letter_number": "INT/99/1405",
+                "sent_on": jalali(today),
+                "due_on": jalali(today + datetime.timedelta(days=14)),
+            }
+        case "cases:inquiry_reply":
+            return {
+                "replied_on": jalali(today),
+                "outcome": InquiryOutcome.NO_RECORD,
+                "reply_on_paper_only": "on",
+                "reply_note": "نسخه کاغذی در بایگانی اداره است.",
+            }
+        case "cases:subject_decision":
+            return {"decision": SubjectDecision.CANCEL}
+        case "cases:household_head":
+            return {"new_head": ctx.member.pk}
+    return {}
+
+
+# --------------------------------------------------------------------------------------------------
+# Running the cells
+
+WATCHED = (Case, CaseSubject, Evidence, Inquiry, Household, Person, IdentityDocument)
+
+
+def snapshot() -> dict:
+    """Every row of the case records, field by field, and the audit trail's size."""
+    state = {model.__name__: list(model.objects.order_by("pk").values()) for model in WATCHED}
+    state["Event"] = (Event.objects.count(), Event.objects.order_by("-pk").values("pk").first())
+    return state
+
+
+def _is_login_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse("login") + "?next="
+    )
+
+
+def _answer(response):
+    return L if _is_login_redirect(response) else response.status_code
+
+
+def run_cell(user, method: str, url: str, data: dict, before: dict):
+    """One request in a savepoint rolled back afterwards: the answer, and what changed when it
+    should have changed nothing."""
+    with transaction.atomic():
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        response = client.post(url, data) if method == "POST" else client.get(url)
+        answer = _answer(response)
+        changed = None
+        if not (method == "POST" and answer == 302):
+            after = snapshot()
+            changed = sorted(k for k in after if after[k] != before[k]) or None
+        transaction.set_rollback(True)
+    return answer, changed
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path, "base_url": None},
+        },
+    }
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[row.id for row in TABLE])
+def test_permission_matrix(row, users, it_admin, actors_a, case_in):
+    people = {**users, "it_admin": it_admin, ANON: None}
+    if row.state is None:
+        head, member = factories.household_with_members(2)
+        case = None
+    else:
+        case = case_in(row.state)
+        if row.setup:
+            row.setup(case, actors_a)
+        head, member = (s.person for s in case.subjects.order_by("person_id"))
+    ctx = Context(case=case, household=head.household, head=head, member=member)
+    url = url_of(row, ctx)
+    before = snapshot()
+
+    wrong = []
+    for method, expected in (("GET", row.get), ("POST", row.post)):
+        assert len(expected) == len(USERS), f"{row.id} {method}: one status per user"
+        for who, want in zip(USERS, expected, strict=True):
+            data = post_data(row, ctx) if method == "POST" else {}
+            got, changed = run_cell(people[who], method, url, data, before)
+            if got != want:
+                wrong.append(f"{method} {url} as {who}: expected {want}, got {got}")
+            if changed:
+                wrong.append(f"{method} {url} as {who} ({got}) changed {', '.join(changed)}")
+    assert not wrong, "\n".join(wrong)
+
+
+# --------------------------------------------------------------------------------------------------
+# The table covers every URL, and keeps the rules it is meant to encode
+
+
+def _names(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{prefix}{pattern.name}"
+
+
+def test_every_url_of_the_project_is_in_the_table():
+    urls = set(_names(get_resolver().url_patterns))
+    table = {row.name for row in TABLE}
+    assert urls - table == set(), "URLs missing from the permission matrix"
+    assert table - urls == set(), "rows for URLs that no longer exist"
+
+
+COLUMN = {who: index for index, who in enumerate(USERS)}
+OTHER_PROVINCE = ("expert_b", "secretary_b", "supervisor_b", "enforcement_b")
+TAKEN = {200, 302, 409}
+REGISTRY_SCOPE = {
+    S.CONFIRMED_NATIONALLY,
+    S.CARD_CANCELLED,
+    S.EXPULSION_ORDERED,
+    S.EXPELLED,
+    S.CLOSED_DEPARTED,
+}
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[row.id for row in TABLE])
+def test_the_table_keeps_the_rules(row):
+    """A guard on the table itself, so that editing a cell cannot quietly drop a rule."""
+    for expected in (row.get, row.post):
+        assert expected[COLUMN[ANON]] in {L, 200, 405, 302}
+        if row.state is None:
+            if row.name in {"cases:intake", "people:household_new", "people:household_member_new"}:
+                assert expected[COLUMN["it_admin"]] == 403
+            continue
+        # A case URL: 405 (the method is not offered, whoever asks) reveals nothing.
+        hidden = {404, 405}
+        for who in OTHER_PROVINCE:
+            assert expected[COLUMN[who]] in hidden, who
+        assert expected[COLUMN["it_admin"]] in hidden
+        if row.state not in REGISTRY_SCOPE:
+            assert expected[COLUMN["registry"]] in hidden
+    if row.name == "cases:action" and row.step in Step.values:
+        # One role takes the step (or is told it no longer applies); every other user who sees
+        # the case is refused (403), and those who do not see it are answered 404.
+        for expected in (row.get, row.post):
+            takers = [who for who, status in zip(USERS, expected, strict=True) if status in TAKEN]
+            assert len(takers) == 1, takers
