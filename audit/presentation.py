@@ -22,7 +22,10 @@ def changes_of(event) -> list[dict]:
     """The changes of an event, each with its label and its old and new values shown."""
     return [
         {
-            "label": persian.digits_to_persian(item.get("label", "")),
+            # A label naming a machine format («SHA-256») keeps its digits.
+            "label": item.get("label", "")
+            if item.get("type") == "code"
+            else persian.digits_to_persian(item.get("label", "")),
             "old": shown_value(item.get("old"), item.get("type", "text")),
             "new": shown_value(item.get("new"), item.get("type", "text")),
             "was_empty": item.get("old") in (None, ""),

@@ -136,7 +136,7 @@ def case_list(request):
         )
     params = searches.search_load(user=request.user, kind="cases", token=request.GET.get("s", ""))
     if request.GET.get("s") and params is None:
-        messages.warning(request, "مدت این جست‌وجو گذشته است؛ دوباره جست‌وجو کنید.")
+        messages.warning(request, "این جست‌وجو یافت نشد یا مدت آن گذشته است؛ دوباره جست‌وجو کنید.")
     form = forms.CaseSearchForm(params, experts=experts) if params else None
     if form is not None and form.is_valid():
         cases = search_cases(

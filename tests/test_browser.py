@@ -1,26 +1,38 @@
 """The expert's day in Chromium, as a person does it, in Persian.
 
 expert_teh signs in, registers a household of two, opens a case from a police report, uploads the
-evidence, sends both inquiries, records both replies and sends the case to the working group;
-the secretary then finds it in the working group's queue. Each page is saved as a screenshot under
-test-artifacts/ and checked for right-to-left layout, the Vazirmatn font and the case number read
-in order.
+evidence, sends both inquiries, records both replies (one scanned, one kept on paper) and sends the
+case to the working group; the same step sent again from a second tab is answered with the page
+that says who moved the case; the secretary then finds it in the working group's queue. Each page
+is saved as a screenshot under test-artifacts/ and checked for right-to-left layout, the Vazirmatn
+font and the case number read in order.
 """
 
+import datetime
 import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import Case, CaseState, DocumentStatus
+from cases.choices import CaseState
+from cases.models import Case
 from conftest import make_user
+from people.models import DocumentStatus
+from revocation.persian import jalali
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def days_from_today(days: int) -> str:
+    """A Solar Hijri date as the expert types it (Persian digits), relative to today: a step's
+    date may be neither in the future nor before the case was opened."""
+    return jalali(timezone.localdate() + datetime.timedelta(days=days))
 
 
 class Journey:
@@ -33,9 +45,9 @@ class Journey:
     def goto(self, path):
         self.page.goto(f"{self.base_url}{path}")
 
-    def check_and_shoot(self, name):
+    def check_and_shoot(self, name, page=None):
         """Every page: right to left, in Persian, with Vazirmatn loaded; then a screenshot."""
-        page = self.page
+        page = page or self.page
         assert page.get_attribute("html", "dir") == "rtl"
         assert page.get_attribute("html", "lang") == "fa"
         page.evaluate("document.fonts.ready")
@@ -86,7 +98,9 @@ class Journey:
 
 
 def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server, tehran):
-    make_user("expert_teh", "provincial_expert", tehran)
+    expert = make_user("expert_teh", "provincial_expert", tehran)
+    expert.first_name, expert.last_name = "سارا", "کاظمی"
+    expert.save()
     make_user("secretary_teh", "provincial_secretary", tehran)
     journey = Journey(page, live_server.url)
     journey.sign_in("expert_teh")
@@ -101,8 +115,13 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     page.fill("#id_father_name", "حسن")
     page.select_option("#id_sex", "male")
     page.fill("#id_birth_date", "۱۳۶۰/۰۵/۱۲")
+    expect(page.locator("#id_document_type option:checked")).to_have_text("کارت آمایش")
     page.fill("#id_document_number", "۲۰۲۶۵۵۰۰۰۱")
+    page.fill("#id_issued_on", "۱۴۰۳/۰۵/۰۱")
+    page.fill("#id_expires_on", "۱۴۰۵/۰۴/۱۵")
     journey.submit("ثبت")
+    # Back at intake with the new household chosen (its id in the URL; no search needed).
+    assert re.search(r"/cases/new/\?household=\d+$", page.url), page.url
     journey.check_and_shoot("intake-household")
     journey.follow(page.get_by_role("link", name="افزودن عضو خانوار"))
     page.select_option("#id_relation_to_head", "spouse")
@@ -111,13 +130,16 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     page.fill("#id_father_name", "محمد")
     page.select_option("#id_sex", "female")
     page.fill("#id_document_number", "۲۰۲۶۵۵۰۰۰۲")
+    page.fill("#id_issued_on", "۱۴۰۳/۰۶/۰۱")
+    page.fill("#id_expires_on", "۱۴۰۵/۰۴/۱۵")
     journey.check_and_shoot("member-new")
     journey.submit("ثبت")
+    assert re.search(r"/cases/new/\?household=\d+$", page.url), page.url
 
     # The case, from a police report.
     page.select_option("#id_source_type", "agency_report")
     page.fill("#id_source_reference", "۱۲۳۴/ا/۱۴۰۵")
-    page.fill("#id_source_date", "۱۴۰۵/۰۹/۰۱")
+    page.fill("#id_source_date", days_from_today(-4))
     page.fill("#id_summary", "گزارش انتظامی درباره تخلف سرپرست خانوار")
     page.get_by_label("علی کریمی‌نژاد", exact=False).check()
     page.get_by_label("زهرا رحیمی", exact=False).check()
@@ -159,8 +181,8 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
             page.locator(f'tr[data-agency="{agency}"]').get_by_role("link", name="ثبت ارسال")
         )
         page.fill("#id_letter_number", f"۵۵/{agency[:3]}")
-        page.fill("#id_sent_on", "۱۴۰۵/۰۹/۰۲")
-        page.fill("#id_due_on", "۱۴۰۵/۰۹/۲۰")
+        page.fill("#id_sent_on", days_from_today(0))
+        page.fill("#id_due_on", days_from_today(14))
         journey.check_and_shoot(f"inquiry-send-{agency}")
         journey.submit("ثبت")
     journey.follow(page.locator("#actions").get_by_role("link", name="ثبت ارسال استعلام‌ها"))
@@ -168,19 +190,35 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     expect(page.locator("#case-state")).to_have_text("در انتظار پاسخ استعلام‌ها")
     journey.check_and_shoot("awaiting-replies")
 
-    # Both replies, on paper, entered by the expert.
+    # Both replies came on paper and are entered by the expert: the police reply is scanned; the
+    # intelligence office's is kept on paper only, which the expert must say, with where it is.
     for agency in ["intelligence", "police"]:
         journey.follow(
             page.locator(f'tr[data-agency="{agency}"]').get_by_role("link", name="ثبت پاسخ")
         )
-        page.fill("#id_replied_on", "۱۴۰۵/۰۹/۰۳")
+        expect(page.locator("#id_outcome")).to_have_value("")  # nothing chosen for the expert
+        page.fill("#id_replied_on", days_from_today(0))
         page.select_option("#id_outcome", "no_record")
-        page.set_input_files(
-            "#id_reply_document",
-            files=[{"name": "reply.pdf", "mimeType": "application/pdf", "buffer": PDF}],
-        )
+        if agency == "police":
+            page.set_input_files(
+                "#id_reply_document",
+                files=[{"name": "reply.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+            )
+        else:
+            journey.submit("ثبت")  # neither a scan nor the paper-only flag: refused
+            expect(page.locator(".invalid-feedback")).to_contain_text(
+                "تصویر پاسخ را بارگذاری کنید یا «پاسخ کاغذی بدون تصویر» را بزنید."
+            )
+            page.check("#id_reply_on_paper_only")
+            page.fill("#id_reply_note", "بایگانی اداره اتباع، پوشه ۱۴۰۵/۱۲")
         journey.check_and_shoot(f"inquiry-reply-{agency}")
         journey.submit("ثبت")
+    expect(page.locator('tr[data-agency="intelligence"]')).to_contain_text(
+        "پاسخ کاغذی بدون تصویر: بایگانی اداره اتباع، پوشه ۱۴۰۵/۱۲"
+    )
+    expect(
+        page.locator('tr[data-agency="police"]').get_by_role("link", name="تصویر پاسخ")
+    ).to_be_visible()
 
     # Both members lose their cards: decided one by one.
     for row in page.locator("tr[data-person]").all():
@@ -191,11 +229,26 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
             "cancel"
         )
 
-    # To the working group.
+    # To the working group; the confirmation is also open in a second tab.
     journey.follow(page.locator("#actions").get_by_role("link", name="ارسال به کارگروه استان"))
+    second_tab = page.context.new_page()
+    second_tab.goto(page.url)
     journey.check_and_shoot("confirm-submit")
     journey.submit("تأیید و ارسال به کارگروه استان")
     expect(page.locator("#case-state")).to_have_text("آماده طرح در کارگروه استان")
+    events = case.events.count()
+
+    # The same step sent again from the second tab: 409, saying who moved the case, and to where.
+    with second_tab.expect_navigation(wait_until="load") as navigation:
+        second_tab.get_by_role("button", name="تأیید و ارسال به کارگروه استان").click()
+    assert navigation.value.status == 409
+    conflict = second_tab.locator("#conflict")
+    expect(conflict).to_contain_text("سارا کاظمی")
+    expect(conflict).to_contain_text("«آماده طرح در کارگروه استان»")
+    expect(conflict).to_contain_text("«ارسال به کارگروه استان»")
+    journey.check_and_shoot("conflict-409", page=second_tab)
+    second_tab.close()
+    assert case.events.count() == events
     journey.case_number_reads_in_order(case.number)
     timeline = page.locator("#timeline").inner_text()
     for label in [
