@@ -92,8 +92,9 @@ def granted_case_ids(user, case_model) -> dict[str, set[int]]:
 
 
 def _may_share_view(user) -> bool:
-    # A shared case can be read by any active case user; never by a staff account.
-    return bool(user and user.is_authenticated and user.is_active and not user.is_staff)
+    # A shared case is read by a user who holds a case role (never a staff or superuser account,
+    # nor one whose roles were all taken away).
+    return bool(roles_of(user))
 
 
 def visible_cases(cases, user, capability: str = Capability.VIEW_CASE):

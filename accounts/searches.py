@@ -3,6 +3,7 @@ server under an opaque token for a few hours; the result page is ``?s=<token>``,
 the user who searched."""
 
 import datetime
+import re
 import secrets
 
 from django.utils import timezone
@@ -10,6 +11,9 @@ from django.utils import timezone
 from accounts.models import SavedSearch
 
 LIFETIME = datetime.timedelta(hours=12)
+# What search_save hands out (secrets.token_urlsafe(32)); anything else is not looked up at all
+# (a NUL byte reaching PostgreSQL would be a 500).
+TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def search_save(*, user, kind: str, params: dict) -> str:
@@ -22,7 +26,7 @@ def search_save(*, user, kind: str, params: dict) -> str:
 
 def search_load(*, user, kind: str, token: str) -> dict | None:
     """The params behind ``token`` when it is this user's, of this kind, and not expired."""
-    if not token or len(token) > 64:
+    if not token or not TOKEN.fullmatch(token):
         return None
     found = SavedSearch.objects.filter(
         token=token, user=user, kind=kind, created_at__gte=timezone.now() - LIFETIME

@@ -37,22 +37,29 @@ def _record_account(sender, instance, created=False, raw=False, **kwargs):
     )
 
 
-def _record_roles(sender, instance, action, reverse=False, **kwargs):
-    if recording_by_service() or reverse or not isinstance(instance, User):
+def _record_roles(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+    """Roles changed from either side: ``user.groups.add(g)`` or ``g.user_set.add(user)``."""
+    if recording_by_service():
         return
+    if reverse:  # instance is the group; pk_set the users (None for a clear: all its users)
+        users = list(
+            User.objects.filter(pk__in=pk_set) if pk_set is not None else instance.user_set.all()
+        )
+    else:
+        users = [instance]
     if action in {"pre_add", "pre_remove", "pre_clear"}:
-        instance._roles_before = roles_snapshot(instance)
+        instance._roles_before = {user.pk: (user, roles_snapshot(user)) for user in users}
     elif action in {"post_add", "post_remove", "post_clear"}:
-        before = getattr(instance, "_roles_before", None)
-        instance.__dict__.pop("role_codes", None)
-        if before is not None:
+        for user, before in getattr(instance, "_roles_before", {}).values():
+            user.__dict__.pop("role_codes", None)
             record_account_change(
                 by=None,
-                user=instance,
+                user=user,
                 before=before,
-                after=roles_snapshot(instance),
-                label=LABEL.format(instance.username),
+                after=roles_snapshot(user),
+                label=LABEL.format(user.username),
             )
+        instance._roles_before = {}
 
 
 def connect():

@@ -4,8 +4,9 @@ An event keeps what it needs to be read years later without the rows it was abou
 and roles as they were at that moment, the Persian label of the action, and each changed field with
 its label and its old and new values. How an event is shown lives in ``audit.presentation``.
 
-This app imports no other app of the project: the case an event belongs to is a foreign key by
-name ("cases.Case"), and the actor is described by what ``record`` reads off the user.
+This app imports no other app of the project: the case or household an event belongs to is a
+foreign key by name ("cases.Case", "people.Household"; a schema dependency, not an import), and the
+actor is described by what ``record`` reads off the user.
 """
 
 from django.conf import settings
@@ -37,10 +38,19 @@ class Event(models.Model):
         STEP = "transition", "تغییر وضعیت"
         CHANGE = "change", "تغییر اطلاعات"
         ACCOUNT = "account", "تغییر نقش یا استان کاربر"
+        REGISTER = "register", "ثبت در فهرست اتباع"
 
     case = models.ForeignKey(
         "cases.Case",
         verbose_name="پرونده",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        verbose_name="خانوار",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -15,6 +15,9 @@ def describe_actor(user) -> tuple[str, str]:
     roles = "، ".join(getattr(user, "role_labels", []) or [])
     if not roles and (user.is_superuser or user.is_staff):
         roles = "مدیر فنی سامانه"
+    province = getattr(user, "province", None)
+    if roles and province is not None:
+        roles = f"{roles}، استان {province}"
     return name, roles
 
 
@@ -25,6 +28,7 @@ def record(
     action: str,
     label: str,
     case=None,
+    household=None,
     account=None,
     from_state: str = "",
     from_state_label: str = "",
@@ -37,6 +41,7 @@ def record(
     actor_name, actor_roles = describe_actor(by)
     return Event.objects.create(
         case=case,
+        household=household,
         account=account,
         actor=by,
         actor_name=actor_name,
@@ -71,7 +76,8 @@ def _shown(instance, field) -> tuple[object, str]:
     if isinstance(value, datetime.date):
         return value.isoformat(), "date"
     if isinstance(field, models.FileField):
-        return ("فایل" if value else ""), "text"
+        # The stored name: a replaced scan shows as a change, and which file it was.
+        return (value.name if value else ""), "code"
     if isinstance(value, bool):
         return ("بله" if value else "خیر"), "text"
     return ("" if value is None else str(value)), "text"

@@ -151,7 +151,9 @@ def inputs_for(case: Case, step: Step) -> dict:
         return {"offence_type": offence, "najva_registration_number": f"NJ-{case.number}"}
     if step == Step.RECORD_EXPULSION:
         return {
-            "expulsion_border_point": BorderPoint.objects.order_by("name").first(),
+            "expulsion_border_point": BorderPoint.objects.filter(is_active=True)
+            .order_by("name")
+            .first(),
             "expelled_on": today,
         }
     return {}

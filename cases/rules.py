@@ -135,6 +135,16 @@ def expulsion_recorded(case):
     return case.expulsion_border_point_id is not None and case.expelled_on is not None
 
 
+@condition(
+    "مرز خروجی باید از مرزهای فعال فهرست باشد.",
+    needs_input=True,
+    field="expulsion_border_point",
+)
+def border_point_in_use(case):
+    point = case.expulsion_border_point
+    return point is None or point.is_active
+
+
 def not_in_future(field: str, what: str):
     """A typed date that has not happened yet is refused."""
 

@@ -57,6 +57,7 @@ def case_for_page(*, user, number: str) -> Case:
             *RULE_PREFETCH,
             "subjects__person__documents__document_type",
             "subjects__person__household__head",
+            "subjects__person__household__province",
             "evidence__uploaded_by",
             "evidence__withdrawn_by",
         )
@@ -244,7 +245,7 @@ def search_cases(*, user, text: str = "", filters: dict | None = None):
 def experts_of(*, user):
     """The experts whose cases the user may filter by: their province's, or all for national."""
     experts = get_user_model().objects.filter(
-        groups__name=Role.EXPERT.value, is_active=True, is_staff=False
+        groups__name=Role.EXPERT.value, is_active=True, is_staff=False, is_superuser=False
     )
     if not permissions.is_national(user):
         experts = experts.filter(province_id=user.province_id)

@@ -169,6 +169,7 @@ STEPS: dict[Step, StepRule] = {
             capability=Capability.RECORD_EXPULSION,
             conditions=(
                 rules.expulsion_recorded,
+                rules.border_point_in_use,
                 *_dates(
                     "expelled_on",
                     "تاریخ اجرای اخراج",

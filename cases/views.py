@@ -83,7 +83,8 @@ def conflict_page(request, case: Case, what: str):
 
 
 def answers_conflicts(view):
-    """Turn a ``CaseStateConflict`` raised by a service into the 409 page."""
+    """Turn a ``CaseStateConflict`` raised by a service into the 409 page, and a case that left
+    the user's scope between the view's read and the service's locked read into a 404."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -91,6 +92,8 @@ def answers_conflicts(view):
             return view(request, *args, **kwargs)
         except CaseStateConflict as conflict:
             return conflict_page(request, conflict.case, conflict.what)
+        except Case.DoesNotExist:
+            raise Http404 from None
 
     return wrapped
 
@@ -280,6 +283,7 @@ def _case_context(request, case, **extra):
         household.needs_new_head = household.head_id in cancelled and any(
             m.pk not in cancelled for m in household.members.all()
         )
+        household.may_change_head = permissions.may_register_in(user, household)
     evidence = list(case.evidence.all())
     missing = set(missing_evidence_types(case))
     checklist = [
@@ -403,9 +407,9 @@ def evidence_upload(request, number):
 def evidence_withdraw(request, number, evidence_id):
     """GET: confirm, with a reason. POST: set the evidence aside (row and file kept)."""
     case = _case_for(request.user, number)
-    item = get_object_or_404(case.evidence, pk=evidence_id, withdrawn_at__isnull=True)
+    item = get_object_or_404(case.evidence, pk=evidence_id)
     _require_expert(request.user, case)
-    if case.state not in EXPERT_STATES:
+    if case.state not in EXPERT_STATES or item.withdrawn_at is not None:
         return conflict_page(request, case, "کنار گذاشتن مستند")
     form = forms.EvidenceWithdrawForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():

@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 
 from accounts import permissions
 from accounts.roles import Capability
+from audit import services as audit
+from audit.models import Event
 from people.models import Household, IdentityDocument, Person, Relation
 
 DOCUMENT_TAKEN = "این شماره مدرک پیش‌تر برای {} ثبت شده است."
@@ -63,6 +65,23 @@ def _person_with_document(*, household, relation, person: dict, document: dict) 
     return created
 
 
+def _record_registration(*, by, household, person: Person, label: str) -> None:
+    """The register's own trail: who registered which person with which document, when."""
+    document = person.documents.select_related("document_type").get()
+    audit.record(
+        by=by,
+        household=household,
+        kind=Event.Kind.REGISTER,
+        action="person_register",
+        label=label,
+        changes=[
+            audit.change("نام", "", f"{person.full_name} فرزند {person.father_name}", field="name"),
+            audit.change("نسبت با سرپرست", "", person.get_relation_to_head_display(), field="rel"),
+            audit.change(str(document.document_type), "", document.number, field="document"),
+        ],
+    )
+
+
 @transaction.atomic
 def household_register(*, by, number: str, head: dict, document: dict) -> Household:
     """Register a household in the expert's province with its head and the head's identity
@@ -79,6 +98,12 @@ def household_register(*, by, number: str, head: dict, document: dict) -> Househ
         household=household, relation=Relation.HEAD, person=head, document=document
     )
     household.save(update_fields=["head"])
+    _record_registration(
+        by=by,
+        household=household,
+        person=household.head,
+        label=f"ثبت خانوار {household.number} و سرپرست آن",
+    )
     return household
 
 
@@ -92,15 +117,31 @@ def household_add_member(
         raise PermissionDenied("اعضای خانوار را فقط کارشناس استان ثبت‌کننده آن ثبت می‌کند.")
     if relation == Relation.HEAD or relation not in Relation.values:
         raise ValidationError({"relation_to_head": "نسبت با سرپرست را از فهرست انتخاب کنید."})
-    return _person_with_document(
+    member = _person_with_document(
         household=household, relation=relation, person=person, document=document
     )
+    _record_registration(
+        by=by, household=household, person=member, label=f"ثبت عضو خانوار {household.number}"
+    )
+    return member
 
 
-def household_set_head(*, household: Household, new_head: Person) -> tuple[Person | None, Person]:
+def household_set_head(
+    *, by, household: Household, new_head: Person
+) -> tuple[Person | None, Person]:
     """Make ``new_head`` the head (inside the caller's transaction): the former head is then
-    called «سرپرست پیشین», never «سرپرست خانوار» any more. Returns (former head, new head)."""
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    called «سرپرست پیشین», never «سرپرست خانوار» any more. Returns (former head, new head).
+
+    Only an expert of the household's own province changes it: another province reached it
+    through a number search, read-only."""
+    household = (
+        Household.objects.select_for_update().select_related("province").get(pk=household.pk)
+    )
+    if not permissions.may_register_in(by, household):
+        raise PermissionDenied(
+            f"سرپرست این خانوار را کارشناس استان {household.province} ثبت می‌کند "
+            "(خانوار در آن استان ثبت شده است)."
+        )
     if new_head.household_id != household.pk:
         raise ValidationError("سرپرست جدید باید از اعضای همین خانوار باشد.")
     former = household.head

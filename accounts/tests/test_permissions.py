@@ -124,7 +124,7 @@ def test_a_renamed_actor_keeps_their_name_in_past_events(users, case_in):
     expert.save()
     opened = Event.objects.get(case=case, action="case_open")
     assert opened.actor_name == name_then
-    assert opened.actor_roles == Role.EXPERT.label
+    assert opened.actor_roles == f"{Role.EXPERT.label}، استان تهران"
 
 
 def test_setting_the_same_roles_again_records_nothing(users):
@@ -147,3 +147,14 @@ def test_a_role_or_province_changed_outside_the_admin_is_recorded_too(users, isf
     assert events[1].changes == [
         {"field": "province", "label": "استان", "old": "تهران", "new": "اصفهان", "type": "text"}
     ]
+
+
+def test_a_role_given_from_the_groups_side_is_recorded_too(users):
+    auditor_group = Group.objects.get(name=Role.AUDITOR)
+    expert = users["expert_a"]
+    before = Event.objects.filter(account=expert).count()
+    auditor_group.user_set.add(expert)
+    event = Event.objects.filter(account=expert).latest("pk")
+    assert Event.objects.filter(account=expert).count() == before + 1
+    assert Role.AUDITOR.label in event.changes[0]["new"]
+    assert Role.AUDITOR.label not in event.changes[0]["old"]

@@ -70,6 +70,9 @@ def case_open(
         state_entered_at=now,
     )
     changes = []
+    # Lock the subjects (in id order) before their documents: a case closing on the same person at
+    # this moment either finishes first (and this one suspends what it restored) or waits.
+    list(Person.objects.select_for_update().filter(pk__in=[p.pk for p in subjects]).order_by("pk"))
     for person in subjects:
         CaseSubject.objects.create(case=case, person=person)
         changes.append(audit.change("شخص موضوع پرونده", "", person.full_name, field="subject"))

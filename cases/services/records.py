@@ -67,6 +67,8 @@ def inquiry_record_sent(*, case, by, agency: str, letter_number: str, sent_on, d
     if due_on < sent_on:
         raise CaseActionRefused({"due_on": "مهلت پاسخ نمی‌تواند پیش از تاریخ ارسال باشد."})
     inquiry, _ = Inquiry.objects.select_for_update().get_or_create(case=case, agency=agency)
+    if inquiry.replied_on is not None and sent_on > inquiry.replied_on:
+        raise CaseActionRefused({"sent_on": "تاریخ ارسال نمی‌تواند پس از تاریخ پاسخ ثبت‌شده باشد."})
     correction = inquiry.sent_on is not None
     before = audit.snapshot(inquiry, INQUIRY_SENT_FIELDS)
     inquiry.letter_number = letter_number.strip()
@@ -202,8 +204,8 @@ def evidence_withdraw(*, case, by, evidence: Evidence, reason: str) -> Evidence:
     case = lock(case, by)
     _require_expert_step(case, by, what="کنار گذاشتن مستند")
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk, case=case)
-    if evidence.withdrawn_at is not None:
-        raise CaseActionRefused("این مستند پیش‌تر کنار گذاشته شده است.")
+    if evidence.withdrawn_at is not None:  # someone set it aside a moment ago
+        raise CaseStateConflict(case, "کنار گذاشتن مستند")
     if not reason.strip():
         raise CaseActionRefused({"reason": "دلیل کنار گذاشتن مستند را بنویسید."})
     evidence.withdrawn_at = timezone.now()
@@ -259,7 +261,7 @@ def household_change_head(*, case, by, household: Household, new_head: Person) -
     if not case.subjects.filter(person__household=household).exists():
         raise CaseActionRefused("این خانوار به این پرونده مربوط نیست.")
     try:
-        former, head = people.household_set_head(household=household, new_head=new_head)
+        former, head = people.household_set_head(by=by, household=household, new_head=new_head)
     except ValidationError as error:
         raise CaseActionRefused(error.messages) from None
     _change(

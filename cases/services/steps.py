@@ -18,7 +18,7 @@ from cases.choices import (
 from cases.models import Case, CaseSubject
 from cases.services.common import CaseActionRefused, CaseStateConflict, lock, queue_notice, record
 from cases.steps import STEPS
-from people.models import DocumentStatus, IdentityDocument
+from people.models import DocumentStatus, IdentityDocument, Person
 
 
 def transition_for(case: Case, step: Step):
@@ -45,7 +45,15 @@ def _settle_documents(case: Case) -> list[dict]:
     if case.state not in CLOSED_WITHOUT_CANCELLATION and case.state != CaseState.CARD_CANCELLED:
         return []
     changes = []
-    for subject in case.subjects.select_related("person"):
+    subjects = list(case.subjects.select_related("person"))
+    # The subjects' rows are locked (in id order, as case_open does) so that a case opening on the
+    # same person at this moment waits: it then sees this case closed and suspends the documents.
+    list(
+        Person.objects.select_for_update()
+        .filter(pk__in=[s.person_id for s in subjects])
+        .order_by("pk")
+    )
+    for subject in subjects:
         cancel = (
             case.state == CaseState.CARD_CANCELLED and subject.decision == SubjectDecision.CANCEL
         )
@@ -104,7 +112,8 @@ def case_take_step(*, case: Case, by, step: Step, reason: str = "", **inputs) ->
     unexpected = set(inputs) - set(rule.inputs)
     if unexpected:  # a programming error: a step records only its own fields
         raise TypeError(f"{step} does not record {sorted(unexpected)}")
-    watched = [*rule.inputs, *(["reason"] if rule.needs_reason else [])]
+    # The reason too: a step that clears the last return's reason shows it cleared.
+    watched = [*rule.inputs, "reason"]
     before = audit.snapshot(case, watched)
     for field, value in inputs.items():
         setattr(case, field, value.strip() if isinstance(value, str) else value)
@@ -128,7 +137,10 @@ def case_take_step(*, case: Case, by, step: Step, reason: str = "", **inputs) ->
             {"najva_registration_number": "این شماره ثبت نجوا پیش‌تر برای پرونده دیگری ثبت شده است."}
         ) from None
     changes = [
-        item for item in audit.diff(before, audit.snapshot(case, rule.inputs)) if item["field"]
+        item
+        for item in audit.diff(before, audit.snapshot(case, watched))
+        # A reason given with the step is the event's own reason, shown once.
+        if not (rule.needs_reason and item["field"] == "reason")
     ]
     changes += _settle_documents(case)
     event = record(

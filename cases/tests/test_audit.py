@@ -33,7 +33,7 @@ def test_every_step_and_change_leaves_an_event(case_in, actors_a):
     assert approval.actor == actors_a.secretary
     assert (approval.actor_name, approval.actor_roles) == (
         actors_a.secretary.get_full_name() or actors_a.secretary.username,
-        Role.SECRETARY.label,
+        f"{Role.SECRETARY.label}، استان تهران",
     )
     assert (approval.from_state, approval.to_state) == (
         CaseState.READY_FOR_PROVINCE,

@@ -934,8 +934,10 @@ def test_evidence_filed_wrongly_is_withdrawn_with_a_reason_and_its_file_kept(
     assert event.actor == actors_a.expert
     assert "حکم دادگاه دیگری است" in event.changes[0]["new"]
     assert "حکم دادگاه دیگری است" in timeline_of(page)
-    # Withdrawn once: the page of a withdrawn item is gone.
-    assert expert.get(url).status_code == 404
+    # Withdrawn once: set aside again (another tab, a colleague) is a conflict that says so.
+    again = expert.post(url, {"reason": "دوباره"})
+    assert again.status_code == 409
+    assert "کنار گذاشتن مستند" in html(again)
     assert case.events.filter(action="evidence_withdraw").count() == 1
 
 

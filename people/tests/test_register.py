@@ -117,10 +117,35 @@ def test_another_provinces_household_cannot_get_members_from_here(users):
 def test_a_new_head_makes_the_old_one_former_head(users):
     head, child = factories.household_with_members(2)
     household = head.household
-    former, new = services.household_set_head(household=household, new_head=child)
+    with pytest.raises(PermissionDenied):
+        services.household_set_head(by=users["expert_b"], household=household, new_head=child)
+    former, new = services.household_set_head(
+        by=users["expert_a"], household=household, new_head=child
+    )
     head.refresh_from_db()
     child.refresh_from_db()
     assert (former, new) == (head, child)
     assert head.relation_label == "سرپرست پیشین"
     assert child.relation_label == "سرپرست خانوار"
     assert Household.objects.get(pk=household.pk).head == child
+
+
+@pytest.mark.django_db
+def test_registering_a_household_and_a_member_is_in_the_trail(users):
+    from audit.models import Event
+
+    expert = users["expert_a"]
+    household = services.household_register(
+        by=expert, number="7788", head=person(), document=card("11223344")
+    )
+    services.household_add_member(
+        by=expert,
+        household=household,
+        relation=Relation.SPOUSE,
+        person=person("مریم"),
+        document=card("55667788"),
+    )
+    events = list(Event.objects.filter(household=household).order_by("pk"))
+    assert [e.label for e in events] == ["ثبت خانوار 7788 و سرپرست آن", "ثبت عضو خانوار 7788"]
+    assert all(e.actor == expert for e in events)
+    assert {c["new"] for c in events[1].changes} >= {"55667788", "همسر"}

@@ -1,0 +1,113 @@
+"""Edges a careful reviewer found: each is refused with a clear answer, never a 500 or a silent
+change."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import Event
+from cases import services
+from cases.choices import Agency, CaseState, Step, SubjectDecision
+from cases.services import CaseActionRefused
+from people.models import Household
+from people.tests import factories
+from reference.models import BorderPoint
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("token", ["%00", "a%00b", "x" * 43 + "%00", "../../etc", "' OR 1=1"])
+def test_a_malformed_search_token_is_no_500(client, users, token):
+    client.force_login(users["expert_a"])
+    for url in (f"/cases/?s={token}", f"/cases/new/?s={token}"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "این جست‌وجو یافت نشد" in page.content.decode() or url.startswith("/cases/new")
+
+
+def test_an_expert_cannot_replace_the_head_of_another_provinces_household(
+    client, users, actors_a, offences
+):
+    isfahan_household = factories.household_with_members(2, province=users["expert_b"].province)
+    head, child = isfahan_household
+    case = services.case_open(
+        by=actors_a.expert,
+        source_type="judicial_ruling",
+        source_reference="R-1",
+        source_date=factories.days_ago(2),
+        subjects=[head],
+    )
+    services.case_take_step(case=case, by=actors_a.expert, step=Step.START_REVIEW)
+    services.subject_decide(
+        case=case, by=actors_a.expert, person=head, decision=SubjectDecision.CANCEL
+    )
+    client.force_login(actors_a.expert)
+    page = client.get(reverse("cases:detail", args=[case.number]))
+    assert "سرپرست جدید را کارشناس آن استان ثبت می‌کند" in page.content.decode()
+    events = Event.objects.count()
+    answer = client.post(
+        reverse("cases:household_head", args=[case.number, head.household_id]),
+        {"new_head": child.pk},
+    )
+    assert answer.status_code == 403
+    assert Household.objects.get(pk=head.household_id).head == head
+    assert Event.objects.count() == events
+
+
+def test_an_inquiry_letter_cannot_be_corrected_to_after_its_reply(case_in, actors_a):
+    case = case_in(CaseState.READY_FOR_PROVINCE)
+    services.case_take_step(
+        case=case, by=actors_a.secretary, step=Step.RETURN_FOR_INFORMATION, reason="ناقص"
+    )
+    services.case_take_step(case=case, by=actors_a.expert, step=Step.RESUME_REVIEW)
+    # Opened ten days ago; the letter went six days ago and the reply came five days ago.
+    type(case).objects.filter(pk=case.pk).update(opened_at=timezone.now() - datetime.timedelta(10))
+    case.inquiries.filter(agency=Agency.POLICE).update(
+        sent_on=factories.days_ago(6),
+        due_on=factories.days_ago(1),
+        replied_on=factories.days_ago(5),
+    )
+    with pytest.raises(CaseActionRefused) as refusal:
+        services.inquiry_record_sent(
+            case=case,
+            by=actors_a.expert,
+            agency=Agency.POLICE,
+            letter_number="POL/2",
+            sent_on=factories.days_ago(3),
+            due_on=factories.days_ago(0),
+        )
+    assert refusal.value.message_dict["sent_on"] == [
+        "تاریخ ارسال نمی‌تواند پس از تاریخ پاسخ ثبت‌شده باشد."
+    ]
+
+
+def test_an_expulsion_through_a_border_point_no_longer_in_use_is_refused(case_in, actors_a):
+    case = case_in(CaseState.EXPULSION_ORDERED)
+    closed = BorderPoint.objects.order_by("name").first()
+    closed.is_active = False
+    closed.save()
+    with pytest.raises(CaseActionRefused) as refusal:
+        services.case_take_step(
+            case=case,
+            by=actors_a.enforcement,
+            step=Step.RECORD_EXPULSION,
+            expulsion_border_point=closed,
+            expelled_on=timezone.localdate(),
+        )
+    assert refusal.value.message_dict["expulsion_border_point"] == [
+        "مرز خروجی باید از مرزهای فعال فهرست باشد."
+    ]
+
+
+def test_a_case_that_left_the_users_scope_mid_request_is_a_404(client, case_in, users, monkeypatch):
+    case = case_in(CaseState.RECEIVED)
+    client.force_login(users["expert_a"])
+
+    def gone(**kwargs):
+        raise type(case).DoesNotExist
+
+    monkeypatch.setattr(services, "case_take_step", gone)
+    answer = client.post(reverse("cases:action", args=[case.number, Step.START_REVIEW]))
+    assert answer.status_code == 404
