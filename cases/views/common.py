@@ -1,0 +1,59 @@
+"""What every case page shares: the access guard, refusals on forms, and the 409 page."""
+
+import functools
+import logging
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from cases.models import Case
+from cases.selectors import (
+    cases_visible_to,
+    last_move,
+)
+from cases.services import CaseStateConflict
+
+PAGE_SIZE = 25
+logger = logging.getLogger(__name__)
+
+
+def case_or_404(user, number: str) -> Case:
+    """The access guard: the case if ``user`` may see it, else 404."""
+    return get_object_or_404(cases_visible_to(user=user), number=number)
+
+
+def refusal_on_form(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form (on its field where it names one)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def conflict_page(request, case: Case, what: str):
+    """409: the step or change no longer applies; who moved the case, when, to which state."""
+    case.refresh_from_db()
+    return render(
+        request,
+        "cases/conflict.html",
+        {"case": case, "what": what, "move": last_move(case)},
+        status=409,
+    )
+
+
+def answers_conflicts(view):
+    """Turn a ``CaseStateConflict`` raised by a service into the 409 page, and a case that left
+    the user's scope between the view's read and the service's locked read into a 404."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except CaseStateConflict as conflict:
+            return conflict_page(request, conflict.case, conflict.what)
+        except Case.DoesNotExist:
+            raise Http404 from None
+
+    return wrapped

@@ -1,0 +1,80 @@
+"""Home (the work queue) and the case list with its search."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts import searches
+from cases import forms
+from cases.models import Case
+from cases.selectors import (
+    experts_of,
+    search_cases,
+    state_counts,
+)
+from cases.selectors import work_queue as queue_for
+from cases.views.common import PAGE_SIZE
+
+
+@login_required
+@require_safe
+def work_queue(request):
+    """Home: the cases waiting for this user's action, by step, and the counts per state."""
+    return render(
+        request,
+        "cases/work_queue.html",
+        {
+            "groups": queue_for(user=request.user),
+            "counts": state_counts(user=request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_list(request):
+    """Filters and one search box. The search is POSTed and kept on the server under a token; the
+    result page is a GET of that token, so identity numbers never appear in a URL or a log and
+    Back does not ask to resubmit a form."""
+    experts = experts_of(user=request.user)
+    if request.method == "POST":
+        form = forms.CaseSearchForm(request.POST, experts=experts)
+        if form.is_valid():
+            token = searches.search_save(
+                user=request.user, kind="cases", params=_search_params(request.POST)
+            )
+            return redirect(f"{reverse('cases:list')}?{urlencode({'s': token})}")
+        return render(
+            request,
+            "cases/case_list.html",
+            {"form": form, "page": Paginator(Case.objects.none(), PAGE_SIZE).get_page(1)},
+            status=400,
+        )
+    params = searches.search_load(user=request.user, kind="cases", token=request.GET.get("s", ""))
+    if request.GET.get("s") and params is None:
+        messages.warning(request, "این جست‌وجو یافت نشد یا مدت آن گذشته است؛ دوباره جست‌وجو کنید.")
+    form = forms.CaseSearchForm(params, experts=experts) if params else None
+    if form is not None and form.is_valid():
+        cases = search_cases(
+            user=request.user, text=form.cleaned_data["q"], filters=form.cleaned_data
+        )
+    else:
+        form = forms.CaseSearchForm(experts=experts)
+        cases = search_cases(user=request.user)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "token": request.GET.get("s", "") if params else ""},
+    )
+
+
+def _search_params(data) -> dict:
+    fields = forms.CaseSearchForm.base_fields
+    return {name: data.get(name, "") for name in fields if name != "page"}

@@ -1,0 +1,273 @@
+"""The expert's records on a case: evidence, inquiries, decisions about people."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts import permissions
+from accounts.roles import Capability
+from cases import forms, services
+from cases.choices import (
+    EXPERT_STATES,
+    INQUIRY_STATES,
+    Agency,
+)
+from cases.selectors import (
+    case_for_page,
+)
+from cases.services import CaseActionRefused
+from cases.views.case import case_context
+from cases.views.common import (
+    answers_conflicts,
+    case_or_404,
+    conflict_page,
+    logger,
+    refusal_on_form,
+)
+from people.models import Household, Person
+
+
+def _back_to_case(case, anchor=""):
+    return redirect(f"{reverse('cases:detail', args=[case.number])}{anchor}")
+
+
+def _require_expert(user, case):
+    if not permissions.may(user, Capability.REVIEW_CASE, case):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@answers_conflicts
+def evidence_upload(request, number):
+    case = case_or_404(request.user, number)
+    if request.method == "GET":  # e.g. reloading the page a failed upload left in the address bar
+        return _back_to_case(case, "#evidence")
+    _require_expert(request.user, case)
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_add(
+                case=case,
+                by=request.user,
+                evidence_type=form.cleaned_data["evidence_type"],
+                file=form.cleaned_data["file"],
+                content_type=form.content_type,
+            )
+        except CaseActionRefused as error:
+            refusal_on_form(form, error)
+        else:
+            messages.success(request, "مستند بارگذاری شد.")
+            return _back_to_case(case, "#evidence")
+    messages.error(request, "مستند بارگذاری نشد؛ خطا را در بخش مستندات ببینید.")
+    case = case_for_page(user=request.user, number=number)
+    return render(
+        request,
+        "cases/case_detail.html",
+        case_context(request, case, evidence_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@answers_conflicts
+def evidence_withdraw(request, number, evidence_id):
+    """GET: confirm, with a reason. POST: set the evidence aside (row and file kept)."""
+    case = case_or_404(request.user, number)
+    item = get_object_or_404(case.evidence, pk=evidence_id)
+    _require_expert(request.user, case)
+    if case.state not in EXPERT_STATES or item.withdrawn_at is not None:
+        return conflict_page(request, case, "کنار گذاشتن مستند")
+    form = forms.EvidenceWithdrawForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.evidence_withdraw(
+                case=case, by=request.user, evidence=item, reason=form.cleaned_data["reason"]
+            )
+        except CaseActionRefused as error:
+            refusal_on_form(form, error)
+        else:
+            messages.success(request, "مستند کنار گذاشته شد؛ فایل آن در سوابق می‌ماند.")
+            return _back_to_case(case, "#evidence")
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "case": case,
+            "form": form,
+            "title": f"کنار گذاشتن مستند «{item.get_evidence_type_display()}»",
+            "lead": f"فایل «{item.original_name}» حذف نمی‌شود و در سوابق پرونده می‌ماند؛ "
+            "فقط در فهرست مدارک لازم شمرده نمی‌شود.",
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _attachment(path_file, *, filename, content_type):
+    try:
+        handle = path_file.open("rb")
+    except FileNotFoundError:
+        logger.error("stored file %s is missing", path_file.name)
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_safe
+def evidence_download(request, number, evidence_id):
+    case = case_or_404(request.user, number)
+    item = get_object_or_404(case.evidence, pk=evidence_id)
+    extension = forms.EXTENSIONS.get(item.content_type, "bin")
+    return _attachment(
+        item.file,
+        filename=f"{case.number}-{item.evidence_type}-{item.pk}.{extension}",
+        content_type=item.content_type,
+    )
+
+
+def _inquiry_page(request, number, agency, *, form_class, record, title, done, initial=None):
+    """The two inquiry forms: the letter sent, and the reply received."""
+    case = case_or_404(request.user, number)
+    label = Agency(agency).label
+    _require_expert(request.user, case)
+    if case.state not in INQUIRY_STATES:
+        return conflict_page(request, case, title.format(label))
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = form_class(*bound, initial=initial(case.inquiries.filter(agency=agency).first()))
+    if form.is_bound and form.is_valid():
+        try:
+            record(case=case, by=request.user, agency=agency, **form.cleaned_data)
+        except CaseActionRefused as error:
+            refusal_on_form(form, error)
+        else:
+            messages.success(request, done.format(label))
+            return _back_to_case(case, "#inquiries")
+    return render(
+        request,
+        "cases/record_form.html",
+        {"case": case, "form": form, "title": title.format(label)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@answers_conflicts
+def inquiry_send(request, number, agency):
+    return _inquiry_page(
+        request,
+        number,
+        agency,
+        form_class=forms.InquirySentForm,
+        record=services.inquiry_record_sent,
+        title="ثبت ارسال استعلام به {}",
+        done="ارسال استعلام {} ثبت شد.",
+        # A letter recorded before is shown for correction.
+        initial=lambda inquiry: (
+            {
+                "letter_number": inquiry.letter_number,
+                "sent_on": inquiry.sent_on,
+                "due_on": inquiry.due_on,
+            }
+            if inquiry
+            else {}
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@answers_conflicts
+def inquiry_reply(request, number, agency):
+    return _inquiry_page(
+        request,
+        number,
+        agency,
+        form_class=forms.InquiryReplyForm,
+        record=services.inquiry_record_reply,
+        title="ثبت پاسخ استعلام {}",
+        done="پاسخ استعلام {} ثبت شد.",
+        initial=lambda inquiry: {},
+    )
+
+
+@login_required
+@require_safe
+def inquiry_reply_download(request, number, agency):
+    case = case_or_404(request.user, number)
+    inquiry = get_object_or_404(case.inquiries, agency=agency)
+    if not inquiry.reply_document:
+        raise Http404
+    try:
+        with inquiry.reply_document.open("rb") as handle:
+            head = handle.read(16)
+    except FileNotFoundError:
+        logger.error("stored file %s is missing", inquiry.reply_document.name)
+        raise Http404 from None
+    content_type = next(
+        (ct for signature, ct, _ in forms.SIGNATURES if head.startswith(signature)),
+        "application/octet-stream",
+    )
+    return _attachment(
+        inquiry.reply_document,
+        filename=f"{case.number}-{agency}-reply.{forms.EXTENSIONS.get(content_type, 'bin')}",
+        content_type=content_type,
+    )
+
+
+@login_required
+@require_POST
+@answers_conflicts
+def subject_decision(request, number, person_id):
+    case = case_or_404(request.user, number)
+    _require_expert(request.user, case)
+    person = get_object_or_404(Person, pk=person_id, case_subjects__case=case)
+    form = forms.SubjectDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.subject_decide(
+                case=case, by=request.user, person=person, decision=form.cleaned_data["decision"]
+            )
+        except CaseActionRefused as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"تصمیم درباره {person.full_name} ثبت شد.")
+    else:
+        messages.error(request, "تصمیم را از فهرست انتخاب کنید.")
+    return _back_to_case(case, "#subjects")
+
+
+@login_required
+@require_POST
+@answers_conflicts
+def household_head(request, number, household_id):
+    case = case_or_404(request.user, number)
+    _require_expert(request.user, case)
+    household = get_object_or_404(
+        Household.objects.filter(members__case_subjects__case=case).distinct(), pk=household_id
+    )
+    form = forms.HouseholdHeadForm(request.POST, household=household)
+    if form.is_valid():
+        try:
+            services.household_change_head(
+                case=case,
+                by=request.user,
+                household=household,
+                new_head=form.cleaned_data["new_head"],
+            )
+        except CaseActionRefused as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "سرپرست جدید خانوار ثبت شد.")
+    else:
+        messages.error(request, "سرپرست جدید را از میان اعضای خانوار انتخاب کنید.")
+    return _back_to_case(case, "#subjects")
