@@ -1,12 +1,14 @@
 from django.contrib import admin
+from django.utils.html import format_html_join
 
 from audit.models import Event
+from audit.presentation import changes_of
 
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    """Read-only for the IT administrator: account events only (case events belong to the cases,
-    which an IT administrator does not see)."""
+    """Read-only for the IT administrator: account events only. Case and register events name
+    foreign nationals; the IT administrator sees none of them."""
 
     list_display = ("at", "label", "actor_name", "actor_roles", "account")
     fields = (
@@ -17,12 +19,20 @@ class EventAdmin(admin.ModelAdmin):
         "actor_name",
         "actor_roles",
         "reason",
-        "changes",
+        "what_changed",
     )
     readonly_fields = fields
 
+    @admin.display(description="تغییرات")
+    def what_changed(self, event):
+        return format_html_join(
+            "",
+            "<div>{}: {} ← {}</div>",
+            ((c["label"], c["old"], c["new"]) for c in changes_of(event)),
+        )
+
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(case__isnull=True)
+        return super().get_queryset(request).filter(case__isnull=True, household__isnull=True)
 
     def has_add_permission(self, request, obj=None):
         return False

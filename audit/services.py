@@ -76,8 +76,8 @@ def _shown(instance, field) -> tuple[object, str]:
     if isinstance(value, datetime.date):
         return value.isoformat(), "date"
     if isinstance(field, models.FileField):
-        # The stored name: a replaced scan shows as a change, and which file it was.
-        return (value.name if value else ""), "code"
+        # Whether a file is attached; which file, the service records by its checksum.
+        return ("پیوست شده" if value else ""), "text"
     if isinstance(value, bool):
         return ("بله" if value else "خیر"), "text"
     return ("" if value is None else str(value)), "text"

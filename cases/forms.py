@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 
 from cases.choices import (
@@ -12,6 +13,8 @@ from cases.choices import (
     SourceType,
     SubjectDecision,
 )
+from cases.models import najva_key
+from cases.selectors import subjects_unavailable
 from reference.models import BorderPoint, OffenceType
 from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
 from revocation.persian import digits_to_persian, jalali_year
@@ -97,7 +100,11 @@ class CaseSearchForm(BootstrapMixin, forms.Form):
 
 
 class IntakeForm(BootstrapMixin, forms.Form):
-    source_type = forms.ChoiceField(label="منشأ پرونده", choices=SourceType.choices)
+    source_type = forms.ChoiceField(
+        label="منشأ پرونده",
+        choices=[("", "منشأ را انتخاب کنید")] + SourceType.choices,
+        error_messages={"required": "منشأ پرونده را انتخاب کنید."},
+    )
     source_reference = forms.CharField(label="شماره مرجع (نامه، حکم یا گزارش)", max_length=64)
     source_date = JalaliDateField(label="تاریخ مرجع", validators=[not_in_future])
     summary = forms.CharField(
@@ -112,10 +119,21 @@ class IntakeForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subjects"].queryset = household.members.order_by("pk")
-        self.fields["subjects"].label_from_instance = lambda p: (
-            f"{p.full_name} فرزند {p.father_name} ({p.get_relation_to_head_display()})"
+        members = list(household.members.order_by("pk"))
+        unavailable = subjects_unavailable(members)
+        # Head first, then the others as registered.
+        members.sort(key=lambda p: (p.pk != household.head_id, p.pk))
+        self.fields["subjects"].queryset = household.members.exclude(pk__in=unavailable).order_by(
+            models.Case(models.When(pk=household.head_id, then=0), default=1), "pk"
         )
+        self.fields["subjects"].label_from_instance = lambda p: (
+            f"{p.full_name} فرزند {p.father_name} ({p.relation_label})"
+        )
+        if unavailable:
+            names = {p.pk: p.full_name for p in members}
+            self.fields["subjects"].help_text = "قابل انتخاب نیست: " + "؛ ".join(
+                f"{names[pk]} ({reason})" for pk, reason in unavailable.items()
+            )
 
 
 def choose(choices, what: str):
@@ -197,7 +215,11 @@ class SubjectDecisionForm(BootstrapMixin, forms.Form):
 
 
 class HouseholdHeadForm(BootstrapMixin, forms.Form):
-    new_head = forms.ModelChoiceField(label="سرپرست جدید خانوار", queryset=None)
+    new_head = forms.ModelChoiceField(
+        label="سرپرست جدید خانوار",
+        queryset=None,
+        error_messages={"required": "سرپرست جدید را انتخاب کنید."},
+    )
 
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
@@ -248,8 +270,14 @@ class NationalRefusalForm(NationalLetterForm, ReasonForm):
 
 
 class CancelCardForm(BootstrapMixin, forms.Form):
-    offence_type = forms.ModelChoiceField(label="نوع جرم", queryset=None)
+    offence_type = forms.ModelChoiceField(
+        label="نوع جرم", queryset=None, empty_label="نوع جرم را انتخاب کنید"
+    )
     najva_registration_number = forms.CharField(label="شماره ثبت در نجوا", max_length=64)
+
+    def clean_najva_registration_number(self):
+        # Stored and compared with ASCII digits, however it was typed.
+        return najva_key(self.cleaned_data["najva_registration_number"])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -261,6 +289,8 @@ class CancelCardForm(BootstrapMixin, forms.Form):
 
 class ExpulsionForm(BootstrapMixin, forms.Form):
     expulsion_border_point = forms.ModelChoiceField(
-        label="مرز خروجی", queryset=BorderPoint.objects.filter(is_active=True)
+        label="مرز خروجی",
+        queryset=BorderPoint.objects.filter(is_active=True),
+        empty_label="مرز خروجی را انتخاب کنید",
     )
     expelled_on = JalaliDateField(label="تاریخ اجرای اخراج")

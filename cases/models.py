@@ -26,7 +26,7 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.steps import STEPS
-from revocation.persian import jalali_year
+from revocation.persian import digits_to_ascii, jalali_year
 
 
 def step_transition(step: Step):
@@ -45,6 +45,11 @@ def step_transition(step: Step):
         conditions=list(rule.conditions),
         custom={"rule": rule, "label": rule.label},
     )
+
+
+def najva_key(number: str) -> str:
+    """A Najva tracking number as stored and compared: trimmed, its digits in ASCII."""
+    return digits_to_ascii((number or "").strip())
 
 
 class CaseQuerySet(models.QuerySet):
@@ -159,6 +164,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.number
+
+    def save(self, *args, **kwargs):
+        # One Najva number, whatever digits it was typed in (the unique constraint compares these).
+        self.najva_registration_number = najva_key(self.najva_registration_number)
+        super().save(*args, **kwargs)
 
     @staticmethod
     def format_number(province_code: str, year: int, sequence: int) -> str:

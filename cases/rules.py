@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.choices import REQUIRED_EVIDENCE, Agency, SourceType, SubjectDecision
 from reference.models import OffenceType
-from revocation.persian import jalali_year
+from revocation.persian import digits_to_ascii, jalali_year
 
 
 def condition(description: str, *, needs_input: bool = False, field: str | None = None):
@@ -123,7 +123,7 @@ def offence_type_in_force(case):
     field="najva_registration_number",
 )
 def najva_number_unused(case):
-    number = case.najva_registration_number.strip()
+    number = digits_to_ascii(case.najva_registration_number.strip())
     if not number:
         return True
     others = type(case).objects.filter(najva_registration_number=number).exclude(pk=case.pk)

@@ -19,10 +19,11 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.roles import Role
 from audit.models import Event
-from cases.choices import CLOSED_STATES, CaseState
+from cases.choices import CLOSED_STATES, DECIDING_STATES, CaseState
 from cases.models import Case, CaseSubject, Evidence
 from cases.steps import STEPS, StepRule, rules_from
 from people.checks import trigram_problems
+from people.models import DocumentStatus, IdentityDocument
 from people.selectors import persons_matching_name
 from revocation.persian import normalize_identifier
 
@@ -188,6 +189,33 @@ def last_move(case: Case) -> Event | None:
         .order_by("-at", "-pk")
         .first()
     )
+
+
+def subjects_unavailable(people, *, source_type: str = "", source_reference: str = "") -> dict:
+    """{person id: why a new case cannot name them}, in Persian: every document already cancelled,
+    or (with a source) named on a case still deciding that was opened on the very same source,
+    which is the same form sent twice, not a new event."""
+    why: dict[int, str] = {}
+    documents: dict[int, set[str]] = {}
+    for person_id, status in IdentityDocument.objects.filter(person__in=people).values_list(
+        "person_id", "status"
+    ):
+        documents.setdefault(person_id, set()).add(status)
+    for person_id, statuses in documents.items():
+        if statuses == {DocumentStatus.CANCELLED}:
+            why[person_id] = "مدارکش پیش‌تر باطل شده است"
+    if source_reference:
+        same_source = CaseSubject.objects.filter(
+            person__in=people,
+            case__state__in=DECIDING_STATES,
+            case__source_type=source_type,
+            case__source_reference=source_reference.strip(),
+        ).select_related("case")
+        for subject in same_source:
+            why.setdefault(
+                subject.person_id, f"با همین منشأ در پرونده {subject.case.number} ثبت شده است"
+            )
+    return why
 
 
 # --------------------------------------------------------------------------------------------------

@@ -21,7 +21,12 @@ class PersonFields(BootstrapMixin, forms.Form):
     first_name = forms.CharField(label="نام", max_length=64)
     last_name = forms.CharField(label="نام خانوادگی", max_length=64)
     father_name = forms.CharField(label="نام پدر", max_length=64)
-    nationality = forms.ChoiceField(label="تابعیت", choices=Nationality.choices)
+    # Nothing preselected: a nationality or a document type taken by default is a wrong record.
+    nationality = forms.ChoiceField(
+        label="تابعیت",
+        choices=[("", "تابعیت را انتخاب کنید")] + Nationality.choices,
+        error_messages={"required": "تابعیت را انتخاب کنید."},
+    )
     sex = forms.ChoiceField(
         label="جنسیت",
         choices=[("", "انتخاب کنید")] + Sex.choices,
@@ -29,18 +34,15 @@ class PersonFields(BootstrapMixin, forms.Form):
     )
     birth_date = JalaliDateField(label="تاریخ تولد", required=False, validators=[not_in_future])
     document_type = forms.ModelChoiceField(
-        label="نوع مدرک", queryset=DocumentType.objects.filter(is_active=True), empty_label=None
+        label="نوع مدرک",
+        queryset=DocumentType.objects.filter(is_active=True),
+        empty_label="نوع مدرک را انتخاب کنید",
+        error_messages={"required": "نوع مدرک را انتخاب کنید."},
     )
     document_number = IdentifierField(label="شماره مدرک", max_length=32)
     document_series = IdentifierField(label="سری مدرک", max_length=16, required=False)
     issued_on = JalaliDateField(label="تاریخ صدور", required=False, validators=[not_in_future])
     expires_on = JalaliDateField(label="تاریخ انقضا", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        amayesh = DocumentType.objects.filter(code=DocumentType.AMAYESH).first()
-        if amayesh is not None:
-            self.fields["document_type"].initial = amayesh.pk
 
     def clean(self):
         cleaned = super().clean()

@@ -115,7 +115,11 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     page.fill("#id_father_name", "حسن")
     page.select_option("#id_sex", "male")
     page.fill("#id_birth_date", "۱۳۶۰/۰۵/۱۲")
-    expect(page.locator("#id_document_type option:checked")).to_have_text("کارت آمایش")
+    # Nothing is preselected where the choice matters.
+    expect(page.locator("#id_nationality option:checked")).to_have_text("تابعیت را انتخاب کنید")
+    expect(page.locator("#id_document_type option:checked")).to_have_text("نوع مدرک را انتخاب کنید")
+    page.select_option("#id_nationality", "AF")
+    page.select_option("#id_document_type", label="کارت آمایش")
     page.fill("#id_document_number", "۲۰۲۶۵۵۰۰۰۱")
     page.fill("#id_issued_on", "۱۴۰۳/۰۵/۰۱")
     page.fill("#id_expires_on", "۱۴۰۵/۰۴/۱۵")
@@ -129,6 +133,8 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     page.fill("#id_last_name", "رحیمی")
     page.fill("#id_father_name", "محمد")
     page.select_option("#id_sex", "female")
+    page.select_option("#id_nationality", "AF")
+    page.select_option("#id_document_type", label="کارت آمایش")
     page.fill("#id_document_number", "۲۰۲۶۵۵۰۰۰۲")
     page.fill("#id_issued_on", "۱۴۰۳/۰۶/۰۱")
     page.fill("#id_expires_on", "۱۴۰۵/۰۴/۱۵")
@@ -172,7 +178,7 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     # Review starts: a confirmation page, then the step.
     journey.follow(page.locator("#actions").get_by_role("link", name="شروع بررسی کارشناسی"))
     journey.check_and_shoot("confirm-start-review")
-    journey.submit("تأیید و شروع بررسی کارشناسی")
+    journey.submit("ثبت نهایی: شروع بررسی کارشناسی")
     expect(page.locator("#case-state")).to_have_text("در بررسی کارشناس")
 
     # Both inquiries sent.
@@ -186,7 +192,7 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
         journey.check_and_shoot(f"inquiry-send-{agency}")
         journey.submit("ثبت")
     journey.follow(page.locator("#actions").get_by_role("link", name="ثبت ارسال استعلام‌ها"))
-    journey.submit("تأیید و ثبت ارسال استعلام‌ها")
+    journey.submit("ثبت نهایی: ثبت ارسال استعلام‌ها")
     expect(page.locator("#case-state")).to_have_text("در انتظار پاسخ استعلام‌ها")
     journey.check_and_shoot("awaiting-replies")
 
@@ -234,13 +240,13 @@ def test_the_expert_takes_a_police_report_to_the_working_group(page, live_server
     second_tab = page.context.new_page()
     second_tab.goto(page.url)
     journey.check_and_shoot("confirm-submit")
-    journey.submit("تأیید و ارسال به کارگروه استان")
+    journey.submit("ثبت نهایی: ارسال به کارگروه استان")
     expect(page.locator("#case-state")).to_have_text("آماده طرح در کارگروه استان")
     events = case.events.count()
 
     # The same step sent again from the second tab: 409, saying who moved the case, and to where.
     with second_tab.expect_navigation(wait_until="load") as navigation:
-        second_tab.get_by_role("button", name="تأیید و ارسال به کارگروه استان").click()
+        second_tab.get_by_role("button", name="ثبت نهایی: ارسال به کارگروه استان").click()
     assert navigation.value.status == 409
     conflict = second_tab.locator("#conflict")
     expect(conflict).to_contain_text("سارا کاظمی")

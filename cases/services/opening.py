@@ -12,6 +12,7 @@ from audit import services as audit
 from audit.models import Event
 from cases.choices import CaseState, SourceType
 from cases.models import Case, CaseNumberSequence, CaseSubject
+from cases.selectors import subjects_unavailable
 from cases.services.common import CaseActionRefused, queue_notice, record
 from people.models import DocumentStatus, IdentityDocument, Person
 
@@ -27,6 +28,15 @@ def _next_sequence(province, year: int) -> int:
     sequence.last_value += 1
     sequence.save(update_fields=["last_value"])
     return sequence.last_value
+
+
+def _refuse_unavailable(subjects, source_type: str, source_reference: str) -> None:
+    why = subjects_unavailable(subjects, source_type=source_type, source_reference=source_reference)
+    if why:
+        names = {person.pk: person.full_name for person in subjects}
+        raise CaseActionRefused(
+            {"subjects": [f"{names[pk]} {reason}." for pk, reason in why.items() if pk in names]}
+        )
 
 
 @transaction.atomic
@@ -53,6 +63,11 @@ def case_open(
     now = timezone.now()
     if source_date > timezone.localdate(now):
         raise CaseActionRefused({"source_date": "تاریخ مرجع منشأ نمی‌تواند در آینده باشد."})
+    # Lock the subjects (in id order) before reading their cases and documents: the same form
+    # sent twice, or a case closing on the same person at this moment, waits for this one (or this
+    # one for it) and then sees it.
+    list(Person.objects.select_for_update().filter(pk__in=[p.pk for p in subjects]).order_by("pk"))
+    _refuse_unavailable(subjects, source_type, source_reference)
     year = Case.year_of(now)
     sequence = _next_sequence(by.province, year)
     case = Case.objects.create(
@@ -70,9 +85,6 @@ def case_open(
         state_entered_at=now,
     )
     changes = []
-    # Lock the subjects (in id order) before their documents: a case closing on the same person at
-    # this moment either finishes first (and this one suspends what it restored) or waits.
-    list(Person.objects.select_for_update().filter(pk__in=[p.pk for p in subjects]).order_by("pk"))
     for person in subjects:
         CaseSubject.objects.create(case=case, person=person)
         changes.append(audit.change("شخص موضوع پرونده", "", person.full_name, field="subject"))

@@ -141,15 +141,29 @@ def inquiry_record_reply(
     inquiry.outcome = outcome
     inquiry.reply_on_paper_only = reply_on_paper_only
     inquiry.reply_note = reply_note.strip()
+    changes = []
     if reply_document is not None:
         inquiry.reply_document = reply_document
+        # Which scan: its checksum, kept as it is (a replaced scan shows as a new one).
+        changes.append(
+            audit.change(
+                "چکیده SHA-256 تصویر پاسخ",
+                "",
+                Evidence.digest(reply_document),
+                field="reply_sha256",
+                kind="code",
+            )
+        )
     inquiry.save()
     _change(
         case,
         by,
         "inquiry_record_reply",
         f"{'اصلاح' if correction else 'ثبت'} پاسخ استعلام {Agency(agency).label}",
-        audit.diff(before, audit.snapshot(inquiry, INQUIRY_REPLY_FIELDS)),
+        [
+            *audit.diff(before, audit.snapshot(inquiry, INQUIRY_REPLY_FIELDS)),
+            *changes,
+        ],
     )
     return inquiry
 

@@ -6,7 +6,9 @@ import pytest
 
 from cases import services
 from cases.choices import CaseState, SourceType, Step, SubjectDecision
-from cases.demo import attach_required_evidence, prepare, walk
+from cases.demo import prepare, walk
+from cases.models import Case
+from cases.services import CaseActionRefused
 from people.models import DocumentStatus
 from people.tests import factories
 
@@ -118,21 +120,41 @@ def test_a_cancelled_card_stays_cancelled_to_the_end_of_the_case(case_in):
         assert document_changes(case.events.get(action=action)) == {}
 
 
-def test_a_new_case_does_not_touch_a_cancelled_document(case_in, actors_a):
+def test_no_new_case_names_a_person_whose_documents_are_all_cancelled(case_in, actors_a):
     case = case_in(CaseState.CARD_CANCELLED)
     person = case.subjects.first().person
-    again = services.case_open(
-        by=actors_a.expert,
-        source_type=SourceType.JUDICIAL_RULING,
-        source_reference="R-9",
-        source_date=factories.days_ago(1),
-        subjects=[person],
+    cases = Case.objects.count()
+    with pytest.raises(CaseActionRefused) as refusal:
+        services.case_open(
+            by=actors_a.expert,
+            source_type=SourceType.JUDICIAL_RULING,
+            source_reference="R-9",
+            source_date=factories.days_ago(1),
+            subjects=[person],
+        )
+    assert refusal.value.message_dict["subjects"] == [
+        f"{person.full_name} مدارکش پیش‌تر باطل شده است."
+    ]
+    assert Case.objects.count() == cases
+    assert person.documents.get().status == DocumentStatus.CANCELLED
+
+
+def test_the_same_source_sent_twice_opens_one_case(actors_a, offences):
+    head, child = factories.household_with_members(2)
+    opening = {
+        "by": actors_a.expert,
+        "source_type": SourceType.AGENCY_REPORT,
+        "source_reference": "POL/55/1405",
+        "source_date": factories.days_ago(1),
+        "subjects": [head, child],
+    }
+    first = services.case_open(**opening)
+    with pytest.raises(CaseActionRefused) as refusal:
+        services.case_open(**opening)
+    assert f"با همین منشأ در پرونده {first.number} ثبت شده است" in " ".join(
+        refusal.value.message_dict["subjects"]
     )
-    attach_required_evidence(again, actors_a.expert)
-    assert person.documents.get().status == DocumentStatus.CANCELLED
-    assert document_changes(again.events.get(action="case_open")) == {}
-    withdraw(again, actors_a.supervisor, "تکراری.")
-    assert person.documents.get().status == DocumentStatus.CANCELLED
+    assert Case.objects.filter(source_reference="POL/55/1405").count() == 1
 
 
 def test_a_kept_member_is_restored_when_the_other_case_ends_after_this_one_settled(

@@ -10,10 +10,12 @@ from django.utils import timezone
 from audit.models import Event
 from cases import services
 from cases.choices import Agency, CaseState, Step, SubjectDecision
+from cases.models import Case
 from cases.services import CaseActionRefused
+from people import services as people
 from people.models import Household
 from people.tests import factories
-from reference.models import BorderPoint
+from reference.models import BorderPoint, DocumentType, OffenceType
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +113,67 @@ def test_a_case_that_left_the_users_scope_mid_request_is_a_404(client, case_in, 
     monkeypatch.setattr(services, "case_take_step", gone)
     answer = client.post(reverse("cases:action", args=[case.number, Step.START_REVIEW]))
     assert answer.status_code == 404
+
+
+def test_a_najva_number_typed_in_persian_digits_is_the_same_number(client, case_in, actors_a):
+    first = case_in(CaseState.CARD_CANCELLED)
+    second = case_in(CaseState.CONFIRMED_NATIONALLY)
+    persian = first.najva_registration_number.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert persian != first.najva_registration_number
+    client.force_login(actors_a.registry)
+    answer = client.post(
+        reverse("cases:action", args=[second.number, Step.CANCEL_CARD]),
+        {"offence_type": offences_in_force().pk, "najva_registration_number": persian},
+    )
+    assert answer.status_code == 400
+    assert "این شماره ثبت نجوا پیش‌تر برای پرونده دیگری ثبت شده است." in answer.content.decode()
+    second.refresh_from_db()
+    assert second.state == CaseState.CONFIRMED_NATIONALLY
+    # Through the service too (not only the form): the rule compares ASCII digits.
+    with pytest.raises(CaseActionRefused):
+        services.case_take_step(
+            case=second,
+            by=actors_a.registry,
+            step=Step.CANCEL_CARD,
+            offence_type=offences_in_force(),
+            najva_registration_number=persian,
+        )
+
+
+def offences_in_force():
+    return OffenceType.objects.in_force(Case.year_of(timezone.now())).first()
+
+
+def test_the_it_administrator_reads_no_register_or_case_event_in_the_admin(
+    client, it_admin, users, actors_a
+):
+    household = services_people_register(actors_a.expert)
+    client.force_login(it_admin)
+    listing = client.get("/admin/audit/event/").content.decode()
+    assert household.number not in listing
+    event = Event.objects.get(household=household)
+    assert client.get(f"/admin/audit/event/{event.pk}/change/").status_code == 302
+    home = client.get("/").content.decode()
+    assert "این حساب نقشی در پرونده‌ها ندارد" in home
+
+
+def services_people_register(expert):
+    return people.household_register(
+        by=expert,
+        number="6655443",
+        head={
+            "first_name": "رضا",
+            "last_name": "نوری",
+            "father_name": "علی",
+            "nationality": "AF",
+            "sex": "male",
+            "birth_date": None,
+        },
+        document={
+            "document_type": DocumentType.objects.get(code="amayesh"),
+            "number": "99887766",
+            "series": "",
+            "issued_on": None,
+            "expires_on": None,
+        },
+    )

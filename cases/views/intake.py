@@ -100,6 +100,10 @@ def intake(request):
 
 def _intake_page(request, *, find_form=None, status=200, **context):
     household = context.get("household")
+    if household is not None:  # the head first, then the others as registered
+        context["members"] = sorted(
+            household.members.all(), key=lambda m: (m.pk != household.head_id, m.pk)
+        )
     return render(
         request,
         "cases/intake.html",
