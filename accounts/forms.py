@@ -17,6 +17,9 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
         self.fields["password"].widget.attrs["dir"] = "ltr"
 
 
+NEW_PASSWORD_FIELD = "new_password1"  # noqa: S105 - a field name, not a password
+
+
 class PersianPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
     error_messages = {
         "password_incorrect": "گذرواژه کنونی را نادرست وارد کرده‌اید.",
@@ -29,3 +32,7 @@ class PersianPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
         self.fields["new_password1"].label = "گذرواژه جدید"
         self.fields["new_password2"].label = "تکرار گذرواژه جدید"
         self.fields["new_password2"].help_text = ""
+
+    def validate_password_for_user(self, user, *args, **kwargs):
+        # What is wrong with the new password is shown under it, not under its repetition.
+        super().validate_password_for_user(user, NEW_PASSWORD_FIELD)

@@ -118,6 +118,24 @@ def test_the_password_change_page_is_persian(expert):
     page = expert.get(reverse("password_change"))
     assert page.status_code == 200
     assert "تغییر گذرواژه" in html(page)
+    assert "گذرواژه دست‌کم ۸ نویسه باشد." in html(page)
+    assert "رمز عبور" not in html(page)
+
+
+def test_a_too_short_new_password_is_refused_in_persian_under_the_new_password(expert):
+    page = expert.post(
+        reverse("password_change"),
+        {"old_password": "test-pass-1405", "new_password1": "1234", "new_password2": "1234"},
+    )
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert form.errors["new_password1"] == [
+        "این گذرواژه کوتاه است: دست‌کم ۸ نویسه لازم است.",
+        "این گذرواژه بسیار رایج است.",
+        "گذرواژه نمی‌تواند فقط از رقم باشد.",
+    ]
+    assert "new_password2" not in form.errors
+    assert "This password" not in html(page)
 
 
 # --------------------------------------------------------------------------------------------------
