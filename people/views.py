@@ -11,15 +11,8 @@ from accounts import permissions
 from accounts.roles import Capability
 from people import forms, services
 from people.selectors import households_of
+from revocation.forms import refusal_on_form
 from revocation.persian import digits_to_persian
-
-
-def _refusal(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _person_data(data):
@@ -60,7 +53,7 @@ def household_new(request):
                 document=_document_data(data),
             )
         except ValidationError as error:
-            _refusal(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, "خانوار و سرپرست آن ثبت شد.")
             return redirect(f"{reverse('cases:intake')}?household={household.pk}")
@@ -90,7 +83,7 @@ def household_member_new(request, household_id):
                 document=_document_data(data),
             )
         except ValidationError as error:
-            _refusal(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, "عضو خانوار ثبت شد.")
             return redirect(f"{reverse('cases:intake')}?household={household.pk}")

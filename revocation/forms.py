@@ -37,6 +37,16 @@ class BootstrapMixin:
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
+def refusal_on_form(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names where the form has it, else
+    above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
 def not_in_future(value):
     if value and value > timezone.localdate():
         raise ValidationError("تاریخ نمی‌تواند در آینده باشد.")

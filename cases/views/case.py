@@ -30,7 +30,8 @@ from cases.selectors import (
 )
 from cases.services import CaseActionRefused
 from cases.steps import STEPS
-from cases.views.common import answers_conflicts, case_or_404, conflict_page, refusal_on_form
+from cases.views.common import answers_conflicts, case_or_404, conflict_page
+from revocation.forms import refusal_on_form
 
 
 @login_required

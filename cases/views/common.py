@@ -3,7 +3,6 @@
 import functools
 import logging
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -21,15 +20,6 @@ logger = logging.getLogger(__name__)
 def case_or_404(user, number: str) -> Case:
     """The access guard: the case if ``user`` may see it, else 404."""
     return get_object_or_404(cases_visible_to(user=user), number=number)
-
-
-def refusal_on_form(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form (on its field where it names one)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def conflict_page(request, case: Case, what: str):

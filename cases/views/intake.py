@@ -18,10 +18,11 @@ from cases.choices import (
     SourceType,
 )
 from cases.services import CaseActionRefused
-from cases.views.common import answers_conflicts, refusal_on_form
+from cases.views.common import answers_conflicts
 from people.forms import FindHouseholdForm
 from people.models import Household
 from people.selectors import find_households, households_of
+from revocation.forms import refusal_on_form
 
 
 def _intake_household(user, household_id: str, found: set[int]) -> Household:

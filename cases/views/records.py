@@ -21,14 +21,9 @@ from cases.selectors import (
 )
 from cases.services import CaseActionRefused
 from cases.views.case import case_context
-from cases.views.common import (
-    answers_conflicts,
-    case_or_404,
-    conflict_page,
-    logger,
-    refusal_on_form,
-)
+from cases.views.common import answers_conflicts, case_or_404, conflict_page, logger
 from people.models import Household, Person
+from revocation.forms import refusal_on_form
 
 
 def _back_to_case(case, anchor=""):
