@@ -159,6 +159,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 name="najva_number_once",
             ),
         ]
+        # A case number typed without its province code (year and sequence).
+        indexes = [models.Index(fields=["year", "sequence"], name="case_year_sequence")]
         # The per-case grants a supervisor may give (django-guardian): reading, the expert's work.
         permissions = [("review_case", "بررسی کارشناسی و استعلام")]
 

@@ -146,6 +146,8 @@ class IdentityDocument(FSMModelMixin, models.Model):
                 fields=["document_type", "number"], name="document_number_unique_per_type"
             )
         ]
+        # Search by a number typed without its type (the unique index leads with the type).
+        indexes = [models.Index(fields=["number"], name="document_number")]
 
     def __str__(self):
         return f"{self.document_type} {self.number}"

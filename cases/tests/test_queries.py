@@ -94,3 +94,15 @@ def test_notice_recipients_are_found_with_a_fixed_number_of_queries(
     with django_assert_max_num_queries(4):
         found = next_actors(case=case)
     assert [user.username for user in found] == ["secretary_a"]
+
+
+@pytest.mark.parametrize("typed", ["علی", "۳۰۰۰۰۰۰۰۰۱", "23-1405-00001", "140500001"])
+def test_a_search_runs_without_distinct_over_joins(client, users, actors_a, offences, typed):
+    open_cases(actors_a, 3, CaseState.RECEIVED, people=2)
+    client.force_login(users["expert_a"])
+    answer = client.post(reverse("cases:list"), {"q": typed})
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(answer["Location"])
+    assert page.status_code == 200
+    searched = [q["sql"] for q in captured if "cases_case" in q["sql"]]
+    assert searched and not any("DISTINCT" in sql.upper() for sql in searched)
