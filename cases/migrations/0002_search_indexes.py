@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
-        ('reference', '0002_reference_data'),
+        ("cases", "0001_initial"),
+        ("reference", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['year', 'sequence'], name='case_year_sequence'),
+            model_name="case",
+            index=models.Index(fields=["year", "sequence"], name="case_year_sequence"),
         ),
     ]

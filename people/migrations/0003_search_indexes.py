@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_person_search_trigram'),
-        ('reference', '0002_reference_data'),
+        ("people", "0002_person_search_trigram"),
+        ("reference", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='identitydocument',
-            index=models.Index(fields=['number'], name='document_number'),
+            model_name="identitydocument",
+            index=models.Index(fields=["number"], name="document_number"),
         ),
     ]
