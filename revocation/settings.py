@@ -192,7 +192,7 @@ SITE_URL = os.environ.get("REVOCATION_SITE_URL", "http://127.0.0.1:8000")
 
 # Sessions end after 30 minutes idle, and 12 hours after sign-in whatever happens.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # accounts.middleware touches an active session once a minute
 SESSION_ABSOLUTE_MAX_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)

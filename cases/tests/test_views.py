@@ -1364,3 +1364,25 @@ def test_pages_have_clean_titles_and_offer_only_possible_work(expert, case_in):
     received = case_in(CaseState.RECEIVED)
     page = html(expert.get(reverse("cases:detail", args=[received.number])))
     assert reverse("cases:inquiry_send", args=[received.number, "police"]) not in page
+
+
+def test_a_signed_in_page_writes_the_session_at_most_once_a_minute(expert, case_in):
+    from unittest import mock
+
+    from django.contrib.sessions.models import Session
+
+    start = timezone.now()
+    with mock.patch("django.utils.timezone.now", return_value=start):
+        assert expert.get("/").status_code == 200
+    key = expert.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    with mock.patch(
+        "django.utils.timezone.now", return_value=start + datetime.timedelta(seconds=30)
+    ):
+        assert expert.get("/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == first  # no write
+    with mock.patch(
+        "django.utils.timezone.now", return_value=start + datetime.timedelta(minutes=2)
+    ):
+        assert expert.get("/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == first + datetime.timedelta(minutes=2)
