@@ -16,8 +16,12 @@ from audit import services as audit
 LABEL = "تغییر دسترسی کاربر {} (بیرون از صفحه مدیریت)"
 
 
-def _stash_account(sender, instance, raw=False, **kwargs):
+def _stash_account(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or recording_by_service() or instance.pk is None:
+        return
+    if update_fields is not None and not set(update_fields) & {*ACCOUNT_FIELDS, "province_id"}:
+        # A save of other fields (every sign-in saves last_login): no read of the old row.
+        instance._account_before = None
         return
     previous = User.objects.filter(pk=instance.pk).first()
     instance._account_before = audit.snapshot(previous, ACCOUNT_FIELDS) if previous else None

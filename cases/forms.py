@@ -13,7 +13,7 @@ from cases.choices import (
     SourceType,
     SubjectDecision,
 )
-from cases.models import najva_key
+from cases.rules import najva_key
 from cases.selectors import subjects_unavailable
 from reference.models import BorderPoint, OffenceType
 from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future

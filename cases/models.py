@@ -25,8 +25,9 @@ from cases.choices import (
     Step,
     SubjectDecision,
 )
+from cases.rules import najva_key
 from cases.steps import STEPS
-from revocation.persian import digits_to_ascii, jalali_year
+from revocation.persian import jalali_year
 
 
 def step_transition(step: Step):
@@ -45,11 +46,6 @@ def step_transition(step: Step):
         conditions=list(rule.conditions),
         custom={"rule": rule, "label": rule.label},
     )
-
-
-def najva_key(number: str) -> str:
-    """A Najva tracking number as stored and compared: trimmed, its digits in ASCII."""
-    return digits_to_ascii((number or "").strip())
 
 
 class CaseQuerySet(models.QuerySet):

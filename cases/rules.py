@@ -28,6 +28,11 @@ def condition(description: str, *, needs_input: bool = False, field: str | None 
     return decorate
 
 
+def najva_key(number: str) -> str:
+    """A Najva tracking number as stored and compared: trimmed, its digits in ASCII."""
+    return digits_to_ascii((number or "").strip())
+
+
 def _local_date(moment) -> datetime.date | None:
     return timezone.localdate(moment) if moment else None
 
@@ -123,7 +128,7 @@ def offence_type_in_force(case):
     field="najva_registration_number",
 )
 def najva_number_unused(case):
-    number = digits_to_ascii(case.najva_registration_number.strip())
+    number = najva_key(case.najva_registration_number)
     if not number:
         return True
     others = type(case).objects.filter(najva_registration_number=number).exclude(pk=case.pk)

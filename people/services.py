@@ -24,7 +24,15 @@ DOCUMENT_FIELDS = {
 }
 
 
-def _require_registrar(by) -> None:
+def lock_persons(ids) -> None:
+    """Lock these persons' rows, always in id order (so two transactions locking overlapping sets
+    cannot deadlock), inside the caller's transaction: whatever changes their documents or the
+    cases naming them waits for, or is waited on by, whoever holds them."""
+    list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def require_registrar(by) -> None:
+    """The guard of the register's pages and services: an expert with a province."""
     if not permissions.can(by, Capability.REGISTER_PEOPLE) or by.province_id is None:
         raise PermissionDenied("فقط کارشناس استان می‌تواند اشخاص و خانوارها را ثبت کند.")
 
@@ -86,7 +94,7 @@ def _record_registration(*, by, household, person: Person, label: str) -> None:
 def household_register(*, by, number: str, head: dict, document: dict) -> Household:
     """Register a household in the expert's province with its head and the head's identity
     document, or nothing at all."""
-    _require_registrar(by)
+    require_registrar(by)
     if Household.objects.filter(number=number).exists():
         raise ValidationError({"household_number": HOUSEHOLD_TAKEN})
     try:
@@ -112,7 +120,7 @@ def household_add_member(
     *, by, household: Household, relation: str, person: dict, document: dict
 ) -> Person:
     """Register another member of a household of the expert's province, with their document."""
-    _require_registrar(by)
+    require_registrar(by)
     if not permissions.may_register_in(by, household):
         raise PermissionDenied("اعضای خانوار را فقط کارشناس استان ثبت‌کننده آن ثبت می‌کند.")
     if relation == Relation.HEAD or relation not in Relation.values:

@@ -2,13 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts import permissions
-from accounts.roles import Capability
 from people import forms, services
 from people.selectors import households_of
 from revocation.forms import refusal_on_form
@@ -32,16 +30,11 @@ def _document_data(data):
     }
 
 
-def _require_registrar(user):
-    if not permissions.can(user, Capability.REGISTER_PEOPLE) or user.province_id is None:
-        raise PermissionDenied("فقط کارشناس استان می‌تواند اشخاص و خانوارها را ثبت کند.")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_new(request):
     """Register a new household with its head, then return to intake with it chosen."""
-    _require_registrar(request.user)
+    services.require_registrar(request.user)
     form = forms.HouseholdForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -69,7 +62,7 @@ def household_new(request):
 @require_http_methods(["GET", "POST"])
 def household_member_new(request, household_id):
     """Add a member to a household of the expert's province (others' are read-only: 404)."""
-    _require_registrar(request.user)
+    services.require_registrar(request.user)
     household = get_object_or_404(households_of(user=request.user), pk=household_id)
     form = forms.MemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

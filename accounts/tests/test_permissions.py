@@ -158,3 +158,17 @@ def test_a_role_given_from_the_groups_side_is_recorded_too(users):
     assert Event.objects.filter(account=expert).count() == before + 1
     assert Role.AUDITOR.label in event.changes[0]["new"]
     assert Role.AUDITOR.label not in event.changes[0]["old"]
+
+
+def test_a_sign_in_saving_last_login_reads_no_old_row_and_records_nothing(users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    expert = users["expert_a"]
+    events = Event.objects.count()
+    expert.last_login = timezone.now()
+    with CaptureQueriesContext(connection) as captured:
+        expert.save(update_fields=["last_login"])
+    assert [q["sql"].split()[0] for q in captured] == ["UPDATE"]
+    assert Event.objects.count() == events

@@ -6,8 +6,8 @@ queues follow-up work with ``transaction.on_commit`` so that nothing is sent for
 rolled back.
 """
 
-from cases.services.common import CaseActionRefused, CaseStateConflict
-from cases.services.opening import case_open
+from cases.services.common import CaseActionRefused, CaseStateConflict, require
+from cases.services.opening import case_open, require_opener
 from cases.services.records import (
     case_grant_access,
     evidence_add,
@@ -30,6 +30,8 @@ __all__ = [
     "household_change_head",
     "inquiry_record_reply",
     "inquiry_record_sent",
+    "require",
+    "require_opener",
     "subject_decide",
     "transition_for",
 ]

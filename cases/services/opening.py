@@ -14,6 +14,7 @@ from cases.choices import CaseState, SourceType
 from cases.models import Case, CaseNumberSequence, CaseSubject
 from cases.selectors import subjects_unavailable
 from cases.services.common import CaseActionRefused, queue_notice, record
+from people import services as people
 from people.models import DocumentStatus, IdentityDocument, Person
 
 
@@ -39,6 +40,12 @@ def _refuse_unavailable(subjects, source_type: str, source_reference: str) -> No
         )
 
 
+def require_opener(by) -> None:
+    """The guard of intake and of opening a case: an expert with a province."""
+    if not permissions.can(by, Capability.OPEN_CASE) or by.province_id is None:
+        raise PermissionDenied("فقط کارشناس استان می‌تواند پرونده ثبت کند.")
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -50,8 +57,7 @@ def case_open(
     summary: str = "",
 ) -> Case:
     """Register a case in the expert's province and suspend the subjects' valid documents."""
-    if not permissions.can(by, Capability.OPEN_CASE) or by.province_id is None:
-        raise PermissionDenied("فقط کارشناس استان می‌تواند پرونده ثبت کند.")
+    require_opener(by)
     if source_type not in SourceType.values:
         raise CaseActionRefused({"source_type": "منشأ پرونده را از فهرست انتخاب کنید."})
     if not subjects:
@@ -66,7 +72,7 @@ def case_open(
     # Lock the subjects (in id order) before reading their cases and documents: the same form
     # sent twice, or a case closing on the same person at this moment, waits for this one (or this
     # one for it) and then sees it.
-    list(Person.objects.select_for_update().filter(pk__in=[p.pk for p in subjects]).order_by("pk"))
+    people.lock_persons([p.pk for p in subjects])
     _refuse_unavailable(subjects, source_type, source_reference)
     year = Case.year_of(now)
     sequence = _next_sequence(by.province, year)

@@ -1,12 +1,11 @@
 """Moving a case: ``case_take_step`` is the one path, and it checks all the rule book says."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import permissions
 from audit import services as audit
 from audit.models import Event
+from cases import rules
 from cases.choices import (
     CLOSED_STATES,
     CLOSED_WITHOUT_CANCELLATION,
@@ -16,9 +15,17 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.models import Case, CaseSubject
-from cases.services.common import CaseActionRefused, CaseStateConflict, lock, queue_notice, record
+from cases.services.common import (
+    CaseActionRefused,
+    CaseStateConflict,
+    lock,
+    queue_notice,
+    record,
+    require,
+)
 from cases.steps import STEPS
-from people.models import DocumentStatus, IdentityDocument, Person
+from people import services as people
+from people.models import DocumentStatus, IdentityDocument
 
 
 def transition_for(case: Case, step: Step):
@@ -46,13 +53,8 @@ def _settle_documents(case: Case) -> list[dict]:
         return []
     changes = []
     subjects = list(case.subjects.select_related("person"))
-    # The subjects' rows are locked (in id order, as case_open does) so that a case opening on the
-    # same person at this moment waits: it then sees this case closed and suspends the documents.
-    list(
-        Person.objects.select_for_update()
-        .filter(pk__in=[s.person_id for s in subjects])
-        .order_by("pk")
-    )
+    # A case opening on the same person at this moment waits: it then sees this case closed.
+    people.lock_persons([s.person_id for s in subjects])
     for subject in subjects:
         cancel = (
             case.state == CaseState.CARD_CANCELLED and subject.decision == SubjectDecision.CANCEL
@@ -104,8 +106,7 @@ def case_take_step(*, case: Case, by, step: Step, reason: str = "", **inputs) ->
     case = lock(case, by)
     # Permission first: a role that may never take this step is refused (403) whatever the state;
     # a role that may, finding the case elsewhere, is told who moved it (409).
-    if not permissions.may(by, rule.capability, case):
-        raise PermissionDenied("شما اجازه این اقدام را در این پرونده ندارید.")
+    require(case, by, rule.capability)
     transition = transition_for(case, step)
     if transition is None:
         raise CaseStateConflict(case, rule.label)
@@ -133,9 +134,7 @@ def case_take_step(*, case: Case, by, step: Step, reason: str = "", **inputs) ->
             case.save()
     except IntegrityError:
         # Two registrations of one Najva number at the same moment: the database keeps one.
-        raise CaseActionRefused(
-            {"najva_registration_number": "این شماره ثبت نجوا پیش‌تر برای پرونده دیگری ثبت شده است."}
-        ) from None
+        raise _refusal([rules.najva_number_unused]) from None
     changes = [
         item
         for item in audit.diff(before, audit.snapshot(case, watched))

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.module_loading import import_string
@@ -94,8 +93,7 @@ def case_action(request, number, name):
     except ValueError:
         raise Http404 from None
     rule = STEPS[step]
-    if not permissions.may(request.user, rule.capability, case):
-        raise PermissionDenied("این اقدام برای نقش شما در این پرونده ممکن نیست.")
+    services.require(case, request.user, rule.capability)
     if services.transition_for(case, step) is None:
         return conflict_page(request, case, rule.label)
     form_class = import_string(rule.form)

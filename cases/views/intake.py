@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +9,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions, searches
-from accounts.roles import Capability
 from cases import forms, services
 from cases.choices import (
     REQUIRED_EVIDENCE,
@@ -46,8 +44,7 @@ def _intake_household(user, household_id: str, found: set[int]) -> Household:
 @require_http_methods(["GET", "POST"])
 @answers_conflicts
 def intake(request):
-    if not permissions.can(request.user, Capability.OPEN_CASE) or request.user.province_id is None:
-        raise PermissionDenied("فقط کارشناس استان می‌تواند پرونده ثبت کند.")
+    services.require_opener(request.user)
     token = request.POST.get("s") or request.GET.get("s") or ""
     params = searches.search_load(user=request.user, kind="households", token=token)
     if request.method == "POST" and request.POST.get("step") == "find":

@@ -2,13 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import permissions
 from accounts.roles import Capability
 from cases import forms, services
 from cases.choices import (
@@ -30,11 +28,6 @@ def _back_to_case(case, anchor=""):
     return redirect(f"{reverse('cases:detail', args=[case.number])}{anchor}")
 
 
-def _require_expert(user, case):
-    if not permissions.may(user, Capability.REVIEW_CASE, case):
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @answers_conflicts
@@ -42,7 +35,7 @@ def evidence_upload(request, number):
     case = case_or_404(request.user, number)
     if request.method == "GET":  # e.g. reloading the page a failed upload left in the address bar
         return _back_to_case(case, "#evidence")
-    _require_expert(request.user, case)
+    services.require(case, request.user, Capability.REVIEW_CASE)
     form = forms.EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -75,7 +68,7 @@ def evidence_withdraw(request, number, evidence_id):
     """GET: confirm, with a reason. POST: set the evidence aside (row and file kept)."""
     case = case_or_404(request.user, number)
     item = get_object_or_404(case.evidence, pk=evidence_id)
-    _require_expert(request.user, case)
+    services.require(case, request.user, Capability.REVIEW_CASE)
     if case.state not in EXPERT_STATES or item.withdrawn_at is not None:
         return conflict_page(request, case, "کنار گذاشتن مستند")
     form = forms.EvidenceWithdrawForm(request.POST if request.method == "POST" else None)
@@ -133,7 +126,7 @@ def _inquiry_page(request, number, agency, *, form_class, record, title, done, i
     """The two inquiry forms: the letter sent, and the reply received."""
     case = case_or_404(request.user, number)
     label = Agency(agency).label
-    _require_expert(request.user, case)
+    services.require(case, request.user, Capability.REVIEW_CASE)
     if case.state not in INQUIRY_STATES:
         return conflict_page(request, case, title.format(label))
     bound = (request.POST, request.FILES) if request.method == "POST" else ()
@@ -224,7 +217,7 @@ def inquiry_reply_download(request, number, agency):
 @answers_conflicts
 def subject_decision(request, number, person_id):
     case = case_or_404(request.user, number)
-    _require_expert(request.user, case)
+    services.require(case, request.user, Capability.REVIEW_CASE)
     person = get_object_or_404(Person, pk=person_id, case_subjects__case=case)
     form = forms.SubjectDecisionForm(request.POST)
     if form.is_valid():
@@ -246,7 +239,7 @@ def subject_decision(request, number, person_id):
 @answers_conflicts
 def household_head(request, number, household_id):
     case = case_or_404(request.user, number)
-    _require_expert(request.user, case)
+    services.require(case, request.user, Capability.REVIEW_CASE)
     household = get_object_or_404(
         Household.objects.filter(members__case_subjects__case=case).distinct(), pk=household_id
     )
