@@ -156,7 +156,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ),
         ]
         # A case number typed without its province code (year and sequence).
-        indexes = [models.Index(fields=["year", "sequence"], name="case_year_sequence")]
+        indexes = [
+            models.Index(fields=["year", "sequence"], name="case_year_sequence"),
+            # Lists are newest first, the work queue oldest first per state; each with its scope.
+            models.Index(fields=["-opened_at"], name="case_opened"),
+            models.Index(fields=["province", "-opened_at"], name="case_province_opened"),
+            models.Index(fields=["province", "state", "opened_at"], name="case_province_state"),
+            models.Index(fields=["state", "opened_at"], name="case_state_opened"),
+        ]
         # The per-case grants a supervisor may give (django-guardian): reading, the expert's work.
         permissions = [("review_case", "بررسی کارشناسی و استعلام")]
 

@@ -12,7 +12,7 @@ from operator import or_
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from accounts import permissions
@@ -107,7 +107,7 @@ def steps_for(*, case: Case, user, grants=None) -> list[StepView]:
 def state_counts(*, user) -> list[tuple[str, str, int]]:
     """(state, Persian label, count) for the cases the user sees, in the order of the work."""
     counts = dict(
-        Case.objects.for_user(user).values_list("state").annotate(n=Count("pk")).order_by()
+        Case.objects.for_user(user).values_list("state").annotate(n=Count("*")).order_by()
     )
     return [(state.value, state.label, counts.get(state.value, 0)) for state in CaseState]
 
@@ -138,47 +138,85 @@ class QueueItem:
         return self.due_on is not None and self.due_on < timezone.localdate()
 
 
-def work_queue(*, user) -> list[tuple[str, str, list[QueueItem]]]:
-    """The open cases waiting for this user's action, grouped by step (state), oldest first.
+@dataclass
+class QueueGroup:
+    """The cases of one step waiting for the user: the oldest ``items``, and how many in all."""
 
-    One SQL filter per capability the user holds (the states its steps start from, in the scope
-    of the roles carrying it); the rules then read prefetched rows: a fixed number of queries.
-    """
+    state: str
+    label: str
+    items: list[QueueItem]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+# How many cases of each step the work queue lists, oldest first; the rest are one click away (the
+# case list filtered by that state). A page of thousands of rows is read by nobody.
+QUEUE_PER_STEP = 20
+
+
+def _queue_scopes(user) -> dict[str, set[str]]:
+    """{capability: the states its steps start from}, for the steps the user is told about."""
     by_capability: dict[str, set[str]] = {}
     for rule in STEPS.values():
         if rule.notify and permissions.can(user, rule.capability):
             by_capability.setdefault(rule.capability, set()).update(rule.source)
-    if not by_capability:
+    return by_capability
+
+
+def work_queue(*, user, per_step: int = QUEUE_PER_STEP) -> list[QueueGroup]:
+    """The open cases waiting for this user's action, grouped by step (state), oldest first.
+
+    A fixed number of queries whatever the number of cases: the count per state, then the
+    ``per_step`` oldest cases of each state in one query (a UNION ALL of one top-N per state, each
+    served by the index on province, state and date), then the rule prefetch for those cases only.
+    """
+    scoped = [
+        (permissions.visible_cases(Case.objects.all(), user, capability), states)
+        for capability, states in _queue_scopes(user).items()
+    ]
+    if not scoped:
         return []
-    base = Case.objects.all()
-    candidates = reduce(
-        or_,
-        [
-            permissions.visible_cases(base, user, capability).filter(state__in=states)
-            for capability, states in by_capability.items()
-        ],
-    )
-    candidates = (
-        candidates.select_related("province").prefetch_related(*RULE_PREFETCH).order_by("opened_at")
-    )
+    candidates = reduce(or_, [cases.filter(state__in=states) for cases, states in scoped])
+    totals = dict(candidates.values_list("state").annotate(n=Count("*")).order_by())
+    if not totals:
+        return []
+    parts = [
+        cases.filter(state=state).select_related("province").order_by("opened_at")[:per_step]
+        for cases, states in scoped
+        for state in sorted(states)
+        if state in totals
+    ]
+    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        rows = list(parts[0].union(*parts[1:], all=True).order_by("opened_at"))
+    else:  # SQLite allows no LIMIT inside a UNION: one query per state there
+        rows = sorted((case for part in parts for case in part), key=lambda case: case.opened_at)
+    # A case in the scope of two capabilities comes once.
+    oldest = list({case.pk: case for case in rows}.values())
+    prefetch_related_objects(oldest, *RULE_PREFETCH)
     grants = permissions.granted_case_ids(user, Case)
     today = timezone.localdate()
     groups: dict[str, list[QueueItem]] = {}
-    for case in candidates:
+    for case in oldest:
         steps = [s for s in steps_for(case=case, user=user, grants=grants) if s.rule.notify]
         actions = [s for s in steps if s.available]
         todo = [] if actions else [d for s in steps for d in s.unmet]
-        if actions or todo:
-            groups.setdefault(case.state, []).append(
-                QueueItem(
-                    case=case,
-                    actions=actions,
-                    age_days=case.age_days(today),
-                    due_on=case_due_on(case),
-                    todo=todo,
-                )
+        groups.setdefault(case.state, []).append(
+            QueueItem(
+                case=case,
+                actions=actions,
+                age_days=case.age_days(today),
+                due_on=case_due_on(case),
+                todo=todo,
             )
-    return [(state.value, state.label, groups[state]) for state in CaseState if state in groups]
+        )
+    return [
+        QueueGroup(state=state.value, label=state.label, items=groups[state], total=totals[state])
+        for state in CaseState
+        if state in groups
+    ]
 
 
 def last_move(case: Case) -> Event | None:
@@ -231,31 +269,55 @@ def _require_trigrams() -> None:
     connection._persian_trigrams_ok = True
 
 
-def _case_ids_by_number(identifier: str):
+# A search whose text matches more cases than this is left to the database as a subquery (it walks
+# the cases newest first and stops at the page); fewer are fetched as ids first, so that the scope,
+# the filters and the page apply to a short list of ids, whatever the plan the database would guess.
+MATCHED_IDS_LIMIT = 5000
+
+
+def _case_ids_by_number(identifier: str) -> list:
     """Subqueries of case ids for a typed number, each served by its own index: the case number
     (with or without its province code), a subject's identity document, the household."""
     found = [
-        CaseSubject.objects.filter(person__documents__number=identifier).values("case_id"),
-        CaseSubject.objects.filter(person__household__number=identifier).values("case_id"),
+        CaseSubject.objects.filter(person__documents__number=identifier).values_list("case_id"),
+        CaseSubject.objects.filter(person__household__number=identifier).values_list("case_id"),
     ]
     if identifier.isdigit() and len(identifier) == 11:  # 23 1405 00017
         number = Case.format_number(identifier[:2], int(identifier[2:6]), int(identifier[6:]))
-        found.append(Case.objects.filter(number=number).values("pk"))
+        found.append(Case.objects.filter(number=number).values_list("pk"))
     elif identifier.isdigit() and len(identifier) == 9:  # 1405 00017, any province
         found.append(
-            Case.objects.filter(year=int(identifier[:4]), sequence=int(identifier[4:])).values("pk")
+            Case.objects.filter(year=int(identifier[:4]), sequence=int(identifier[4:])).values_list(
+                "pk"
+            )
         )
     return found
 
 
+def _case_ids_by_text(text: str) -> list:
+    """Subqueries of the ids of the cases ``text`` names: a number runs the number lookups, text
+    with letters the name search; each its own indexed query."""
+    found = []
+    identifier = normalize_identifier(text)
+    if any(ch.isdigit() for ch in identifier):
+        found += _case_ids_by_number(identifier)
+    if any(ch.isalpha() for ch in digits_to_ascii(text)):
+        trigrams = connection.vendor == "postgresql"
+        if trigrams:
+            _require_trigrams()
+        people = persons_matching_name(text, trigrams=trigrams)
+        found.append(CaseSubject.objects.filter(person__in=people).values_list("case_id"))
+    return found
+
+
 def search_cases(*, user, text: str = "", filters: dict | None = None):
-    """The cases ``user`` sees that match the search box and the filters.
+    """The cases ``user`` sees that match the search box and the filters, newest first.
 
     The search box finds a case by its number, a subject's identity document number, the
     household number, or a subject's name, typed in any digits or spelling. What the text is
-    decides the queries: a number runs the number lookups, text with letters the name search;
-    each is its own indexed query of case ids, and the user's scope and the filters apply to
-    those ids (a semi-join: no DISTINCT over the joins, so the page's count stays cheap).
+    decides the queries (``_case_ids_by_text``); their ids are fetched first, in one query (a
+    UNION), and the user's scope, the filters and the page apply to those ids. No DISTINCT over
+    joins: the page's count stays as cheap as the page.
     """
     cases = cases_visible_to(user=user)
     filters = filters or {}
@@ -273,19 +335,16 @@ def search_cases(*, user, text: str = "", filters: dict | None = None):
         cases = cases.filter(opened_at__date__lte=filters["opened_to"])
     text = (text or "").strip()
     if text:
-        found = []
-        identifier = normalize_identifier(text)
-        if any(ch.isdigit() for ch in identifier):
-            found += _case_ids_by_number(identifier)
-        if any(ch.isalpha() for ch in digits_to_ascii(text)):
-            trigrams = connection.vendor == "postgresql"
-            if trigrams:
-                _require_trigrams()
-            people = persons_matching_name(text, trigrams=trigrams)
-            found.append(CaseSubject.objects.filter(person__in=people).values("case_id"))
+        found = _case_ids_by_text(text)
         if not found:
             return Case.objects.none()
-        cases = cases.filter(reduce(or_, [Q(pk__in=ids) for ids in found]))
+        found = [ids.order_by() for ids in found]  # a UNION's parts carry no ORDER BY
+        union = found[0].union(*found[1:]) if len(found) > 1 else found[0]
+        ids = [pk for (pk,) in union[: MATCHED_IDS_LIMIT + 1]]
+        if len(ids) <= MATCHED_IDS_LIMIT:
+            cases = cases.filter(pk__in=ids)
+        else:
+            cases = cases.filter(reduce(or_, [Q(pk__in=sub) for sub in found]))
     return cases.prefetch_related("subjects__person").order_by("-opened_at")
 
 

@@ -5,9 +5,11 @@ experts may add members to it; other provinces reach it only through a number se
 """
 
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from revocation.persian import normalize_identifier, normalize_name
+from revocation.persian import name_parts, normalize_identifier, normalize_name
 
 
 class Sex(models.TextChoices):
@@ -79,6 +81,18 @@ class Person(models.Model):
     relation_to_head = models.CharField("نسبت با سرپرست", max_length=16, choices=Relation.choices)
     # Kept in sync on save: what name search compares against (see revocation.persian).
     search_key = models.CharField("کلید جست‌وجو", max_length=255, editable=False, db_index=True)
+    # The key with its spaces removed, computed by the database: a typed word is looked for in it,
+    # so «کریمینژاد» finds «کریمی‌نژاد» and «عبد الرحیم» finds «عبدالرحیم» (the search on SQLite,
+    # and on PostgreSQL for a word found in no part of any name, through its trigram index).
+    compact_key = models.GeneratedField(
+        expression=Replace("search_key", Value(" "), Value("")),
+        output_field=models.CharField(max_length=255),
+        db_persist=True,
+        verbose_name="کلید فشرده جست‌وجو",
+    )
+    # The name's parts (revocation.persian.name_parts), separated by spaces: on PostgreSQL a
+    # full-text GIN index on them answers "a part among these, and a part among those" exactly.
+    name_parts = models.CharField("اجزای نام", max_length=255, editable=False, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -90,9 +104,12 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_key = normalize_name(f"{self.first_name} {self.last_name} {self.father_name}")
+        parts = name_parts(self.first_name, self.last_name, self.father_name)
+        self.name_parts = " ".join(parts)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key", "name_parts"}
         super().save(*args, **kwargs)
+        NamePart.objects.bulk_create([NamePart(part=p) for p in parts], ignore_conflicts=True)
 
     @property
     def full_name(self):
@@ -106,6 +123,22 @@ class Person(models.Model):
         if self.relation_to_head == Relation.HEAD:  # replaced before relations were kept apart
             return Relation.FORMER_HEAD.label
         return self.get_relation_to_head_display()
+
+
+class NamePart(models.Model):
+    """Every part of a name in the register, once (revocation.persian.name_parts): a few thousand
+    rows where the persons are millions. A typed word is first looked up here: the parts that
+    contain it, or for a typo the parts most like it (pg_trgm), and only then are persons searched,
+    by those parts, through the full-text index of ``Person.name_parts``."""
+
+    part = models.CharField("جزء نام", max_length=255, unique=True)
+
+    class Meta:
+        verbose_name = "جزء نام"
+        verbose_name_plural = "اجزای نام"
+
+    def __str__(self):
+        return self.part
 
 
 class DocumentStatus(models.TextChoices):

@@ -1,9 +1,10 @@
 """Reads of the register of people."""
 
-from django.db.models import Q, Value
-from django.db.models.functions import Replace
+from django.contrib.postgres.search import SearchQuery, SearchVectorField, TrigramWordSimilarity
+from django.db.models import Func, Q
+from django.db.models.functions import Greatest
 
-from people.models import Household, Person
+from people.models import Household, NamePart, Person
 from revocation.persian import normalize_identifier, normalize_name
 
 
@@ -28,22 +29,94 @@ def households_of(*, user):
     return Household.objects.filter(province_id=user.province_id)
 
 
+class NamePartsVector(Func):
+    """``to_tsvector('simple', name_parts)``: the expression of the index
+    people_person_name_parts_fts (migration 0004), written the same way so that PostgreSQL uses
+    it."""
+
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+# A typed word found inside more parts of names than this (a letter or two) says too little about a
+# name: it is left out of the filter, which widens the result and never loses a person.
+MAX_PARTS_PER_WORD = 300
+# A word found in no part is taken as a typo for the parts most like it (pg_trgm word similarity).
+TYPO_MIN_SIMILARITY = 0.3
+TYPO_CANDIDATES = 20
+
+
+def typed_words(text: str) -> list[str]:
+    """The words of a typed name, each reduced as the parts of names are (letters and digits)."""
+    words = ("".join(ch for ch in word if ch.isalnum()) for word in normalize_name(text).split())
+    return [word for word in words if word]
+
+
+def parts_meant(word: str, joined: tuple[str, ...] = ()) -> tuple[list[str], bool]:
+    """(the parts of names that ``word`` may mean, whether it was taken as a typo).
+
+    The parts that contain the word (more than ``MAX_PARTS_PER_WORD`` of them when the word is too
+    common to narrow anything): one query, served by the vocabulary's trigram index. When no part
+    contains it, a second query: the parts with a stretch most like it, or like it joined to the
+    word typed before or after it (``joined``: a compound typed in two words), by pg_trgm word
+    similarity, so «بدخس» finds «بدخشنژاد» and «کریمی نژات» finds «کریمینژاد»; none for a word
+    like no name in the register.
+    """
+    exact = list(
+        NamePart.objects.filter(part__contains=word)
+        .order_by("part")
+        .values_list("part", flat=True)[: MAX_PARTS_PER_WORD + 1]
+    )
+    if exact:
+        return exact, False
+    likeness = [TrigramWordSimilarity(text, "part") for text in (word, *joined)]
+    similar = (
+        NamePart.objects.annotate(
+            similarity=Greatest(*likeness) if len(likeness) > 1 else likeness[0]
+        )
+        .filter(similarity__gte=TYPO_MIN_SIMILARITY)
+        .order_by("-similarity", "part")
+        .values_list("part", flat=True)[:TYPO_CANDIDATES]
+    )
+    return list(similar), True
+
+
 def persons_matching_name(text: str, *, trigrams: bool):
     """People whose name matches ``text`` however it was typed (see revocation.persian).
 
-    Everywhere: every word of the query in the normalized key, or the query with its spaces
-    removed inside the key with its spaces removed (so «کریمینژاد» finds «کریمی‌نژاد»). With
-    ``trigrams`` (PostgreSQL) also pg_trgm word similarity (``%>``, above pg_trgm's default
-    threshold of 0.6, enough for a one-letter typo) on the same key, served by its GIN index.
+    A person matches when every typed word is inside a part of their name: «کریمی نژاد»,
+    «کریمینژاد» and «کريمي‌نژاد» all find «کریمی‌نژاد», «عبد الرحیم» finds «عبدالرحیم».
+
+    On PostgreSQL (``trigrams``) each word is first looked up in the vocabulary of parts
+    (``NamePart``, small): the parts containing it, or for a word in none of them (a typo), the
+    parts most like it. Persons are then found by those parts through the full-text index of
+    ``Person.name_parts``: "a part among these and a part among those", exact posting lists, where
+    a trigram match over a million names would recheck every «محمد». Elsewhere (SQLite), every
+    word is looked for inside the compact key.
     """
-    key = normalize_name(text)
-    if not key:
+    words = typed_words(text)
+    if not words:
         return Person.objects.none()
-    words = Q()
-    for word in key.split(" "):
-        words &= Q(search_key__contains=word)
-    compact = Q(compact_key__contains=key.replace(" ", ""))
-    people = Person.objects.annotate(compact_key=Replace("search_key", Value(" "), Value("")))
-    if trigrams:
-        return people.filter(words | compact | Q(search_key__trigram_word_similar=key))
-    return people.filter(words | compact)
+    contained = Q()
+    for word in words:
+        contained &= Q(compact_key__contains=word)
+    if not trigrams:
+        return Person.objects.filter(contained)
+    clauses = []
+    for index, word in enumerate(words):
+        joined = (
+            *([words[index - 1] + word] if index else []),
+            *([word + words[index + 1]] if index + 1 < len(words) else []),
+        )
+        parts, _typo = parts_meant(word, joined)
+        if not parts:
+            return Person.objects.none()  # a word like no name in the register
+        if len(parts) > MAX_PARTS_PER_WORD:
+            continue  # too common to narrow anything: leave it out
+        clauses.append("(" + " | ".join(f"'{part}'" for part in parts) + ")")
+    if not clauses:
+        return Person.objects.filter(contained)
+    query = SearchQuery(" & ".join(clauses), search_type="raw", config="simple")
+    return Person.objects.annotate(parts_vector=NamePartsVector("name_parts")).filter(
+        parts_vector=query
+    )

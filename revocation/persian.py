@@ -79,6 +79,21 @@ def normalize_name(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip().casefold()
 
 
+def name_parts(*names: str) -> list[str]:
+    """The parts of a person's name as the search indexes them: each name (first, last, father)
+    normalized, with its spaces and anything but letters and digits removed, once each.
+
+    «کریمی‌نژاد», «کريمي نژاد» and «کریمینژاد» are all the part «کریمینژاد»; a word typed in the
+    search box is looked for inside these parts (people.selectors).
+    """
+    parts: list[str] = []
+    for name in names:
+        part = "".join(ch for ch in normalize_name(name) if ch.isalnum())
+        if part and part not in parts:
+            parts.append(part)
+    return parts
+
+
 def normalize_identifier(text) -> str:
     """An identifier (document number, household number): its letters and ASCII digits only.
 

@@ -95,6 +95,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "revocation.urls"
 WSGI_APPLICATION = "revocation.wsgi.application"
 
+# The commonest widgets rendered in Python, the same HTML as Django's templates (renderers.py).
+FORM_RENDERER = "revocation.renderers.FastRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -127,7 +130,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserWithProvinceBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # guardian would otherwise re-create an AnonymousUser row on every migrate.

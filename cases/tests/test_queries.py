@@ -11,6 +11,7 @@ from cases import services
 from cases.choices import CaseState
 from cases.demo import STEPS_TO, attach_required_evidence, source_for, walk
 from cases.models import Case
+from cases.selectors import QUEUE_PER_STEP
 from people.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +54,18 @@ def test_the_work_queue_costs_the_same_for_1_case_as_for_50(
     open_cases(actors_a, 49, CaseState.APPROVED_BY_PROVINCE)
     with django_assert_max_num_queries(one):
         page = client.get("/")
-    # What the user must see is there: 50 cases in their step (the auditor acts on none).
-    rows = page.content.decode().count('href="/cases/')
-    assert rows >= (0 if username == "auditor" else 50)
+    # What the user must see is there: the oldest cases of their step, how many there are in all,
+    # and a link to every one of them (the auditor acts on none).
+    html = page.content.decode()
+    if username == "auditor":
+        assert "پرونده‌ای در انتظار اقدام شما نیست." in html
+        return
+    group = page.context["groups"][0]
+    assert group.total == 50
+    assert len(group.items) == QUEUE_PER_STEP
+    assert group.items[0].case.opened_at <= group.items[-1].case.opened_at  # oldest first
+    assert f'href="/cases/?state={group.state}"' in html
+    assert f"پرونده‌های «{group.label}»" in html
 
 
 def test_the_case_list_costs_the_same_for_1_case_as_for_25(

@@ -9,8 +9,8 @@ from django.urls import reverse
 from cases.choices import CaseState
 from cases.selectors import search_cases
 from people.checks import trigram_problems
-from people.models import Person
-from people.selectors import persons_matching_name
+from people.models import NamePart, Person
+from people.selectors import parts_meant, persons_matching_name
 from people.tests import factories
 from revocation.persian import digits_to_persian
 
@@ -34,7 +34,8 @@ def karimi_case(postgres, case_in):
         "علي كريمي نژاد",  # Arabic yeh and kaf
         "علی کریمی نژاد",  # ZWNJ typed as a space
         "علی کریمینژاد",  # ZWNJ left out
-        "علی کریمی نژات",  # a typo: only trigram similarity finds this one
+        "علی کریمی نژات",  # a typo: corrected against the vocabulary of name parts
+        "عَلی كريمي‌نژاد",  # a diacritic, Arabic letters and a ZWNJ at once
     ],
 )
 def test_the_name_is_found_however_it_was_typed(karimi_case, actors_a, typed):
@@ -59,18 +60,36 @@ def test_a_document_number_in_persian_digits_finds_the_case_through_the_page(
     assert case.number in page and noise.number not in page
 
 
-def test_the_name_search_uses_pg_trgm_on_the_normalized_key(karimi_case):
+def test_the_name_search_uses_the_vocabulary_and_the_full_text_index(karimi_case):
     with connection.cursor() as cursor:
         cursor.execute("SELECT datctype FROM pg_database WHERE datname = current_database()")
         assert "UTF-8" in cursor.fetchone()[0].upper().replace("UTF8", "UTF-8")
         cursor.execute("SELECT show_trgm(%s)", ["علی"])
         assert cursor.fetchone()[0]  # trigrams extracted from Persian
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'people_person_search_key_trgm'"
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'people_%%'"
         )
-        assert "gin_trgm_ops" in cursor.fetchone()[0]
+        indexes = dict(cursor.fetchall())
+    assert "to_tsvector('simple'::regconfig" in indexes["people_person_name_parts_fts"]
+    assert "gin_trgm_ops" in indexes["people_namepart_part_trgm"]
+    assert "gin_trgm_ops" in indexes["people_person_compact_key_trgm"]
+    assert "people_person_search_key_trgm" not in indexes  # word similarity over every name: gone
+    # The person's parts are in the vocabulary, in the form the search compares.
+    assert set(NamePart.objects.values_list("part", flat=True)) >= {"علی", "کریمینژاد"}
+    assert parts_meant("نژاد") == (["کریمینژاد"], False)
+    assert parts_meant("کریمینژات") == (["کریمینژاد"], True)  # a typo, corrected
     query = str(persons_matching_name("علی کریمی", trigrams=True).query)
-    assert "%>" in query  # word similarity operator
+    assert "to_tsvector('simple'::regconfig" in query and "@@" in query
+
+
+def test_the_full_text_index_serves_the_person_query(karimi_case):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a handful of rows: ask for the index plan
+        sql, params = persons_matching_name("علی کریمی", trigrams=True).query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "people_person_name_parts_fts" in plan
 
 
 class RawConnection:

@@ -170,7 +170,7 @@ def test_the_queue_flags_overdue_inquiries(client, case_in, actors_a):
     queue = client.get("/")
     assert 'data-queue-state="awaiting_inquiries"' in html(queue)
     assert "پاسخ استعلام اداره اطلاعات و انتظامی هر دو ثبت شده باشد." in html(queue)
-    (item,) = queue.context["groups"][0][2]
+    (item,) = queue.context["groups"][0].items
     assert (item.case, item.due_on, item.overdue) == (case, overdue, True)
     assert "(گذشته)" in html(queue)
     page = html(client.get(reverse("cases:detail", args=[case.number])))

@@ -19,6 +19,7 @@ from cases.selectors import (
 )
 from cases.selectors import work_queue as queue_for
 from cases.views.common import PAGE_SIZE
+from revocation.pagination import CappedPaginator
 
 
 @login_required
@@ -59,6 +60,9 @@ def case_list(request):
     params = searches.search_load(user=request.user, kind="cases", token=request.GET.get("s", ""))
     if request.GET.get("s") and params is None:
         messages.warning(request, "این جست‌وجو یافت نشد یا مدت آن گذشته است؛ دوباره جست‌وجو کنید.")
+    elif params is None and request.GET.get("state"):
+        # A state is no personal data: the work queue links to «every case of this step» by URL.
+        params = {"state": request.GET["state"]}
     form = forms.CaseSearchForm(params, experts=experts) if params else None
     if form is not None and form.is_valid():
         cases = search_cases(
@@ -67,12 +71,14 @@ def case_list(request):
     else:
         form = forms.CaseSearchForm(experts=experts)
         cases = search_cases(user=request.user)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page") or 1)
-    return render(
-        request,
-        "cases/case_list.html",
-        {"form": form, "page": page, "token": request.GET.get("s", "") if params else ""},
-    )
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    if request.GET.get("s") and params:
+        link = urlencode({"s": request.GET["s"]})
+    elif params:
+        link = urlencode({"state": params["state"]})
+    else:
+        link = ""
+    return render(request, "cases/case_list.html", {"form": form, "page": page, "link": link})
 
 
 def _search_params(data) -> dict:
