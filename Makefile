@@ -10,7 +10,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 RUN_DEBS  := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils graphviz
 
-.PHONY: run test lint format diagram system-deps-run system-deps-test clean
+.PHONY: run test lint format diagram bench-small system-deps-run system-deps-test clean
 
 $(BIN)/python:
 	@$(PYTHON) -c "import ensurepip" 2>/dev/null || scripts/system-deps.sh python3-venv
@@ -45,6 +45,14 @@ test: system-deps-test $(VENV)/.dev lint
 	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi; \
 	exit $$status
+
+## make bench-small: the benchmark scripts on a few thousand persons (CI runs this; see README).
+## BENCH_DATABASE_URL names a PostgreSQL database the generator may drop and recreate.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/revocation_bench_ci
+bench-small: $(VENV)/.dev
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/generate.py --persons 3000 --reset
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/pages.py --repeat 3
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/load.py --seconds 2
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

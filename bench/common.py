@@ -1,0 +1,65 @@
+"""What the bench scripts share: Django set up against ``DATABASE_URL``, and timing helpers.
+
+The scripts are run as ``python bench/<name>.py`` from the repository root (or anywhere): they put
+the repository on the path and use the project's settings, with DEBUG off as in production.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django() -> None:
+    """Configure Django from the environment; refuse to run on anything but PostgreSQL."""
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        sys.exit(
+            "bench: set DATABASE_URL to a PostgreSQL database kept for benchmarks, e.g.\n"
+            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/revocation_bench"
+        )
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revocation.settings")
+    os.environ["DJANGO_DEBUG"] = "false"
+    # Django's test client calls itself "testserver"; gunicorn is reached on 127.0.0.1.
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    # Notices are not what is measured: no mail leaves a benchmark.
+    os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
+    import django
+
+    django.setup()
+
+
+def collect_static() -> None:
+    """As a deployment does: with DEBUG off, pages name their static files from the manifest."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation, as numpy's default does."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def timed(fn, repeat: int) -> tuple[float, float, object]:
+    """(median ms, p95 ms, last result) of ``repeat`` calls of ``fn``, after one warm-up call."""
+    result = fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), percentile(times, 95), result
+
+
+def fmt_ms(value: float) -> str:
+    return f"{value:,.1f} ms" if value < 100 else f"{value:,.0f} ms"
