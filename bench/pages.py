@@ -109,17 +109,17 @@ def run(repeat: int) -> int:
     cursor.execute(
         """SELECT p.first_name || ' ' || p.last_name, count(*) FROM cases_casesubject cs
            JOIN cases_case c ON c.id = cs.case_id JOIN people_person p ON p.id = cs.person_id
-           WHERE c.province_id = %s AND p.first_name NOT LIKE '%% %%' AND p.last_name NOT LIKE '%% %%'
+           WHERE c.province_id = %s AND p.first_name !~ %s AND p.last_name !~ %s
            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1""",
-        [tehran],
+        [tehran, ONE_WORD, ONE_WORD],
     )
     common_name = cursor.fetchone()[0]
     cursor.execute(
         """SELECT p.first_name || ' ' || p.last_name FROM cases_casesubject cs
            JOIN cases_case c ON c.id = cs.case_id JOIN people_person p ON p.id = cs.person_id
-           WHERE c.province_id = %s AND p.last_name NOT IN %s AND p.first_name NOT LIKE '%% %%'
-           AND p.last_name NOT LIKE '%% %%' ORDER BY c.id LIMIT 1""",
-        [tehran, COMMON_LAST_NAMES],
+           WHERE c.province_id = %s AND p.last_name NOT IN %s AND p.first_name !~ %s
+           AND p.last_name !~ %s ORDER BY c.id LIMIT 1""",
+        [tehran, COMMON_LAST_NAMES, ONE_WORD, ONE_WORD],
     )
     rare_name = cursor.fetchone()[0]
     cursor.execute(
@@ -300,6 +300,8 @@ USERNAMES = [
     "najva_operator",
     "auditor",
 ]
+# A name of one word: no space, ZWNJ or other separator the search splits words at.
+ONE_WORD = "[\\s\u200c\u200b]"
 COMMON_LAST_NAMES = (
     "احمدی", "محمدی", "حسینی", "رضایی", "کریمی", "رحیمی", "عبدالهی", "نوری", "جعفری", "حیدری",
     "قاسمی", "یوسفی", "عزیزی", "امیری", "هاشمی", "رسولی", "صدیقی", "کاظمی", "موسوی", "رئیسی",
