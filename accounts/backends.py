@@ -1,17 +1,29 @@
-"""Sign-in: Django's model backend, loading the signed-in user with their province in one query.
-
-Every page names the user's province in its header; without this, each page read it separately.
+"""Sign-in: Django's model backend, loading the signed-in user in one query with what every page
+shows of them: their province (the header) and, on PostgreSQL, the names of their groups (the
+roles, read by accounts.permissions on every page). Without this, each page read both separately.
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.models import OuterRef
 
 
 class UserWithProvinceBackend(ModelBackend):
     def get_user(self, user_id):
         User = get_user_model()
+        users = User._default_manager.select_related("province")
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.expressions import ArraySubquery
+
+            users = users.annotate(
+                group_names=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name"))
+            )
         try:
-            user = User._default_manager.select_related("province").get(pk=user_id)
+            user = users.get(pk=user_id)
         except User.DoesNotExist:
             return None
+        if hasattr(user, "group_names"):
+            user.role_codes = User.roles_from(user.group_names)  # the cached property's value
         return user if self.user_can_authenticate(user) else None

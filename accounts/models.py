@@ -28,11 +28,14 @@ class User(AbstractUser):
 
     @cached_property
     def role_codes(self) -> frozenset[str]:
-        """The role codes held through groups (cached per instance; see permissions.roles_of)."""
+        """The role codes held through groups (cached per instance; see permissions.roles_of).
+        Read with the user itself when signed in (accounts.backends), otherwise here."""
+        return self.roles_from(self.groups.values_list("name", flat=True))
+
+    @staticmethod
+    def roles_from(group_names) -> frozenset[str]:
         valid = set(Role.values)
-        return frozenset(
-            name for name in self.groups.values_list("name", flat=True) if name in valid
-        )
+        return frozenset(name for name in group_names if name in valid)
 
     @property
     def role_labels(self) -> list[str]:

@@ -13,16 +13,17 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts import permissions
 from accounts.roles import Role
 from audit.models import Event
-from cases.choices import CLOSED_STATES, DECIDING_STATES, CaseState
+from cases.choices import CLOSED_STATES, DECIDING_STATES, CaseState, SubjectDecision
 from cases.models import Case, CaseSubject, Evidence
 from cases.steps import STEPS, StepRule, rules_from
 from people.checks import trigram_problems
-from people.models import DocumentStatus, IdentityDocument
+from people.models import DocumentStatus, IdentityDocument, Person
 from people.selectors import persons_matching_name
 from revocation.persian import digits_to_ascii, normalize_identifier
 
@@ -37,6 +38,28 @@ RULE_PREFETCH = (
         "subjects",
         queryset=CaseSubject.objects.select_related("person__household").prefetch_related(
             "person__household__members"
+        ),
+    ),
+)
+
+
+# The same rows for the work queue, lighter: the household members are read only for households
+# whose head is a subject to cancel (the one rule that reads them, rules.household_settled, reads
+# them for no other household), as ids. A queue of 80 cases read 500 persons it never showed.
+QUEUE_PREFETCH = (
+    "inquiries",
+    Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
+    Prefetch(
+        "subjects",
+        queryset=CaseSubject.objects.select_related("person__household").prefetch_related(
+            Prefetch(
+                "person__household__members",
+                queryset=Person.objects.filter(
+                    household__head_id__in=CaseSubject.objects.filter(
+                        decision=SubjectDecision.CANCEL
+                    ).values("person_id")
+                ).only("pk", "household_id"),
+            )
         ),
     ),
 )
@@ -195,7 +218,7 @@ def work_queue(*, user, per_step: int = QUEUE_PER_STEP) -> list[QueueGroup]:
         rows = sorted((case for part in parts for case in part), key=lambda case: case.opened_at)
     # A case in the scope of two capabilities comes once.
     oldest = list({case.pk: case for case in rows}.values())
-    prefetch_related_objects(oldest, *RULE_PREFETCH)
+    prefetch_related_objects(oldest, *QUEUE_PREFETCH)
     grants = permissions.granted_case_ids(user, Case)
     today = timezone.localdate()
     groups: dict[str, list[QueueItem]] = {}
@@ -341,7 +364,11 @@ def search_cases(*, user, text: str = "", filters: dict | None = None):
         found = [ids.order_by() for ids in found]  # a UNION's parts carry no ORDER BY
         union = found[0].union(*found[1:]) if len(found) > 1 else found[0]
         ids = [pk for (pk,) in union[: MATCHED_IDS_LIMIT + 1]]
-        if len(ids) <= MATCHED_IDS_LIMIT:
+        if len(ids) <= MATCHED_IDS_LIMIT and connection.vendor == "postgresql":
+            # One array parameter, not thousands: compiling IN (%s, %s, ...) for a common name's
+            # thousands of ids cost more than running the query.
+            cases = cases.filter(pk__in=RawSQL("SELECT unnest(%s::integer[])", [ids]))
+        elif len(ids) <= MATCHED_IDS_LIMIT:
             cases = cases.filter(pk__in=ids)
         else:
             cases = cases.filter(reduce(or_, [Q(pk__in=sub) for sub in found]))

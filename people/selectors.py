@@ -1,7 +1,12 @@
 """Reads of the register of people."""
 
-from django.contrib.postgres.search import SearchQuery, SearchVectorField, TrigramWordSimilarity
-from django.db.models import Func, Q
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchVectorField,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
+from django.db.models import F, Func, Q
 from django.db.models.functions import Greatest
 
 from people.models import Household, NamePart, Person
@@ -43,7 +48,8 @@ class NamePartsVector(Func):
 MAX_PARTS_PER_WORD = 300
 # A word found in no part is taken as a typo for the parts most like it (pg_trgm word similarity).
 TYPO_MIN_SIMILARITY = 0.3
-TYPO_CANDIDATES = 20
+TYPO_JOINED_SIMILARITY = 0.5
+TYPO_CANDIDATES = 10
 
 
 def typed_words(text: str) -> list[str]:
@@ -69,13 +75,19 @@ def parts_meant(word: str, joined: tuple[str, ...] = ()) -> tuple[list[str], boo
     )
     if exact:
         return exact, False
-    likeness = [TrigramWordSimilarity(text, "part") for text in (word, *joined)]
+    # The word inside a longer part (word similarity), or the word joined to its neighbour as a
+    # whole part (similarity, stricter: «نرگسعزیری» is not «نرگس»).
+    similar = NamePart.objects.annotate(inside=TrigramWordSimilarity(word, "part"))
+    likeness = Q(inside__gte=TYPO_MIN_SIMILARITY)
+    order = F("inside")
+    if joined:
+        whole = [TrigramSimilarity("part", text) for text in joined]
+        similar = similar.annotate(whole=Greatest(*whole) if len(whole) > 1 else whole[0])
+        likeness |= Q(whole__gte=TYPO_JOINED_SIMILARITY)
+        order = Greatest("inside", "whole")
     similar = (
-        NamePart.objects.annotate(
-            similarity=Greatest(*likeness) if len(likeness) > 1 else likeness[0]
-        )
-        .filter(similarity__gte=TYPO_MIN_SIMILARITY)
-        .order_by("-similarity", "part")
+        similar.filter(likeness)
+        .order_by(order.desc(), "part")
         .values_list("part", flat=True)[:TYPO_CANDIDATES]
     )
     return list(similar), True
