@@ -25,6 +25,7 @@ from cases.choices import (
     Step,
     SubjectDecision,
 )
+from cases.links import case_url
 from cases.rules import najva_key
 from cases.steps import STEPS
 from revocation.persian import jalali_year
@@ -174,6 +175,18 @@ class Case(ConcurrentTransitionMixin, models.Model):
         # One Najva number, whatever digits it was typed in (the unique constraint compares these).
         self.najva_registration_number = najva_key(self.najva_registration_number)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return case_url(self.number)
+
+    @property
+    def state_label(self) -> str:
+        """The state in Persian: ``get_state_display`` rebuilds a dict of the choices per call."""
+        return CaseState(self.state).label
+
+    @property
+    def source_label(self) -> str:
+        return SourceType(self.source_type).label
 
     @staticmethod
     def format_number(province_code: str, year: int, sequence: int) -> str:

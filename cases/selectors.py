@@ -20,6 +20,7 @@ from accounts import permissions
 from accounts.roles import Role
 from audit.models import Event
 from cases.choices import CLOSED_STATES, DECIDING_STATES, CaseState, SubjectDecision
+from cases.links import case_url, step_url
 from cases.models import Case, CaseSubject, Evidence
 from cases.steps import STEPS, StepRule, rules_from
 from people.checks import trigram_problems
@@ -72,17 +73,32 @@ def cases_visible_to(*, user):
 
 def case_for_page(*, user, number: str) -> Case:
     """One case with everything its page shows, in a fixed number of queries (DoesNotExist when
-    the user may not see it)."""
+    the user may not see it): the case, its inquiries, its evidence with who uploaded or withdrew
+    it, its subjects with their households' heads and provinces (joined), the members of those
+    households, and the subjects' documents with their types (joined)."""
     return (
         cases_visible_to(user=user)
         .select_related("expulsion_border_point")
         .prefetch_related(
-            *RULE_PREFETCH,
-            "subjects__person__documents__document_type",
-            "subjects__person__household__head",
-            "subjects__person__household__province",
-            "evidence__uploaded_by",
-            "evidence__withdrawn_by",
+            "inquiries",
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("uploaded_by", "withdrawn_by").order_by(
+                    "uploaded_at", "pk"
+                ),
+            ),
+            Prefetch(
+                "subjects",
+                queryset=CaseSubject.objects.select_related(
+                    "person__household__head", "person__household__province"
+                ).prefetch_related(
+                    "person__household__members",
+                    Prefetch(
+                        "person__documents",
+                        queryset=IdentityDocument.objects.select_related("document_type"),
+                    ),
+                ),
+            ),
         )
         .get(number=number)
     )
@@ -159,6 +175,15 @@ class QueueItem:
     @property
     def overdue(self) -> bool:
         return self.due_on is not None and self.due_on < timezone.localdate()
+
+    @property
+    def url(self) -> str:
+        return case_url(self.case.number)
+
+    @property
+    def action_links(self) -> list[tuple[str, str]]:
+        """(label, URL) of each step the user may take now."""
+        return [(step.label, step_url(self.case.number, step.name)) for step in self.actions]
 
 
 @dataclass
