@@ -399,7 +399,7 @@ def search_cases(*, user, text: str = "", filters: dict | None = None):
         if len(ids) <= MATCHED_IDS_LIMIT and connection.vendor == "postgresql":
             # One array parameter, not thousands: compiling IN (%s, %s, ...) for a common name's
             # thousands of ids cost more than running the query.
-            cases = cases.filter(pk__in=RawSQL("SELECT unnest(%s::integer[])", [ids]))
+            cases = cases.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
         elif len(ids) <= MATCHED_IDS_LIMIT:
             cases = cases.filter(pk__in=ids)
         else:

@@ -5,8 +5,6 @@ experts may add members to it; other provinces reach it only through a number se
 """
 
 from django.db import models
-from django.db.models import Value
-from django.db.models.functions import Replace
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from revocation.persian import name_parts, normalize_identifier, normalize_name
@@ -81,17 +79,10 @@ class Person(models.Model):
     relation_to_head = models.CharField("نسبت با سرپرست", max_length=16, choices=Relation.choices)
     # Kept in sync on save: what name search compares against (see revocation.persian).
     search_key = models.CharField("کلید جست‌وجو", max_length=255, editable=False, db_index=True)
-    # The key with its spaces removed, computed by the database: a typed word is looked for in it,
-    # so «کریمینژاد» finds «کریمی‌نژاد» and «عبد الرحیم» finds «عبدالرحیم» (the search on SQLite,
-    # and on PostgreSQL for a word found in no part of any name, through its trigram index).
-    compact_key = models.GeneratedField(
-        expression=Replace("search_key", Value(" "), Value("")),
-        output_field=models.CharField(max_length=255),
-        db_persist=True,
-        verbose_name="کلید فشرده جست‌وجو",
-    )
     # The name's parts (revocation.persian.name_parts), separated by spaces: on PostgreSQL a
-    # full-text GIN index on them answers "a part among these, and a part among those" exactly.
+    # full-text GIN index on them answers "a part among these, and a part among those" exactly;
+    # elsewhere a typed word is looked for inside them. Kept by save(): a bulk write that goes
+    # around it (QuerySet.update, bulk_create) must set it itself.
     name_parts = models.CharField("اجزای نام", max_length=255, editable=False, blank=True)
 
     class Meta:

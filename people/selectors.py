@@ -104,17 +104,17 @@ def persons_matching_name(text: str, *, trigrams: bool):
     parts most like it. Persons are then found by those parts through the full-text index of
     ``Person.name_parts``: "a part among these and a part among those", exact posting lists, where
     a trigram match over a million names would recheck every «محمد». Elsewhere (SQLite), every
-    word is looked for inside the compact key.
+    word is looked for inside the parts.
     """
     words = typed_words(text)
     if not words:
         return Person.objects.none()
-    contained = Q()
+    inside = Q()
     for word in words:
-        contained &= Q(compact_key__contains=word)
+        inside &= Q(name_parts__contains=word)
     if not trigrams:
-        return Person.objects.filter(contained)
-    clauses = []
+        return Person.objects.filter(inside)
+    clauses, unspecific = [], Q()
     for index, word in enumerate(words):
         joined = (
             *([words[index - 1] + word] if index else []),
@@ -124,11 +124,20 @@ def persons_matching_name(text: str, *, trigrams: bool):
         if not parts:
             return Person.objects.none()  # a word like no name in the register
         if len(parts) > MAX_PARTS_PER_WORD:
-            continue  # too common to narrow anything: leave it out
-        clauses.append("(" + " | ".join(f"'{part}'" for part in parts) + ")")
+            # Too common for the index to narrow anything: checked on the rows the others find.
+            unspecific &= Q(name_parts__contains=word)
+            continue
+        clauses.append("(" + " | ".join(_lexeme(part) for part in parts) + ")")
     if not clauses:
-        return Person.objects.filter(contained)
+        return Person.objects.filter(inside)
     query = SearchQuery(" & ".join(clauses), search_type="raw", config="simple")
-    return Person.objects.annotate(parts_vector=NamePartsVector("name_parts")).filter(
-        parts_vector=query
+    return (
+        Person.objects.annotate(parts_vector=NamePartsVector("name_parts"))
+        .filter(parts_vector=query)
+        .filter(unspecific)
     )
+
+
+def _lexeme(part: str) -> str:
+    """A part as a quoted tsquery lexeme (parts hold letters and digits only; quoted anyway)."""
+    return "'" + part.replace("\\", "\\\\").replace("'", "''") + "'"

@@ -131,6 +131,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.UserWithProvinceBackend",
+    # Sessions signed in before accounts.backends existed name this one: kept so that a deploy
+    # signs nobody out (they move to the backend above at their next sign-in).
+    "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # guardian would otherwise re-create an AnonymousUser row on every migrate.

@@ -38,10 +38,14 @@ def test_the_case_list_says_more_than_the_cap(client, case_in, actors_a, monkeyp
     assert "۳ پرونده" in page and "بیش از" not in page
 
 
-def test_the_queue_links_to_every_case_of_a_state(client, case_in, actors_a):
-    case_in(CaseState.RECEIVED)
+def test_the_queue_links_to_every_case_of_a_state_oldest_first(client, case_in, actors_a):
+    older = case_in(CaseState.RECEIVED)
+    newer = case_in(CaseState.RECEIVED)
+    case_in(CaseState.EXPERT_REVIEW)
     client.force_login(actors_a.expert)
-    page = client.get(reverse("cases:list") + "?state=received")
+    page = client.get(reverse("cases:list") + "?state=received&order=oldest")
     assert page.status_code == 200
     assert page.context["form"]["state"].value() == "received"
-    assert page.context["link"] == "state=received"  # kept on the next pages' links
+    assert list(page.context["page"]) == [older, newer]  # the longest waiting first
+    assert page.context["link"] == "state=received&order=oldest"  # kept on the next pages
+    assert "قدیمی‌ترین نخست" in page.content.decode()

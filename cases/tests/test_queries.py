@@ -64,7 +64,7 @@ def test_the_work_queue_costs_the_same_for_1_case_as_for_50(
     assert group.total == 50
     assert len(group.items) == QUEUE_PER_STEP
     assert group.items[0].case.opened_at <= group.items[-1].case.opened_at  # oldest first
-    assert f'href="/cases/?state={group.state}"' in html
+    assert f'href="/cases/?state={group.state}&amp;order=oldest"' in html
     assert f"پرونده‌های «{group.label}»" in html
 
 

@@ -72,7 +72,6 @@ def test_the_name_search_uses_the_vocabulary_and_the_full_text_index(karimi_case
         indexes = dict(cursor.fetchall())
     assert "to_tsvector('simple'::regconfig" in indexes["people_person_name_parts_fts"]
     assert "gin_trgm_ops" in indexes["people_namepart_part_trgm"]
-    assert "gin_trgm_ops" in indexes["people_person_compact_key_trgm"]
     assert "people_person_search_key_trgm" not in indexes  # word similarity over every name: gone
     # The person's parts are in the vocabulary, in the form the search compares.
     assert set(NamePart.objects.values_list("part", flat=True)) >= {"علی", "کریمینژاد"}

@@ -71,14 +71,25 @@ def case_list(request):
     else:
         form = forms.CaseSearchForm(experts=experts)
         cases = search_cases(user=request.user)
+    # Oldest first on request: the work queue's «every case of this step» shows the longest
+    # waiting first, so that none of them is beyond the count's cap.
+    oldest = request.GET.get("order") == "oldest"
+    if oldest:
+        cases = cases.order_by("opened_at", "pk")
     page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page") or 1)
     if request.GET.get("s") and params:
-        link = urlencode({"s": request.GET["s"]})
+        link = {"s": request.GET["s"]}
     elif params:
-        link = urlencode({"state": params["state"]})
+        link = {"state": params["state"]}
     else:
-        link = ""
-    return render(request, "cases/case_list.html", {"form": form, "page": page, "link": link})
+        link = {}
+    if oldest:
+        link["order"] = "oldest"
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "link": urlencode(link), "oldest": oldest},
+    )
 
 
 def _search_params(data) -> dict:
