@@ -499,10 +499,17 @@ def name_search_sql(cursor, user, scope, params, text, cap) -> None:
         )
         parts = [part for (part,) in cursor.fetchall()]
         if not parts:
+            words = typed_words(text)
+            at = words.index(word)
+            joined = [words[at - 1] + word] if at else []
+            joined += [word + words[at + 1]] if at + 1 < len(words) else []
+            whole = "GREATEST(" + ", ".join("similarity(part, %s)" for _ in joined) + ")"
             cursor.execute(
-                """SELECT part FROM people_namepart WHERE word_similarity(%s, part) >= 0.3
-                   ORDER BY word_similarity(%s, part) DESC, part LIMIT 20""",
-                [word, word],
+                f"""SELECT part FROM (SELECT part, word_similarity(%s, part) AS inside,
+                       {whole if joined else "0"} AS whole FROM people_namepart) t
+                   WHERE inside >= 0.3 OR whole >= 0.5
+                   ORDER BY GREATEST(inside, whole) DESC, part LIMIT 10""",
+                [word, *joined],
             )
             parts = [part for (part,) in cursor.fetchall()]
         clauses.append("(" + " | ".join(f"'{part}'" for part in parts) + ")")
