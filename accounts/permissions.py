@@ -113,12 +113,11 @@ def visible_cases(cases, user, capability: str = Capability.VIEW_CASE):
         return cases  # every case: a grant adds nothing
     # The shared cases are read first, as a list (one small query; usually empty): an OR with a
     # subquery would keep the database from walking the scope's index in the page's order.
-    ids = []
-    if capability != Capability.VIEW_CASE or _may_share_view(user):
-        shared = _grants(cases.model).filter(user=user)
-        if capability != Capability.VIEW_CASE:
-            shared = shared.filter(permission__codename=capability)
-        ids = list(shared.values_list("content_object_id", flat=True))
+    granted = granted_case_ids(user, cases.model)
+    if capability == Capability.VIEW_CASE:
+        ids = set().union(*granted.values())
+    else:
+        ids = granted.get(capability, set())
     if ids:
         scope |= Q(pk__in=ids)
     return cases.filter(scope)

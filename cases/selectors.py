@@ -20,7 +20,7 @@ from accounts import permissions
 from accounts.roles import Role
 from audit.models import Event
 from cases.choices import CLOSED_STATES, DECIDING_STATES, CaseState, SubjectDecision
-from cases.links import case_url, step_url
+from cases.links import step_url
 from cases.models import Case, CaseSubject, Evidence
 from cases.rules import rows
 from cases.steps import STEPS, StepRule, rules_from
@@ -32,24 +32,11 @@ from revocation.persian import digits_to_ascii, normalize_identifier
 # The service card's average duration: a case is due a month after it was opened.
 SERVICE_TARGET_DAYS = 30
 
-# What the rules of the steps read, fetched once for a whole page of cases.
-RULE_PREFETCH = (
-    "inquiries",
-    Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")),
-    Prefetch(
-        "subjects",
-        queryset=CaseSubject.objects.select_related("person__household").prefetch_related(
-            "person__household__members"
-        ),
-    ),
-)
-
-
-# The same rows for the work queue, lighter, as plain lists (``to_attr``: rules.rows reads them;
-# Django builds no queryset per case for those). The household members are read only for
-# households whose head is a subject to cancel (the one rule that reads them,
-# rules.household_settled, reads no other household's), as ids. A queue of 80 cases read 500
-# persons it never showed.
+# What the rules of the steps read, fetched once for the work queue's cases, as plain lists
+# (``to_attr``: rules.rows reads them; Django builds no queryset per case for those). The
+# household members are read only for households whose head is a subject to cancel (the one rule
+# that reads them, rules.household_settled, reads no other household's), as ids. A queue of 80
+# cases read 500 persons it never showed.
 QUEUE_PREFETCH = (
     Prefetch("inquiries", to_attr="inquiries_rows"),
     Prefetch(
@@ -184,10 +171,6 @@ class QueueItem:
         return self.due_on is not None and self.due_on < timezone.localdate()
 
     @property
-    def url(self) -> str:
-        return case_url(self.case.number)
-
-    @property
     def action_links(self) -> list[tuple[str, str]]:
         """(label, URL) of each step the user may take now."""
         return [(step.label, step_url(self.case.number, step.name)) for step in self.actions]
@@ -245,11 +228,11 @@ def work_queue(*, user, per_step: int = QUEUE_PER_STEP) -> list[QueueGroup]:
         if state in totals
     ]
     if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
-        rows = list(parts[0].union(*parts[1:], all=True).order_by("opened_at"))
+        listed = list(parts[0].union(*parts[1:], all=True).order_by("opened_at"))
     else:  # SQLite allows no LIMIT inside a UNION: one query per state there
-        rows = sorted((case for part in parts for case in part), key=lambda case: case.opened_at)
+        listed = sorted((case for part in parts for case in part), key=lambda case: case.opened_at)
     # A case in the scope of two capabilities comes once.
-    oldest = list({case.pk: case for case in rows}.values())
+    oldest = list({case.pk: case for case in listed}.values())
     prefetch_related_objects(oldest, *QUEUE_PREFETCH)
     grants = permissions.granted_case_ids(user, Case)
     today = timezone.localdate()

@@ -10,7 +10,7 @@ from django.db.models import F, Func, Q
 from django.db.models.functions import Greatest
 
 from people.models import Household, NamePart, Person
-from revocation.persian import normalize_identifier, normalize_name
+from revocation.persian import name_part, normalize_identifier, normalize_name
 
 
 def find_households(*, text: str):
@@ -36,15 +36,15 @@ def households_of(*, user):
 
 class NamePartsVector(Func):
     """``to_tsvector('simple', name_parts)``: the expression of the index
-    people_person_name_parts_fts (migration 0004), written the same way so that PostgreSQL uses
+    people_person_name_parts_fts (migration 0005), written the same way so that PostgreSQL uses
     it."""
 
     template = "to_tsvector('simple'::regconfig, %(expressions)s)"
     output_field = SearchVectorField()
 
 
-# A typed word found inside more parts of names than this (a letter or two) says too little about a
-# name: it is left out of the filter, which widens the result and never loses a person.
+# A typed word found inside more parts of names than this (a letter or two) is too common for the
+# full-text index to narrow anything: it is checked on the rows the other words find instead.
 MAX_PARTS_PER_WORD = 300
 # A word found in no part is taken as a typo for the parts most like it (pg_trgm word similarity).
 TYPO_MIN_SIMILARITY = 0.3
@@ -54,7 +54,7 @@ TYPO_CANDIDATES = 10
 
 def typed_words(text: str) -> list[str]:
     """The words of a typed name, each reduced as the parts of names are (letters and digits)."""
-    words = ("".join(ch for ch in word if ch.isalnum()) for word in normalize_name(text).split())
+    words = (name_part(word) for word in normalize_name(text).split())
     return [word for word in words if word]
 
 

@@ -88,10 +88,16 @@ def name_parts(*names: str) -> list[str]:
     """
     parts: list[str] = []
     for name in names:
-        part = "".join(ch for ch in normalize_name(name) if ch.isalnum())
+        part = name_part(name)
         if part and part not in parts:
             parts.append(part)
     return parts
+
+
+def name_part(text: str) -> str:
+    """One name (or one typed word) as the search compares it: normalized, letters and digits
+    only, so «کريمي‌نژاد» and «کریمینژاد» are the same part."""
+    return "".join(ch for ch in normalize_name(text) if ch.isalnum())
 
 
 def normalize_identifier(text) -> str:
