@@ -13,6 +13,11 @@ with the server, as it would on a one-box deployment.
 Targets (issue 7), judged at 1,000,000 persons and more: the list and the case page at no less
 than 50% of the minimal signed-in view's req/s, and the minimal signed-in view at no less than 60%
 of the anonymous one. The last line says ``targets met`` or what was missed; exit status 1 then.
+
+It also prints what the database alone can do: the raw SQL of the list and of the case page
+(bench/pages.py's, the rows each page shows) run from as many connections, with no Python between
+the queries, in req/s and as a share of the minimal signed-in view: a page cannot be served faster
+than its own queries, so what lies between that figure and the page's is Python's.
 """
 
 import argparse
@@ -24,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -69,8 +75,19 @@ def run(args) -> int:
                WHERE p.slug = 'tehran' ORDER BY c.id LIMIT 1"""
         )
         (number,) = cursor.fetchone()
+    from pages import case_page_sql, list_sql, scope_sql
+
+    from accounts import permissions
+    from revocation.pagination import COUNT_CAP
+
+    expert = get_user_model().objects.get(username="expert_teh")
+    scope, scope_params = scope_sql(expert, expert.province_id, permissions)
+    raw = {
+        "case list, signed in": list_sql(expert, scope, scope_params, COUNT_CAP),
+        "case page, signed in": case_page_sql(expert, number),
+    }
     client = Client()
-    client.force_login(get_user_model().objects.get(username="expert_teh"))
+    client.force_login(expert)
     session = client.cookies["sessionid"].value
     connection.close()
 
@@ -110,6 +127,12 @@ def run(args) -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    print("\nthe raw SQL alone, from as many connections (no HTTP, no Python between queries):")
+    ceilings = {}
+    for name, statements in raw.items():
+        rate = raw_rate(statements, args)
+        ceilings[name] = rate
+        print(f"{name:<28} {rate:>8,.0f} sets of queries/s")
 
     anonymous = results["minimal view, anonymous"]["rps"]
     signed_in = results["minimal view, signed in"]["rps"]
@@ -124,6 +147,8 @@ def run(args) -> int:
         print(f"{name:<32} {ratio:>5.0%}  (target at least {target:.0%})")
         if ratio < target:
             missed.append(f"{name} {ratio:.0%} (target {target:.0%})")
+    for name, rate in ceilings.items():
+        print(f"{name}: its raw SQL alone runs at {rate / signed_in:.0%} of that view's req/s")
     if persons < 1_000_000:
         print(f"\n(ratios are judged at 1,000,000 persons and up; at {persons:,} they are printed)")
         missed = []
@@ -154,6 +179,35 @@ def load(url: str, cookie: str | None, args) -> dict:
         "p99": duration_ms(re.search(r"\s99%\s+([\d.]+\w+)", output).group(1)),
         "n": int(re.search(r"(\d+) requests in", output).group(1)),
     }
+
+
+def raw_rate(statements, args) -> float:
+    """Sets of the page's raw SQL per second, from ``args.connections`` connections at once,
+    capped like the wrk runs in time and in count."""
+    import psycopg2
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    stop = time.monotonic() + args.seconds
+    counts = []
+
+    def worker() -> None:
+        done = 0
+        with psycopg2.connect(**params) as db, db.cursor() as cursor:
+            while time.monotonic() < stop and done < args.max_requests // args.connections:
+                for sql, values in statements:
+                    cursor.execute(sql, values)
+                    cursor.fetchall()
+                done += 1
+        counts.append(done)
+
+    threads = [threading.Thread(target=worker) for _ in range(args.connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.monotonic() - started)
 
 
 def duration_ms(text: str) -> float:

@@ -9,6 +9,7 @@ difference comes from a variable, listed in README.md and .env.example.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -193,6 +194,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# With Redis, sessions are read from it and written through to the database (cached_db): a page
+# costs no session query, and a Redis that restarts empty loses no session. The cache has its own
+# Redis database (CACHE_URL, by default REDIS_URL's server, database 1): a cache clear must never
+# flush Celery's queues. Without Redis, sessions stay in the database: a per-process memory cache
+# would keep a signed-out session alive in the other workers.
+CACHE_URL = os.environ.get("CACHE_URL", "") or (
+    urlsplit(REDIS_URL)._replace(path="/1").geturl() if REDIS_URL else ""
+)
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "revocation",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -28,7 +28,9 @@ def settings_under(env: dict) -> dict:
         "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], "
         "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
         "'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, 'use_tz': s.USE_TZ, 'debug': s.DEBUG, "
-        "'hosts': s.ALLOWED_HOSTS}))"
+        "'hosts': s.ALLOWED_HOSTS, 'sessions': s.SESSION_ENGINE, "
+        "'cache': s.CACHES['default']['BACKEND'], "
+        "'cache_at': s.CACHES['default'].get('LOCATION', '')}))"
     )
     base = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "revocation.settings"}
     base["REVOCATION_DATA_DIR"] = os.environ.get("REVOCATION_DATA_DIR", str(ROOT / "var"))
@@ -50,6 +52,9 @@ def test_with_nothing_set_it_runs_embedded():
     assert embedded["broker"] == "memory://localhost/"
     assert (embedded["lang"], embedded["tz"], embedded["use_tz"]) == ("fa", "Asia/Tehran", True)
     assert embedded["debug"] is False
+    # No Redis: sessions in the database, never in a per-process cache another worker can't see.
+    assert embedded["sessions"] == "django.contrib.sessions.backends.db"
+    assert embedded["cache"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_the_environment_selects_postgresql_and_a_real_broker():
@@ -66,6 +71,11 @@ def test_the_environment_selects_postgresql_and_a_real_broker():
     assert configured["broker"] == "redis://redis:6379/0"
     assert configured["hosts"] == ["revocation.example", "127.0.0.1"]
     assert configured["debug"] is True
+    # Sessions read from Redis and written through to the database; the cache in its own
+    # Redis database, so that clearing it never flushes Celery's queues.
+    assert configured["sessions"] == "django.contrib.sessions.backends.cached_db"
+    assert configured["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert configured["cache_at"] == "redis://redis:6379/1"
 
 
 @pytest.mark.django_db
