@@ -175,3 +175,33 @@ def may_register_in(user, household) -> bool:
     """Whether ``user`` may add members to ``household``: an expert of the household's province.
     Another province's household is reached only read-only, through a number search."""
     return can(user, Capability.REGISTER_PEOPLE) and household.province_id == user.province_id
+
+
+# Working-group sessions (committees). A session belongs to a province's working group, or to the
+# national one (``province_id`` None). Read by the roles that prepare, hold or oversee them.
+SESSION_READERS = frozenset(
+    {Role.EXPERT, Role.SECRETARY, Role.SUPERVISOR, Role.NATIONAL_SECRETARIAT, Role.AUDITOR}
+)
+
+
+def may_read_sessions(user) -> bool:
+    """Whether ``user`` reads working-group sessions at all (else 403 on every session page)."""
+    return bool(roles_of(user) & SESSION_READERS)
+
+
+def may_see_session(user, province_id: int | None) -> bool:
+    """Whether ``user`` may see a session of the working group of ``province_id`` (None: the
+    national one). Another province's session is not seen (404); the national sessions are the
+    national roles'."""
+    roles = roles_of(user) & SESSION_READERS
+    if any(ROLE_SCOPE[role] == Scope.NATIONAL for role in roles):
+        return True
+    return province_id is not None and bool(roles) and user.province_id == province_id
+
+
+def may_record_session(user, province_id: int | None) -> bool:
+    """Whether ``user`` records sessions of that working group: the province's secretary for a
+    provincial one, the national secretariat for the national one."""
+    if province_id is None:
+        return can(user, Capability.DECIDE_NATIONALLY)
+    return can(user, Capability.DECIDE_IN_PROVINCE) and user.province_id == province_id

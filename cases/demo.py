@@ -138,17 +138,19 @@ def prepare(case: Case, step: Step, actors: Actors) -> None:
 def inputs_for(case: Case, step: Step) -> dict:
     today = timezone.localdate()
     if step in {Step.APPROVE_IN_PROVINCE, Step.REJECT_IN_PROVINCE}:
-        return {
+        inputs = {
             "province_resolution_number": f"ک‌ا/{case.sequence}/۱۴۰۵",
             "province_resolution_date": today,
         }
+        if step == Step.APPROVE_IN_PROVINCE:
+            inputs["offence_type"] = (
+                OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code").first()
+            )
+        return inputs
     if step in {Step.CONFIRM_NATIONALLY, Step.REFUSE_NATIONALLY}:
         return {"national_letter_number": f"ک‌د/{case.sequence}/۱۴۰۵", "national_letter_date": today}
     if step == Step.CANCEL_CARD:
-        offence = (
-            OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code").first()
-        )
-        return {"offence_type": offence, "najva_registration_number": f"NJ-{case.number}"}
+        return {"najva_registration_number": f"NJ-{case.number}"}
     if step == Step.RECORD_EXPULSION:
         return {
             "expulsion_border_point": BorderPoint.objects.filter(is_active=True)

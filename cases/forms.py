@@ -260,6 +260,22 @@ class ProvinceRejectionForm(ProvinceResolutionForm, ReasonForm):
     pass
 
 
+class OffenceInForceMixin:
+    """The offence type, offered from this year's catalogue (checked again by the rule book)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offence_type"].queryset = OffenceType.objects.in_force(
+            jalali_year(timezone.now())
+        )
+
+
+class ProvinceApprovalForm(OffenceInForceMixin, ProvinceResolutionForm):
+    offence_type = forms.ModelChoiceField(
+        label="نوع جرم", queryset=None, empty_label="نوع جرم را انتخاب کنید"
+    )
+
+
 class NationalLetterForm(BootstrapMixin, forms.Form):
     national_letter_number = forms.CharField(label="شماره نامه کارگروه دائمی کشور", max_length=64)
     national_letter_date = JalaliDateField(label="تاریخ نامه")
@@ -270,21 +286,12 @@ class NationalRefusalForm(NationalLetterForm, ReasonForm):
 
 
 class CancelCardForm(BootstrapMixin, forms.Form):
-    offence_type = forms.ModelChoiceField(
-        label="نوع جرم", queryset=None, empty_label="نوع جرم را انتخاب کنید"
-    )
+    # The offence type was resolved by the provincial working group (ProvinceApprovalForm).
     najva_registration_number = forms.CharField(label="شماره ثبت در نجوا", max_length=64)
 
     def clean_najva_registration_number(self):
         # Stored and compared with ASCII digits, however it was typed.
         return najva_key(self.cleaned_data["najva_registration_number"])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Offered: this year's catalogue. Checked again by the rule book when the step is taken.
-        self.fields["offence_type"].queryset = OffenceType.objects.in_force(
-            jalali_year(timezone.now())
-        )
 
 
 class ExpulsionForm(BootstrapMixin, forms.Form):

@@ -114,9 +114,18 @@ def has_national_letter(case):
     return bool(case.national_letter_number.strip()) and case.national_letter_date is not None
 
 
-@condition("نوع جرم و شماره ثبت در نجوا ثبت شده باشد.", needs_input=True)
+@condition("شماره ثبت در نجوا ثبت شده باشد.", needs_input=True)
 def has_najva_registration(case):
-    return case.offence_type_id is not None and bool(case.najva_registration_number.strip())
+    return bool(case.najva_registration_number.strip())
+
+
+@condition(
+    "نوع جرم مصوبه از فهرست جرائم دستورالعمل جاری انتخاب شده باشد.",
+    needs_input=True,
+    field="offence_type",
+)
+def has_offence_type(case):
+    return case.offence_type_id is not None
 
 
 @condition(
@@ -126,7 +135,7 @@ def has_najva_registration(case):
 )
 def offence_type_in_force(case):
     if case.offence_type_id is None:
-        return True  # has_najva_registration says what is missing
+        return True  # has_offence_type says what is missing
     in_force = OffenceType.objects.in_force(jalali_year(timezone.now()))
     return in_force.filter(pk=case.offence_type_id).exists()
 

@@ -104,9 +104,16 @@ STEPS: dict[Step, StepRule] = {
             source=(CaseState.READY_FOR_PROVINCE,),
             target=CaseState.APPROVED_BY_PROVINCE,
             capability=Capability.DECIDE_IN_PROVINCE,
-            conditions=(rules.has_province_resolution, *RESOLUTION_DATE),
-            inputs=("province_resolution_number", "province_resolution_date"),
-            form="cases.forms.ProvinceResolutionForm",
+            # The offence type is the working group's, from the catalogue in force when it
+            # resolves; the case keeps that row whatever later catalogues say.
+            conditions=(
+                rules.has_province_resolution,
+                *RESOLUTION_DATE,
+                rules.has_offence_type,
+                rules.offence_type_in_force,
+            ),
+            inputs=("province_resolution_number", "province_resolution_date", "offence_type"),
+            form="cases.forms.ProvinceApprovalForm",
         ),
         StepRule(
             Step.REJECT_IN_PROVINCE,
@@ -148,10 +155,9 @@ STEPS: dict[Step, StepRule] = {
                 rules.subjects_decided,
                 rules.household_settled,
                 rules.has_najva_registration,
-                rules.offence_type_in_force,
                 rules.najva_number_unused,
             ),
-            inputs=("offence_type", "najva_registration_number"),
+            inputs=("najva_registration_number",),
             form="cases.forms.CancelCardForm",
             irreversible=True,
         ),

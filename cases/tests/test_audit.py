@@ -44,7 +44,11 @@ def test_every_step_and_change_leaves_an_event(case_in, actors_a):
         CaseState.APPROVED_BY_PROVINCE.label,
     )
     changes = {c["field"]: c for c in approval.changes}
-    assert set(changes) == {"province_resolution_number", "province_resolution_date"}
+    assert set(changes) == {
+        "province_resolution_number",
+        "province_resolution_date",
+        "offence_type",
+    }
     number = changes["province_resolution_number"]
     assert (number["label"], number["old"], number["new"], number["type"]) == (
         "شماره مصوبه کارگروه استان",

@@ -123,7 +123,7 @@ def test_a_najva_number_typed_in_persian_digits_is_the_same_number(client, case_
     client.force_login(actors_a.registry)
     answer = client.post(
         reverse("cases:action", args=[second.number, Step.CANCEL_CARD]),
-        {"offence_type": offences_in_force().pk, "najva_registration_number": persian},
+        {"najva_registration_number": persian},
     )
     assert answer.status_code == 400
     assert "این شماره ثبت نجوا پیش‌تر برای پرونده دیگری ثبت شده است." in answer.content.decode()
@@ -135,7 +135,6 @@ def test_a_najva_number_typed_in_persian_digits_is_the_same_number(client, case_
             case=second,
             by=actors_a.registry,
             step=Step.CANCEL_CARD,
-            offence_type=offences_in_force(),
             najva_registration_number=persian,
         )
 

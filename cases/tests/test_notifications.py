@@ -14,6 +14,7 @@ from cases.choices import CaseState, Step
 from cases.demo import REASONS, prepare
 from cases.selectors import next_actors
 from conftest import make_user, require
+from reference.models import OffenceType
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,7 @@ def test_the_next_actors_are_told_after_a_provincial_approval(
         django_capture_on_commit_callbacks,
         province_resolution_number="۱۲",
         province_resolution_date=timezone.localdate(),
+        offence_type=OffenceType.objects.order_by("-version_year").first(),
     )
     assert len(queued) == 1
     # Only the national secretariat can take the next step, in any province.
@@ -153,6 +155,7 @@ def test_a_real_worker_on_redis_sends_the_notice(case_in, actors_a, users, setti
             step=Step.APPROVE_IN_PROVINCE,
             province_resolution_number="۱۲",
             province_resolution_date=timezone.localdate(),
+            offence_type=OffenceType.objects.order_by("-version_year").first(),
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not approval_notices():

@@ -116,6 +116,7 @@ def test_a_resolution_dated_before_the_case_was_sent_to_the_working_group_is_ref
         step=Step.APPROVE_IN_PROVINCE,
         province_resolution_number="R/1",
         province_resolution_date=days(-2),
+        offence_type=in_force(),
     )
     assert case.state == CaseState.APPROVED_BY_PROVINCE
 
@@ -133,6 +134,7 @@ def test_a_national_letter_dated_before_the_provincial_resolution_is_refused(cas
         step=Step.APPROVE_IN_PROVINCE,
         province_resolution_number="R/1",
         province_resolution_date=days(-3),
+        offence_type=in_force(),
     )
     errors = refused(
         case,
@@ -189,14 +191,15 @@ def test_an_expulsion_dated_before_the_case_was_opened_is_refused(case_in, actor
 def test_an_offence_type_no_longer_in_force_is_refused_through_the_one_path(
     case_in, actors_a, offences
 ):
-    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    case = case_in(CaseState.READY_FOR_PROVINCE)
     old = factories.OffenceTypeFactory(version_year=1390, code="99", title="منسوخ")
     errors = refused(
         case,
-        actors_a.registry,
-        Step.CANCEL_CARD,
+        actors_a.secretary,
+        Step.APPROVE_IN_PROVINCE,
+        province_resolution_number="R/OLD",
+        province_resolution_date=timezone.localdate(),
         offence_type=old,
-        najva_registration_number="NJ-OLD",
     )
     assert errors["offence_type"] == ["نوع جرم باید از فهرست جرائم دستورالعمل جاری انتخاب شود."]
 
@@ -234,3 +237,10 @@ def test_a_step_in_the_wrong_state_is_a_conflict_not_a_permission_refusal(case_i
     case = case_in(CaseState.EXPERT_REVIEW)
     with pytest.raises(services.CaseStateConflict):
         services.case_take_step(case=case, by=actors_a.expert, step=Step.START_REVIEW)
+
+
+def in_force():
+    from cases.models import Case
+    from reference.models import OffenceType
+
+    return OffenceType.objects.in_force(Case.year_of(timezone.now())).first()

@@ -73,7 +73,7 @@ def test_the_table_covers_every_transition():
 def inputs_for(step, offences):
     role, inputs = STEP_INPUTS[step]
     inputs = dict(inputs)
-    if step == Step.CANCEL_CARD:
+    if step == Step.APPROVE_IN_PROVINCE:
         inputs["offence_type"] = offences[0]
     if step == Step.RECORD_EXPULSION:
         inputs["expulsion_border_point"] = BorderPoint.objects.first()
@@ -288,10 +288,22 @@ def test_national_decisions_need_a_letter_number_and_date(case_in, actors_a):
     )
 
 
-def test_cancellation_needs_the_offence_type_and_the_najva_number(case_in, actors_a, offences):
+def test_cancellation_needs_the_najva_number(case_in, actors_a, offences):
     case = case_in(CaseState.CONFIRMED_NATIONALLY)
-    refused_with(case, actors_a.registry, Step.CANCEL_CARD, "نجوا", offence_type=offences[0])
-    refused_with(case, actors_a.registry, Step.CANCEL_CARD, "نجوا", najva_registration_number="NJ1")
+    refused_with(case, actors_a.registry, Step.CANCEL_CARD, "نجوا")
+    refused_with(case, actors_a.registry, Step.CANCEL_CARD, "نجوا", najva_registration_number=" ")
+
+
+def test_an_approval_needs_the_offence_type(case_in, actors_a, offences):
+    case = case_in(CaseState.READY_FOR_PROVINCE)
+    refused_with(
+        case,
+        actors_a.secretary,
+        Step.APPROVE_IN_PROVINCE,
+        "نوع جرم",
+        province_resolution_number="۱۲",
+        province_resolution_date=TODAY,
+    )
 
 
 def test_a_person_who_already_left_is_not_expelled(case_in, actors_a):
@@ -313,16 +325,17 @@ def test_withdrawal_needs_a_reason(case_in, actors_a):
 
 def test_the_offence_type_comes_from_the_catalogue_in_force(case_in, actors_a, offences):
     old = OffenceType.objects.get(version_year=1404)
-    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    case = case_in(CaseState.READY_FOR_PROVINCE)
     refused = refused_with(
         case,
-        actors_a.registry,
-        Step.CANCEL_CARD,
+        actors_a.secretary,
+        Step.APPROVE_IN_PROVINCE,
         "دستورالعمل جاری",
+        province_resolution_number="۱۲",
+        province_resolution_date=TODAY,
         offence_type=old,
-        najva_registration_number="NJ-1",
     )
-    assert refused.state == CaseState.CONFIRMED_NATIONALLY
+    assert refused.state == CaseState.READY_FOR_PROVINCE
     assert refused.offence_type is None
 
 

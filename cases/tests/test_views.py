@@ -51,6 +51,12 @@ def expert(client, actors_a):
     return client
 
 
+def offence_in_force():
+    from reference.models import OffenceType
+
+    return OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code").first()
+
+
 def today_jalali():
     return jalali(timezone.localdate())
 
@@ -671,7 +677,11 @@ def test_a_step_not_yet_possible_says_what_is_missing(expert, case_in):
 def test_a_step_of_another_role_is_forbidden(client, case_in, users):
     case = case_in(CaseState.READY_FOR_PROVINCE)
     url = reverse("cases:action", args=[case.number, "approve_in_province"])
-    data = {"province_resolution_number": "1", "province_resolution_date": today_jalali()}
+    data = {
+        "province_resolution_number": "1",
+        "province_resolution_date": today_jalali(),
+        "offence_type": offence_in_force().pk,
+    }
     events = case.events.count()
     for username in ["expert_a", "supervisor_a", "enforcement_a", "auditor", "national"]:
         client.force_login(users[username])
@@ -701,7 +711,11 @@ def test_a_step_posted_again_after_the_case_moved_answers_409_saying_who_moved_i
     secretary.save()
     client.force_login(secretary)
     url = reverse("cases:action", args=[case.number, "approve_in_province"])
-    data = {"province_resolution_number": "۱۲", "province_resolution_date": today_jalali()}
+    data = {
+        "province_resolution_number": "۱۲",
+        "province_resolution_date": today_jalali(),
+        "offence_type": offence_in_force().pk,
+    }
     assert client.post(url, data).status_code == 302
     case.refresh_from_db()
     moved = (case.state, case.province_resolution_number, case.state_entered_at)

@@ -1,0 +1,43 @@
+"""The rules of a working group's decision, as plain functions: quorum, and the outcome the
+votes allow. committees.services applies them; the tests read them directly."""
+
+from collections.abc import Iterable
+
+from committees.models import Outcome, Vote
+
+QUORUM_MISSING = "جلسه به حد نصاب نرسیده است: {present} عضو حاضرند و دست‌کم {needed} عضو لازم است."
+
+
+def has_quorum(*, present: int, members: int, quorum: int | None) -> bool:
+    """Whether ``present`` members make the quorum: the province's own rule when it has one,
+    else more than half of the group's members."""
+    needed = quorum or members // 2 + 1
+    return present >= needed
+
+
+def quorum_needed(*, members: int, quorum: int | None) -> int:
+    return quorum or members // 2 + 1
+
+
+def carried(votes: Iterable[tuple[str, bool]], *, present: int) -> bool:
+    """Whether the proposal (the expert's: cancel the card) is carried.
+
+    ``votes`` are (choice, cast by the chair) of the members present. A majority of those present
+    carries it; a tie between for and against is decided by the chair's vote; abstentions count
+    as present but for neither side, so they can keep a proposal from its majority.
+    """
+    votes = list(votes)
+    in_favour = sum(1 for choice, _ in votes if choice == Vote.Choice.FOR)
+    against = sum(1 for choice, _ in votes if choice == Vote.Choice.AGAINST)
+    if in_favour * 2 > present:
+        return True
+    if in_favour == against and in_favour:
+        return any(chair and choice == Vote.Choice.FOR for choice, chair in votes)
+    return False
+
+
+def outcome_agrees(outcome: str, *, is_carried: bool) -> bool:
+    """An approval needs the proposal carried; a rejection or a return needs it not carried."""
+    if outcome == Outcome.APPROVE:
+        return is_carried
+    return not is_carried

@@ -1,0 +1,341 @@
+"""Every write of the working groups: sessions, attendance, agenda, votes and resolutions, and
+closing a session, which moves its cases through ``cases.services.case_take_step`` only.
+
+Each service is atomic, locks the session row, checks ``accounts.permissions`` and refuses with
+Persian messages (``SessionRefused``) leaving nothing saved. A closed session is never changed.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import permissions
+from cases import services as case_services
+from cases.choices import CaseState, Step
+from cases.models import Case
+from committees import rules
+from committees.models import (
+    NATIONAL_OUTCOMES,
+    NEEDS_REASON,
+    PROVINCIAL_OUTCOMES,
+    AgendaItem,
+    Member,
+    Outcome,
+    Session,
+    Vote,
+    WorkingGroup,
+)
+from revocation.persian import digits_to_persian
+
+# The state a case must be in to go on each kind of agenda, and the step each outcome takes.
+AGENDA_STATE = {
+    WorkingGroup.Kind.PROVINCIAL: CaseState.READY_FOR_PROVINCE,
+    WorkingGroup.Kind.NATIONAL: CaseState.APPROVED_BY_PROVINCE,
+}
+STEP_OF = {
+    Outcome.APPROVE: Step.APPROVE_IN_PROVINCE,
+    Outcome.REJECT: Step.REJECT_IN_PROVINCE,
+    Outcome.RETURN: Step.RETURN_FOR_INFORMATION,
+    Outcome.CONFIRM: Step.CONFIRM_NATIONALLY,
+    Outcome.REFUSE: Step.REFUSE_NATIONALLY,
+}
+
+
+class SessionRefused(ValidationError):
+    """Bad input or a session not ready: Persian messages, by field where one is meant."""
+
+
+class SessionCloseRefused(SessionRefused):
+    """Closing stopped at one case: which case, and the rules it failed. Nothing moved."""
+
+    def __init__(self, item: AgendaItem, messages: list[str]):
+        super().__init__(messages)
+        self.item = item
+        self.reasons = messages
+
+
+def _require_recorder(session_or_group, by) -> None:
+    group = getattr(session_or_group, "group", session_or_group)
+    if not permissions.may_record_session(by, group.province_id):
+        raise PermissionDenied("ثبت جلسات این کارگروه با شما نیست.")
+
+
+def _lock(session: Session, by) -> Session:
+    """The session re-read under a row lock; refused if the user may not record it or it is
+    closed."""
+    session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
+    _require_recorder(session, by)
+    if not session.is_open:
+        raise SessionRefused("این جلسه بسته شده است و تغییر نمی‌کند.")
+    return session
+
+
+def _touch(session: Session) -> None:
+    Session.objects.filter(pk=session.pk).update(version=F("version") + 1)
+
+
+@transaction.atomic
+def session_open(*, group: WorkingGroup, by, number: str, held_on, place: str) -> Session:
+    """Open a session of ``group`` (its secretary, or the national secretariat)."""
+    _require_recorder(group, by)
+    number = number.strip()
+    errors = {}
+    if held_on > timezone.localdate():
+        errors["held_on"] = ["تاریخ جلسه نمی‌تواند در آینده باشد."]
+    if Session.objects.filter(group=group, number=number).exists():
+        errors["number"] = ["جلسه‌ای با این شماره در این کارگروه ثبت شده است."]
+    if errors:
+        raise SessionRefused(errors)
+    try:
+        with transaction.atomic():
+            return Session.objects.create(
+                group=group, number=number, held_on=held_on, place=place.strip(), created_by=by
+            )
+    except IntegrityError:  # the same number at the same moment
+        raise SessionRefused(
+            {"number": ["جلسه‌ای با این شماره در این کارگروه ثبت شده است."]}
+        ) from None
+
+
+@transaction.atomic
+def session_set_attendance(*, session: Session, by, members) -> Session:
+    """Record who of the group's members is present."""
+    session = _lock(session, by)
+    members = list(members)
+    if any(m.group_id != session.group_id or not m.active for m in members):
+        raise SessionRefused({"present": ["فقط اعضای فعلی همین کارگروه را می‌توان حاضر زد."]})
+    present = {m.pk for m in members}
+    voted_absent = Vote.objects.filter(item__session=session).exclude(member_id__in=present)
+    if voted_absent.exists():
+        raise SessionRefused(
+            {
+                "present": [
+                    "عضوی که در این جلسه رأی داده است را نمی‌توان غایب زد؛ نخست رأی را اصلاح کنید."
+                ]
+            }
+        )
+    session.present.set(members)
+    _touch(session)
+    return session
+
+
+@transaction.atomic
+def agenda_add(*, session: Session, by, cases) -> list[AgendaItem]:
+    """Put cases on the agenda, after those already on it. A provincial agenda takes the
+    province's cases ready for the working group; the national one, approved cases of any
+    province. A case is on one open agenda at a time."""
+    session = _lock(session, by)
+    group = session.group
+    wanted = AGENDA_STATE[group.kind]
+    cases = list(cases)
+    errors = []
+    for case in cases:
+        if case.state != wanted:
+            errors.append(f"پرونده {case.number} در وضعیت «{CaseState(wanted).label}» نیست.")
+        elif not group.is_national and case.province_id != group.province_id:
+            errors.append(f"پرونده {case.number} از استان این کارگروه نیست.")
+    busy = AgendaItem.objects.filter(
+        case__in=cases, session__state=Session.State.OPEN, session__group__kind=group.kind
+    ).select_related("case", "session")
+    for item in busy:
+        errors.append(
+            f"پرونده {item.case.number} در دستور جلسه {item.session.number} است که هنوز باز است."
+        )
+    if errors:
+        raise SessionRefused(errors)
+    last = session.items.order_by("-position").values_list("position", flat=True).first() or 0
+    items = [
+        AgendaItem.objects.create(session=session, case=case, position=last + index)
+        for index, case in enumerate(cases, start=1)
+    ]
+    _touch(session)
+    return items
+
+
+@transaction.atomic
+def agenda_remove(*, item: AgendaItem, by) -> None:
+    session = _lock(item.session, by)
+    AgendaItem.objects.filter(pk=item.pk, session=session).delete()
+    _touch(session)
+
+
+def _present_members(session: Session) -> list[Member]:
+    return list(session.present.all())
+
+
+@transaction.atomic
+def item_record(
+    *,
+    item: AgendaItem,
+    by,
+    outcome: str,
+    votes: dict[int, str] | None = None,
+    reason: str = "",
+    resolution_number: str = "",
+    offence_type=None,
+) -> AgendaItem:
+    """Record the votes and the resolution of one agenda item.
+
+    Provincial: every member present votes; the session must have its quorum; the outcome must
+    follow the votes (``rules.carried``); an approval names the offence type of the catalogue in
+    force; a rejection or a return gives its reason; the resolution number is the group's own.
+    National: confirm or refuse, a reason for a refusal (the batch's letter is the session's).
+    """
+    session = _lock(item.session, by)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk, session=session)
+    group = session.group
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    allowed = NATIONAL_OUTCOMES if group.is_national else PROVINCIAL_OUTCOMES
+    if outcome not in allowed:
+        errors["outcome"] = ["مصوبه را انتخاب کنید."]
+    if outcome in NEEDS_REASON and not reason:
+        errors["reason"] = ["دلیل این مصوبه را بنویسید."]
+    if not group.is_national:
+        resolution_number = (resolution_number or "").strip()
+        present = _present_members(session)
+        members = group.members.filter(active=True).count()
+        if not rules.has_quorum(present=len(present), members=members, quorum=group.quorum):
+            needed = rules.quorum_needed(members=members, quorum=group.quorum)
+            errors["__all__"] = [
+                rules.QUORUM_MISSING.format(
+                    present=digits_to_persian(len(present)), needed=digits_to_persian(needed)
+                )
+            ]
+        votes = dict(votes or {})
+        present_ids = {m.pk for m in present}
+        if set(votes) - present_ids:
+            errors.setdefault("votes", []).append("فقط اعضای حاضر رأی می‌دهند.")
+        missing = [m.full_name for m in present if votes.get(m.pk) not in Vote.Choice.values]
+        if missing:
+            errors.setdefault("votes", []).append(
+                "رأی این اعضا ثبت نشده است: " + "، ".join(missing)
+            )
+        if not resolution_number:
+            errors["resolution_number"] = ["شماره مصوبه را بنویسید."]
+        elif (
+            AgendaItem.objects.filter(session__group=group, resolution_number=resolution_number)
+            .exclude(pk=item.pk)
+            .exists()
+        ):
+            errors["resolution_number"] = ["این شماره مصوبه پیش‌تر در این کارگروه ثبت شده است."]
+        if outcome == Outcome.APPROVE and offence_type is None:
+            errors["offence_type"] = ["نوع جرم را از فهرست جرائم دستورالعمل جاری انتخاب کنید."]
+        if not errors.get("votes") and "__all__" not in errors and outcome in allowed:
+            chair = {m.pk for m in present if m.role == Member.Role.CHAIR}
+            is_carried = rules.carried(
+                ((votes[m.pk], m.pk in chair) for m in present), present=len(present)
+            )
+            if not rules.outcome_agrees(outcome, is_carried=is_carried):
+                errors["outcome"] = [
+                    "این مصوبه با آرای ثبت‌شده نمی‌خواند: "
+                    + (
+                        "پیشنهاد رأی اکثریت را آورده است."
+                        if is_carried
+                        else "پیشنهاد رأی اکثریت حاضران را نیاورده است."
+                    )
+                ]
+    if errors:
+        raise SessionRefused(errors)
+    item.outcome = outcome
+    item.reason = reason if outcome in NEEDS_REASON else ""
+    item.resolution_number = resolution_number if not group.is_national else ""
+    item.offence_type = offence_type if outcome == Outcome.APPROVE else None
+    item.recorded_by = by
+    item.recorded_at = timezone.now()
+    item.save()
+    if not group.is_national:
+        item.votes.all().delete()
+        Vote.objects.bulk_create(
+            [
+                Vote(item=item, member_id=member_id, choice=choice)
+                for member_id, choice in votes.items()
+            ]
+        )
+    _touch(session)
+    return item
+
+
+def _step_inputs(item: AgendaItem, session: Session) -> dict:
+    if item.outcome in (Outcome.APPROVE, Outcome.REJECT):
+        inputs = {
+            "province_resolution_number": item.resolution_number,
+            "province_resolution_date": session.held_on,
+        }
+        if item.outcome == Outcome.APPROVE:
+            inputs["offence_type"] = item.offence_type
+        return inputs
+    if item.outcome in (Outcome.CONFIRM, Outcome.REFUSE):
+        return {
+            "national_letter_number": session.letter_number,
+            "national_letter_date": session.held_on,
+        }
+    return {}
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [m for messages in error.message_dict.values() for m in messages]
+    return list(error.messages)
+
+
+@transaction.atomic
+def session_close(*, session: Session, by, letter_number: str = "") -> Session:
+    """Close the session: every resolution is applied to its case through the case step service,
+    in agenda order, in this one transaction. If one case cannot move, nothing moves, and the
+    refusal names the case and the rules it failed. A national session's batch takes one letter
+    number (and the session's date) for every case."""
+    session = _lock(session, by)
+    group = session.group
+    items = list(session.items.select_related("case", "offence_type").order_by("position"))
+    errors = []
+    if not items:
+        errors.append("دستور این جلسه خالی است.")
+    pending = [item.case.number for item in items if not item.is_recorded]
+    if pending:
+        errors.append("مصوبه این پرونده‌ها ثبت نشده است: " + "، ".join(pending))
+    if group.is_national:
+        letter_number = (letter_number or session.letter_number).strip()
+        if not letter_number:
+            errors.append("شماره نامه کارگروه دائمی کشور را بنویسید.")
+        session.letter_number = letter_number
+    else:
+        present = session.present.count()
+        members = group.members.filter(active=True).count()
+        if not rules.has_quorum(present=present, members=members, quorum=group.quorum):
+            needed = rules.quorum_needed(members=members, quorum=group.quorum)
+            errors.append(
+                rules.QUORUM_MISSING.format(
+                    present=digits_to_persian(present), needed=digits_to_persian(needed)
+                )
+            )
+    if errors:
+        raise SessionRefused(errors)
+    for item in items:
+        try:
+            case_services.case_take_step(
+                case=item.case,
+                by=by,
+                step=STEP_OF[Outcome(item.outcome)],
+                reason=item.reason,
+                **_step_inputs(item, session),
+            )
+        except case_services.CaseStateConflict:
+            item.case.refresh_from_db()
+            raise SessionCloseRefused(
+                item, [f"وضعیت پرونده اکنون «{CaseState(item.case.state).label}» است."]
+            ) from None
+        except (case_services.CaseActionRefused, PermissionDenied, Case.DoesNotExist) as error:
+            reasons = (
+                _messages(error)
+                if isinstance(error, ValidationError)
+                else ["شما اجازه این اقدام را در این پرونده ندارید."]
+            )
+            raise SessionCloseRefused(item, reasons) from None
+    session.state = Session.State.CLOSED
+    session.closed_by = by
+    session.closed_at = timezone.now()
+    session.version += 1
+    session.save()
+    return session
