@@ -150,19 +150,23 @@ def case_in(actors_a, offences):
     """``case_in(state)``: a Tehran case with a two-person household, walked to ``state``."""
 
     def make(state, *, actors=None, source_type=None, subjects=None):
-        actors = actors or actors_a
-        subjects = subjects or factories.household_with_members(2, province=actors.expert.province)
-        case = services.case_open(
-            by=actors.expert,
-            source_type=source_type or source_for(state),
-            source_reference=factories.reference(),
-            source_date=factories.days_ago(20),
-            subjects=subjects,
-        )
-        attach_required_evidence(case, actors.expert)
-        return walk(case, STEPS_TO[state], actors)
+        return walk_new_case(state, actors or actors_a, source_type=source_type, subjects=subjects)
 
     return make
+
+
+def walk_new_case(state, actors, *, source_type=None, subjects=None):
+    """A new case of the actors' province with a two-person household, walked to ``state``."""
+    subjects = subjects or factories.household_with_members(2, province=actors.expert.province)
+    case = services.case_open(
+        by=actors.expert,
+        source_type=source_type or source_for(state),
+        source_reference=factories.reference(),
+        source_date=factories.days_ago(20),
+        subjects=subjects,
+    )
+    attach_required_evidence(case, actors.expert)
+    return walk(case, STEPS_TO[state], actors)
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cases.choices import CaseState
+
 
 class WorkingGroup(models.Model):
     class Kind(models.TextChoices):
@@ -60,6 +62,13 @@ class WorkingGroup(models.Model):
         """Members present needed for the session to decide: the province's rule, or more than
         half of the group's members."""
         return self.quorum or members // 2 + 1
+
+
+# The state a case must be in to go on each kind of group's agenda.
+AGENDA_STATE = {
+    WorkingGroup.Kind.PROVINCIAL: CaseState.READY_FOR_PROVINCE,
+    WorkingGroup.Kind.NATIONAL: CaseState.APPROVED_BY_PROVINCE,
+}
 
 
 class Member(models.Model):

@@ -3,7 +3,8 @@
 from django.db.models import Q
 
 from accounts import permissions
-from committees.models import Session, WorkingGroup
+from cases.models import Case
+from committees.models import AGENDA_STATE, AgendaItem, Session, WorkingGroup
 
 
 def working_group_of(province) -> WorkingGroup:
@@ -26,3 +27,17 @@ def sessions_visible_to(*, user):
     if permissions.may_see_session(user, None):
         return sessions
     return sessions.filter(Q(group__province_id=user.province_id) & Q(group__kind="provincial"))
+
+
+def agenda_candidates(*, session: Session):
+    """The cases that may go on the session's agenda, longest waiting first: the province's cases
+    ready for the working group (approved ones of every province for the national group), not
+    already on an open agenda."""
+    group = session.group
+    cases = Case.objects.filter(state=AGENDA_STATE[group.kind])
+    if not group.is_national:
+        cases = cases.filter(province_id=group.province_id)
+    busy = AgendaItem.objects.filter(
+        session__state=Session.State.OPEN, session__group__kind=group.kind
+    ).values("case_id")
+    return cases.exclude(pk__in=busy).order_by("state_entered_at", "pk")

@@ -16,6 +16,7 @@ from cases.choices import CaseState, Step
 from cases.models import Case
 from committees import rules
 from committees.models import (
+    AGENDA_STATE,
     NATIONAL_OUTCOMES,
     NEEDS_REASON,
     PROVINCIAL_OUTCOMES,
@@ -28,11 +29,7 @@ from committees.models import (
 )
 from revocation.persian import digits_to_persian
 
-# The state a case must be in to go on each kind of agenda, and the step each outcome takes.
-AGENDA_STATE = {
-    WorkingGroup.Kind.PROVINCIAL: CaseState.READY_FOR_PROVINCE,
-    WorkingGroup.Kind.NATIONAL: CaseState.APPROVED_BY_PROVINCE,
-}
+# The step each outcome takes.
 STEP_OF = {
     Outcome.APPROVE: Step.APPROVE_IN_PROVINCE,
     Outcome.REJECT: Step.REJECT_IN_PROVINCE,

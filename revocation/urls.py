@@ -31,5 +31,6 @@ urlpatterns = [
     ),
     path("cases/", include("cases.urls")),
     path("people/", include("people.urls")),
+    path("sessions/", include("committees.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -34,6 +34,7 @@ from cases.choices import Agency, CaseState, InquiryOutcome, Step, SubjectDecisi
 from cases.demo import DEMO_PDF, REASONS, inputs_for, prepare
 from cases.models import Case, CaseSubject, Evidence, Inquiry
 from cases.services import subject_decide
+from committees.models import AgendaItem, Session, Vote
 from people.models import Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
@@ -88,6 +89,68 @@ def _inquiries_ready(case, actors):
 def _head_cancelled(case, actors):
     head = case.subjects.select_related("person__household").first().person.household.head
     subject_decide(case=case, by=actors.expert, person=head, decision=SubjectDecision.CANCEL)
+
+
+def _session(case, actors):
+    """A Tehran session, open, three members present, ``case`` on its agenda."""
+    from committees import services as committees
+    from committees.models import Member
+    from committees.selectors import working_group_of
+
+    group = working_group_of(case.province)
+    for order, role in enumerate(["chair", "secretary", "member"]):
+        Member.objects.create(
+            group=group,
+            full_name=f"عضو {order}",
+            position="نماینده",
+            agency="استانداری",
+            role=role,
+            order=order,
+        )
+    session = committees.session_open(
+        group=group,
+        by=actors.secretary,
+        number="۷/۱۴۰۵",
+        held_on=timezone.localdate(),
+        place="استانداری",
+    )
+    committees.session_set_attendance(
+        session=session, by=actors.secretary, members=group.members.all()
+    )
+    committees.agenda_add(session=session, by=actors.secretary, cases=[case])
+    return session
+
+
+def _session_and_a_ready_case(case, actors):
+    _session(case, actors)
+    from conftest import walk_new_case
+
+    walk_new_case(S.READY_FOR_PROVINCE, actors)
+
+
+def _session_resolved(case, actors):
+    from committees import services as committees
+    from committees.models import Outcome
+
+    session = _session(case, actors)
+    item = session.items.get()
+    committees.item_record(
+        item=item,
+        by=actors.secretary,
+        outcome=Outcome.APPROVE,
+        votes={m.pk: "for" for m in session.present.all()},
+        resolution_number="م/۱",
+        offence_type=inputs_for(case, Step.APPROVE_IN_PROVINCE)["offence_type"],
+    )
+    return session
+
+
+def _session_closed(case, actors):
+    """A closed session, in which ``case`` was approved."""
+    from committees import services as committees
+
+    session = _session_resolved(case, actors)
+    committees.session_close(session=session, by=actors.secretary)
 
 
 # fmt: off
@@ -239,6 +302,36 @@ TABLE = [
     Row("cases:household_head", S.READY_FOR_PROVINCE,
         get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
         post= (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+
+    # Working-group sessions: read by the experts, secretaries and supervisors of the province,
+    # the national secretariat and the auditor; recorded by the province's secretary. Everyone
+    # else gets 403; another province's readers 404. Each row's session is Tehran's, open, with
+    # the case on its agenda and its members present.
+    #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
+    Row("committees:list", None,
+        get=  (L,   200, 200, 200, 403, 200, 200, 200, 403, 200, 403, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("committees:new", None,
+        get=  (L,   403, 200, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403),
+        post= (L,   403, 302, 403, 403, 403, 302, 403, 403, 302, 403, 403, 403)),
+    Row("committees:detail", S.READY_FOR_PROVINCE, setup=_session,
+        get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("committees:attendance", S.READY_FOR_PROVINCE, setup=_session,
+        get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+        post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
+    Row("committees:agenda", S.READY_FOR_PROVINCE, setup=_session_and_a_ready_case,
+        get=  (L,   403, 200, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403),
+        post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
+    Row("committees:item", S.READY_FOR_PROVINCE, setup=_session,
+        get=  (L,   403, 200, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403),
+        post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
+    Row("committees:close", S.READY_FOR_PROVINCE, setup=_session_resolved,
+        get=  (L,   403, 200, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403),
+        post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
+    Row("committees:close", S.READY_FOR_PROVINCE, setup=_session_closed,
+        get=  (L,   403, 409, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403),
+        post= (L,   403, 409, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
 ]
 # fmt: on
 
@@ -266,9 +359,18 @@ def _form_value(value):
 def url_of(row: Row, ctx: Context) -> str:
     case = ctx.case
     if case is None:
+        if row.name in {"committees:list", "committees:new"}:
+            return reverse(row.name)
         if row.name == "people:household_member_new":
             return reverse(row.name, kwargs={"household_id": ctx.household.pk})
         return reverse(row.name)
+    if row.name.startswith("committees:"):
+        from committees.models import Session
+
+        session = Session.objects.latest("pk")
+        if row.name == "committees:item":
+            return reverse(row.name, args=[session.pk, session.items.first().pk])
+        return reverse(row.name, args=[session.pk])
     kwargs = {"number": case.number}
     if row.name == "cases:action":
         kwargs["name"] = row.step
@@ -359,13 +461,47 @@ def post_data(row: Row, ctx: Context) -> dict:
             return {"decision": SubjectDecision.CANCEL}
         case "cases:household_head":
             return {"new_head": ctx.member.pk}
+        case "committees:new":
+            return {"number": "۹۹/۱۴۰۵", "held_on": jalali(today), "place": "استانداری"}
+        case "committees:attendance":
+            from committees.models import Session
+
+            return {"present": [m.pk for m in Session.objects.latest("pk").present.all()][:2]}
+        case "committees:agenda":
+            from committees.models import Session
+            from committees.selectors import agenda_candidates
+
+            session = Session.objects.latest("pk")
+            return {"cases": [c.pk for c in agenda_candidates(session=session)]}
+        case "committees:item":
+            from committees.models import Session
+
+            session = Session.objects.latest("pk")
+            return {
+                **{f"vote_{m.pk}": "for" for m in session.present.all()},
+                "outcome": "approve",
+                "resolution_number": "م/۲",
+                "offence_type": inputs_for(case, Step.APPROVE_IN_PROVINCE)["offence_type"].pk,
+            }
     return {}
 
 
 # --------------------------------------------------------------------------------------------------
 # Running the cells
 
-WATCHED = (Case, CaseSubject, Evidence, Inquiry, Household, Person, IdentityDocument)
+WATCHED = (
+    Case,
+    CaseSubject,
+    Evidence,
+    Inquiry,
+    Household,
+    Person,
+    IdentityDocument,
+    Session,
+    Session.present.through,
+    AgendaItem,
+    Vote,
+)
 
 
 def snapshot() -> dict:
@@ -480,6 +616,15 @@ def test_the_table_keeps_the_rules(row):
     """A guard on the table itself, so that editing a cell cannot quietly drop a rule."""
     for expected in (row.get, row.post):
         assert expected[COLUMN[ANON]] in {L, 200, 405, 302}
+        if row.name.startswith("committees:"):
+            # A session of another province is not seen (404) by those who read sessions; the
+            # roles that read none, and the IT administrator, are refused (403) everywhere.
+            for who in ("enforcement_a", "enforcement_b", "registry", "it_admin"):
+                assert expected[COLUMN[who]] in {403, 405}, who
+            if row.state is not None:
+                for who in ("expert_b", "secretary_b", "supervisor_b"):
+                    assert expected[COLUMN[who]] in {404, 405}, who
+            continue
         if row.state is None:
             if row.name in {"cases:intake", "people:household_new", "people:household_member_new"}:
                 assert expected[COLUMN["it_admin"]] == 403

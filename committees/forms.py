@@ -1,0 +1,96 @@
+"""Input of the session pages (validation only: the rules are in committees.services)."""
+
+from django import forms
+from django.utils import timezone
+
+from cases.models import Case
+from committees.models import NATIONAL_OUTCOMES, PROVINCIAL_OUTCOMES, Member, Vote
+from reference.models import OffenceType
+from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
+from revocation.persian import jalali_year
+
+
+class SessionForm(BootstrapMixin, forms.Form):
+    number = forms.CharField(label="شماره جلسه", max_length=64)
+    held_on = JalaliDateField(label="تاریخ جلسه", validators=[not_in_future])
+    place = forms.CharField(label="محل جلسه", max_length=200)
+
+
+class AttendanceForm(BootstrapMixin, forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label="اعضای حاضر",
+        queryset=Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = group.members.filter(active=True)
+
+
+class AgendaForm(BootstrapMixin, forms.Form):
+    cases = forms.ModelMultipleChoiceField(
+        label="پرونده‌های آماده طرح",
+        queryset=Case.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "دست‌کم یک پرونده را انتخاب کنید."},
+    )
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+        self.fields["cases"].label_from_instance = lambda case: case.number
+
+
+class ItemForm(BootstrapMixin, forms.Form):
+    """The vote of each member present (nothing preselected) and the resolution."""
+
+    outcome = forms.ChoiceField(label="مصوبه", widget=forms.RadioSelect)
+    resolution_number = forms.CharField(label="شماره مصوبه", max_length=64, required=False)
+    offence_type = forms.ModelChoiceField(
+        label="نوع جرم (برای تصویب)",
+        queryset=OffenceType.objects.none(),
+        required=False,
+        empty_label="نوع جرم را انتخاب کنید",
+    )
+    reason = forms.CharField(
+        label="دلیل (برای رد یا بازگشت)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, session, present, **kwargs):
+        super().__init__(*args, **kwargs)
+        national = session.group.is_national
+        outcomes = NATIONAL_OUTCOMES if national else PROVINCIAL_OUTCOMES
+        self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes]
+        self.members = [] if national else list(present)
+        if national:
+            del self.fields["resolution_number"], self.fields["offence_type"]
+        else:
+            self.fields["offence_type"].queryset = OffenceType.objects.in_force(
+                jalali_year(timezone.now())
+            )
+        for member in self.members:
+            self.fields[f"vote_{member.pk}"] = forms.ChoiceField(
+                label=member.full_name,
+                choices=Vote.Choice.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"رأی {member.full_name} را ثبت کنید."},
+            )
+
+    def vote_fields(self):
+        return [(member, self[f"vote_{member.pk}"]) for member in self.members]
+
+    def votes(self) -> dict[int, str]:
+        return {m.pk: self.cleaned_data[f"vote_{m.pk}"] for m in self.members}
+
+
+class CloseForm(BootstrapMixin, forms.Form):
+    """A national batch's one letter number; nothing to type for a provincial session."""
+
+    letter_number = forms.CharField(label="شماره نامه کارگروه دائمی کشور", max_length=64)
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not session.group.is_national:
+            del self.fields["letter_number"]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from committees import views
+
+app_name = "committees"
+
+urlpatterns = [
+    path("", views.session_list, name="list"),
+    path("new/", views.session_new, name="new"),
+    path("<int:pk>/", views.session_detail, name="detail"),
+    path("<int:pk>/attendance/", views.session_attendance, name="attendance"),
+    path("<int:pk>/agenda/", views.session_agenda, name="agenda"),
+    path("<int:pk>/items/<int:item_id>/", views.item_record, name="item"),
+    path("<int:pk>/close/", views.session_close, name="close"),
+]

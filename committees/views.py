@@ -1,0 +1,258 @@
+"""The working-group pages: sessions, attendance, agenda, votes and resolutions, closing.
+
+Thin: the guard (``session_or_404``) reads the session through what the user may see (404 for
+another province's, 403 for a user who reads no sessions); writes go through committees.services.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts import permissions
+from cases.models import CaseSubject
+from committees import forms, services
+from committees.models import AgendaItem, Session, Vote
+from committees.selectors import (
+    agenda_candidates,
+    sessions_visible_to,
+    working_group_of,
+)
+from revocation.forms import refusal_on_form
+
+
+def _reader(user) -> None:
+    if not permissions.may_read_sessions(user):
+        raise PermissionDenied("دیدن جلسات کارگروه با نقش شما نیست.")
+
+
+def session_or_404(user, pk: int, *, record: bool = False) -> Session:
+    """The access guard: 403 for a user who reads no sessions, 404 for a session they may not
+    see, 403 for one they see but may not record (``record``)."""
+    _reader(user)
+    session = get_object_or_404(sessions_visible_to(user=user), pk=pk)
+    if record and not permissions.may_record_session(user, session.group.province_id):
+        raise PermissionDenied("ثبت جلسات این کارگروه با شما نیست.")
+    return session
+
+
+def _open_or_409(request, session):
+    if session.is_open:
+        return None
+    return render(request, "committees/closed.html", {"session": session}, status=409)
+
+
+@login_required
+@require_safe
+def session_list(request):
+    _reader(request.user)
+    sessions = sessions_visible_to(user=request.user).select_related("group__province")[:200]
+    user = request.user
+    return render(
+        request,
+        "committees/session_list.html",
+        {
+            "sessions": sessions,
+            "may_open": permissions.may_record_session(user, user.province_id)
+            or permissions.may_record_session(user, None),
+        },
+    )
+
+
+def _own_group(user):
+    """The group the user records sessions of: their province's, or the national one."""
+    if user.province_id and permissions.may_record_session(user, user.province_id):
+        return working_group_of(user.province)
+    if permissions.may_record_session(user, None):
+        return working_group_of(None)
+    raise PermissionDenied("ثبت جلسه کارگروه با نقش شما نیست.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request):
+    _reader(request.user)
+    group = _own_group(request.user)
+    form = forms.SessionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_open(group=group, by=request.user, **form.cleaned_data)
+        except services.SessionRefused as refused:
+            refusal_on_form(form, refused)
+        else:
+            messages.success(request, "جلسه ثبت شد. حاضران و دستور جلسه را ثبت کنید.")
+            return redirect("committees:detail", pk=session.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "committees/session_form.html", {"form": form, "group": group}, status=status
+    )
+
+
+def _items(session):
+    subjects = CaseSubject.objects.select_related("person").order_by("person_id")
+    return list(
+        session.items.select_related("case", "offence_type", "recorded_by")
+        .prefetch_related(
+            Prefetch("case__subjects", queryset=subjects),
+            "case__inquiries",
+            Prefetch("votes", queryset=Vote.objects.select_related("member")),
+        )
+        .order_by("position")
+    )
+
+
+@login_required
+@require_safe
+def session_detail(request, pk):
+    session = session_or_404(request.user, pk)
+    group = session.group
+    present = list(session.present.all())
+    members = list(group.members.filter(active=True))
+    may_record = permissions.may_record_session(request.user, group.province_id)
+    return render(
+        request,
+        "committees/session_detail.html",
+        {
+            "session": session,
+            "group": group,
+            "items": _items(session),
+            "present": present,
+            "absent": [m for m in members if m not in present],
+            "quorum": group.quorum_of(len(members)),
+            "may_record": may_record and session.is_open,
+            "attendance": forms.AttendanceForm(
+                group=group, initial={"present": [m.pk for m in present]}
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_attendance(request, pk):
+    session = session_or_404(request.user, pk, record=True)
+    if closed := _open_or_409(request, session):
+        return closed
+    form = forms.AttendanceForm(request.POST, group=session.group)
+    if form.is_valid():
+        try:
+            services.session_set_attendance(
+                session=session, by=request.user, members=form.cleaned_data["present"]
+            )
+        except services.SessionRefused as refused:
+            for message in refused.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "حاضران جلسه ثبت شد.")
+    else:
+        messages.error(request, "فهرست حاضران پذیرفته نشد؛ دوباره انتخاب کنید.")
+    return redirect("committees:detail", pk=session.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_agenda(request, pk):
+    session = session_or_404(request.user, pk, record=True)
+    if closed := _open_or_409(request, session):
+        return closed
+    form = forms.AgendaForm(
+        request.POST if request.method == "POST" else None, cases=agenda_candidates(session=session)
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = sorted(form.cleaned_data["cases"], key=lambda case: case.state_entered_at)
+        try:
+            services.agenda_add(session=session, by=request.user, cases=chosen)
+        except services.SessionRefused as refused:
+            refusal_on_form(form, refused)
+        else:
+            messages.success(request, "پرونده‌ها به دستور جلسه افزوده شد.")
+            return redirect("committees:detail", pk=session.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "committees/agenda_form.html",
+        {"session": session, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_record(request, pk, item_id):
+    session = session_or_404(request.user, pk, record=True)
+    item = get_object_or_404(AgendaItem.objects.select_related("case"), pk=item_id, session=session)
+    if closed := _open_or_409(request, session):
+        return closed
+    present = session.present.all()
+    initial = {}
+    if item.is_recorded:
+        initial = {
+            "outcome": item.outcome,
+            "resolution_number": item.resolution_number,
+            "offence_type": item.offence_type_id,
+            "reason": item.reason,
+            **{f"vote_{v.member_id}": v.choice for v in item.votes.all()},
+        }
+    form = forms.ItemForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        session=session,
+        present=present,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.item_record(
+                item=item,
+                by=request.user,
+                outcome=data["outcome"],
+                votes=form.votes(),
+                reason=data.get("reason", ""),
+                resolution_number=data.get("resolution_number", ""),
+                offence_type=data.get("offence_type"),
+            )
+        except services.SessionRefused as refused:
+            refusal_on_form(form, refused)
+        else:
+            messages.success(request, f"مصوبه پرونده {item.case.number} ثبت شد.")
+            return redirect("committees:detail", pk=session.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "committees/item_form.html",
+        {"session": session, "item": item, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_close(request, pk):
+    session = session_or_404(request.user, pk, record=True)
+    if closed := _open_or_409(request, session):
+        return closed
+    form = forms.CloseForm(request.POST if request.method == "POST" else None, session=session)
+    failed = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_close(
+                session=session,
+                by=request.user,
+                letter_number=form.cleaned_data.get("letter_number", ""),
+            )
+        except services.SessionCloseRefused as refused:
+            failed = refused
+        except services.SessionRefused as refused:
+            refusal_on_form(form, refused)
+        else:
+            messages.success(request, "جلسه بسته شد و مصوبه‌ها بر پرونده‌ها اعمال شد.")
+            return redirect("committees:detail", pk=session.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "committees/close_form.html",
+        {"session": session, "form": form, "items": _items(session), "failed": failed},
+        status=status,
+    )
