@@ -16,3 +16,11 @@ def may(context, capability, case=None):
     if case is None:
         return permissions.can(user, capability)
     return permissions.may(user, capability, case)
+
+
+@register.simple_tag(takes_context=True)
+def may_read_sessions(context):
+    """``{% may_read_sessions as name %}``: whether the working-group sessions are the user's to
+    read (the navigation link)."""
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    return user is not None and permissions.may_read_sessions(user)
