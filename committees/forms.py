@@ -94,3 +94,17 @@ class CloseForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not session.group.is_national:
             del self.fields["letter_number"]
+
+
+class SignedScanForm(BootstrapMixin, forms.Form):
+    scan = forms.FileField(
+        label="تصویر صورتجلسه امضاشده (PDF، JPEG یا PNG)",
+        error_messages={"required": "فایل نسخه امضاشده را انتخاب کنید."},
+    )
+
+    def clean_scan(self):
+        from cases.forms import validate_upload
+
+        upload = self.cleaned_data["scan"]
+        self.content_type = validate_upload(upload)
+        return upload

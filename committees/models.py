@@ -248,3 +248,58 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.member.full_name}: {self.get_choice_display()}"
+
+
+def minutes_upload_to(instance, filename):
+    return f"minutes/{instance.session.group_id}/{instance.session_id}/{instance.sha256}.pdf"
+
+
+def signed_upload_to(instance, filename):
+    return (
+        f"minutes/{instance.session.group_id}/{instance.session_id}/signed-{instance.signed_sha256}"
+    )
+
+
+class Minutes(models.Model):
+    """The minutes (صورتجلسه) of a session as a PDF, made in the background for one version of
+    the session and served again until the session changes; and the signed scan, once uploaded."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "در حال تهیه"
+        READY = "ready", "آماده"
+        FAILED = "failed", "ناموفق"
+
+    session = models.OneToOneField(
+        Session, verbose_name="جلسه", on_delete=models.CASCADE, related_name="minutes"
+    )
+    status = models.CharField("وضعیت", max_length=16, choices=Status.choices)
+    # The session version the file (or the pending task) is for.
+    version = models.PositiveIntegerField()
+    requested_at = models.DateTimeField("زمان درخواست")
+    file = models.FileField("فایل", upload_to=minutes_upload_to, blank=True, max_length=255)
+    sha256 = models.CharField("چکیده SHA-256", max_length=64, blank=True)
+    made_at = models.DateTimeField("زمان تهیه", null=True, blank=True)
+    pages = models.PositiveSmallIntegerField("شمار صفحات", null=True, blank=True)
+    signed_scan = models.FileField(
+        "صورتجلسه امضاشده", upload_to=signed_upload_to, blank=True, max_length=255
+    )
+    signed_sha256 = models.CharField(max_length=64, blank=True)
+    signed_content_type = models.CharField(max_length=64, blank=True)
+    signed_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_uploaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "صورتجلسه"
+        verbose_name_plural = "صورتجلسات"
+
+    def __str__(self):
+        return f"صورتجلسه {self.session}"
+
+    def is_current(self) -> bool:
+        return self.status == self.Status.READY and self.version == self.session.version

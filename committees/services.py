@@ -22,6 +22,7 @@ from committees.models import (
     PROVINCIAL_OUTCOMES,
     AgendaItem,
     Member,
+    Minutes,
     Outcome,
     Session,
     Vote,
@@ -336,3 +337,95 @@ def session_close(*, session: Session, by, letter_number: str = "") -> Session:
     session.version += 1
     session.save()
     return session
+
+
+# --------------------------------------------------------------------------------------------------
+# Minutes
+
+
+def minutes_request(*, session: Session, by) -> Minutes:
+    """Ask for the minutes of the session as it is now. The same minutes are served again until
+    the session changes; otherwise a task makes them after commit (one task per version)."""
+    from committees import tasks
+
+    if not permissions.may_record_session(by, session.group.province_id):
+        raise PermissionDenied("تهیه صورتجلسه این کارگروه با شما نیست.")
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        minutes, _ = Minutes.objects.select_for_update().get_or_create(
+            session=session,
+            defaults={
+                "status": Minutes.Status.PENDING,
+                "version": 0,
+                "requested_at": timezone.now(),
+            },
+        )
+        if minutes.version == session.version and minutes.status != Minutes.Status.FAILED:
+            return minutes  # ready, or already being made for this version
+        minutes.status = Minutes.Status.PENDING
+        minutes.version = session.version
+        minutes.requested_at = timezone.now()
+        minutes.save()
+        version = session.version
+        transaction.on_commit(lambda: tasks.make_minutes.delay(session.pk, version))
+    return minutes
+
+
+def minutes_make(*, session_id: int, version: int) -> bool:
+    """Render and store the minutes of ``version`` of the session (the task's work). False when
+    the session has changed since: the newer request makes its own."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from committees.minutes import render_minutes
+
+    session = Session.objects.select_related("group__province").get(pk=session_id)
+    if session.version != version:
+        return False
+    pdf, pages = render_minutes(session)
+    with transaction.atomic():
+        minutes = Minutes.objects.select_for_update().get(session_id=session_id)
+        current = Session.objects.values_list("version", flat=True).get(pk=session_id)
+        if minutes.version != version or current != version:
+            return False
+        minutes.sha256 = hashlib.sha256(pdf).hexdigest()
+        minutes.file.save(f"{minutes.sha256}.pdf", ContentFile(pdf), save=False)
+        minutes.status = Minutes.Status.READY
+        minutes.made_at = timezone.now()
+        minutes.pages = pages
+        minutes.save()
+    return True
+
+
+def minutes_failed(*, session_id: int, version: int) -> None:
+    from committees.models import Minutes
+
+    Minutes.objects.filter(session_id=session_id, version=version).update(
+        status=Minutes.Status.FAILED
+    )
+
+
+@transaction.atomic
+def minutes_attach_signed(*, session: Session, by, upload, content_type: str) -> Minutes:
+    """Keep the scan of the signed minutes of a closed session (its SHA-256 with it)."""
+    import hashlib
+
+    session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
+    _require_recorder(session, by)
+    if session.is_open:
+        raise SessionRefused({"scan": ["نسخه امضاشده پس از بستن جلسه بارگذاری می‌شود."]})
+    minutes, _ = Minutes.objects.get_or_create(
+        session=session,
+        defaults={"status": Minutes.Status.PENDING, "version": 0, "requested_at": timezone.now()},
+    )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    minutes.signed_sha256 = digest.hexdigest()
+    minutes.signed_content_type = content_type
+    minutes.signed_scan.save(upload.name or "signed", upload, save=False)
+    minutes.signed_uploaded_by = by
+    minutes.signed_uploaded_at = timezone.now()
+    minutes.save()
+    return minutes

@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/agenda/", views.session_agenda, name="agenda"),
     path("<int:pk>/items/<int:item_id>/", views.item_record, name="item"),
     path("<int:pk>/close/", views.session_close, name="close"),
+    path("<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("<int:pk>/minutes/file/", views.minutes_file, name="minutes_file"),
+    path("<int:pk>/minutes/signed/", views.minutes_signed, name="minutes_signed"),
 ]

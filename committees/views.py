@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import permissions
+from cases.forms import EXTENSIONS
 from cases.models import CaseSubject
 from committees import forms, services
 from committees.models import AgendaItem, Session, Vote
@@ -21,6 +23,7 @@ from committees.selectors import (
     working_group_of,
 )
 from revocation.forms import refusal_on_form
+from revocation.http import attachment
 
 
 def _reader(user) -> None:
@@ -256,3 +259,92 @@ def session_close(request, pk):
         {"session": session, "form": form, "items": _items(session), "failed": failed},
         status=status,
     )
+
+
+def _minutes_of(session):
+    from committees.models import Minutes
+
+    return Minutes.objects.filter(session=session).first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes(request, pk):
+    """The minutes: made in the background on request, then offered for download. The page
+    polls (htmx) while they are being made."""
+    session = session_or_404(request.user, pk)
+    may_record = permissions.may_record_session(request.user, session.group.province_id)
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied("تهیه صورتجلسه این کارگروه با شما نیست.")
+        services.minutes_request(session=session, by=request.user)
+        return redirect("committees:minutes", pk=session.pk)
+    current = _minutes_of(session)
+    context = {
+        "session": session,
+        "minutes": current,
+        "current": current is not None and current.is_current(),
+        "pending": current is not None
+        and current.status == current.Status.PENDING
+        and current.version == session.version,
+        "may_record": may_record,
+        "scan_form": forms.SignedScanForm(),
+    }
+    template = (
+        "committees/_minutes_status.html"
+        if request.headers.get("HX-Request")
+        else "committees/minutes.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_safe
+def minutes_file(request, pk):
+    session = session_or_404(request.user, pk)
+    current = _minutes_of(session)
+    if current is None or not current.is_current():
+        raise Http404("صورتجلسه این نسخه از جلسه هنوز تهیه نشده است.")
+    return attachment(
+        current.file,
+        filename=f"minutes-{current.session_id}-v{current.version}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_signed(request, pk):
+    """GET: the signed scan; POST: upload it (the secretary, once the session is closed)."""
+    session = session_or_404(request.user, pk, record=request.method == "POST")
+    if request.method == "GET":
+        current = _minutes_of(session)
+        if current is None or not current.signed_scan:
+            raise Http404("نسخه امضاشده بارگذاری نشده است.")
+        extension = EXTENSIONS.get(current.signed_content_type, "bin")
+        return attachment(
+            current.signed_scan,
+            filename=f"minutes-{session.pk}-signed.{extension}",
+            content_type=current.signed_content_type,
+        )
+    if session.is_open:
+        return render(request, "committees/closed.html", {"session": session}, status=409)
+    form = forms.SignedScanForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.minutes_attach_signed(
+                session=session,
+                by=request.user,
+                upload=form.cleaned_data["scan"],
+                content_type=form.content_type,
+            )
+        except services.SessionRefused as refused:
+            for message in refused.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "نسخه امضاشده صورتجلسه بارگذاری شد.")
+            return redirect("committees:minutes", pk=session.pk)
+    else:
+        for error in form.errors.get("scan", []):
+            messages.error(request, error)
+    return redirect("committees:minutes", pk=session.pk)

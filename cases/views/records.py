@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,6 +22,7 @@ from cases.views.case import case_context
 from cases.views.common import answers_conflicts, case_or_404, conflict_page, logger
 from people.models import Household, Person
 from revocation.forms import refusal_on_form
+from revocation.http import attachment
 
 
 def _back_to_case(case, anchor=""):
@@ -96,26 +97,13 @@ def evidence_withdraw(request, number, evidence_id):
     )
 
 
-def _attachment(path_file, *, filename, content_type):
-    try:
-        handle = path_file.open("rb")
-    except FileNotFoundError:
-        logger.error("stored file %s is missing", path_file.name)
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 @require_safe
 def evidence_download(request, number, evidence_id):
     case = case_or_404(request.user, number)
     item = get_object_or_404(case.evidence, pk=evidence_id)
     extension = forms.EXTENSIONS.get(item.content_type, "bin")
-    return _attachment(
+    return attachment(
         item.file,
         filename=f"{case.number}-{item.evidence_type}-{item.pk}.{extension}",
         content_type=item.content_type,
@@ -205,7 +193,7 @@ def inquiry_reply_download(request, number, agency):
         (ct for signature, ct, _ in forms.SIGNATURES if head.startswith(signature)),
         "application/octet-stream",
     )
-    return _attachment(
+    return attachment(
         inquiry.reply_document,
         filename=f"{case.number}-{agency}-reply.{forms.EXTENSIONS.get(content_type, 'bin')}",
         content_type=content_type,

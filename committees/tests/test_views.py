@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from cases.choices import CaseState, Step
 from cases.services import case_take_step
-from committees.models import Member, Session
-from committees.selectors import working_group_of
+from committees.models import Session
 from reference.models import OffenceType
 from revocation.persian import jalali
 
@@ -16,30 +15,6 @@ pytestmark = pytest.mark.django_db
 
 def html(page) -> str:
     return page.content.decode()
-
-
-@pytest.fixture
-def members(tehran):
-    group = working_group_of(tehran)
-    roles = ["chair", "secretary", "member", "member", "member"]
-    return [
-        Member.objects.create(
-            group=group,
-            full_name=name,
-            position="نماینده",
-            agency=agency,
-            role=role,
-            order=order,
-        )
-        for order, (name, agency, role) in enumerate(
-            zip(
-                ["احمد کریمی", "مریم رحیمی", "علی صادقی", "زهرا نوری", "حسن مرادی"],
-                ["استانداری", "اداره اتباع", "اطلاعات", "انتظامی", "دادگستری"],
-                roles,
-                strict=True,
-            )
-        )
-    ]
 
 
 @pytest.fixture

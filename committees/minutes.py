@@ -1,0 +1,49 @@
+"""The minutes of a session as a PDF: WeasyPrint, with Vazirmatn embedded.
+
+Rendering takes about a second for a long session, so it runs in a Celery task
+(committees.tasks.make_minutes); the file is stored with its SHA-256 for the session version it
+shows, and served again until the session changes.
+"""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from committees.models import Session, Vote
+
+FONTS = settings.BASE_DIR / "static" / "fonts" / "vazirmatn"
+
+
+def minutes_context(session: Session) -> dict:
+    group = session.group
+    members = list(group.members.filter(active=True))
+    present = set(session.present.values_list("pk", flat=True))
+    items = list(
+        session.items.select_related("case", "offence_type")
+        .prefetch_related("case__subjects__person", "votes__member")
+        .order_by("position")
+    )
+    for item in items:
+        item.tally = [
+            (choice.label, sum(1 for v in item.votes.all() if v.choice == choice))
+            for choice in Vote.Choice
+        ]
+    return {
+        "session": session,
+        "group": group,
+        "present": [m for m in members if m.pk in present],
+        "absent": [m for m in members if m.pk not in present],
+        "items": items,
+        "made_at": timezone.now(),
+        "font_regular": (FONTS / "Vazirmatn-Regular.ttf").as_uri(),
+        "font_bold": (FONTS / "Vazirmatn-Bold.ttf").as_uri(),
+    }
+
+
+def render_minutes(session: Session) -> tuple[bytes, int]:
+    """The PDF of the session's minutes, and its number of pages."""
+    from weasyprint import HTML
+
+    html = render_to_string("pdf/minutes.html", minutes_context(session))
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    return document.write_pdf(), len(document.pages)

@@ -1,0 +1,167 @@
+"""The minutes as a PDF: made by a task, stored with its SHA-256, served again until the session
+changes; and the signed scan. The PDF is read back with poppler (pdftotext, pdffonts)."""
+
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases.choices import CaseState
+from cases.demo import DEMO_PDF
+from committees import services
+from committees.models import Minutes, Outcome
+from reference.models import OffenceType
+from revocation.persian import digits_to_persian
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files", "base_url": None},
+        },
+    }
+
+
+def poppler(tool: str, *args) -> str:
+    if shutil.which(tool) is None:
+        pytest.fail(f"{tool} (poppler-utils) is missing: make test installs it")
+    command = [tool, *args]  # poppler on a file of our own
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+
+
+@pytest.fixture
+def closed_session(members, case_in, users):
+    from django.utils import timezone
+
+    from committees.selectors import working_group_of
+
+    secretary = users["secretary_a"]
+    group = working_group_of(members[0].group.province)
+    session = services.session_open(
+        group=group, by=secretary, number="۱۲/۱۴۰۵", held_on=timezone.localdate(), place="استانداری"
+    )
+    services.session_set_attendance(session=session, by=secretary, members=members[:4])
+    cases = [case_in(CaseState.READY_FOR_PROVINCE) for _ in range(3)]
+    items = services.agenda_add(session=session, by=secretary, cases=cases)
+    offence = OffenceType.objects.order_by("-version_year", "code").first()
+    votes = {m.pk: "for" for m in members[:4]}
+    lost = {m.pk: "against" for m in members[:4]}
+    services.item_record(
+        item=items[0], by=secretary, outcome=Outcome.APPROVE, votes=votes,
+        resolution_number="م/۱", offence_type=offence,
+    )  # fmt: skip
+    services.item_record(
+        item=items[1], by=secretary, outcome=Outcome.REJECT, votes=lost,
+        resolution_number="م/۲", reason="سوابق کافی نیست.",
+    )  # fmt: skip
+    services.item_record(
+        item=items[2], by=secretary, outcome=Outcome.RETURN, votes=lost,
+        resolution_number="م/۳", reason="پاسخ انتظامی ناقص است.",
+    )  # fmt: skip
+    services.session_close(session=session, by=secretary)
+    session.refresh_from_db()
+    session.cases = cases
+    return session
+
+
+def test_the_minutes_are_made_stored_and_read_back(
+    client, users, closed_session, members, tmp_path, django_capture_on_commit_callbacks
+):
+    client.force_login(users["secretary_a"])
+    url = reverse("committees:minutes", args=[closed_session.pk])
+    assert "تهیه صورتجلسه" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302  # the task runs eagerly in tests
+    minutes = Minutes.objects.get(session=closed_session)
+    assert minutes.status == Minutes.Status.READY and minutes.version == closed_session.version
+    page = client.get(url).content.decode()
+    assert "دریافت PDF صورتجلسه" in page
+    response = client.get(reverse("committees:minutes_file", args=[closed_session.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = b"".join(response.streaming_content)
+    assert hashlib.sha256(pdf).hexdigest() == minutes.sha256
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(pdf)
+
+    text = poppler("pdftotext", "-layout", str(path), "-")
+    assert "صورتجلسه" in text
+    numbers = [digits_to_persian(case.number) for case in closed_session.cases]
+    positions = [text.find(number) for number in numbers]
+    assert -1 not in positions, (numbers, text)
+    assert positions == sorted(positions)  # in agenda order
+    for member in members[:4]:
+        assert member.full_name in text
+    assert members[4].full_name in text  # absent, and named as such
+    assert "صفحه" in text and "۱" in text
+    fonts = poppler("pdffonts", str(path))
+    assert "Vazirmatn" in fonts
+    assert all(" yes " in line for line in fonts.splitlines()[2:] if line.strip())
+
+    # Asked again with no change: the same file, no new rendering.
+    made_at = minutes.made_at
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        client.post(url)
+    assert queued == []
+    minutes.refresh_from_db()
+    assert minutes.made_at == made_at
+
+
+def test_a_change_to_the_session_makes_the_old_minutes_stale(
+    client, users, members, case_in, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from committees.selectors import working_group_of
+
+    secretary = users["secretary_a"]
+    session = services.session_open(
+        group=working_group_of(members[0].group.province), by=secretary, number="۱۳/۱۴۰۵",
+        held_on=timezone.localdate(), place="استانداری",
+    )  # fmt: skip
+    client.force_login(secretary)
+    url = reverse("committees:minutes", args=[session.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    first = Minutes.objects.get(session=session)
+    assert first.is_current()
+    services.agenda_add(
+        session=session, by=secretary, cases=[case_in(CaseState.READY_FOR_PROVINCE)]
+    )
+    first.refresh_from_db()
+    assert not first.is_current()
+    assert client.get(reverse("committees:minutes_file", args=[session.pk])).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    second = Minutes.objects.get(session=session)
+    assert second.is_current() and second.sha256 != first.sha256
+
+
+def test_the_signed_scan_is_kept_with_its_digest_once_the_session_is_closed(
+    client, users, closed_session
+):
+    client.force_login(users["secretary_a"])
+    url = reverse("committees:minutes_signed", args=[closed_session.pk])
+    bad = client.post(
+        url, {"scan": SimpleUploadedFile("x.pdf", b"not a pdf", "application/pdf")}, follow=True
+    )
+    assert "PDF، JPEG یا PNG نیست" in bad.content.decode()
+    scan = DEMO_PDF + b"signed"
+    client.post(url, {"scan": SimpleUploadedFile("signed.pdf", scan, "application/pdf")})
+    minutes = Minutes.objects.get(session=closed_session)
+    assert minutes.signed_sha256 == hashlib.sha256(scan).hexdigest()
+    assert minutes.signed_uploaded_by == users["secretary_a"]
+    client.force_login(users["auditor"])
+    got = client.get(url)
+    assert b"".join(got.streaming_content) == scan
+    assert (
+        client.post(url, {"scan": SimpleUploadedFile("s.pdf", scan, "application/pdf")}).status_code
+        == 403
+    )
