@@ -34,7 +34,7 @@ from cases.choices import Agency, CaseState, InquiryOutcome, Step, SubjectDecisi
 from cases.demo import DEMO_PDF, REASONS, inputs_for, prepare
 from cases.models import Case, CaseSubject, Evidence, Inquiry
 from cases.services import subject_decide
-from committees.models import AgendaItem, Session, Vote
+from committees.models import AgendaItem, Minutes, Session, Vote
 from people.models import Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
@@ -151,6 +151,25 @@ def _session_closed(case, actors):
 
     session = _session_resolved(case, actors)
     committees.session_close(session=session, by=actors.secretary)
+
+
+def _session_with_minutes(case, actors):
+    from committees import services as committees
+
+    session = _session(case, actors)
+    minutes = committees.minutes_request(session=session, by=actors.secretary)
+    committees.minutes_make(session_id=session.pk, version=minutes.version)
+
+
+def _session_signed(case, actors):
+    from committees import services as committees
+
+    _session_closed(case, actors)
+    session = Session.objects.latest("pk")
+    scan = SimpleUploadedFile("signed.pdf", DEMO_PDF + b"signed", "application/pdf")
+    committees.minutes_attach_signed(
+        session=session, by=actors.secretary, upload=scan, content_type="application/pdf"
+    )
 
 
 # fmt: off
@@ -329,6 +348,15 @@ TABLE = [
     Row("committees:close", S.READY_FOR_PROVINCE, setup=_session_resolved,
         get=  (L,   403, 200, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403),
         post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
+    Row("committees:minutes", S.READY_FOR_PROVINCE, setup=_session,
+        get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
+        post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
+    Row("committees:minutes_file", S.READY_FOR_PROVINCE, setup=_session_with_minutes,
+        get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("committees:minutes_signed", S.READY_FOR_PROVINCE, setup=_session_signed,
+        get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
+        post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
     Row("committees:close", S.READY_FOR_PROVINCE, setup=_session_closed,
         get=  (L,   403, 409, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403),
         post= (L,   403, 409, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
@@ -473,6 +501,9 @@ def post_data(row: Row, ctx: Context) -> dict:
 
             session = Session.objects.latest("pk")
             return {"cases": [c.pk for c in agenda_candidates(session=session)]}
+        case "committees:minutes_signed":
+            scan = SimpleUploadedFile("signed.pdf", DEMO_PDF + b"again", "application/pdf")
+            return {"scan": scan}
         case "committees:item":
             from committees.models import Session
 
@@ -501,6 +532,7 @@ WATCHED = (
     Session.present.through,
     AgendaItem,
     Vote,
+    Minutes,
 )
 
 
