@@ -108,3 +108,70 @@ class SignedScanForm(BootstrapMixin, forms.Form):
         upload = self.cleaned_data["scan"]
         self.content_type = validate_upload(upload)
         return upload
+
+
+class NationalQueueFilterForm(BootstrapMixin, forms.Form):
+    province = forms.ModelChoiceField(
+        label="استان", queryset=None, required=False, empty_label="همه استان‌ها"
+    )
+    resolved_from = JalaliDateField(label="مصوبه از تاریخ", required=False)
+    resolved_to = JalaliDateField(label="تا تاریخ", required=False)
+    offence_type = forms.ModelChoiceField(
+        label="نوع جرم", queryset=OffenceType.objects.all(), required=False, empty_label="همه"
+    )
+    source_type = forms.ChoiceField(label="منشأ", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from cases.choices import SourceType
+        from reference.models import Province
+
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.order_by("name")
+        self.fields["source_type"].choices = [("", "همه"), *SourceType.choices]
+
+
+class NationalAddForm(forms.Form):
+    """The cases chosen on the national queue, and the open national session they go to."""
+
+    cases = forms.ModelMultipleChoiceField(
+        queryset=Case.objects.none(),
+        error_messages={"required": "دست‌کم یک پرونده را انتخاب کنید."},
+    )
+    session = forms.ModelChoiceField(
+        queryset=None, error_messages={"required": "جلسه کارگروه کشور را انتخاب کنید."}
+    )
+
+    def __init__(self, *args, cases, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+        self.fields["session"].queryset = sessions
+
+
+class BatchForm(forms.Form):
+    """The national decision on every case of the session at once: confirm or refuse (with a
+    reason), nothing preselected."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
+                choices=[(o.value, o.label) for o in NATIONAL_OUTCOMES],
+                widget=forms.RadioSelect,
+                error_messages={"required": f"تصمیم پرونده {item.case.number} را انتخاب کنید."},
+            )
+            self.fields[f"reason_{item.pk}"] = forms.CharField(required=False)
+
+    def rows(self):
+        return [
+            (item, self[f"outcome_{item.pk}"], self[f"reason_{item.pk}"]) for item in self.items
+        ]
+
+    def decisions(self) -> dict[int, tuple[str, str]]:
+        return {
+            item.pk: (
+                self.cleaned_data[f"outcome_{item.pk}"],
+                self.cleaned_data[f"reason_{item.pk}"],
+            )
+            for item in self.items
+        }

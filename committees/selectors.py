@@ -41,3 +41,52 @@ def agenda_candidates(*, session: Session):
         session__state=Session.State.OPEN, session__group__kind=group.kind
     ).values("case_id")
     return cases.exclude(pk__in=busy).order_by("state_entered_at", "pk")
+
+
+def provincial_resolutions():
+    """Each case's resolution in its province's closed session, with the votes: for Prefetch."""
+    from django.db.models import Prefetch
+
+    from committees.models import Vote
+
+    return Prefetch(
+        "agenda_items",
+        queryset=AgendaItem.objects.filter(
+            session__state=Session.State.CLOSED, session__group__kind=WorkingGroup.Kind.PROVINCIAL
+        )
+        .select_related("session")
+        .prefetch_related(Prefetch("votes", queryset=Vote.objects.select_related("member")))
+        .order_by("-session__closed_at"),
+        to_attr="provincial_items",
+    )
+
+
+def national_queue(*, user, filters: dict | None = None):
+    """Every province's cases approved by their working group and waiting for the national one,
+    longest waiting first; ``filters``: province, resolved from/to, offence type, source. Empty for
+    a user who may not read the national sessions."""
+    if not permissions.may_see_session(user, None):
+        return Case.objects.none()
+    filters = filters or {}
+    cases = Case.objects.filter(state=AGENDA_STATE[WorkingGroup.Kind.NATIONAL])
+    if filters.get("province"):
+        cases = cases.filter(province=filters["province"])
+    if filters.get("resolved_from"):
+        cases = cases.filter(province_resolution_date__gte=filters["resolved_from"])
+    if filters.get("resolved_to"):
+        cases = cases.filter(province_resolution_date__lte=filters["resolved_to"])
+    if filters.get("offence_type"):
+        cases = cases.filter(offence_type=filters["offence_type"])
+    if filters.get("source_type"):
+        cases = cases.filter(source_type=filters["source_type"])
+    return (
+        cases.select_related("province", "offence_type")
+        .prefetch_related(provincial_resolutions())
+        .order_by("state_entered_at", "pk")
+    )
+
+
+def open_national_sessions():
+    return Session.objects.filter(
+        group__kind=WorkingGroup.Kind.NATIONAL, state=Session.State.OPEN
+    ).order_by("-held_on", "-pk")

@@ -429,3 +429,23 @@ def minutes_attach_signed(*, session: Session, by, upload, content_type: str) ->
     minutes.signed_uploaded_at = timezone.now()
     minutes.save()
     return minutes
+
+
+@transaction.atomic
+def batch_record(*, session: Session, by, decisions: dict[int, tuple[str, str]]) -> None:
+    """A national session's decisions on all its cases at once: all recorded, or none, with
+    every refusal named by its case."""
+    session = _lock(session, by)
+    if not session.group.is_national:
+        raise SessionRefused("تصمیم دسته‌ای فقط در جلسه کارگروه دائمی کشور است.")
+    errors = []
+    items = {item.pk: item for item in session.items.select_related("case")}
+    for item_id, (outcome, reason) in decisions.items():
+        item = items[item_id]
+        try:
+            with transaction.atomic():
+                item_record(item=item, by=by, outcome=outcome, reason=reason)
+        except SessionRefused as refused:
+            errors += [f"پرونده {item.case.number}: {m}" for m in refused.messages]
+    if errors:
+        raise SessionRefused(errors)

@@ -19,11 +19,14 @@ from committees import forms, services
 from committees.models import AgendaItem, Session, Vote
 from committees.selectors import (
     agenda_candidates,
+    open_national_sessions,
     sessions_visible_to,
     working_group_of,
 )
+from committees.selectors import national_queue as national_queue_of
 from revocation.forms import refusal_on_form
 from revocation.http import attachment
+from revocation.pagination import CappedPaginator
 
 
 def _reader(user) -> None:
@@ -60,6 +63,7 @@ def session_list(request):
             "sessions": sessions,
             "may_open": permissions.may_record_session(user, user.province_id)
             or permissions.may_record_session(user, None),
+            "national_queue": permissions.may_see_session(user, None),
         },
     )
 
@@ -96,7 +100,7 @@ def session_new(request):
 def _items(session):
     subjects = CaseSubject.objects.select_related("person").order_by("person_id")
     return list(
-        session.items.select_related("case", "offence_type", "recorded_by")
+        session.items.select_related("case__province", "offence_type", "recorded_by")
         .prefetch_related(
             Prefetch("case__subjects", queryset=subjects),
             "case__inquiries",
@@ -348,3 +352,94 @@ def minutes_signed(request, pk):
         for error in form.errors.get("scan", []):
             messages.error(request, error)
     return redirect("committees:minutes", pk=session.pk)
+
+
+QUEUE_PAGE_SIZE = 50
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def national_queue(request):
+    """Every province's approved cases, for the national working group: filters, each case's
+    provincial resolution and votes one click away, and the chosen cases put on a national
+    session's agenda."""
+    _reader(request.user)
+    if not permissions.may_see_session(request.user, None):
+        raise PermissionDenied("صف کارگروه دائمی کشور با نقش شما نیست.")
+    may_record = permissions.may_record_session(request.user, None)
+    filters = forms.NationalQueueFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    cases = national_queue_of(user=request.user, filters=chosen)
+    add = forms.NationalAddForm(
+        request.POST if request.method == "POST" else None,
+        cases=cases,
+        sessions=open_national_sessions(),
+    )
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied("ثبت جلسات کارگروه دائمی کشور با شما نیست.")
+        if add.is_valid():
+            session = add.cleaned_data["session"]
+            picked = sorted(add.cleaned_data["cases"], key=lambda case: case.state_entered_at)
+            try:
+                services.agenda_add(session=session, by=request.user, cases=picked)
+            except services.SessionRefused as refused:
+                for message in refused.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, "پرونده‌ها به دستور جلسه کارگروه کشور افزوده شد.")
+                return redirect("committees:detail", pk=session.pk)
+        else:
+            for errors in add.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+    page = CappedPaginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "committees/national_queue.html",
+        {
+            "filters": filters,
+            "page": page,
+            "link": query.urlencode(),
+            "sessions": list(open_national_sessions()) if may_record else [],
+            "may_record": may_record,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_batch(request, pk):
+    """A national session: confirm or refuse every case on its agenda at once."""
+    session = session_or_404(request.user, pk, record=True)
+    if closed := _open_or_409(request, session):
+        return closed
+    if not session.group.is_national:
+        raise Http404("تصمیم دسته‌ای فقط در جلسه کارگروه دائمی کشور است.")
+    items = _items(session)
+    initial = {}
+    for item in items:
+        if item.is_recorded:
+            initial[f"outcome_{item.pk}"] = item.outcome
+            initial[f"reason_{item.pk}"] = item.reason
+    form = forms.BatchForm(
+        request.POST if request.method == "POST" else None, initial=initial, items=items
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.batch_record(session=session, by=request.user, decisions=form.decisions())
+        except services.SessionRefused as refused:
+            for message in refused.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "تصمیم همه پرونده‌های این جلسه ثبت شد.")
+            return redirect("committees:detail", pk=session.pk)
+    return render(
+        request,
+        "committees/batch_form.html",
+        {"session": session, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

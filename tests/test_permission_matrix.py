@@ -172,6 +172,26 @@ def _session_signed(case, actors):
     )
 
 
+def _national_session(case, actors):
+    from committees import services as committees
+    from committees.selectors import working_group_of
+
+    return committees.session_open(
+        group=working_group_of(None),
+        by=actors.national,
+        number="ک/۱/۱۴۰۵",
+        held_on=timezone.localdate(),
+        place="وزارت کشور",
+    )
+
+
+def _national_session_with_case(case, actors):
+    from committees import services as committees
+
+    session = _national_session(case, actors)
+    committees.agenda_add(session=session, by=actors.national, cases=[case])
+
+
 # fmt: off
 TABLE = [
     # The URLs whose answers do not depend on a case. Columns: see USERS.
@@ -357,6 +377,14 @@ TABLE = [
     Row("committees:minutes_signed", S.READY_FOR_PROVINCE, setup=_session_signed,
         get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
         post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
+    # The national working group: its queue and its batch, the national secretariat's; read by
+    # the auditor; a national session is not seen by the provincial roles (404).
+    Row("committees:national_queue", S.APPROVED_BY_PROVINCE, setup=_national_session,
+        get=  (L,   403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200, 403),
+        post= (L,   403, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)),
+    Row("committees:batch", S.APPROVED_BY_PROVINCE, setup=_national_session_with_case,
+        get=  (L,   404, 404, 404, 403, 404, 404, 404, 403, 200, 403, 403, 403),
+        post= (L,   404, 404, 404, 403, 404, 404, 404, 403, 302, 403, 403, 403)),
     Row("committees:close", S.READY_FOR_PROVINCE, setup=_session_closed,
         get=  (L,   403, 409, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403),
         post= (L,   403, 409, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
@@ -391,6 +419,8 @@ def url_of(row: Row, ctx: Context) -> str:
             return reverse(row.name)
         if row.name == "people:household_member_new":
             return reverse(row.name, kwargs={"household_id": ctx.household.pk})
+        return reverse(row.name)
+    if row.name == "committees:national_queue":
         return reverse(row.name)
     if row.name.startswith("committees:"):
         from committees.models import Session
@@ -504,6 +534,15 @@ def post_data(row: Row, ctx: Context) -> dict:
         case "committees:minutes_signed":
             scan = SimpleUploadedFile("signed.pdf", DEMO_PDF + b"again", "application/pdf")
             return {"scan": scan}
+        case "committees:national_queue":
+            from committees.models import Session
+
+            return {"session": Session.objects.latest("pk").pk, "cases": [case.pk]}
+        case "committees:batch":
+            from committees.models import Session
+
+            item = Session.objects.latest("pk").items.get()
+            return {f"outcome_{item.pk}": "confirm"}
         case "committees:item":
             from committees.models import Session
 
@@ -653,7 +692,7 @@ def test_the_table_keeps_the_rules(row):
             # roles that read none, and the IT administrator, are refused (403) everywhere.
             for who in ("enforcement_a", "enforcement_b", "registry", "it_admin"):
                 assert expected[COLUMN[who]] in {403, 405}, who
-            if row.state is not None:
+            if row.state is not None and row.name != "committees:national_queue":
                 for who in ("expert_b", "secretary_b", "supervisor_b"):
                     assert expected[COLUMN[who]] in {404, 405}, who
             continue
