@@ -181,3 +181,39 @@ def test_the_session_page_reads_the_same_number_of_queries_for_one_case_or_ten(
         counts.append(len(captured.captured_queries))
     assert session.items.count() == 10
     assert counts[0] == counts[1] > 0
+
+
+def test_the_case_page_shows_the_session_votes_and_resolution_and_the_queue_the_open_session(
+    secretary, members, case_in, users, client
+):
+    case = case_in(CaseState.READY_FOR_PROVINCE)
+    session = open_session(secretary)
+    home = html(secretary.get("/"))
+    assert "جلسات در انتظار بستن یا امضا" in home and "باز: مصوبه‌ها ثبت" in home
+    secretary.post(
+        reverse("committees:attendance", args=[session.pk]),
+        {"present": [m.pk for m in members[:3]]},
+    )
+    secretary.post(reverse("committees:agenda", args=[session.pk]), {"cases": [case.pk]})
+    item = session.items.get()
+    secretary.post(
+        reverse("committees:item", args=[session.pk, item.pk]),
+        {
+            **{
+                f"vote_{m.pk}": v
+                for m, v in zip(members[:3], ["for", "for", "abstain"], strict=True)
+            },
+            "outcome": "approve",
+            "resolution_number": "م/۷",
+            "offence_type": in_force().pk,
+        },
+    )
+    secretary.post(reverse("committees:close", args=[session.pk]))
+    page = html(secretary.get(reverse("cases:detail", args=[case.number])))
+    assert "جلسات کارگروه" in page and "تصویب" in page
+    assert f"{members[2].full_name}: <strong>ممتنع</strong>" in page
+    # The secretary's queue: the closed session waits for its signed minutes.
+    assert "صورتجلسه امضاشده بارگذاری شود" in html(secretary.get("/"))
+    # The enforcement liaison reads the case but not the working group's votes.
+    client.force_login(users["enforcement_a"])
+    assert "جلسات کارگروه" not in html(client.get(reverse("cases:detail", args=[case.number])))

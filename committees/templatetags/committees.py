@@ -1,0 +1,55 @@
+"""The working groups' parts of pages other apps own: the sessions on the case page, and the
+sessions waiting on the secretary's work queue. The cases app knows nothing of committees; its
+templates load these tags."""
+
+from django import template
+from django.db.models import Prefetch, Q
+
+from accounts import permissions
+from committees.models import AgendaItem, Session, Vote, WorkingGroup
+
+register = template.Library()
+
+
+def _user(context):
+    return context.get("user") or getattr(context.get("request"), "user", None)
+
+
+@register.inclusion_tag("committees/_case_part.html", takes_context=True)
+def case_sessions(context, case):
+    """The sessions the case was on, with the votes and the resolution, for those who read
+    sessions (two queries at most)."""
+    user = _user(context)
+    if user is None or not permissions.may_read_sessions(user):
+        return {"items": []}
+    items = [
+        item
+        for item in AgendaItem.objects.filter(case=case)
+        .select_related("session__group__province", "offence_type")
+        .prefetch_related(Prefetch("votes", queryset=Vote.objects.select_related("member")))
+        .order_by("session__held_on", "pk")
+        if permissions.may_see_session(user, item.session.group.province_id)
+    ]
+    return {"items": items}
+
+
+@register.inclusion_tag("committees/_queue_part.html", takes_context=True)
+def sessions_waiting(context):
+    """For whoever records sessions: their open sessions (to be closed) and closed ones whose
+    signed minutes are not uploaded yet (one query; none for other users)."""
+    user = _user(context)
+    if user is None:
+        return {"sessions": []}
+    if permissions.may_record_session(user, None):
+        groups = Q(group__kind=WorkingGroup.Kind.NATIONAL)
+    elif user.province_id and permissions.may_record_session(user, user.province_id):
+        groups = Q(group__province_id=user.province_id)
+    else:
+        return {"sessions": []}
+    sessions = (
+        Session.objects.filter(groups)
+        .filter(Q(state=Session.State.OPEN) | Q(minutes__isnull=True) | Q(minutes__signed_scan=""))
+        .select_related("group__province")
+        .order_by("held_on", "pk")[:20]
+    )
+    return {"sessions": list(sessions), "shown": True}
