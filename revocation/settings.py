@@ -237,6 +237,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # One line per eager task would drown what matters in the console.
-    "loggers": {"celery": {"level": "WARNING"}},
+    # One line per eager task, or per step of a PDF, would drown what matters in the console.
+    "loggers": {
+        "celery": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

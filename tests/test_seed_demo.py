@@ -64,3 +64,25 @@ def test_seed_demo_run_twice_leaves_the_same_data(reference_data):
     first = snapshot()
     call_command("seed_demo")
     assert snapshot() == first
+
+
+def test_the_demo_has_a_closed_session_with_minutes_and_cases_for_the_next_sessions(
+    reference_data,
+):
+    from committees.models import Minutes, Session
+
+    call_command("seed_demo")
+    session = Session.objects.get(group__province__slug="tehran")
+    assert not session.is_open
+    assert session.present.count() == 5 and session.group.members.count() == 7
+    outcomes = list(session.items.order_by("position").values_list("outcome", flat=True))
+    assert outcomes == ["approve", "reject", "return"]
+    assert Minutes.objects.get(session=session).is_current()
+    # secretary_teh can hold a new session; the national secretariat has Tehran's and
+    # Isfahan's approvals to confirm in one batch.
+    assert Case.objects.filter(province__slug="tehran", state=CaseState.READY_FOR_PROVINCE).exists()
+    approved = Case.objects.filter(state=CaseState.APPROVED_BY_PROVINCE)
+    assert set(approved.values_list("province__slug", flat=True)) == {"tehran", "isfahan"}
+    from committees.models import WorkingGroup
+
+    assert WorkingGroup.objects.get(province__slug="isfahan").members.count() == 7

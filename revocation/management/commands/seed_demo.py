@@ -85,6 +85,21 @@ FAMILIES = [
 ]
 
 
+# The members of each demo province's working group: (name, position, agency, role).
+WORKING_GROUP = [
+    ("حمید کاظمی", "معاون سیاسی، امنیتی و اجتماعی استاندار", "استانداری", "chair"),
+    ("رضا توکلی", "مدیرکل امور اتباع و مهاجرین خارجی", "اداره کل امور اتباع", "secretary"),
+    ("ناصر افشار", "نماینده", "اداره کل اطلاعات", "member"),
+    ("کامران رستمی", "نماینده", "فرماندهی انتظامی استان", "member"),
+    ("سعید بهرامی", "نماینده", "دادگستری استان", "member"),
+    ("بهروز فرهادی", "نماینده", "اداره کل ثبت احوال", "member"),
+    ("مجید یزدانی", "کارشناس امور بین‌الملل", "استانداری", "member"),
+]
+# The demo's closed Tehran session: three cases, approved, rejected and returned.
+DEMO_SESSION_NUMBER = "۱/۱۴۰۵"
+DEMO_SESSION_CASES = ["approve", "reject", "return"]
+
+
 class Command(BaseCommand):
     help = "Create demo users (one per role, Tehran and Isfahan) and demo cases in every state."
 
@@ -100,6 +115,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._case(index, reference, province, source_type, steps)
             made += 1
+        with transaction.atomic():
+            self._working_groups()
+        if self._demo_session():
+            made += len(DEMO_SESSION_CASES)
         self.stdout.write(
             f"seed_demo: {made} demo cases made, {Case.objects.count()} cases in all."
         )
@@ -203,3 +222,72 @@ class Command(BaseCommand):
         )
         attach_required_evidence(case, actors.expert)
         walk(case, steps, actors)
+
+    def _working_groups(self):
+        from committees.models import Member
+        from committees.selectors import working_group_of
+
+        for slug in ("tehran", "isfahan"):
+            group = working_group_of(Province.objects.get(slug=slug))
+            if group.members.exists():
+                continue
+            for order, (name, position, agency, role) in enumerate(WORKING_GROUP):
+                Member.objects.create(
+                    group=group,
+                    full_name=name,
+                    position=position,
+                    agency=agency,
+                    role=role,
+                    order=order,
+                )
+
+    def _demo_session(self) -> bool:
+        """A closed session of Tehran's working group with its minutes, made through the services
+        like everything else (skipped when it is there)."""
+        from committees import services as committees
+        from committees.models import Outcome, Session
+        from committees.selectors import working_group_of
+
+        group = working_group_of(Province.objects.get(slug="tehran"))
+        if Session.objects.filter(group=group, number=DEMO_SESSION_NUMBER).exists():
+            return False
+        secretary = self.users["secretary_teh"]
+        base = len(DEMO_CASES)
+        with transaction.atomic():
+            cases = []
+            for offset, _ in enumerate(DEMO_SESSION_CASES):
+                index = base + offset
+                reference = f"{index + 101}/ن/۱۴۰۵"
+                self._case(
+                    index, reference, "tehran", SourceType.JUDICIAL_RULING,
+                    STEPS_TO[CaseState.READY_FOR_PROVINCE],
+                )  # fmt: skip
+                cases.append(Case.objects.get(source_reference=reference))
+            session = committees.session_open(
+                group=group, by=secretary, number=DEMO_SESSION_NUMBER,
+                held_on=timezone.localdate(), place="سالن جلسات استانداری تهران",
+            )  # fmt: skip
+            present = list(group.members.order_by("order"))[:5]
+            committees.session_set_attendance(session=session, by=secretary, members=present)
+            items = committees.agenda_add(session=session, by=secretary, cases=cases)
+            offence = OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code")
+            carried = dict.fromkeys((m.pk for m in present), "for")
+            carried[present[-1].pk] = "abstain"
+            lost = dict.fromkeys((m.pk for m in present), "against")
+            lost[present[0].pk] = "for"
+            decisions = [
+                (Outcome.APPROVE, carried, "", offence.first()),
+                (Outcome.REJECT, lost, "مستندات ارائه‌شده برای ابطال کافی نیست.", None),
+                (Outcome.RETURN, lost, "پاسخ استعلام انتظامی ناقص است؛ تکمیل شود.", None),
+            ]
+            for number, (item, (outcome, votes, reason, offence_type)) in enumerate(
+                zip(items, decisions, strict=True), start=1
+            ):
+                committees.item_record(
+                    item=item, by=secretary, outcome=outcome, votes=votes, reason=reason,
+                    resolution_number=f"ک‌ا/{number}/۱۴۰۵", offence_type=offence_type,
+                )  # fmt: skip
+            committees.session_close(session=session, by=secretary)
+        minutes = committees.minutes_request(session=session, by=secretary)
+        committees.minutes_make(session_id=session.pk, version=minutes.version)
+        return True
