@@ -7,7 +7,7 @@ from cases.models import Case
 from committees.models import NATIONAL_OUTCOMES, PROVINCIAL_OUTCOMES, Member, Vote
 from reference.models import OffenceType
 from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
-from revocation.persian import jalali_year
+from revocation.persian import isolated, jalali_year
 
 
 class SessionForm(BootstrapMixin, forms.Form):
@@ -158,7 +158,9 @@ class BatchForm(forms.Form):
             self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
                 choices=[(o.value, o.label) for o in NATIONAL_OUTCOMES],
                 widget=forms.RadioSelect,
-                error_messages={"required": f"تصمیم پرونده {item.case.number} را انتخاب کنید."},
+                error_messages={
+                    "required": f"تصمیم پرونده {isolated(item.case.number)} را انتخاب کنید."
+                },
             )
             self.fields[f"reason_{item.pk}"] = forms.CharField(required=False)
 

@@ -28,7 +28,7 @@ from committees.models import (
     Vote,
     WorkingGroup,
 )
-from revocation.persian import digits_to_persian
+from revocation.persian import digits_to_persian, isolated
 
 # The step each outcome takes.
 STEP_OF = {
@@ -130,15 +130,18 @@ def agenda_add(*, session: Session, by, cases) -> list[AgendaItem]:
     errors = []
     for case in cases:
         if case.state != wanted:
-            errors.append(f"پرونده {case.number} در وضعیت «{CaseState(wanted).label}» نیست.")
+            errors.append(
+                f"پرونده {isolated(case.number)} در وضعیت «{CaseState(wanted).label}» نیست."
+            )
         elif not group.is_national and case.province_id != group.province_id:
-            errors.append(f"پرونده {case.number} از استان این کارگروه نیست.")
+            errors.append(f"پرونده {isolated(case.number)} از استان این کارگروه نیست.")
     busy = AgendaItem.objects.filter(
         case__in=cases, session__state=Session.State.OPEN, session__group__kind=group.kind
     ).select_related("case", "session")
     for item in busy:
         errors.append(
-            f"پرونده {item.case.number} در دستور جلسه {item.session.number} است که هنوز باز است."
+            f"پرونده {isolated(item.case.number)} در دستور جلسه "
+            f"{isolated(item.session.number)} است که هنوز باز است."
         )
     if errors:
         raise SessionRefused(errors)
@@ -290,7 +293,7 @@ def session_close(*, session: Session, by, letter_number: str = "") -> Session:
     errors = []
     if not items:
         errors.append("دستور این جلسه خالی است.")
-    pending = [item.case.number for item in items if not item.is_recorded]
+    pending = [isolated(item.case.number) for item in items if not item.is_recorded]
     if pending:
         errors.append("مصوبه این پرونده‌ها ثبت نشده است: " + "، ".join(pending))
     if group.is_national:
@@ -446,6 +449,6 @@ def batch_record(*, session: Session, by, decisions: dict[int, tuple[str, str]])
             with transaction.atomic():
                 item_record(item=item, by=by, outcome=outcome, reason=reason)
         except SessionRefused as refused:
-            errors += [f"پرونده {item.case.number}: {m}" for m in refused.messages]
+            errors += [f"پرونده {isolated(item.case.number)}: {m}" for m in refused.messages]
     if errors:
         raise SessionRefused(errors)

@@ -27,6 +27,7 @@ from committees.selectors import national_queue as national_queue_of
 from revocation.forms import refusal_on_form
 from revocation.http import attachment
 from revocation.pagination import CappedPaginator
+from revocation.persian import isolated
 
 
 def _reader(user) -> None:
@@ -223,7 +224,7 @@ def item_record(request, pk, item_id):
         except services.SessionRefused as refused:
             refusal_on_form(form, refused)
         else:
-            messages.success(request, f"مصوبه پرونده {item.case.number} ثبت شد.")
+            messages.success(request, f"مصوبه پرونده {isolated(item.case.number)} ثبت شد.")
             return redirect("committees:detail", pk=session.pk)
     status = 400 if request.method == "POST" else 200
     return render(

@@ -63,6 +63,13 @@ def digits_to_persian(value) -> str:
     return str(value).translate(_TO_PERSIAN_DIGITS)
 
 
+def isolated(value) -> str:
+    """An identifier in plain text (a message, an error) in Persian digits, isolated left to right
+    (U+2066 … U+2069), so that «۲۳-۱۴۰۵-۰۰۰۱۷» reads in order inside a Persian sentence where no
+    <bdi> can be used."""
+    return f"\u2066{digits_to_persian(value)}\u2069"
+
+
 def normalize_name(text: str) -> str:
     """The search key of a name: Persian letters, no diacritics or tatweel, ZWNJ as a space,
     digits in ASCII, single spaces, no case differences for Latin letters."""

@@ -70,3 +70,9 @@ def test_template_filters_show_solar_hijri_dates_in_persian_digits(settings):
         Context({"d": datetime.date(2026, 11, 25), "m": moment, "n": 42})
     )
     assert rendered == "۱۴۰۵/۰۹/۰۴ ۱۴۰۵/۰۱/۰۱ ۰۰:۳۰ ۴۲"
+
+
+def test_an_identifier_in_plain_text_is_isolated_left_to_right_in_persian_digits():
+    from revocation.persian import isolated
+
+    assert isolated("23-1405-00017") == "\u2066۲۳-۱۴۰۵-۰۰۰۱۷\u2069"

@@ -31,9 +31,10 @@ def _private_storage(settings, tmp_path):
 
 
 def poppler(tool: str, *args) -> str:
-    if shutil.which(tool) is None:
+    path = shutil.which(tool)
+    if path is None:
         pytest.fail(f"{tool} (poppler-utils) is missing: make test installs it")
-    command = [tool, *args]  # poppler on a file of our own
+    command = [path, *args]  # poppler on a file of our own
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
 
 
