@@ -74,7 +74,7 @@ class ItemForm(BootstrapMixin, forms.Form):
             self.fields[f"vote_{member.pk}"] = forms.ChoiceField(
                 label=member.full_name,
                 choices=Vote.Choice.choices,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 error_messages={"required": f"رأی {member.full_name} را ثبت کنید."},
             )
 
@@ -157,7 +157,7 @@ class BatchForm(forms.Form):
         for item in self.items:
             self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
                 choices=[(o.value, o.label) for o in NATIONAL_OUTCOMES],
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 error_messages={
                     "required": f"تصمیم پرونده {isolated(item.case.number)} را انتخاب کنید."
                 },
