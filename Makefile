@@ -52,6 +52,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/revocation_bench_ci
 bench-small: $(VENV)/.dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/generate.py --persons 3000 --reset
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/pages.py --repeat 3
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/committees.py --repeat 3
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/load.py --seconds 2
 
 lint: $(VENV)/.dev

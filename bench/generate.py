@@ -667,8 +667,9 @@ def generate(persons: int, seed: int) -> None:
             if step in step_names:
                 row["national_letter_number"] = f"ک/{case_id}"
                 row["national_letter_date"] = moments[step_names.index(step) + 1].date()
+        if Step.APPROVE_IN_PROVINCE in step_names:
+            row["offence_type_id"] = rng.choice(offences)  # the working group's resolution
         if Step.CANCEL_CARD in step_names:
-            row["offence_type_id"] = rng.choice(offences)
             row["najva_registration_number"] = str(500_000_000 + case_id)
         if Step.ORDER_EXPULSION in step_names:
             row["expulsion_border_point_id"] = rng.choice(border_points)
