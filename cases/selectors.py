@@ -173,7 +173,16 @@ class QueueItem:
     @property
     def action_links(self) -> list[tuple[str, str]]:
         """(label, URL) of each step the user may take now."""
-        return [(step.label, step_url(self.case.number, step.name)) for step in self.actions]
+        return [
+            (step.label, step_url(self.case.number, step.name))
+            for step in self.actions
+            if not step.rule.in_session
+        ]
+
+    @property
+    def in_session(self) -> bool:
+        """Whether what waits is a working group's decision (taken in a session, not here)."""
+        return any(step.rule.in_session for step in self.actions)
 
 
 @dataclass

@@ -29,6 +29,9 @@ class StepRule:
     # Whether those who may take the step are told when a case reaches its source state: a step
     # anybody *may* take at any time (a withdrawal) is not work waiting for them.
     notify: bool = True
+    # A working group's decision: recorded in a session (committees), where the votes, the quorum
+    # and the resolution are; the case page offers no form of its own for it.
+    in_session: bool = False
 
     @property
     def name(self) -> str:
@@ -92,6 +95,7 @@ STEPS: dict[Step, StepRule] = {
             conditions=(rules.has_reason,),
             form="cases.forms.ReasonForm",
             needs_reason=True,
+            in_session=True,
         ),
         StepRule(
             Step.RESUME_REVIEW,
@@ -114,6 +118,7 @@ STEPS: dict[Step, StepRule] = {
             ),
             inputs=("province_resolution_number", "province_resolution_date", "offence_type"),
             form="cases.forms.ProvinceApprovalForm",
+            in_session=True,
         ),
         StepRule(
             Step.REJECT_IN_PROVINCE,
@@ -125,6 +130,7 @@ STEPS: dict[Step, StepRule] = {
             form="cases.forms.ProvinceRejectionForm",
             needs_reason=True,
             irreversible=True,
+            in_session=True,
         ),
         StepRule(
             Step.CONFIRM_NATIONALLY,
@@ -134,6 +140,7 @@ STEPS: dict[Step, StepRule] = {
             conditions=(rules.has_national_letter, *LETTER_DATE),
             inputs=("national_letter_number", "national_letter_date"),
             form="cases.forms.NationalLetterForm",
+            in_session=True,
         ),
         StepRule(
             Step.REFUSE_NATIONALLY,
@@ -145,6 +152,7 @@ STEPS: dict[Step, StepRule] = {
             form="cases.forms.NationalRefusalForm",
             needs_reason=True,
             irreversible=True,
+            in_session=True,
         ),
         StepRule(
             Step.CANCEL_CARD,

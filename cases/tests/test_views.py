@@ -172,7 +172,7 @@ def test_the_work_queue_shows_what_waits_for_this_user(client, case_in, actors_a
     client.force_login(actors_a.secretary)
     page = html(client.get("/"))
     assert ready.number in page and received.number not in page
-    assert "تصویب در کارگروه استان" in page
+    assert "در انتظار جلسه کارگروه" in page  # decided in a session, not from the queue
 
 
 def test_the_queue_flags_overdue_inquiries(client, case_in, actors_a):
@@ -500,18 +500,16 @@ def test_a_text_over_its_length_gets_a_persian_message_not_a_silent_cut(expert, 
     assert "این متن بیش از ۶۴ نویسه است؛ کوتاه‌ترش کنید." in html(page)
     assert not Case.objects.exists()
 
-    # The same on a step's form: the resolution number is not cut to fit.
-    case = case_in(CaseState.READY_FOR_PROVINCE)
-    expert.force_login(users["secretary_a"])
-    url = reverse("cases:action", args=[case.number, "approve_in_province"])
+    # The same on a step's form: the Najva number is not cut to fit.
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    expert.force_login(users["registry"])
+    url = reverse("cases:action", args=[case.number, "cancel_card"])
     assert "maxlength" not in html(expert.get(url))
-    page = expert.post(
-        url, {"province_resolution_number": "x" * 65, "province_resolution_date": today_jalali()}
-    )
+    page = expert.post(url, {"najva_registration_number": "x" * 65})
     assert page.status_code == 400
     assert "این متن بیش از ۶۴ نویسه است؛ کوتاه‌ترش کنید." in html(page)
     case.refresh_from_db()
-    assert (case.state, case.province_resolution_number) == (CaseState.READY_FOR_PROVINCE, "")
+    assert (case.state, case.najva_registration_number) == (CaseState.CONFIRMED_NATIONALLY, "")
 
 
 def test_only_an_expert_registers_cases(client, users):
@@ -639,30 +637,20 @@ def test_a_step_asks_for_confirmation_on_get_and_acts_on_post(expert, case_in, a
     assert (event.action, event.actor) == ("start_review", actors_a.expert)
 
 
-def test_a_rejection_without_a_reason_is_refused_in_persian(client, case_in, actors_a):
+def test_a_withdrawal_without_a_reason_is_refused_in_persian(client, case_in, actors_a):
     case = case_in(CaseState.READY_FOR_PROVINCE)
-    client.force_login(actors_a.secretary)
-    url = reverse("cases:action", args=[case.number, "reject_in_province"])
-    data = {
-        "province_resolution_number": "۱۲",
-        "province_resolution_date": today_jalali(),
-        "reason": "  ",
-    }
-    page = client.post(url, data)
+    client.force_login(actors_a.supervisor)
+    url = reverse("cases:action", args=[case.number, "withdraw"])
+    page = client.post(url, {"reason": "  "})
     assert page.status_code == 400
     assert "دلیل را بنویسید." in html(page)
     case.refresh_from_db()
     assert case.state == CaseState.READY_FOR_PROVINCE
-    assert case.province_resolution_number == ""
-    done = client.post(url, {**data, "reason": "ناقص"})
+    done = client.post(url, {"reason": "درخواست‌کننده درخواست را پس گرفت."})
     assert done.status_code == 302
     case.refresh_from_db()
-    assert case.state == CaseState.REJECTED_BY_PROVINCE
-    assert (case.province_resolution_number, case.province_resolution_date) == (
-        "۱۲",
-        timezone.localdate(),
-    )
-    assert case.events.order_by("pk").last().reason == "ناقص"
+    assert case.state == CaseState.WITHDRAWN
+    assert case.events.order_by("pk").last().reason == "درخواست‌کننده درخواست را پس گرفت."
 
 
 def test_a_step_not_yet_possible_says_what_is_missing(expert, case_in):
@@ -675,15 +663,11 @@ def test_a_step_not_yet_possible_says_what_is_missing(expert, case_in):
 
 
 def test_a_step_of_another_role_is_forbidden(client, case_in, users):
-    case = case_in(CaseState.READY_FOR_PROVINCE)
-    url = reverse("cases:action", args=[case.number, "approve_in_province"])
-    data = {
-        "province_resolution_number": "1",
-        "province_resolution_date": today_jalali(),
-        "offence_type": offence_in_force().pk,
-    }
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    url = reverse("cases:action", args=[case.number, "cancel_card"])
+    data = {"najva_registration_number": "NJ-77"}
     events = case.events.count()
-    for username in ["expert_a", "supervisor_a", "enforcement_a", "auditor", "national"]:
+    for username in ["expert_a", "secretary_a", "supervisor_a", "enforcement_a", "auditor"]:
         client.force_login(users[username])
         assert client.get(url).status_code == 403, username
         assert client.post(url, data).status_code == 403, username
@@ -692,54 +676,78 @@ def test_a_step_of_another_role_is_forbidden(client, case_in, users):
         client.get(reverse("cases:action", args=[case.number, "no_such_step"])).status_code == 404
     )
     case.refresh_from_db()
-    assert case.state == CaseState.READY_FOR_PROVINCE
+    assert case.state == CaseState.CONFIRMED_NATIONALLY
     assert case.events.count() == events
     # Once the case has moved on, a role that may never take the step is still refused (403),
     # not told that the case moved (409).
-    client.force_login(users["secretary_a"])
+    client.force_login(users["registry"])
     assert client.post(url, data).status_code == 302
     client.force_login(users["expert_a"])
     assert client.post(url, data).status_code == 403
 
 
+def test_a_working_groups_decision_is_not_taken_on_the_case_page(client, case_in, users):
+    """The votes, the quorum and the resolution are recorded in a session (committees): the case
+    page offers the secretary and the national secretariat no form of their own for it."""
+    ready = case_in(CaseState.READY_FOR_PROVINCE)
+    approved = case_in(CaseState.APPROVED_BY_PROVINCE)
+    for who, case, steps in [
+        (
+            "secretary_a",
+            ready,
+            ["approve_in_province", "reject_in_province", "return_for_information"],
+        ),
+        ("national", approved, ["confirm_nationally", "refuse_nationally"]),
+    ]:
+        client.force_login(users[who])
+        page = html(client.get(reverse("cases:detail", args=[case.number])))
+        for step in steps:
+            url = reverse("cases:action", args=[case.number, step])
+            assert url not in page, (who, step)
+            refused = client.get(url)
+            assert refused.status_code == 403
+            assert "در جلسه کارگروه ثبت می‌شود" in html(refused)
+            assert client.post(url, {"reason": "x"}).status_code == 403
+        case.refresh_from_db()
+        assert case.state in {CaseState.READY_FOR_PROVINCE, CaseState.APPROVED_BY_PROVINCE}
+    # The secretary's work queue shows the ready case as waiting for a session.
+    client.force_login(users["secretary_a"])
+    assert "در انتظار جلسه کارگروه" in html(client.get("/"))
+
+
 def test_a_step_posted_again_after_the_case_moved_answers_409_saying_who_moved_it(
     client, case_in, users
 ):
-    case = case_in(CaseState.READY_FOR_PROVINCE)
-    secretary = users["secretary_a"]
-    secretary.first_name, secretary.last_name = "مریم", "رحیمی"
-    secretary.save()
-    client.force_login(secretary)
-    url = reverse("cases:action", args=[case.number, "approve_in_province"])
-    data = {
-        "province_resolution_number": "۱۲",
-        "province_resolution_date": today_jalali(),
-        "offence_type": offence_in_force().pk,
-    }
-    assert client.post(url, data).status_code == 302
+    case = case_in(CaseState.CARD_CANCELLED)
+    supervisor = users["supervisor_a"]
+    supervisor.first_name, supervisor.last_name = "مریم", "رحیمی"
+    supervisor.save()
+    client.force_login(supervisor)
+    url = reverse("cases:action", args=[case.number, "order_expulsion"])
+    assert client.post(url).status_code == 302
     case.refresh_from_db()
-    moved = (case.state, case.province_resolution_number, case.state_entered_at)
+    moved = (case.state, case.state_entered_at)
     events = list(case.events.values_list("pk", flat=True))
 
     # The same form sent again (a second tab, a double click, Back and resubmit).
-    again = client.post(url, {**data, "province_resolution_number": "۱۳"})
+    again = client.post(url)
     assert again.status_code == 409
     assert again.templates[0].name == "cases/conflict.html"
     conflict = re.search(r'<p id="conflict">(.*?)</p>', html(again), re.S).group(1)
     assert "مریم رحیمی" in conflict
-    assert "«تصویب در کارگروه استان»" in conflict
-    assert "«مصوب کارگروه استان»" in conflict  # the state it went to
+    assert "«صدور دستور اخراج»" in conflict
+    assert "«دستور اخراج صادر شد»" in conflict  # the state it went to
     assert today_jalali() in conflict  # when
     case.refresh_from_db()
-    assert (case.state, case.province_resolution_number, case.state_entered_at) == moved
+    assert (case.state, case.state_entered_at) == moved
     assert list(case.events.values_list("pk", flat=True)) == events
 
     # Another step of the same role from the old state, and a GET of the old page: the same.
-    reject = reverse("cases:action", args=[case.number, "reject_in_province"])
-    assert client.post(reject, {**data, "reason": "ناقص"}).status_code == 409
+    departed = reverse("cases:action", args=[case.number, "close_as_departed"])
+    assert client.post(departed).status_code == 409
     assert client.get(url).status_code == 409
     case.refresh_from_db()
-    assert case.state == CaseState.APPROVED_BY_PROVINCE
+    assert case.state == CaseState.EXPULSION_ORDERED
     assert list(case.events.values_list("pk", flat=True)) == events
 
 
