@@ -58,13 +58,16 @@ class ItemForm(BootstrapMixin, forms.Form):
         label="دلیل (برای رد یا بازگشت)", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, session, present, **kwargs):
+    def __init__(self, *args, session, present, item=None, **kwargs):
         super().__init__(*args, **kwargs)
         national = session.group.is_national
         outcomes = NATIONAL_OUTCOMES if national else PROVINCIAL_OUTCOMES
         self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes]
         self.members = [] if national else list(present)
-        if national:
+        corrected = item.correction_of if item is not None else None
+        if corrected is not None:  # a correction keeps the outcome, number and offence type
+            self.fields["outcome"].choices = [(corrected.outcome, corrected.get_outcome_display())]
+        if national or corrected is not None:
             del self.fields["resolution_number"], self.fields["offence_type"]
         else:
             self.fields["offence_type"].queryset = OffenceType.objects.in_force(
@@ -177,3 +180,16 @@ class BatchForm(forms.Form):
             )
             for item in self.items
         }
+
+
+class CorrectionForm(BootstrapMixin, forms.Form):
+    session = forms.ModelChoiceField(
+        label="جلسه باز کارگروه که اصلاح در آن ثبت می‌شود",
+        queryset=None,
+        empty_label="جلسه را انتخاب کنید",
+    )
+    reason = forms.CharField(label="دلیل اصلاح", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions

@@ -206,6 +206,17 @@ class AgendaItem(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField("زمان ثبت", null=True, blank=True)
+    # A correction of a resolution of a closed session, made in a later session with its reason:
+    # the closed session stays as it was; the trail shows both.
+    correction_of = models.ForeignKey(
+        "self",
+        verbose_name="اصلاح مصوبه",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    correction_reason = models.TextField("دلیل اصلاح", blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -222,6 +233,10 @@ class AgendaItem(models.Model):
     @property
     def is_recorded(self) -> bool:
         return bool(self.outcome)
+
+    @property
+    def is_correction(self) -> bool:
+        return self.correction_of_id is not None
 
 
 class Vote(models.Model):

@@ -184,7 +184,11 @@ def item_record(
     National: confirm or refuse, a reason for a refusal (the batch's letter is the session's).
     """
     session = _lock(item.session, by)
-    item = AgendaItem.objects.select_for_update().get(pk=item.pk, session=session)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("correction_of__offence_type")
+        .get(pk=item.pk, session=session)
+    )
     group = session.group
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
@@ -193,6 +197,15 @@ def item_record(
         errors["outcome"] = ["مصوبه را انتخاب کنید."]
     if outcome in NEEDS_REASON and not reason:
         errors["reason"] = ["دلیل این مصوبه را بنویسید."]
+    corrected = item.correction_of
+    if corrected is not None:
+        # A correction keeps the corrected resolution's outcome, number and offence type: it
+        # records the votes (and a rejection's or return's reason) again, with its own reason.
+        if outcome != corrected.outcome:
+            was = corrected.get_outcome_display()
+            errors["outcome"] = [f"اصلاح، نتیجه مصوبه را تغییر نمی‌دهد؛ مصوبه اصلاح‌شده «{was}» است."]
+        resolution_number = corrected.resolution_number
+        offence_type = corrected.offence_type
     if not group.is_national:
         resolution_number = (resolution_number or "").strip()
         present = _present_members(session)
@@ -218,6 +231,8 @@ def item_record(
         elif (
             AgendaItem.objects.filter(session__group=group, resolution_number=resolution_number)
             .exclude(pk=item.pk)
+            .exclude(pk=item.correction_of_id)
+            .exclude(correction_of_id=item.correction_of_id or item.pk)
             .exists()
         ):
             errors["resolution_number"] = ["این شماره مصوبه پیش‌تر در این کارگروه ثبت شده است."]
@@ -289,7 +304,11 @@ def session_close(*, session: Session, by, letter_number: str = "") -> Session:
     number (and the session's date) for every case."""
     session = _lock(session, by)
     group = session.group
-    items = list(session.items.select_related("case", "offence_type").order_by("position"))
+    items = list(
+        session.items.select_related("case", "offence_type", "correction_of__session")
+        .prefetch_related("votes", "correction_of__votes")
+        .order_by("position")
+    )
     errors = []
     if not items:
         errors.append("دستور این جلسه خالی است.")
@@ -314,6 +333,9 @@ def session_close(*, session: Session, by, letter_number: str = "") -> Session:
     if errors:
         raise SessionRefused(errors)
     for item in items:
+        if item.is_correction:
+            _record_correction(item, session, by)
+            continue
         try:
             case_services.case_take_step(
                 case=item.case,
@@ -452,3 +474,66 @@ def batch_record(*, session: Session, by, decisions: dict[int, tuple[str, str]])
             errors += [f"پرونده {isolated(item.case.number)}: {m}" for m in refused.messages]
     if errors:
         raise SessionRefused(errors)
+
+
+def _tally(item: AgendaItem) -> str:
+    counts = {choice: 0 for choice in Vote.Choice}
+    for vote in item.votes.all():
+        counts[Vote.Choice(vote.choice)] += 1
+    return "، ".join(f"{c.label} {digits_to_persian(n)}" for c, n in counts.items())
+
+
+def _record_correction(item: AgendaItem, session: Session, by) -> None:
+    """The trail of a correction: on the case, what changed and why; the case does not move."""
+    from audit import services as audit
+    from audit.models import Event
+
+    corrected = item.correction_of
+    changes = [audit.change("آرا", _tally(corrected), _tally(item), field="votes")]
+    if corrected.reason != item.reason:
+        changes.append(audit.change("دلیل مصوبه", corrected.reason, item.reason, field="reason"))
+    audit.record(
+        case=item.case,
+        by=by,
+        kind=Event.Kind.CHANGE,
+        action="resolution_corrected",
+        label=(
+            f"اصلاح مصوبه {isolated(corrected.resolution_number)} جلسه "
+            f"{isolated(corrected.session.number)} در جلسه {isolated(session.number)}"
+        ),
+        reason=item.correction_reason,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def agenda_add_correction(*, session: Session, by, item: AgendaItem, reason: str) -> AgendaItem:
+    """Put the correction of a resolution of a closed session of the same group on this open
+    session's agenda, with its reason. The closed session is never changed."""
+    session = _lock(session, by)
+    reason = (reason or "").strip()
+    corrected = AgendaItem.objects.select_related("session", "case").get(pk=item.pk)
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["دلیل اصلاح را بنویسید."]
+    if (
+        session.group.is_national
+        or corrected.session.group_id != session.group_id
+        or corrected.session.is_open
+        or not corrected.is_recorded
+    ):
+        errors["__all__"] = ["فقط مصوبه ثبت‌شده جلسه‌ای بسته از همین کارگروه استان اصلاح می‌شود."]
+    elif session.items.filter(case=corrected.case).exists():
+        errors["__all__"] = [f"پرونده {isolated(corrected.case.number)} در دستور این جلسه هست."]
+    if errors:
+        raise SessionRefused(errors)
+    last = session.items.order_by("-position").values_list("position", flat=True).first() or 0
+    correction = AgendaItem.objects.create(
+        session=session,
+        case=corrected.case,
+        position=last + 1,
+        correction_of=corrected,
+        correction_reason=reason,
+    )
+    _touch(session)
+    return correction

@@ -101,7 +101,9 @@ def session_new(request):
 def _items(session):
     subjects = CaseSubject.objects.select_related("person").order_by("person_id")
     return list(
-        session.items.select_related("case__province", "offence_type", "recorded_by")
+        session.items.select_related(
+            "case__province", "offence_type", "recorded_by", "correction_of__session"
+        )
         .prefetch_related(
             Prefetch("case__subjects", queryset=subjects),
             "case__inquiries",
@@ -130,6 +132,7 @@ def session_detail(request, pk):
             "absent": [m for m in members if m not in present],
             "quorum": group.quorum_of(len(members)),
             "may_record": may_record and session.is_open,
+            "may_correct": may_record and not session.is_open and not group.is_national,
             "attendance": forms.AttendanceForm(
                 group=group, initial={"present": [m.pk for m in present]}
             ),
@@ -190,7 +193,9 @@ def session_agenda(request, pk):
 @require_http_methods(["GET", "POST"])
 def item_record(request, pk, item_id):
     session = session_or_404(request.user, pk, record=True)
-    item = get_object_or_404(AgendaItem.objects.select_related("case"), pk=item_id, session=session)
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("case", "correction_of"), pk=item_id, session=session
+    )
     if closed := _open_or_409(request, session):
         return closed
     present = session.present.all()
@@ -208,6 +213,7 @@ def item_record(request, pk, item_id):
         initial=initial,
         session=session,
         present=present,
+        item=item,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -442,5 +448,41 @@ def session_batch(request, pk):
         request,
         "committees/batch_form.html",
         {"session": session, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_correct(request, pk, item_id):
+    """Correct a resolution of a closed session: a new item, with its reason, on an open session
+    of the same working group (the closed session is never edited)."""
+    session = session_or_404(request.user, pk, record=True)
+    item = get_object_or_404(AgendaItem.objects.select_related("case"), pk=item_id, session=session)
+    if session.is_open:
+        return redirect("committees:item", pk=session.pk, item_id=item.pk)
+    sessions = Session.objects.filter(group=session.group, state=Session.State.OPEN)
+    form = forms.CorrectionForm(
+        request.POST if request.method == "POST" else None, sessions=sessions
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_add_correction(
+                session=form.cleaned_data["session"],
+                by=request.user,
+                item=item,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.SessionRefused as refused:
+            refusal_on_form(form, refused)
+        else:
+            messages.success(
+                request, "اصلاح مصوبه به دستور جلسه افزوده شد؛ آرا را دوباره ثبت کنید."
+            )
+            return redirect("committees:detail", pk=form.cleaned_data["session"].pk)
+    return render(
+        request,
+        "committees/correction_form.html",
+        {"session": session, "item": item, "form": form},
         status=400 if request.method == "POST" else 200,
     )

@@ -173,6 +173,20 @@ def _session_signed(case, actors):
     )
 
 
+def _session_closed_and_another(case, actors):
+    """A closed session (the URL's) and an open one of the same group to correct it in."""
+    from committees import services as committees
+
+    _session_closed(case, actors)
+    committees.session_open(
+        group=Session.objects.latest("pk").group,
+        by=actors.secretary,
+        number="۸/۱۴۰۵",
+        held_on=timezone.localdate(),
+        place="استانداری",
+    )
+
+
 def _national_session(case, actors):
     from committees import services as committees
     from committees.selectors import working_group_of
@@ -388,6 +402,9 @@ TABLE = [
     Row("committees:batch", S.APPROVED_BY_PROVINCE, setup=_national_session_with_case,
         get=  (L,   404, 404, 404, 403, 404, 404, 404, 403, 200, 403, 403, 403),
         post= (L,   404, 404, 404, 403, 404, 404, 404, 403, 302, 403, 403, 403)),
+    Row("committees:item_correct", S.READY_FOR_PROVINCE, setup=_session_closed_and_another,
+        get=  (L,   403, 200, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403),
+        post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
     Row("committees:close", S.READY_FOR_PROVINCE, setup=_session_closed,
         get=  (L,   403, 409, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403),
         post= (L,   403, 409, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
@@ -425,9 +442,10 @@ def url_of(row: Row, ctx: Context) -> str:
         return reverse(row.name)
     if row.name == "committees:national_queue":
         return reverse(row.name)
+    if row.name == "committees:item_correct":
+        closed = Session.objects.filter(state=Session.State.CLOSED).latest("pk")
+        return reverse(row.name, args=[closed.pk, closed.items.first().pk])
     if row.name.startswith("committees:"):
-        from committees.models import Session
-
         session = Session.objects.latest("pk")
         if row.name == "committees:item":
             return reverse(row.name, args=[session.pk, session.items.first().pk])
@@ -525,30 +543,24 @@ def post_data(row: Row, ctx: Context) -> dict:
         case "committees:new":
             return {"number": "۹۹/۱۴۰۵", "held_on": jalali(today), "place": "استانداری"}
         case "committees:attendance":
-            from committees.models import Session
-
             return {"present": [m.pk for m in Session.objects.latest("pk").present.all()][:2]}
         case "committees:agenda":
-            from committees.models import Session
             from committees.selectors import agenda_candidates
 
             session = Session.objects.latest("pk")
             return {"cases": [c.pk for c in agenda_candidates(session=session)]}
+        case "committees:item_correct":
+            opened = Session.objects.filter(state=Session.State.OPEN).latest("pk")
+            return {"session": opened.pk, "reason": "شمارش آرا اشتباه بود."}
         case "committees:minutes_signed":
             scan = SimpleUploadedFile("signed.pdf", DEMO_PDF + b"again", "application/pdf")
             return {"scan": scan}
         case "committees:national_queue":
-            from committees.models import Session
-
             return {"session": Session.objects.latest("pk").pk, "cases": [case.pk]}
         case "committees:batch":
-            from committees.models import Session
-
             item = Session.objects.latest("pk").items.get()
             return {f"outcome_{item.pk}": "confirm"}
         case "committees:item":
-            from committees.models import Session
-
             session = Session.objects.latest("pk")
             return {
                 **{f"vote_{m.pk}": "for" for m in session.present.all()},

@@ -226,3 +226,46 @@ def test_a_case_of_another_province_or_not_ready_stays_off_the_agenda(
         with pytest.raises(services.SessionRefused):
             services.agenda_add(session=session, by=users["secretary_a"], cases=[case])
     assert not session.items.exists()
+
+
+def test_a_correction_is_a_new_item_with_its_reason_and_leaves_the_closed_session_as_it_was(
+    session, group, users, case_in, offences
+):
+    cases = close_three(session, group, users, case_in, offences)
+    services.session_close(session=session, by=users["secretary_a"])
+    approved = session.items.get(case=cases[0])
+    votes_before = sorted(approved.votes.values_list("member_id", "choice"))
+    later = services.session_open(
+        group=group, by=users["secretary_a"], number="۱۳/۱۴۰۵",
+        held_on=timezone.localdate(), place="استانداری",
+    )  # fmt: skip
+    with pytest.raises(services.SessionRefused):  # a reason is required
+        services.agenda_add_correction(
+            session=later, by=users["secretary_a"], item=approved, reason=" "
+        )
+    correction = services.agenda_add_correction(
+        session=later,
+        by=users["secretary_a"],
+        item=approved,
+        reason="رأی عضو سوم اشتباه ثبت شده بود.",
+    )
+    present = members(group)[:3]
+    services.session_set_attendance(session=later, by=users["secretary_a"], members=present)
+    # The outcome of a correction is the corrected one.
+    lost = {present[0].pk: AGAINST, present[1].pk: AGAINST, present[2].pk: AGAINST}
+    with pytest.raises(services.SessionRefused) as refused:
+        record(correction, users["secretary_a"], Outcome.REJECT, lost, reason="x")
+    assert "نتیجه مصوبه را تغییر نمی‌دهد" in " ".join(refused.value.messages)
+    votes = {present[0].pk: FOR, present[1].pk: FOR, present[2].pk: ABSTAIN}
+    record(correction, users["secretary_a"], Outcome.APPROVE, votes, offences)
+    events = Event.objects.filter(case=cases[0]).count()
+    services.session_close(session=later, by=users["secretary_a"])
+    cases[0].refresh_from_db()
+    assert cases[0].state == CaseState.APPROVED_BY_PROVINCE  # the case did not move
+    event = Event.objects.filter(case=cases[0]).latest("pk")
+    assert Event.objects.filter(case=cases[0]).count() == events + 1
+    assert event.action == "resolution_corrected"
+    assert event.reason == "رأی عضو سوم اشتباه ثبت شده بود."
+    assert "ممتنع ۱" in event.changes[0]["new"]
+    approved.refresh_from_db()
+    assert sorted(approved.votes.values_list("member_id", "choice")) == votes_before
