@@ -16,10 +16,13 @@ FONTS = settings.BASE_DIR / "static" / "fonts" / "vazirmatn"
 
 def minutes_context(session: Session) -> dict:
     group = session.group
-    members = list(group.members.filter(active=True))
-    present = set(session.present.values_list("pk", flat=True))
+    # Those present as recorded (a member deactivated since still signs these minutes); absent,
+    # the group's other members who were current when the minutes were made.
+    present_members = list(session.present.order_by("order", "pk"))
+    present = {m.pk for m in present_members}
+    members = [*present_members, *group.members.filter(active=True).exclude(pk__in=present)]
     items = list(
-        session.items.select_related("case", "offence_type")
+        session.items.select_related("case", "offence_type", "correction_of__session")
         .prefetch_related("case__subjects__person", "votes__member")
         .order_by("position")
     )
@@ -31,7 +34,7 @@ def minutes_context(session: Session) -> dict:
     return {
         "session": session,
         "group": group,
-        "present": [m for m in members if m.pk in present],
+        "present": present_members,
         "absent": [m for m in members if m.pk not in present],
         "items": items,
         "made_at": timezone.now(),

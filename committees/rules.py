@@ -23,15 +23,17 @@ def carried(votes: Iterable[tuple[str, bool]], *, present: int) -> bool:
     """Whether the proposal (the expert's: cancel the card) is carried.
 
     ``votes`` are (choice, cast by the chair) of the members present. A majority of those present
-    carries it; a tie between for and against is decided by the chair's vote; abstentions count
-    as present but for neither side, so they can keep a proposal from its majority.
+    carries it; a tie (half of those present for, half against) is decided by the chair's vote;
+    abstentions count as present but for neither side, so they keep a proposal from its majority
+    and there is then no tie for the chair to break.
     """
     votes = list(votes)
     in_favour = sum(1 for choice, _ in votes if choice == Vote.Choice.FOR)
     against = sum(1 for choice, _ in votes if choice == Vote.Choice.AGAINST)
     if in_favour * 2 > present:
         return True
-    if in_favour == against and in_favour:
+    if in_favour * 2 == present and in_favour == against:
+        # A tie: those present split evenly for and against; the chair's vote decides.
         return any(chair and choice == Vote.Choice.FOR for choice, chair in votes)
     return False
 

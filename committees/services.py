@@ -5,6 +5,9 @@ Each service is atomic, locks the session row, checks ``accounts.permissions`` a
 Persian messages (``SessionRefused``) leaving nothing saved. A closed session is never changed.
 """
 
+import datetime
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,7 +31,11 @@ from committees.models import (
     Vote,
     WorkingGroup,
 )
-from revocation.persian import digits_to_persian, isolated
+from revocation.persian import digits_to_ascii, digits_to_persian, isolated
+
+logger = logging.getLogger(__name__)
+# A request for minutes still pending after this is asked again (its task was lost).
+MINUTES_PATIENCE = datetime.timedelta(minutes=5)
 
 # The step each outcome takes.
 STEP_OF = {
@@ -104,14 +111,14 @@ def session_set_attendance(*, session: Session, by, members) -> Session:
     if any(m.group_id != session.group_id or not m.active for m in members):
         raise SessionRefused({"present": ["فقط اعضای فعلی همین کارگروه را می‌توان حاضر زد."]})
     present = {m.pk for m in members}
-    voted_absent = Vote.objects.filter(item__session=session).exclude(member_id__in=present)
-    if voted_absent.exists():
+    # Once a vote is recorded the room is fixed: a member added later would stand present without
+    # a vote, one taken away would leave a vote behind, and a resolution could cease to follow
+    # its votes. (A present list that was wrong is corrected before the first vote.)
+    if set(session.present.values_list("pk", flat=True)) != present and (
+        Vote.objects.filter(item__session=session).exists()
+    ):
         raise SessionRefused(
-            {
-                "present": [
-                    "عضوی که در این جلسه رأی داده است را نمی‌توان غایب زد؛ نخست رأی را اصلاح کنید."
-                ]
-            }
+            {"present": ["پس از ثبت نخستین رأی، فهرست حاضران این جلسه تغییر نمی‌کند."]}
         )
     session.present.set(members)
     _touch(session)
@@ -126,10 +133,15 @@ def agenda_add(*, session: Session, by, cases) -> list[AgendaItem]:
     session = _lock(session, by)
     group = session.group
     wanted = AGENDA_STATE[group.kind]
-    cases = list(cases)
+    # The cases locked: two sessions adding one case at once find it on the other's agenda.
+    cases = list(Case.objects.select_for_update().filter(pk__in=[c.pk for c in cases]))
     errors = []
     for case in cases:
-        if case.state != wanted:
+        if timezone.localdate(case.state_entered_at) > session.held_on:
+            errors.append(
+                f"پرونده {isolated(case.number)} پس از تاریخ این جلسه به کارگروه رسیده است."
+            )
+        elif case.state != wanted:
             errors.append(
                 f"پرونده {isolated(case.number)} در وضعیت «{CaseState(wanted).label}» نیست."
             )
@@ -146,6 +158,7 @@ def agenda_add(*, session: Session, by, cases) -> list[AgendaItem]:
     if errors:
         raise SessionRefused(errors)
     last = session.items.order_by("-position").values_list("position", flat=True).first() or 0
+    cases.sort(key=lambda case: (case.state_entered_at, case.pk))  # longest waiting first
     items = [
         AgendaItem.objects.create(session=session, case=case, position=last + index)
         for index, case in enumerate(cases, start=1)
@@ -207,7 +220,10 @@ def item_record(
         resolution_number = corrected.resolution_number
         offence_type = corrected.offence_type
     if not group.is_national:
-        resolution_number = (resolution_number or "").strip()
+        # One numbering per group: its row locked, so two sessions cannot take a number at once;
+        # numbers compared and kept with ASCII digits, however they were typed.
+        WorkingGroup.objects.select_for_update().get(pk=group.pk)
+        resolution_number = digits_to_ascii((resolution_number or "").strip())
         present = _present_members(session)
         members = group.members.filter(active=True).count()
         if not rules.has_quorum(present=len(present), members=members, quorum=group.quorum):
@@ -230,9 +246,7 @@ def item_record(
             errors["resolution_number"] = ["شماره مصوبه را بنویسید."]
         elif (
             AgendaItem.objects.filter(session__group=group, resolution_number=resolution_number)
-            .exclude(pk=item.pk)
-            .exclude(pk=item.correction_of_id)
-            .exclude(correction_of_id=item.correction_of_id or item.pk)
+            .exclude(pk__in=_chain(item))
             .exists()
         ):
             errors["resolution_number"] = ["این شماره مصوبه پیش‌تر در این کارگروه ثبت شده است."]
@@ -271,6 +285,35 @@ def item_record(
         )
     _touch(session)
     return item
+
+
+def _chain(item: AgendaItem) -> set[int]:
+    """The item, the resolution it corrects (and that one's), and every correction of them: one
+    resolution, one number."""
+    root = item
+    while root.correction_of_id is not None:
+        root = AgendaItem.objects.only("pk", "correction_of_id").get(pk=root.correction_of_id)
+    chain, frontier = {root.pk}, [root.pk]
+    while frontier:
+        frontier = list(
+            AgendaItem.objects.filter(correction_of_id__in=frontier).values_list("pk", flat=True)
+        )
+        chain.update(frontier)
+    return chain | {item.pk}
+
+
+def _still_follows_votes(item: AgendaItem, present: list[Member]) -> list[str]:
+    """At the close: every member present voted on the item, and its outcome follows the votes."""
+    votes = {v.member_id: v.choice for v in item.votes.all()}
+    if set(votes) != {m.pk for m in present}:
+        return ["آرای این پرونده با فهرست حاضران جلسه نمی‌خواند؛ رأی و مصوبه را دوباره ثبت کنید."]
+    chair = {m.pk for m in present if m.role == Member.Role.CHAIR}
+    is_carried = rules.carried(
+        ((votes[m.pk], m.pk in chair) for m in present), present=len(present)
+    )
+    if not rules.outcome_agrees(item.outcome, is_carried=is_carried):
+        return ["این مصوبه با آرای ثبت‌شده نمی‌خواند؛ رأی و مصوبه را دوباره ثبت کنید."]
+    return []
 
 
 def _step_inputs(item: AgendaItem, session: Session) -> dict:
@@ -332,6 +375,11 @@ def session_close(*, session: Session, by, letter_number: str = "") -> Session:
             )
     if errors:
         raise SessionRefused(errors)
+    if not group.is_national:
+        present_members = _present_members(session)
+        for item in items:
+            if reasons := _still_follows_votes(item, present_members):
+                raise SessionCloseRefused(item, reasons)
     for item in items:
         if item.is_correction:
             _record_correction(item, session, by)
@@ -385,14 +433,29 @@ def minutes_request(*, session: Session, by) -> Minutes:
                 "requested_at": timezone.now(),
             },
         )
-        if minutes.version == session.version and minutes.status != Minutes.Status.FAILED:
+        stale = minutes.status == Minutes.Status.PENDING and (
+            timezone.now() - minutes.requested_at > MINUTES_PATIENCE
+        )
+        if (
+            minutes.version == session.version
+            and minutes.status != Minutes.Status.FAILED
+            and not stale
+        ):
             return minutes  # ready, or already being made for this version
         minutes.status = Minutes.Status.PENDING
         minutes.version = session.version
         minutes.requested_at = timezone.now()
         minutes.save()
         version = session.version
-        transaction.on_commit(lambda: tasks.make_minutes.delay(session.pk, version))
+
+        def queue():
+            try:
+                tasks.make_minutes.delay(session.pk, version)
+            except Exception:  # the broker is down: say so on the page rather than wait for ever
+                logger.exception("could not queue the minutes of session %s", session.pk)
+                minutes_failed(session_id=session.pk, version=version)
+
+        transaction.on_commit(queue)
     return minutes
 
 
@@ -440,10 +503,14 @@ def minutes_attach_signed(*, session: Session, by, upload, content_type: str) ->
     _require_recorder(session, by)
     if session.is_open:
         raise SessionRefused({"scan": ["نسخه امضاشده پس از بستن جلسه بارگذاری می‌شود."]})
-    minutes, _ = Minutes.objects.get_or_create(
+    minutes, _ = Minutes.objects.select_for_update().get_or_create(
         session=session,
         defaults={"status": Minutes.Status.PENDING, "version": 0, "requested_at": timezone.now()},
     )
+    if minutes.signed_scan:
+        raise SessionRefused(
+            {"scan": ["نسخه امضاشده این جلسه پیش‌تر بارگذاری شده است و جایگزین نمی‌شود."]}
+        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

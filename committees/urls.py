@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/agenda/", views.session_agenda, name="agenda"),
     path("<int:pk>/items/<int:item_id>/", views.item_record, name="item"),
     path("<int:pk>/items/<int:item_id>/correct/", views.item_correct, name="item_correct"),
+    path("<int:pk>/items/<int:item_id>/remove/", views.item_remove, name="item_remove"),
     path("<int:pk>/close/", views.session_close, name="close"),
     path("<int:pk>/batch/", views.session_batch, name="batch"),
     path("<int:pk>/minutes/", views.minutes, name="minutes"),

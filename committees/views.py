@@ -486,3 +486,16 @@ def item_correct(request, pk, item_id):
         {"session": session, "item": item, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def item_remove(request, pk, item_id):
+    """Take a case off an open session's agenda (its votes with it); it can be put on again."""
+    session = session_or_404(request.user, pk, record=True)
+    item = get_object_or_404(AgendaItem.objects.select_related("case"), pk=item_id, session=session)
+    if closed := _open_or_409(request, session):
+        return closed
+    services.agenda_remove(item=item, by=request.user)
+    messages.success(request, f"پرونده {isolated(item.case.number)} از دستور جلسه برداشته شد.")
+    return redirect("committees:detail", pk=session.pk)

@@ -402,6 +402,9 @@ TABLE = [
     Row("committees:batch", S.APPROVED_BY_PROVINCE, setup=_national_session_with_case,
         get=  (L,   404, 404, 404, 403, 404, 404, 404, 403, 200, 403, 403, 403),
         post= (L,   404, 404, 404, 403, 404, 404, 404, 403, 302, 403, 403, 403)),
+    Row("committees:item_remove", S.READY_FOR_PROVINCE, setup=_session,
+        get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+        post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
     Row("committees:item_correct", S.READY_FOR_PROVINCE, setup=_session_closed_and_another,
         get=  (L,   403, 200, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403),
         post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
@@ -447,7 +450,7 @@ def url_of(row: Row, ctx: Context) -> str:
         return reverse(row.name, args=[closed.pk, closed.items.first().pk])
     if row.name.startswith("committees:"):
         session = Session.objects.latest("pk")
-        if row.name == "committees:item":
+        if row.name in {"committees:item", "committees:item_remove"}:
             return reverse(row.name, args=[session.pk, session.items.first().pk])
         return reverse(row.name, args=[session.pk])
     kwargs = {"number": case.number}

@@ -78,10 +78,11 @@ def test_a_batch_with_one_failing_case_moves_none(national, case_in, users):
         reverse("committees:national_queue"),
         {"session": session.pk, "cases": [c.pk for c in cases]},
     )
-    national.post(
+    batch = national.post(
         reverse("committees:batch", args=[session.pk]),
         {f"outcome_{i.pk}": "confirm" for i in session.items.all()},
     )
+    assert batch.status_code == 302
     # Confirmed meanwhile on its own (a second tab): it no longer waits for this session.
     case_take_step(
         case=cases[1],
@@ -92,6 +93,7 @@ def test_a_batch_with_one_failing_case_moves_none(national, case_in, users):
     )
     page = national.post(reverse("committees:close", args=[session.pk]), {"letter_number": "۱"})
     assert page.status_code == 400
+    assert digits_to_persian(cases[1].number) in page.content.decode()  # the case that stopped it
     cases[0].refresh_from_db()
     assert cases[0].state == CaseState.APPROVED_BY_PROVINCE
     session.refresh_from_db()

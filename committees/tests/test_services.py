@@ -34,6 +34,13 @@ def test_quorum_is_more_than_half_of_the_members_unless_the_province_sets_it():
         ([(FOR, False), (FOR, False), (AGAINST, False), (AGAINST, True)], 4, False),
         ([(FOR, False), (ABSTAIN, False), (ABSTAIN, True)], 3, False),  # 1 of 3 is no majority
         ([(ABSTAIN, True), (ABSTAIN, False)], 2, False),
+        # For and against level, but with abstentions: no majority of those present, no tie.
+        (
+            [(FOR, True), (AGAINST, False), (ABSTAIN, False), (ABSTAIN, False), (ABSTAIN, False)],
+            5,
+            False,
+        ),
+        ([(FOR, True), (FOR, False), (AGAINST, False), (AGAINST, False)], 4, True),  # an even split
     ],
 )
 def test_the_vote_rule(votes, present, carried):
@@ -269,3 +276,100 @@ def test_a_correction_is_a_new_item_with_its_reason_and_leaves_the_closed_sessio
     assert "ممتنع ۱" in event.changes[0]["new"]
     approved.refresh_from_db()
     assert sorted(approved.votes.values_list("member_id", "choice")) == votes_before
+
+
+def test_once_a_vote_is_recorded_the_present_list_is_fixed(
+    session, group, users, case_in, offences
+):
+    (item,) = services.agenda_add(
+        session=session, by=users["secretary_a"], cases=[case_in(CaseState.READY_FOR_PROVINCE)]
+    )
+    present = members(group)[:3]
+    services.session_set_attendance(session=session, by=users["secretary_a"], members=present)
+    votes = {present[0].pk: FOR, present[1].pk: FOR, present[2].pk: AGAINST}
+    record(item, users["secretary_a"], Outcome.APPROVE, votes, offences)
+    with pytest.raises(services.SessionRefused) as refused:
+        services.session_set_attendance(
+            session=session, by=users["secretary_a"], members=members(group)
+        )
+    assert "فهرست حاضران" in " ".join(refused.value.messages)
+    assert session.present.count() == 3
+
+
+def test_a_case_that_reached_the_group_after_the_sessions_date_stays_off_its_agenda(
+    group, users, case_in
+):
+    yesterday = services.session_open(
+        group=group, by=users["secretary_a"], number="۱۱/۱۴۰۵",
+        held_on=timezone.localdate() - datetime.timedelta(days=1), place="استانداری",
+    )  # fmt: skip
+    with pytest.raises(services.SessionRefused) as refused:
+        services.agenda_add(
+            session=yesterday,
+            by=users["secretary_a"],
+            cases=[case_in(CaseState.READY_FOR_PROVINCE)],
+        )
+    assert "پس از تاریخ این جلسه" in " ".join(refused.value.messages)
+
+
+def test_a_resolution_number_is_one_number_however_its_digits_were_typed(
+    session, group, users, case_in, offences
+):
+    items = services.agenda_add(
+        session=session,
+        by=users["secretary_a"],
+        cases=[case_in(CaseState.READY_FOR_PROVINCE) for _ in range(2)],
+    )
+    present = members(group)[:3]
+    services.session_set_attendance(session=session, by=users["secretary_a"], members=present)
+    votes = {m.pk: FOR for m in present}
+    record(
+        items[0],
+        users["secretary_a"],
+        Outcome.APPROVE,
+        votes,
+        offences,
+        resolution_number="12/1405",
+    )
+    with pytest.raises(services.SessionRefused) as refused:
+        record(
+            items[1], users["secretary_a"], Outcome.APPROVE, votes, offences,
+            resolution_number="۱۲/۱۴۰۵",
+        )  # fmt: skip
+    assert "پیش‌تر" in " ".join(refused.value.messages)
+
+
+def test_a_correction_can_itself_be_corrected(session, group, users, case_in, offences):
+    cases = close_three(session, group, users, case_in, offences)
+    services.session_close(session=session, by=users["secretary_a"])
+    item = session.items.get(case=cases[0])
+    present = members(group)[:3]
+    votes = {m.pk: FOR for m in present}
+    for number in ("۱۳/۱۴۰۵", "۱۴/۱۴۰۵"):
+        later = services.session_open(
+            group=group, by=users["secretary_a"], number=number,
+            held_on=timezone.localdate(), place="استانداری",
+        )  # fmt: skip
+        item = services.agenda_add_correction(
+            session=later, by=users["secretary_a"], item=item, reason="شمارش آرا."
+        )
+        services.session_set_attendance(session=later, by=users["secretary_a"], members=present)
+        record(item, users["secretary_a"], Outcome.APPROVE, votes, offences)
+        services.session_close(session=later, by=users["secretary_a"])
+    assert Event.objects.filter(case=cases[0], action="resolution_corrected").count() == 2
+
+
+def test_a_signed_scan_is_not_replaced_and_a_lost_minutes_task_is_said(
+    session, group, users, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from committees.models import Minutes
+
+    # The broker is down when the minutes are asked for: the page says they failed.
+    with mock.patch(
+        "committees.tasks.make_minutes.delay", side_effect=ConnectionError("broker down")
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.minutes_request(session=session, by=users["secretary_a"])
+    assert Minutes.objects.get(session=session).status == Minutes.Status.FAILED
