@@ -31,7 +31,7 @@ from committees.models import (
     Vote,
     WorkingGroup,
 )
-from revocation.persian import digits_to_ascii, digits_to_persian, isolated
+from revocation.persian import digits_to_ascii, digits_to_persian, isolated, jalali
 
 logger = logging.getLogger(__name__)
 # A request for minutes still pending after this is asked again (its task was lost).
@@ -316,6 +316,15 @@ def _still_follows_votes(item: AgendaItem, present: list[Member]) -> list[str]:
     return []
 
 
+def _decided_in(item: AgendaItem, session: Session) -> str:
+    """Where the case's step was decided, for its event: the session, and the resolution number
+    (or the national letter) with the votes."""
+    where = f"جلسه {isolated(session.number)} {session.group} مورخ {jalali(session.held_on)}"
+    if session.group.is_national:
+        return f"{where}، نامه {isolated(session.letter_number)}"
+    return f"{where}، مصوبه {isolated(item.resolution_number)} ({_tally(item)})"
+
+
 def _step_inputs(item: AgendaItem, session: Session) -> dict:
     if item.outcome in (Outcome.APPROVE, Outcome.REJECT):
         inputs = {
@@ -390,6 +399,7 @@ def session_close(*, session: Session, by, letter_number: str = "") -> Session:
                 by=by,
                 step=STEP_OF[Outcome(item.outcome)],
                 reason=item.reason,
+                decided_in=_decided_in(item, session),
                 **_step_inputs(item, session),
             )
         except case_services.CaseStateConflict:

@@ -92,12 +92,16 @@ def _refusal(failed) -> CaseActionRefused:
 
 
 @transaction.atomic
-def case_take_step(*, case: Case, by, step: Step, reason: str = "", **inputs) -> Case:
+def case_take_step(
+    *, case: Case, by, step: Step, reason: str = "", decided_in: str = "", **inputs
+) -> Case:
     """Take ``step`` on the case: the one path by which a case changes state.
 
     ``inputs`` are the case fields the step records (``STEPS[step].inputs``); ``reason`` is kept
-    on the case and in the event. Raises ``PermissionDenied`` when the user's role may not take the
-    step on this case, ``CaseStateConflict`` when the step does not apply in the case's present
+    on the case and in the event; ``decided_in`` names where a body decided it (a working-group
+    session, for the steps the rule book marks ``in_session``) and is kept in the event. Raises
+    ``PermissionDenied`` when the user's role may not take the step on this case,
+    ``CaseStateConflict`` when the step does not apply in the case's present
     state (someone moved it first), and ``CaseActionRefused`` (the failed rules, in Persian) when
     the case or the input is not ready. In every refusal nothing is saved and no event is written.
     """
@@ -141,6 +145,8 @@ def case_take_step(*, case: Case, by, step: Step, reason: str = "", **inputs) ->
         # A reason given with the step is the event's own reason, shown once.
         if not (rule.needs_reason and item["field"] == "reason")
     ]
+    if decided_in:
+        changes.insert(0, audit.change("مرجع تصمیم", "", decided_in, field="decided_in"))
     changes += _settle_documents(case)
     event = record(
         case=case,

@@ -176,12 +176,14 @@ def test_closing_moves_every_case_through_its_step(session, group, users, case_i
     assert cases[0].province_resolution_date == session.held_on
     assert cases[0].offence_type == offences[1]  # the working group's, not the registry's
     assert cases[2].reason == "استعلام پلیس ناقص است."
-    # One event per resolution, by the secretary, with the reason.
-    for case, action in zip(
-        cases, ["approve_in_province", "reject_in_province", "return_for_information"], strict=True
-    ):
+    # One event per resolution, by the secretary, naming the session, the number and the votes.
+    actions = ["approve_in_province", "reject_in_province", "return_for_information"]
+    for case, action in zip(cases, actions, strict=True):
         (event,) = Event.objects.filter(case=case, action=action)
         assert event.actor == users["secretary_a"]
+        ground = event.changes[0]
+        assert ground["label"] == "مرجع تصمیم"
+        assert "۱۲/۱۴۰۵" in ground["new"] and "موافق" in ground["new"]
     # A closed session is never edited again.
     with pytest.raises(services.SessionRefused):
         services.agenda_add(
