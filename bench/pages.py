@@ -59,6 +59,7 @@ EXPECTED_QUERIES = {
     "search, household number (national_secretariat)": 9,
     "search, case number (national_secretariat)": 9,
     "case page (national_secretariat)": 10,
+    "national queue (national_secretariat)": 8,
 }
 
 
@@ -224,6 +225,18 @@ def run(repeat: int, only: str = "") -> int:
                 case_page_sql(user, page_case),
             )
         )
+
+    # The working groups: the national queue (issue 8; bench/committees.py times a session).
+    from committees.views import QUEUE_PAGE_SIZE
+
+    pages.append(
+        Page(
+            "national queue (national_secretariat)",
+            "national_secretariat",
+            "/sessions/national/",
+            national_queue_sql(users["national_secretariat"], COUNT_CAP, QUEUE_PAGE_SIZE),
+        )
+    )
 
     missed: list[str] = []
     judged = persons >= 1_000_000
@@ -547,7 +560,58 @@ def case_page_sql(user, number) -> list[tuple[str, list]]:
         (f"SELECT e.* FROM audit_event e WHERE e.case_id = {case} ORDER BY e.at, e.id", [number]),
         (f"SELECT v.* FROM cases_evidence v WHERE v.case_id = {case}", [number]),
         (f"SELECT i.* FROM cases_inquiry i WHERE i.case_id = {case}", [number]),
+        # The working groups' part: the sessions the case was on.
+        (f"""SELECT ai.*, s.*, g.*, pr.name FROM committees_agendaitem ai
+             JOIN committees_session s ON s.id = ai.session_id
+             JOIN committees_workinggroup g ON g.id = s.group_id
+             LEFT JOIN reference_province pr ON pr.id = g.province_id
+             WHERE ai.case_id = {case} ORDER BY s.held_on, ai.id""", [number]),
     ]  # fmt: skip
+
+
+def national_queue_sql(user, cap: int, per_page: int):
+    """The national queue's rows: approved cases of every province, oldest first, with their
+    province, offence type and provincial resolutions; the open national sessions; the filters'
+    provinces and offence types."""
+
+    def run(cursor) -> None:
+        for sql, params in chrome_sql(user):
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        cursor.execute(
+            """SELECT count(*) FROM (SELECT 1 FROM cases_case
+               WHERE state = 'approved_by_province' LIMIT %s) t""",
+            [cap + 1],
+        )
+        cursor.fetchall()
+        cursor.execute(
+            """SELECT c.id, c.number, c.source_type, c.province_resolution_number,
+                      c.province_resolution_date, pr.name, o.title, o.version_year
+               FROM cases_case c JOIN reference_province pr ON pr.id = c.province_id
+               LEFT JOIN reference_offencetype o ON o.id = c.offence_type_id
+               WHERE c.state = 'approved_by_province' ORDER BY c.state_entered_at, c.id
+               LIMIT %s""",
+            [per_page],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            """SELECT ai.*, s.number FROM committees_agendaitem ai
+               JOIN committees_session s ON s.id = ai.session_id
+               JOIN committees_workinggroup g ON g.id = s.group_id
+               WHERE ai.case_id = ANY(%s) AND s.state = 'closed' AND g.kind = 'provincial'""",
+            [ids],
+        )
+        cursor.fetchall()
+        for sql in (
+            """SELECT s.* FROM committees_session s JOIN committees_workinggroup g
+               ON g.id = s.group_id WHERE g.kind = 'national' AND s.state = 'open'""",
+            "SELECT * FROM reference_province ORDER BY name",
+            "SELECT * FROM reference_offencetype ORDER BY version_year DESC, code",
+        ):
+            cursor.execute(sql)
+            cursor.fetchall()
+
+    return run
 
 
 def register_case_admin() -> None:
