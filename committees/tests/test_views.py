@@ -217,3 +217,45 @@ def test_the_case_page_shows_the_session_votes_and_resolution_and_the_queue_the_
     # The enforcement liaison reads the case but not the working group's votes.
     client.force_login(users["enforcement_a"])
     assert "جلسات کارگروه" not in html(client.get(reverse("cases:detail", args=[case.number])))
+
+
+def test_each_agenda_item_shows_the_subjects_with_the_experts_proposal_and_the_summary(
+    secretary, members, case_in
+):
+    case = case_in(CaseState.READY_FOR_PROVINCE)
+    session = open_session(secretary)
+    secretary.post(reverse("committees:agenda", args=[session.pk]), {"cases": [case.pk]})
+    page = html(secretary.get(reverse("committees:detail", args=[session.pk])))
+    for subject in case.subjects.select_related("person"):
+        assert f"{subject.person.full_name}: <span" in page
+        assert subject.get_decision_display() in page
+
+
+def test_a_national_session_has_its_own_minutes(
+    client, users, case_in, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from committees import services
+    from committees.models import Minutes
+    from committees.selectors import working_group_of
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path, "base_url": None},
+        },
+    }
+    national = users["national"]
+    session = services.session_open(
+        group=working_group_of(None), by=national, number="ک/۹/۱۴۰۵",
+        held_on=timezone.localdate(), place="وزارت کشور",
+    )  # fmt: skip
+    services.agenda_add(
+        session=session, by=national, cases=[case_in(CaseState.APPROVED_BY_PROVINCE)]
+    )
+    client.force_login(national)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("committees:minutes", args=[session.pk])).status_code == 302
+    assert Minutes.objects.get(session=session).is_current()
+    pdf = client.get(reverse("committees:minutes_file", args=[session.pk]))
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
