@@ -1,8 +1,17 @@
 """Background work of the working groups. Thin: load by id, call a service."""
 
 from celery import shared_task
+from celery.signals import worker_process_init
 
 from committees import services
+
+
+@worker_process_init.connect
+def _warm_up_pdf(**kwargs) -> None:
+    """Each worker process loads the PDF machinery and fonts before its first minutes."""
+    from committees.minutes import warm_up
+
+    warm_up()
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=10)

@@ -168,3 +168,15 @@ def test_the_signed_scan_is_kept_with_its_digest_once_the_session_is_closed(
         client.post(url, {"scan": SimpleUploadedFile("s.pdf", scan, "application/pdf")}).status_code
         == 403
     )
+
+
+def test_a_worker_process_loads_the_pdf_machinery_as_it_starts():
+    from celery.signals import worker_process_init
+
+    from committees.tasks import _warm_up_pdf
+
+    # Connected to the signal a starting worker process sends (not sent here: Celery's Django
+    # fix-up also listens to it, and closes the database connections), and it renders a line of
+    # Persian in Vazirmatn without error.
+    assert _warm_up_pdf in worker_process_init._live_receivers(None)
+    _warm_up_pdf()
