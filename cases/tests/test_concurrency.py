@@ -46,6 +46,10 @@ def race(*attempts):
 def test_two_secretaries_record_the_vote_at_once_and_one_wins(postgres, case_in, actors_a):
     case = case_in(CaseState.READY_FOR_PROVINCE)
 
+    from reference.models import OffenceType
+
+    offence = OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code").first()
+
     def approve():
         services.case_take_step(
             case=Case.objects.get(pk=case.pk),
@@ -53,6 +57,7 @@ def test_two_secretaries_record_the_vote_at_once_and_one_wins(postgres, case_in,
             step=Step.APPROVE_IN_PROVINCE,
             province_resolution_number="۱۲",
             province_resolution_date=timezone.localdate(),
+            offence_type=offence,
         )
 
     def reject():

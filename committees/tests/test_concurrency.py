@@ -1,0 +1,67 @@
+"""Two secretaries at once, on real PostgreSQL (each thread its own connection, committing)."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases.choices import CaseState
+from committees import services
+from committees.models import AgendaItem
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(*attempts) -> list[str]:
+    barrier = threading.Barrier(len(attempts))
+    outcomes = []
+
+    def run(attempt):
+        try:
+            barrier.wait(timeout=10)
+            attempt()
+            outcomes.append("won")
+        except services.SessionRefused:
+            outcomes.append("refused")
+        except Exception as error:  # reported in the assertion
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(outcomes)
+
+
+def test_two_sessions_adding_one_case_at_once_put_it_on_one_agenda(
+    postgres, members, case_in, users
+):
+    secretary = users["secretary_a"]
+    group = members[0].group
+    sessions = [
+        services.session_open(
+            group=group, by=secretary, number=number, held_on=timezone.localdate(), place="x"
+        )
+        for number in ("۲۱/۱۴۰۵", "۲۲/۱۴۰۵")
+    ]
+    case = case_in(CaseState.READY_FOR_PROVINCE)
+    added = threading.Event()
+
+    def first():
+        # Adds the case and holds its transaction open a moment, as a slow request would.
+        with transaction.atomic():
+            services.agenda_add(session=sessions[0], by=secretary, cases=[case])
+            added.set()
+            time.sleep(1)
+
+    def second():
+        added.wait(timeout=10)  # while the first one has not committed yet
+        services.agenda_add(session=sessions[1], by=secretary, cases=[case])
+
+    assert race(first, second) == ["refused", "won"]
+    assert AgendaItem.objects.filter(case=case).count() == 1
