@@ -668,7 +668,9 @@ def generate(persons: int, seed: int) -> None:
                 row["national_letter_number"] = f"ک/{case_id}"
                 row["national_letter_date"] = moments[step_names.index(step) + 1].date()
         if Step.APPROVE_IN_PROVINCE in step_names:
-            row["offence_type_id"] = rng.choice(offences)  # the working group's resolution
+            # The working group's resolution. Chosen from the case id, not drawn from rng: the
+            # data set stays the one it was, draw for draw (bench/pages.py finds its names in it).
+            row["offence_type_id"] = offences[case_id % len(offences)]
         if Step.CANCEL_CARD in step_names:
             row["najva_registration_number"] = str(500_000_000 + case_id)
         if Step.ORDER_EXPULSION in step_names:
