@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from committees.models import Session, Vote
+from committees.models import Session
 
 FONTS = settings.BASE_DIR / "static" / "fonts" / "vazirmatn"
 
@@ -26,11 +26,6 @@ def minutes_context(session: Session) -> dict:
         .prefetch_related("case__subjects__person", "votes__member")
         .order_by("position")
     )
-    for item in items:
-        item.tally = [
-            (choice.label, sum(1 for v in item.votes.all() if v.choice == choice))
-            for choice in Vote.Choice
-        ]
     return {
         "session": session,
         "group": group,

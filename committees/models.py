@@ -59,9 +59,10 @@ class WorkingGroup(models.Model):
         return self.kind == self.Kind.NATIONAL
 
     def quorum_of(self, members: int) -> int:
-        """Members present needed for the session to decide: the province's rule, or more than
-        half of the group's members."""
-        return self.quorum or members // 2 + 1
+        """Members present needed for the session to decide (committees.rules)."""
+        from committees.rules import quorum_needed
+
+        return quorum_needed(members=members, quorum=self.quorum)
 
 
 # The state a case must be in to go on each kind of group's agenda.
@@ -237,6 +238,11 @@ class AgendaItem(models.Model):
     @property
     def is_correction(self) -> bool:
         return self.correction_of_id is not None
+
+    def tally(self) -> list[tuple[str, int]]:
+        """(label, count) of each choice, in order (from the prefetched votes where there are)."""
+        votes = list(self.votes.all())
+        return [(c.label, sum(1 for v in votes if v.choice == c)) for c in Vote.Choice]
 
 
 class Vote(models.Model):

@@ -8,15 +8,14 @@ from committees.models import Outcome, Vote
 QUORUM_MISSING = "جلسه به حد نصاب نرسیده است: {present} عضو حاضرند و دست‌کم {needed} عضو لازم است."
 
 
-def has_quorum(*, present: int, members: int, quorum: int | None) -> bool:
-    """Whether ``present`` members make the quorum: the province's own rule when it has one,
-    else more than half of the group's members."""
-    needed = quorum or members // 2 + 1
-    return present >= needed
-
-
 def quorum_needed(*, members: int, quorum: int | None) -> int:
+    """Members present needed for a session to decide: the province's own rule when it has one,
+    else more than half of the group's members."""
     return quorum or members // 2 + 1
+
+
+def has_quorum(*, present: int, members: int, quorum: int | None) -> bool:
+    return present >= quorum_needed(members=members, quorum=quorum)
 
 
 def carried(votes: Iterable[tuple[str, bool]], *, present: int) -> bool:

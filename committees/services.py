@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts import permissions
 from cases import services as case_services
 from cases.choices import CaseState, Step
-from cases.models import Case
+from cases.models import Case, Evidence
 from committees import rules
 from committees.models import (
     AGENDA_STATE,
@@ -178,6 +178,23 @@ def _present_members(session: Session) -> list[Member]:
     return list(session.present.all())
 
 
+def _quorum_missing(group: WorkingGroup, present: int) -> str | None:
+    """The refusal when ``present`` members do not make the group's quorum, else None."""
+    members = group.members.filter(active=True).count()
+    if rules.has_quorum(present=present, members=members, quorum=group.quorum):
+        return None
+    needed = group.quorum_of(members)
+    return rules.QUORUM_MISSING.format(
+        present=digits_to_persian(present), needed=digits_to_persian(needed)
+    )
+
+
+def _carried(votes: dict[int, str], present: list[Member]) -> bool:
+    """Whether ``votes`` (member id: choice) of the members ``present`` carry the proposal."""
+    cast = ((votes[m.pk], m.role == Member.Role.CHAIR) for m in present)
+    return rules.carried(cast, present=len(present))
+
+
 @transaction.atomic
 def item_record(
     *,
@@ -225,14 +242,8 @@ def item_record(
         WorkingGroup.objects.select_for_update().get(pk=group.pk)
         resolution_number = digits_to_ascii((resolution_number or "").strip())
         present = _present_members(session)
-        members = group.members.filter(active=True).count()
-        if not rules.has_quorum(present=len(present), members=members, quorum=group.quorum):
-            needed = rules.quorum_needed(members=members, quorum=group.quorum)
-            errors["__all__"] = [
-                rules.QUORUM_MISSING.format(
-                    present=digits_to_persian(len(present)), needed=digits_to_persian(needed)
-                )
-            ]
+        if missing_quorum := _quorum_missing(group, len(present)):
+            errors["__all__"] = [missing_quorum]
         votes = dict(votes or {})
         present_ids = {m.pk for m in present}
         if set(votes) - present_ids:
@@ -253,10 +264,7 @@ def item_record(
         if outcome == Outcome.APPROVE and offence_type is None:
             errors["offence_type"] = ["نوع جرم را از فهرست جرائم دستورالعمل جاری انتخاب کنید."]
         if not errors.get("votes") and "__all__" not in errors and outcome in allowed:
-            chair = {m.pk for m in present if m.role == Member.Role.CHAIR}
-            is_carried = rules.carried(
-                ((votes[m.pk], m.pk in chair) for m in present), present=len(present)
-            )
+            is_carried = _carried(votes, present)
             if not rules.outcome_agrees(outcome, is_carried=is_carried):
                 errors["outcome"] = [
                     "این مصوبه با آرای ثبت‌شده نمی‌خواند: "
@@ -307,11 +315,7 @@ def _still_follows_votes(item: AgendaItem, present: list[Member]) -> list[str]:
     votes = {v.member_id: v.choice for v in item.votes.all()}
     if set(votes) != {m.pk for m in present}:
         return ["آرای این پرونده با فهرست حاضران جلسه نمی‌خواند؛ رأی و مصوبه را دوباره ثبت کنید."]
-    chair = {m.pk for m in present if m.role == Member.Role.CHAIR}
-    is_carried = rules.carried(
-        ((votes[m.pk], m.pk in chair) for m in present), present=len(present)
-    )
-    if not rules.outcome_agrees(item.outcome, is_carried=is_carried):
+    if not rules.outcome_agrees(item.outcome, is_carried=_carried(votes, present)):
         return ["این مصوبه با آرای ثبت‌شده نمی‌خواند؛ رأی و مصوبه را دوباره ثبت کنید."]
     return []
 
@@ -372,16 +376,8 @@ def session_close(*, session: Session, by, letter_number: str = "") -> Session:
         if not letter_number:
             errors.append("شماره نامه کارگروه دائمی کشور را بنویسید.")
         session.letter_number = letter_number
-    else:
-        present = session.present.count()
-        members = group.members.filter(active=True).count()
-        if not rules.has_quorum(present=present, members=members, quorum=group.quorum):
-            needed = rules.quorum_needed(members=members, quorum=group.quorum)
-            errors.append(
-                rules.QUORUM_MISSING.format(
-                    present=digits_to_persian(present), needed=digits_to_persian(needed)
-                )
-            )
+    elif missing_quorum := _quorum_missing(group, session.present.count()):
+        errors.append(missing_quorum)
     if errors:
         raise SessionRefused(errors)
     if not group.is_national:
@@ -435,14 +431,7 @@ def minutes_request(*, session: Session, by) -> Minutes:
         raise PermissionDenied("تهیه صورتجلسه این کارگروه با شما نیست.")
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
-        minutes, _ = Minutes.objects.select_for_update().get_or_create(
-            session=session,
-            defaults={
-                "status": Minutes.Status.PENDING,
-                "version": 0,
-                "requested_at": timezone.now(),
-            },
-        )
+        minutes = _minutes_row(session)
         stale = minutes.status == Minutes.Status.PENDING and (
             timezone.now() - minutes.requested_at > MINUTES_PATIENCE
         )
@@ -466,6 +455,15 @@ def minutes_request(*, session: Session, by) -> Minutes:
                 minutes_failed(session_id=session.pk, version=version)
 
         transaction.on_commit(queue)
+    return minutes
+
+
+def _minutes_row(session: Session) -> Minutes:
+    """The session's minutes row, locked; made (for no version yet) on first use."""
+    minutes, _ = Minutes.objects.select_for_update().get_or_create(
+        session=session,
+        defaults={"status": Minutes.Status.PENDING, "version": 0, "requested_at": timezone.now()},
+    )
     return minutes
 
 
@@ -507,24 +505,16 @@ def minutes_failed(*, session_id: int, version: int) -> None:
 @transaction.atomic
 def minutes_attach_signed(*, session: Session, by, upload, content_type: str) -> Minutes:
     """Keep the scan of the signed minutes of a closed session (its SHA-256 with it)."""
-    import hashlib
-
     session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
     _require_recorder(session, by)
     if session.is_open:
         raise SessionRefused({"scan": ["نسخه امضاشده پس از بستن جلسه بارگذاری می‌شود."]})
-    minutes, _ = Minutes.objects.select_for_update().get_or_create(
-        session=session,
-        defaults={"status": Minutes.Status.PENDING, "version": 0, "requested_at": timezone.now()},
-    )
+    minutes = _minutes_row(session)
     if minutes.signed_scan:
         raise SessionRefused(
             {"scan": ["نسخه امضاشده این جلسه پیش‌تر بارگذاری شده است و جایگزین نمی‌شود."]}
         )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    minutes.signed_sha256 = digest.hexdigest()
+    minutes.signed_sha256 = Evidence.digest(upload)  # SHA-256 in chunks, as for evidence
     minutes.signed_content_type = content_type
     minutes.signed_scan.save(upload.name or "signed", upload, save=False)
     minutes.signed_uploaded_by = by
@@ -554,10 +544,7 @@ def batch_record(*, session: Session, by, decisions: dict[int, tuple[str, str]])
 
 
 def _tally(item: AgendaItem) -> str:
-    counts = {choice: 0 for choice in Vote.Choice}
-    for vote in item.votes.all():
-        counts[Vote.Choice(vote.choice)] += 1
-    return "، ".join(f"{c.label} {digits_to_persian(n)}" for c, n in counts.items())
+    return "، ".join(f"{label} {digits_to_persian(n)}" for label, n in item.tally())
 
 
 def _record_correction(item: AgendaItem, session: Session, by) -> None:

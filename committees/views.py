@@ -55,7 +55,7 @@ def _open_or_409(request, session):
 @require_safe
 def session_list(request):
     _reader(request.user)
-    sessions = sessions_visible_to(user=request.user).select_related("group__province")[:200]
+    sessions = sessions_visible_to(user=request.user)[:200]
     user = request.user
     return render(
         request,
@@ -172,9 +172,8 @@ def session_agenda(request, pk):
         request.POST if request.method == "POST" else None, cases=agenda_candidates(session=session)
     )
     if request.method == "POST" and form.is_valid():
-        chosen = sorted(form.cleaned_data["cases"], key=lambda case: case.state_entered_at)
-        try:
-            services.agenda_add(session=session, by=request.user, cases=chosen)
+        try:  # the service puts them in order, longest waiting first
+            services.agenda_add(session=session, by=request.user, cases=form.cleaned_data["cases"])
         except services.SessionRefused as refused:
             refusal_on_form(form, refused)
         else:
@@ -387,9 +386,10 @@ def national_queue(request):
             raise PermissionDenied("ثبت جلسات کارگروه دائمی کشور با شما نیست.")
         if add.is_valid():
             session = add.cleaned_data["session"]
-            picked = sorted(add.cleaned_data["cases"], key=lambda case: case.state_entered_at)
-            try:
-                services.agenda_add(session=session, by=request.user, cases=picked)
+            try:  # the service puts them in order, longest waiting first
+                services.agenda_add(
+                    session=session, by=request.user, cases=add.cleaned_data["cases"]
+                )
             except services.SessionRefused as refused:
                 for message in refused.messages:
                     messages.error(request, message)
