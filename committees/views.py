@@ -337,8 +337,7 @@ def minutes_signed(request, pk):
             filename=f"minutes-{session.pk}-signed.{extension}",
             content_type=current.signed_content_type,
         )
-    if session.is_open:
-        return render(request, "committees/closed.html", {"session": session}, status=409)
+    # An open session's scan is refused by the service, which says why (not closed.html).
     form = forms.SignedScanForm(request.POST, request.FILES)
     if form.is_valid():
         try:

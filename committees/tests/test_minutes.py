@@ -180,3 +180,21 @@ def test_a_worker_process_loads_the_pdf_machinery_as_it_starts():
     # Persian in Vazirmatn without error.
     assert _warm_up_pdf in worker_process_init._live_receivers(None)
     _warm_up_pdf()
+
+
+def test_a_signed_scan_waits_for_the_session_to_be_closed(client, users, members):
+    from django.utils import timezone
+
+    from committees.selectors import working_group_of
+
+    session = services.session_open(
+        group=working_group_of(members[0].group.province), by=users["secretary_a"],
+        number="۱۵/۱۴۰۵", held_on=timezone.localdate(), place="استانداری",
+    )  # fmt: skip
+    client.force_login(users["secretary_a"])
+    scan = SimpleUploadedFile("signed.pdf", DEMO_PDF + b"early", "application/pdf")
+    page = client.post(
+        reverse("committees:minutes_signed", args=[session.pk]), {"scan": scan}, follow=True
+    )
+    assert "نسخه امضاشده پس از بستن جلسه بارگذاری می‌شود." in page.content.decode()
+    assert not Minutes.objects.filter(session=session).exclude(signed_scan="").exists()
