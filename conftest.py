@@ -60,6 +60,18 @@ def _test_settings(settings):
 
 
 @pytest.fixture
+def private_storage(settings, tmp_path):
+    """Uploaded and generated files (evidence, minutes, scans) in the test's own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
 def reference_data(db):
     """Provinces, document types and border points, as the data migration loads them.
 

@@ -41,7 +41,7 @@ from people.tests import factories
 from reference.models import DocumentType
 from revocation.persian import jalali
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 ANON = "anonymous"
 # The columns of the table, in order.
@@ -625,17 +625,6 @@ def run_cell(user, method: str, url: str, data: dict, before: dict):
             changed = sorted(k for k in after if after[k] != before[k]) or None
         transaction.set_rollback(True)
     return answer, changed
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": None},
-        },
-    }
 
 
 @pytest.mark.parametrize("row", TABLE, ids=[row.id for row in TABLE])

@@ -19,7 +19,9 @@ from cases.services import CaseStateConflict
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def race(*attempts):
+def race(*attempts, refused=CaseStateConflict):
+    """Run the attempts at once, each in its own thread and connection: the sorted outcomes,
+    "won", "refused" (the ``refused`` exception) or what else was raised."""
     barrier = threading.Barrier(len(attempts))
     outcomes = []
 
@@ -28,7 +30,7 @@ def race(*attempts):
             barrier.wait(timeout=10)
             attempt()
             outcomes.append("won")
-        except CaseStateConflict:  # the other one moved the case first
+        except refused:  # the other one got there first
             outcomes.append("refused")
         except Exception as error:  # reported in the assertion below
             outcomes.append(repr(error))

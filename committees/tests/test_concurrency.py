@@ -4,38 +4,15 @@ import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from cases.choices import CaseState
+from cases.tests.test_concurrency import race
 from committees import services
 from committees.models import AgendaItem
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*attempts) -> list[str]:
-    barrier = threading.Barrier(len(attempts))
-    outcomes = []
-
-    def run(attempt):
-        try:
-            barrier.wait(timeout=10)
-            attempt()
-            outcomes.append("won")
-        except services.SessionRefused:
-            outcomes.append("refused")
-        except Exception as error:  # reported in the assertion
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
 
 
 def test_two_sessions_adding_one_case_at_once_put_it_on_one_agenda(
@@ -63,5 +40,5 @@ def test_two_sessions_adding_one_case_at_once_put_it_on_one_agenda(
         added.wait(timeout=10)  # while the first one has not committed yet
         services.agenda_add(session=sessions[1], by=secretary, cases=[case])
 
-    assert race(first, second) == ["refused", "won"]
+    assert race(first, second, refused=services.SessionRefused) == ["refused", "won"]
     assert AgendaItem.objects.filter(case=case).count() == 1

@@ -232,19 +232,12 @@ def test_each_agenda_item_shows_the_subjects_with_the_experts_proposal_and_the_s
 
 
 def test_a_national_session_has_its_own_minutes(
-    client, users, case_in, tmp_path, settings, django_capture_on_commit_callbacks
+    client, users, case_in, private_storage, django_capture_on_commit_callbacks
 ):
     from committees import services
     from committees.models import Minutes
     from committees.selectors import working_group_of
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": None},
-        },
-    }
     national = users["national"]
     session = services.session_open(
         group=working_group_of(None), by=national, number="ک/۹/۱۴۰۵",
