@@ -6,9 +6,9 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
 # Debian packages: what the app needs to run (WeasyPrint's libraries, a font), and what the
 # tests need on top (Chromium for the browser tests, poppler-utils for PDFs, graphviz for
-# the state diagram).
+# the state diagram, zbar-tools to read the QR codes of printed forms).
 RUN_DEBS  := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-TEST_DEBS := $(RUN_DEBS) chromium poppler-utils graphviz
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils graphviz zbar-tools
 
 .PHONY: run test lint format diagram bench-small system-deps-run system-deps-test clean
 

@@ -11,7 +11,9 @@ from django.contrib.auth.models import Group
 
 from accounts.roles import Role
 from cases import services
+from cases.choices import CaseState
 from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
+from najva.demo import settle as najva_settle
 from people.tests import factories
 from reference.models import Province
 
@@ -178,7 +180,9 @@ def walk_new_case(state, actors, *, source_type=None, subjects=None):
         subjects=subjects,
     )
     attach_required_evidence(case, actors.expert)
-    return walk(case, STEPS_TO[state], actors)
+    # Najva registers at once (the embedded registry), unless the case is to wait for it.
+    settle = None if state == CaseState.AWAITING_NAJVA else najva_settle
+    return walk(case, STEPS_TO[state], actors, settle=settle)
 
 
 @pytest.fixture(scope="session")

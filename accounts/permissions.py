@@ -23,7 +23,14 @@ from accounts.roles import ROLE_CAPABILITIES, ROLE_SCOPE, Capability, Role, Scop
 # states (cases.models.CaseState), named here by value because this module sits below the cases
 # app; cases/tests/test_rules.py checks that they are exactly the states from confirmation on.
 FROM_NATIONAL_CONFIRMATION = frozenset(
-    {"confirmed_nationally", "card_cancelled", "expulsion_ordered", "expelled", "closed_departed"}
+    {
+        "confirmed_nationally",
+        "awaiting_najva",
+        "card_cancelled",
+        "expulsion_ordered",
+        "expelled",
+        "closed_departed",
+    }
 )
 
 
@@ -205,3 +212,12 @@ def may_record_session(user, province_id: int | None) -> bool:
     if province_id is None:
         return can(user, Capability.DECIDE_NATIONALLY)
     return can(user, Capability.DECIDE_IN_PROVINCE) and user.province_id == province_id
+
+
+# The Najva outbox (najva): the registry operator works it; the auditor reads it.
+NAJVA_QUEUE_READERS = frozenset({Role.REGISTRY_OPERATOR, Role.AUDITOR})
+
+
+def may_read_najva_queue(user) -> bool:
+    """Whether ``user`` reads the queue of registrations to Najva (else 403)."""
+    return bool(roles_of(user) & NAJVA_QUEUE_READERS)

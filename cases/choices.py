@@ -15,6 +15,7 @@ class CaseState(models.TextChoices):
     APPROVED_BY_PROVINCE = "approved_by_province", "مصوب کارگروه استان"
     REJECTED_BY_PROVINCE = "rejected_by_province", "رد در کارگروه استان (مختومه)"
     CONFIRMED_NATIONALLY = "confirmed_nationally", "تأیید کارگروه دائمی کشور"
+    AWAITING_NAJVA = "awaiting_najva", "کارت باطل شد؛ در انتظار ثبت در نجوا"
     REFUSED_NATIONALLY = "refused_nationally", "رد در کارگروه دائمی کشور (مختومه)"
     CARD_CANCELLED = "card_cancelled", "کارت باطل و در نجوا ثبت شد"
     EXPULSION_ORDERED = "expulsion_ordered", "دستور اخراج صادر شد"
@@ -40,6 +41,7 @@ CLOSED_WITHOUT_CANCELLATION = frozenset(
 FROM_NATIONAL_CONFIRMATION = frozenset(
     {
         CaseState.CONFIRMED_NATIONALLY,
+        CaseState.AWAITING_NAJVA,
         CaseState.CARD_CANCELLED,
         CaseState.EXPULSION_ORDERED,
         CaseState.EXPELLED,
@@ -93,7 +95,8 @@ class Step(models.TextChoices):
     REJECT_IN_PROVINCE = "reject_in_province", "رد در کارگروه استان"
     CONFIRM_NATIONALLY = "confirm_nationally", "تأیید در کارگروه دائمی کشور"
     REFUSE_NATIONALLY = "refuse_nationally", "رد در کارگروه دائمی کشور"
-    CANCEL_CARD = "cancel_card", "ابطال کارت و ثبت در نجوا"
+    CANCEL_CARD = "cancel_card", "ابطال کارت و ارسال به نجوا"
+    NAJVA_REGISTERED = "najva_registered", "ثبت همه ابطال‌ها در نجوا"
     ORDER_EXPULSION = "order_expulsion", "صدور دستور اخراج"
     RECORD_EXPULSION = "record_expulsion", "ثبت اجرای اخراج"
     CLOSE_AS_DEPARTED = "close_as_departed", "مختومه: خروج پیشین از کشور"

@@ -60,6 +60,9 @@ STEPS_TO = {
     CaseState.REJECTED_BY_PROVINCE: [*_upto(Step.SUBMIT_TO_PROVINCE), Step.REJECT_IN_PROVINCE],
     CaseState.CONFIRMED_NATIONALLY: _upto(Step.CONFIRM_NATIONALLY),
     CaseState.REFUSED_NATIONALLY: [*_upto(Step.APPROVE_IN_PROVINCE), Step.REFUSE_NATIONALLY],
+    CaseState.AWAITING_NAJVA: _upto(Step.CANCEL_CARD),
+    # The system takes the card to «cancelled» once Najva has every registration: ``walk`` with
+    # a ``settle`` that delivers them (najva.demo.settle) gets there.
     CaseState.CARD_CANCELLED: _upto(Step.CANCEL_CARD),
     CaseState.EXPULSION_ORDERED: _upto(Step.ORDER_EXPULSION),
     CaseState.EXPELLED: _upto(Step.RECORD_EXPULSION),
@@ -149,8 +152,6 @@ def inputs_for(case: Case, step: Step) -> dict:
         return inputs
     if step in {Step.CONFIRM_NATIONALLY, Step.REFUSE_NATIONALLY}:
         return {"national_letter_number": f"ک‌د/{case.sequence}/۱۴۰۵", "national_letter_date": today}
-    if step == Step.CANCEL_CARD:
-        return {"najva_registration_number": f"NJ-{case.number}"}
     if step == Step.RECORD_EXPULSION:
         return {
             "expulsion_border_point": BorderPoint.objects.filter(is_active=True)
@@ -191,9 +192,15 @@ def take(case: Case, step: Step, actors: Actors) -> Case:
     )
 
 
-def walk(case: Case, steps: list[Step], actors: Actors) -> Case:
-    """Prepare and take each step in turn; returns the case as saved after the last one."""
+def walk(case: Case, steps: list[Step], actors: Actors, settle=None) -> Case:
+    """Prepare and take each step in turn; returns the case as saved after the last one.
+
+    ``settle(case) -> case``, where given, runs after each step: what outside systems do in
+    between (the apps above pass the delivery of the Najva outbox).
+    """
     for step in steps:
         prepare(case, step, actors)
         case = take(case, step, actors)
+        if settle is not None:
+            case = settle(case)
     return case

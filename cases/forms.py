@@ -13,7 +13,6 @@ from cases.choices import (
     SourceType,
     SubjectDecision,
 )
-from cases.rules import najva_key
 from cases.selectors import subjects_unavailable
 from reference.models import BorderPoint, OffenceType
 from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
@@ -283,15 +282,6 @@ class NationalLetterForm(BootstrapMixin, forms.Form):
 
 class NationalRefusalForm(NationalLetterForm, ReasonForm):
     pass
-
-
-class CancelCardForm(BootstrapMixin, forms.Form):
-    # The offence type was resolved by the provincial working group (ProvinceApprovalForm).
-    najva_registration_number = forms.CharField(label="شماره ثبت در نجوا", max_length=64)
-
-    def clean_najva_registration_number(self):
-        # Stored and compared with ASCII digits, however it was typed.
-        return najva_key(self.cleaned_data["najva_registration_number"])
 
 
 class ExpulsionForm(BootstrapMixin, forms.Form):

@@ -9,7 +9,6 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import UserObjectPermissionBase
@@ -26,7 +25,6 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.links import case_url
-from cases.rules import najva_key
 from cases.steps import STEPS
 from revocation.persian import jalali_year
 
@@ -36,7 +34,8 @@ def step_transition(step: Step):
     rule = STEPS[step]
 
     def permission(case, user) -> bool:
-        return permissions.may(user, rule.capability, case)
+        # A step the system takes is offered to nobody.
+        return not rule.automatic and permissions.may(user, rule.capability, case)
 
     permission.capability = rule.capability
     return transition(
@@ -129,7 +128,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
     )
-    najva_registration_number = models.CharField("شماره ثبت در نجوا", max_length=64, blank=True)
     expulsion_border_point = models.ForeignKey(
         "reference.BorderPoint",
         verbose_name="مرز خروجی",
@@ -149,12 +147,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(
                 fields=["province", "year", "sequence"], name="case_sequence_per_province_year"
             ),
-            # One Najva registration, one case: the rule book checks it, the database holds it.
-            models.UniqueConstraint(
-                fields=["najva_registration_number"],
-                condition=~Q(najva_registration_number=""),
-                name="najva_number_once",
-            ),
         ]
         # A case number typed without its province code (year and sequence).
         indexes = [
@@ -170,11 +162,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.number
-
-    def save(self, *args, **kwargs):
-        # One Najva number, whatever digits it was typed in (the unique constraint compares these).
-        self.najva_registration_number = najva_key(self.najva_registration_number)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return case_url(self.number)
@@ -247,6 +234,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def cancel_card(self):
         pass
 
+    @step_transition(Step.NAJVA_REGISTERED)
+    def najva_registered(self):
+        pass
+
     @step_transition(Step.ORDER_EXPULSION)
     def order_expulsion(self):
         pass
@@ -279,6 +270,9 @@ class CaseSubject(models.Model):
     decision = models.CharField(
         "تصمیم", max_length=16, choices=SubjectDecision.choices, default=SubjectDecision.PENDING
     )
+    # When every document this case cancelled for the person was registered in Najva (the najva
+    # app keeps each registration, its tracking number and its attempts).
+    najva_registered_at = models.DateTimeField("زمان ثبت ابطال در نجوا", null=True, blank=True)
 
     class Meta:
         verbose_name = "شخص موضوع پرونده"

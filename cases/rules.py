@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.choices import REQUIRED_EVIDENCE, Agency, SourceType, SubjectDecision
 from reference.models import OffenceType
-from revocation.persian import digits_to_ascii, jalali_year
+from revocation.persian import jalali_year
 
 
 def condition(description: str, *, needs_input: bool = False, field: str | None = None):
@@ -26,11 +26,6 @@ def condition(description: str, *, needs_input: bool = False, field: str | None 
         return func
 
     return decorate
-
-
-def najva_key(number: str) -> str:
-    """A Najva tracking number as stored and compared: trimmed, its digits in ASCII."""
-    return digits_to_ascii((number or "").strip())
 
 
 def _local_date(moment) -> datetime.date | None:
@@ -93,6 +88,54 @@ def household_settled(case):
     return True
 
 
+def _has_live_document(person) -> bool:
+    """Whether ``person`` holds a document not yet cancelled: the list pages annotate it on the
+    members they prefetch (``has_live_document``); elsewhere it is read."""
+    annotated = getattr(person, "has_live_document", None)
+    if annotated is not None:
+        return annotated
+    return person.documents.exclude(status="cancelled").exists()
+
+
+def undecided_members(case) -> list:
+    """The members of the subjects' households the case has no decision for: not on the case, or
+    on it without a decision. A member whose every document is already cancelled has nothing left
+    to decide."""
+    decided = {s.person_id for s in rows(case, "subjects") if s.decision != SubjectDecision.PENDING}
+    undecided = []
+    for household in {s.person.household for s in rows(case, "subjects")}:
+        for member in rows(household, "members"):
+            if member.pk not in decided and _has_live_document(member):
+                undecided.append(member)
+    return undecided
+
+
+@condition(
+    "برای همه اعضای خانوار تصمیم صریح ثبت شده باشد (ابطال، حفظ وضعیت با ثبت سرپرست جدید، یا "
+    "رسیدگی در پرونده جداگانه): عضوی که در پرونده نیست، نخست به پرونده افزوده شود."
+)
+def household_members_decided(case):
+    return not undecided_members(case)
+
+
+@condition("هر شخصی که مدارکش باطل می‌شود، دست‌کم یک مدرک معتبر یا معلق در فهرست اتباع دارد.")
+def subjects_to_cancel_hold_documents(case):
+    return all(
+        _has_live_document(s.person)
+        for s in rows(case, "subjects")
+        if s.decision == SubjectDecision.CANCEL
+    )
+
+
+@condition("ابطال مدارک همه اشخاص پرونده در نجوا ثبت شده باشد.")
+def cancellations_registered(case):
+    return all(
+        s.najva_registered_at is not None
+        for s in rows(case, "subjects")
+        if s.decision == SubjectDecision.CANCEL
+    )
+
+
 # --------------------------------------------------------------------------------------------------
 # What is typed with a step
 
@@ -114,11 +157,6 @@ def has_national_letter(case):
     return bool(case.national_letter_number.strip()) and case.national_letter_date is not None
 
 
-@condition("شماره ثبت در نجوا ثبت شده باشد.", needs_input=True)
-def has_najva_registration(case):
-    return bool(case.najva_registration_number.strip())
-
-
 @condition(
     "نوع جرم مصوبه از فهرست جرائم دستورالعمل جاری انتخاب شده باشد.",
     needs_input=True,
@@ -138,19 +176,6 @@ def offence_type_in_force(case):
         return True  # has_offence_type says what is missing
     in_force = OffenceType.objects.in_force(jalali_year(timezone.now()))
     return in_force.filter(pk=case.offence_type_id).exists()
-
-
-@condition(
-    "این شماره ثبت نجوا پیش‌تر برای پرونده دیگری ثبت شده است.",
-    needs_input=True,
-    field="najva_registration_number",
-)
-def najva_number_unused(case):
-    number = najva_key(case.najva_registration_number)
-    if not number:
-        return True
-    others = type(case).objects.filter(najva_registration_number=number).exclude(pk=case.pk)
-    return not others.exists()
 
 
 @condition("مرز خروجی و تاریخ اجرای اخراج ثبت شده باشد.", needs_input=True)

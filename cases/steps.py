@@ -19,7 +19,8 @@ class StepRule:
     step: Step
     source: tuple[CaseState, ...]
     target: CaseState
-    capability: Capability
+    # None: the system takes the step when its conditions hold (no user may take it).
+    capability: Capability | None
     conditions: tuple = ()
     # Case fields the user types with the step; the step's form has a field of each name.
     inputs: tuple[str, ...] = ()
@@ -32,6 +33,10 @@ class StepRule:
     # A working group's decision: recorded in a session (committees), where the votes, the quorum
     # and the resolution are; the case page offers no form of its own for it.
     in_session: bool = False
+
+    @property
+    def automatic(self) -> bool:
+        return self.capability is None
 
     @property
     def name(self) -> str:
@@ -84,6 +89,7 @@ STEPS: dict[Step, StepRule] = {
                 rules.inquiry_replies_recorded,
                 rules.required_evidence_attached,
                 rules.subjects_decided,
+                rules.household_members_decided,
                 rules.household_settled,
             ),
         ),
@@ -157,17 +163,26 @@ STEPS: dict[Step, StepRule] = {
         StepRule(
             Step.CANCEL_CARD,
             source=(CaseState.CONFIRMED_NATIONALLY,),
-            target=CaseState.CARD_CANCELLED,
+            target=CaseState.AWAITING_NAJVA,
             capability=Capability.REGISTER_IN_NAJVA,
+            # Checked again here: a member may have joined the household since the submission.
             conditions=(
                 rules.subjects_decided,
+                rules.household_members_decided,
                 rules.household_settled,
-                rules.has_najva_registration,
-                rules.najva_number_unused,
+                rules.subjects_to_cancel_hold_documents,
             ),
-            inputs=("najva_registration_number",),
-            form="cases.forms.CancelCardForm",
             irreversible=True,
+        ),
+        # Taken by the system when the last registration is delivered to Najva (najva app), or
+        # recorded by the operator as made by other means during an outage.
+        StepRule(
+            Step.NAJVA_REGISTERED,
+            source=(CaseState.AWAITING_NAJVA,),
+            target=CaseState.CARD_CANCELLED,
+            capability=None,
+            conditions=(rules.cancellations_registered,),
+            notify=False,
         ),
         StepRule(
             Step.ORDER_EXPULSION,

@@ -48,6 +48,11 @@ urlpatterns = [
         name="inquiry_reply_download",
     ),
     path(
+        "<case_number:number>/subjects/<int:person_id>/add/",
+        views.subject_add,
+        name="subject_add",
+    ),
+    path(
         "<case_number:number>/subjects/<int:person_id>/decision/",
         views.subject_decision,
         name="subject_decision",

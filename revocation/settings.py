@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "people",
     "cases",
     "committees",
+    "najva",
     # The project package: seed_demo, which spans every app, is its management command.
     "revocation",
 ]
@@ -194,6 +195,30 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Every 30 s the beat sweeps the Najva outbox for registrations whose delivery task was lost or
+# whose next attempt is due (najva.tasks.sweep).
+CELERY_BEAT_SCHEDULE = {
+    "najva-sweep": {"task": "najva.tasks.sweep", "schedule": 30.0},
+}
+
+# Najva, the national registry (najva.backends; README "Najva"). "embedded" keeps the registry in
+# this database (the demo works offline); "http" talks to a real Najva at NAJVA_URL.
+NAJVA_BACKEND = os.environ.get("NAJVA_BACKEND", "embedded")
+NAJVA_URL = os.environ.get("NAJVA_URL", "")
+NAJVA_TOKEN = os.environ.get("NAJVA_TOKEN", "")
+NAJVA_CA_BUNDLE = os.environ.get("NAJVA_CA_BUNDLE", "")  # empty: the system's CAs
+NAJVA_CLIENT_CERT = os.environ.get("NAJVA_CLIENT_CERT", "")  # a PEM with key, where required
+NAJVA_CONNECT_TIMEOUT = float(os.environ.get("NAJVA_CONNECT_TIMEOUT", "5"))
+NAJVA_READ_TIMEOUT = float(os.environ.get("NAJVA_READ_TIMEOUT", "20"))
+# A worker holds a registration for the call's timeouts plus this margin: a live worker never
+# loses its row mid-call, and a dead one's row is taken over once the lease runs out.
+NAJVA_LEASE_MARGIN_SECONDS = float(os.environ.get("NAJVA_LEASE_MARGIN_SECONDS", "30"))
+# A failing registration is tried again after about 30 s, 1, 2, 4... minutes (capped at an
+# hour, each with jitter) and parked for the operator after NAJVA_MAX_ATTEMPTS attempts.
+NAJVA_MAX_ATTEMPTS = int(os.environ.get("NAJVA_MAX_ATTEMPTS", "10"))
+NAJVA_BACKOFF_SECONDS = float(os.environ.get("NAJVA_BACKOFF_SECONDS", "30"))
+NAJVA_BACKOFF_MAX_SECONDS = float(os.environ.get("NAJVA_BACKOFF_MAX_SECONDS", "3600"))
 
 # With Redis, sessions are read from it and written through to the database (cached_db): a page
 # costs no session query, and a Redis that restarts empty loses no session. The cache has its own

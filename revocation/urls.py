@@ -32,5 +32,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("people/", include("people.urls")),
     path("sessions/", include("committees.urls")),
+    path("najva/", include("najva.urls")),
     path("admin/", admin.site.urls),
 ]

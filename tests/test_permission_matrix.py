@@ -36,6 +36,7 @@ from cases.models import Case, CaseSubject, Evidence, Inquiry
 from cases.services import subject_decide
 from cases.steps import STEPS
 from committees.models import AgendaItem, Minutes, Session, Vote
+from najva.models import CancellationForm, Registration
 from people.models import Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
@@ -120,6 +121,38 @@ def _session(case, actors):
     )
     committees.agenda_add(session=session, by=actors.secretary, cases=[case])
     return session
+
+
+def _new_member(case, actors):
+    """A member registered in the household after the case was opened (not on the case)."""
+    household = case.subjects.first().person.household
+    factories.IdentityDocumentFactory(
+        person=factories.PersonFactory(household=household, relation_to_head="child")
+    )
+
+
+def _registrations_failed(case, actors):
+    Registration.objects.filter(case=case).update(
+        status=Registration.Status.FAILED, last_error="نجوا خطای ۵۰۰ داد."
+    )
+
+
+def _form_printed(case, actors):
+    from najva import services as najva
+
+    najva.form_print(subject=case.subjects.order_by("pk").first(), by=actors.supervisor)
+
+
+def _form_signed(case, actors):
+    from najva import services as najva
+
+    _form_printed(case, actors)
+    najva.form_mark_signed(
+        form=CancellationForm.objects.latest("pk"),
+        by=actors.supervisor,
+        upload=SimpleUploadedFile("signed.pdf", DEMO_PDF + b"signed", "application/pdf"),
+        content_type="application/pdf",
+    )
 
 
 def _session_and_a_ready_case(case, actors):
@@ -352,6 +385,12 @@ TABLE = [
     Row("cases:subject_decision", S.READY_FOR_PROVINCE,
         get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
         post= (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:subject_add", S.RECEIVED, setup=_new_member,
+        get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+        post= (L,   302, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
+    Row("cases:subject_add", S.READY_FOR_PROVINCE, setup=_new_member,
+        get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+        post= (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
     Row("cases:household_head", S.RECEIVED, setup=_head_cancelled,
         get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
         post= (L,   302, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
@@ -411,6 +450,35 @@ TABLE = [
     Row("committees:close", S.READY_FOR_PROVINCE, setup=_session_closed,
         get=  (L,   403, 409, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403),
         post= (L,   403, 409, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
+
+    # Najva: the operator's queue (read by the auditor); a registration is retried or recorded
+    # by the operator only, seen by whoever sees its case. The card cancellation form is printed
+    # and marked signed by the province's supervisor, read by whoever sees the case.
+    #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
+    Row("najva:queue", None,
+        get=  (L,   403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("najva:retry", S.AWAITING_NAJVA, setup=_registrations_failed,
+        get=  (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+        post= (L,   403, 403, 403, 403, 404, 404, 404, 404, 403, 302, 403, 404)),
+    Row("najva:record", S.AWAITING_NAJVA,
+        get=  (L,   403, 403, 403, 403, 404, 404, 404, 404, 403, 200, 403, 404),
+        post= (L,   403, 403, 403, 403, 404, 404, 404, 404, 403, 302, 403, 404)),
+    Row("najva:form_print", S.CARD_CANCELLED,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("najva:form_file", S.CARD_CANCELLED, setup=_form_printed,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("najva:form_signed", S.CARD_CANCELLED, setup=_form_printed,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("najva:form_scan", S.CARD_CANCELLED, setup=_form_signed,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("najva:verify", S.CARD_CANCELLED, setup=_form_printed,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
 ]
 # fmt: on
 
@@ -453,6 +521,15 @@ def url_of(row: Row, ctx: Context) -> str:
         if row.name in {"committees:item", "committees:item_remove"}:
             return reverse(row.name, args=[session.pk, session.items.first().pk])
         return reverse(row.name, args=[session.pk])
+    if row.name in {"najva:retry", "najva:record"}:
+        return reverse(row.name, args=[Registration.objects.filter(case=case).first().pk])
+    if row.name == "najva:form_print":
+        return reverse(row.name, args=[case.number, case.subjects.order_by("pk").first().pk])
+    if row.name == "najva:verify":
+        form = CancellationForm.objects.latest("pk")
+        return reverse(row.name, args=[form.serial]) + f"?h={form.content_sha256}"
+    if row.name.startswith("najva:form_"):
+        return reverse(row.name, args=[CancellationForm.objects.latest("pk").pk])
     kwargs = {"number": case.number}
     if row.name == "cases:action":
         kwargs["name"] = row.step
@@ -462,6 +539,8 @@ def url_of(row: Row, ctx: Context) -> str:
         kwargs["agency"] = row.agency
     elif row.name == "cases:subject_decision":
         kwargs["person_id"] = ctx.head.pk
+    elif row.name == "cases:subject_add":
+        kwargs["person_id"] = ctx.household.members.exclude(case_subjects__case=case).get().pk
     elif row.name == "cases:household_head":
         kwargs["household_id"] = ctx.household.pk
     return reverse(row.name, kwargs=kwargs)
@@ -543,6 +622,11 @@ def post_data(row: Row, ctx: Context) -> dict:
             return {"decision": SubjectDecision.CANCEL}
         case "cases:household_head":
             return {"new_head": ctx.member.pk}
+        case "najva:record":
+            return {"tracking_number": "NJ-TEL-4455", "reason": "ثبت تلفنی هنگام قطعی نجوا."}
+        case "najva:form_signed":
+            scan = SimpleUploadedFile("signed.pdf", DEMO_PDF + b"form", "application/pdf")
+            return {"scan": scan}
         case "committees:new":
             return {"number": "۹۹/۱۴۰۵", "held_on": jalali(today), "place": "استانداری"}
         case "committees:attendance":
@@ -590,6 +674,8 @@ WATCHED = (
     AgendaItem,
     Vote,
     Minutes,
+    Registration,
+    CancellationForm,
 )
 
 
@@ -682,6 +768,7 @@ OTHER_PROVINCE = ("expert_b", "secretary_b", "supervisor_b", "enforcement_b")
 TAKEN = {200, 302, 409}
 REGISTRY_SCOPE = {
     S.CONFIRMED_NATIONALLY,
+    S.AWAITING_NAJVA,
     S.CARD_CANCELLED,
     S.EXPULSION_ORDERED,
     S.EXPELLED,

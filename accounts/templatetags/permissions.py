@@ -24,3 +24,10 @@ def may_read_sessions(context):
     read (the navigation link)."""
     user = context.get("user") or getattr(context.get("request"), "user", None)
     return user is not None and permissions.may_read_sessions(user)
+
+
+@register.simple_tag(takes_context=True)
+def may_read_najva_queue(context):
+    """``{% may_read_najva_queue as name %}``: whether the Najva queue is the user's to read."""
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    return user is not None and permissions.may_read_najva_queue(user)

@@ -15,9 +15,10 @@ from cases.services.records import (
     household_change_head,
     inquiry_record_reply,
     inquiry_record_sent,
+    subject_add,
     subject_decide,
 )
-from cases.services.steps import case_take_step, transition_for
+from cases.services.steps import case_take_step, subject_record_registration, transition_for
 
 __all__ = [
     "CaseActionRefused",
@@ -32,6 +33,8 @@ __all__ = [
     "inquiry_record_sent",
     "require",
     "require_opener",
+    "subject_add",
     "subject_decide",
+    "subject_record_registration",
     "transition_for",
 ]

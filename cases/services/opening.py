@@ -40,6 +40,27 @@ def _refuse_unavailable(subjects, source_type: str, source_reference: str) -> No
         )
 
 
+def subject_attach(case: Case, person: Person) -> list[dict]:
+    """Name ``person`` on the case and suspend their valid documents (the caller holds the person's
+    lock); returns the event changes."""
+    CaseSubject.objects.create(case=case, person=person)
+    changes = [audit.change("شخص موضوع پرونده", "", person.full_name, field="subject")]
+    for document in IdentityDocument.objects.select_for_update().filter(
+        person=person, status=DocumentStatus.VALID
+    ):
+        document.suspend()
+        document.save()
+        changes.append(
+            audit.change(
+                f"{document.document_type} {document.number} ({person.full_name})",
+                DocumentStatus.VALID.label,
+                DocumentStatus.SUSPENDED.label,
+                field=f"document:{document.pk}",
+            )
+        )
+    return changes
+
+
 def require_opener(by) -> None:
     """The guard of intake and of opening a case: an expert with a province."""
     if not permissions.can(by, Capability.OPEN_CASE) or by.province_id is None:
@@ -92,21 +113,7 @@ def case_open(
     )
     changes = []
     for person in subjects:
-        CaseSubject.objects.create(case=case, person=person)
-        changes.append(audit.change("شخص موضوع پرونده", "", person.full_name, field="subject"))
-        for document in IdentityDocument.objects.select_for_update().filter(
-            person=person, status=DocumentStatus.VALID
-        ):
-            document.suspend()
-            document.save()
-            changes.append(
-                audit.change(
-                    f"{document.document_type} {document.number} ({person.full_name})",
-                    DocumentStatus.VALID.label,
-                    DocumentStatus.SUSPENDED.label,
-                    field=f"document:{document.pk}",
-                )
-            )
+        changes += subject_attach(case, person)
     event = record(
         case=case,
         by=by,

@@ -21,7 +21,9 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.models import Case, CaseSubject, Evidence, Inquiry
+from cases.selectors import subjects_unavailable
 from cases.services.common import CaseActionRefused, CaseStateConflict, lock, record, require
+from cases.services.opening import subject_attach
 from people import services as people
 from people.models import Household, Person
 
@@ -241,6 +243,25 @@ def evidence_withdraw(*, case, by, evidence: Evidence, reason: str) -> Evidence:
         ],
     )
     return evidence
+
+
+@transaction.atomic
+def subject_add(*, case, by, person: Person) -> CaseSubject:
+    """Name another member of a subject's household on the case, so that the case decides for
+    them explicitly (cancel, keep, or a separate case); their valid documents are suspended."""
+    case = lock(case, by)
+    _require_expert_step(case, by, what="افزودن عضو خانوار به پرونده")
+    people.lock_persons([person.pk])
+    if case.subjects.filter(person=person).exists():
+        raise CaseActionRefused("این شخص پیش‌تر در این پرونده است.")
+    if not case.subjects.filter(person__household_id=person.household_id).exists():
+        raise CaseActionRefused("فقط اعضای خانوار اشخاص همین پرونده افزوده می‌شوند.")
+    why = subjects_unavailable([person])
+    if why:
+        raise CaseActionRefused(f"{person.full_name} {why[person.pk]}.")
+    changes = subject_attach(case, person)
+    _change(case, by, "subject_add", f"افزودن {person.full_name} به پرونده", changes)
+    return case.subjects.get(person=person)
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Moving a case: ``case_take_step`` is the one path, and it checks all the rule book says."""
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from audit import services as audit
@@ -23,6 +24,7 @@ from cases.services.common import (
     record,
     require,
 )
+from cases.signals import step_taken
 from cases.steps import STEPS
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument
@@ -42,22 +44,23 @@ def _person_held_elsewhere(person_id: int, case: Case) -> bool:
     )
 
 
-def _settle_documents(case: Case) -> list[dict]:
-    """Apply the end of a case to its subjects' documents; returns what changed, for the event.
+def _settle_documents(case: Case) -> tuple[list[dict], list[IdentityDocument]]:
+    """Apply the end of a case to its subjects' documents; returns what changed, for the event,
+    and the documents cancelled.
 
     Closing without cancellation restores suspended documents; cancellation cancels the documents
     of the subjects decided ``cancel`` and restores the others. A document stays suspended while
     another open case names its holder.
     """
-    if case.state not in CLOSED_WITHOUT_CANCELLATION and case.state != CaseState.CARD_CANCELLED:
-        return []
-    changes = []
+    if case.state not in CLOSED_WITHOUT_CANCELLATION and case.state != CaseState.AWAITING_NAJVA:
+        return [], []
+    changes, cancelled = [], []
     subjects = list(case.subjects.select_related("person"))
     # A case opening on the same person at this moment waits: it then sees this case closed.
     people.lock_persons([s.person_id for s in subjects])
     for subject in subjects:
         cancel = (
-            case.state == CaseState.CARD_CANCELLED and subject.decision == SubjectDecision.CANCEL
+            case.state == CaseState.AWAITING_NAJVA and subject.decision == SubjectDecision.CANCEL
         )
         held = not cancel and _person_held_elsewhere(subject.person_id, case)
         documents = IdentityDocument.objects.select_for_update().filter(person=subject.person)
@@ -65,6 +68,7 @@ def _settle_documents(case: Case) -> list[dict]:
             before = document.get_status_display()
             if cancel and document.status != DocumentStatus.CANCELLED:
                 document.cancel()
+                cancelled.append(document)
             elif not cancel and not held and document.status == DocumentStatus.SUSPENDED:
                 document.restore()
             else:
@@ -78,7 +82,7 @@ def _settle_documents(case: Case) -> list[dict]:
                     field=f"document:{document.pk}",
                 )
             )
-    return changes
+    return changes, cancelled
 
 
 def _refusal(failed) -> CaseActionRefused:
@@ -107,10 +111,16 @@ def case_take_step(
     """
     step = Step(step)
     rule = STEPS[step]
-    case = lock(case, by)
-    # Permission first: a role that may never take this step is refused (403) whatever the state;
-    # a role that may, finding the case elsewhere, is told who moved it (409).
-    require(case, by, rule.capability)
+    if rule.automatic:
+        # The system's step: taken with ``by=None`` by the service that saw its conditions met.
+        if by is not None:
+            raise PermissionDenied("این مرحله را سامانه ثبت می‌کند، نه کاربر.")
+        case = Case.objects.select_for_update().get(pk=case.pk)
+    else:
+        case = lock(case, by)
+        # Permission first: a role that may never take this step is refused (403) whatever the
+        # state; a role that may, finding the case elsewhere, is told who moved it (409).
+        require(case, by, rule.capability)
     transition = transition_for(case, step)
     if transition is None:
         raise CaseStateConflict(case, rule.label)
@@ -133,12 +143,7 @@ def case_take_step(
     case.state_entered_at = now
     if case.state in CLOSED_STATES:
         case.closed_at = now
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        # Two registrations of one Najva number at the same moment: the database keeps one.
-        raise _refusal([rules.najva_number_unused]) from None
+    case.save()
     changes = [
         item
         for item in audit.diff(before, audit.snapshot(case, watched))
@@ -147,7 +152,8 @@ def case_take_step(
     ]
     if decided_in:
         changes.insert(0, audit.change("مرجع تصمیم", "", decided_in, field="decided_in"))
-    changes += _settle_documents(case)
+    settled, cancelled_documents = _settle_documents(case)
+    changes += settled
     event = record(
         case=case,
         by=by,
@@ -162,4 +168,43 @@ def case_take_step(
         changes=changes,
     )
     queue_notice(event)
+    # The apps above hear of it inside this transaction (najva writes its outbox rows here).
+    step_taken.send(
+        sender=Case,
+        case=case,
+        step=step,
+        by=by,
+        event=event,
+        cancelled_documents=cancelled_documents,
+    )
+    return case
+
+
+@transaction.atomic
+def subject_record_registration(*, case: Case, subject: CaseSubject, by, changes: list[dict]):
+    """Record that every document the case cancelled for ``subject`` is registered in Najva.
+
+    Called by the najva app (``by`` None when its worker delivered the last registration, or the
+    operator who recorded one made by other means), with the registrations as event changes. When
+    every subject to cancel is registered, the system takes the step to «کارت باطل و در نجوا ثبت
+    شد» in the same transaction.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    subject = CaseSubject.objects.select_for_update().select_related("person").get(pk=subject.pk)
+    if subject.case_id != case.pk or subject.decision != SubjectDecision.CANCEL:
+        raise ValueError("only a subject whose documents this case cancels is registered")
+    if subject.najva_registered_at is not None:
+        return case
+    subject.najva_registered_at = timezone.now()
+    subject.save(update_fields=["najva_registered_at"])
+    record(
+        case=case,
+        by=by,
+        kind=Event.Kind.CHANGE,
+        action="najva_registration",
+        label=f"ثبت ابطال مدارک {subject.person.full_name} در نجوا",
+        changes=changes,
+    )
+    if case.state == CaseState.AWAITING_NAJVA and rules.cancellations_registered(case):
+        case = case_take_step(case=case, by=None, step=Step.NAJVA_REGISTERED)
     return case

@@ -9,6 +9,7 @@ from cases.choices import CaseState, SourceType, Step, SubjectDecision
 from cases.demo import prepare, walk
 from cases.models import Case
 from cases.services import CaseActionRefused
+from najva.demo import settle as najva_settle
 from people.models import DocumentStatus
 from people.tests import factories
 
@@ -184,6 +185,7 @@ def test_a_kept_member_is_restored_when_the_other_case_ends_after_this_one_settl
             Step.ORDER_EXPULSION,
         ],
         actors_a,
+        settle=najva_settle,
     )
     assert child.documents.get().status == DocumentStatus.SUSPENDED  # `other` still deciding
 

@@ -115,30 +115,6 @@ def test_a_case_that_left_the_users_scope_mid_request_is_a_404(client, case_in, 
     assert answer.status_code == 404
 
 
-def test_a_najva_number_typed_in_persian_digits_is_the_same_number(client, case_in, actors_a):
-    first = case_in(CaseState.CARD_CANCELLED)
-    second = case_in(CaseState.CONFIRMED_NATIONALLY)
-    persian = first.najva_registration_number.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
-    assert persian != first.najva_registration_number
-    client.force_login(actors_a.registry)
-    answer = client.post(
-        reverse("cases:action", args=[second.number, Step.CANCEL_CARD]),
-        {"najva_registration_number": persian},
-    )
-    assert answer.status_code == 400
-    assert "این شماره ثبت نجوا پیش‌تر برای پرونده دیگری ثبت شده است." in answer.content.decode()
-    second.refresh_from_db()
-    assert second.state == CaseState.CONFIRMED_NATIONALLY
-    # Through the service too (not only the form): the rule compares ASCII digits.
-    with pytest.raises(CaseActionRefused):
-        services.case_take_step(
-            case=second,
-            by=actors_a.registry,
-            step=Step.CANCEL_CARD,
-            najva_registration_number=persian,
-        )
-
-
 def offences_in_force():
     return OffenceType.objects.in_force(Case.year_of(timezone.now())).first()
 

@@ -12,6 +12,7 @@ from cases.choices import CaseState
 from cases.demo import STEPS_TO, attach_required_evidence, source_for, walk
 from cases.models import Case
 from cases.selectors import QUEUE_PER_STEP
+from najva.demo import settle as najva_settle
 from people.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def open_cases(actors, count: int, state=CaseState.AWAITING_INQUIRIES, people=1)
             subjects=factories.household_with_members(people, province=actors.expert.province),
         )
         attach_required_evidence(case, actors.expert)
-        made.append(walk(case, STEPS_TO[state], actors))
+        made.append(walk(case, STEPS_TO[state], actors, settle=najva_settle))
     return made
 
 

@@ -4,14 +4,12 @@ caller can go round it; each refusal says why in Persian and changes nothing."""
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.permissions import FROM_NATIONAL_CONFIRMATION as SCOPE_STATES
 from audit.models import Event
 from cases import services
 from cases.choices import FROM_NATIONAL_CONFIRMATION, CaseState, Step
-from cases.demo import inputs_for
 from cases.models import Case
 from cases.services import CaseActionRefused
 from cases.steps import STEPS
@@ -202,26 +200,6 @@ def test_an_offence_type_no_longer_in_force_is_refused_through_the_one_path(
         offence_type=old,
     )
     assert errors["offence_type"] == ["نوع جرم باید از فهرست جرائم دستورالعمل جاری انتخاب شود."]
-
-
-def test_a_najva_number_used_by_another_case_is_refused(case_in, actors_a):
-    first = case_in(CaseState.CARD_CANCELLED)
-    second = case_in(CaseState.CONFIRMED_NATIONALLY)
-    inputs = inputs_for(second, Step.CANCEL_CARD)
-    inputs["najva_registration_number"] = first.najva_registration_number
-    errors = refused(second, actors_a.registry, Step.CANCEL_CARD, **inputs)
-    assert errors["najva_registration_number"] == [
-        "این شماره ثبت نجوا پیش‌تر برای پرونده دیگری ثبت شده است."
-    ]
-
-
-def test_the_database_refuses_a_najva_number_twice(case_in):
-    first = case_in(CaseState.CARD_CANCELLED)
-    second = case_in(CaseState.CONFIRMED_NATIONALLY)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Case.objects.filter(pk=second.pk).update(
-            najva_registration_number=first.najva_registration_number
-        )
 
 
 def test_an_unknown_input_for_a_step_is_a_programming_error(case_in, actors_a):

@@ -14,6 +14,7 @@ from cases.demo import DEMO_PDF, prepare
 from cases.models import Case
 from cases.services import CaseActionRefused, CaseStateConflict
 from cases.steps import STEPS
+from people.tests import factories
 from reference.models import BorderPoint, OffenceType
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,9 @@ STEP_INPUTS = {
             "reason": "خلاف دستورالعمل.",
         },
     ),
-    Step.CANCEL_CARD: ("registry", {"najva_registration_number": "NJ-77"}),  # + offence type
+    Step.CANCEL_CARD: ("registry", {}),
+    # Taken by the system when the last registration reaches Najva (najva app).
+    Step.NAJVA_REGISTERED: ("system", {}),
     Step.ORDER_EXPULSION: ("supervisor", {}),
     Step.RECORD_EXPULSION: ("enforcement", {"expelled_on": TODAY}),  # + border point
     Step.CLOSE_AS_DEPARTED: ("supervisor", {}),
@@ -68,6 +71,10 @@ def test_the_table_covers_every_transition():
     # Every state is reachable and every closed state has a way in.
     targets = {target for _, _, target in ALL_STEPS}
     assert targets | {CaseState.RECEIVED} == set(CaseState.values)
+
+
+def actor_of(actors, role):
+    return None if role == "system" else getattr(actors, role)
 
 
 def inputs_for(step, offences):
@@ -93,10 +100,16 @@ def test_its_role_takes_the_step(step, source, target, case_in, actors_a, offenc
     case = case_in(source, source_type=source_type_for(step))
     prepare(case, step, actors_a)
     role, inputs = inputs_for(step, offences)
-    actor = getattr(actors_a, role)
+    actor = actor_of(actors_a, role)
     before = case.events.count()
 
-    services.case_take_step(case=case, by=actor, step=step, **inputs)
+    if STEPS[step].automatic:
+        # Najva's registrations are recorded per subject; the last one moves the case.
+        for subject in case.subjects.filter(decision="cancel"):
+            services.subject_record_registration(case=case, subject=subject, by=None, changes=[])
+        before += case.subjects.filter(decision="cancel").count()
+    else:
+        services.case_take_step(case=case, by=actor, step=step, **inputs)
 
     case.refresh_from_db()
     assert case.state == target
@@ -123,10 +136,15 @@ def test_its_role_takes_the_step(step, source, target, case_in, actors_a, offenc
     } | cleared
 
 
+STEPS_BY_STATE_AUTOMATIC = {CaseState.AWAITING_NAJVA: True}
+
+
 def expected_refusal(username, state):
     """Another province's users, and the registry operator before national confirmation, do not
     see the case at all (404 on the pages); everyone else who sees it may not take the step (403).
     """
+    if STEPS_BY_STATE_AUTOMATIC.get(state):
+        return PermissionDenied  # a step of the system: refused to every user, before anything
     if username.endswith("_b") or (
         username == "registry" and state not in FROM_NATIONAL_CONFIRMATION
     ):
@@ -141,7 +159,7 @@ def test_every_other_user_is_refused_and_nothing_changes(
     case = case_in(source, source_type=source_type_for(step))
     prepare(case, step, actors_a)
     role, inputs = inputs_for(step, offences)
-    allowed = getattr(actors_a, role)
+    allowed = actor_of(actors_a, role)
     events = case.events.count()
 
     for username, user in users.items():
@@ -169,7 +187,7 @@ def test_a_step_from_the_wrong_state_is_a_conflict(step, case_in, actors_a, offe
     events = case.events.count()
 
     with pytest.raises(CaseStateConflict) as conflict:
-        services.case_take_step(case=case, by=getattr(actors_a, role), step=step, **inputs)
+        services.case_take_step(case=case, by=actor_of(actors_a, role), step=step, **inputs)
 
     assert (conflict.value.case.state, conflict.value.what) == (wrong, STEPS[step].label)
     case.refresh_from_db()
@@ -288,10 +306,21 @@ def test_national_decisions_need_a_letter_number_and_date(case_in, actors_a):
     )
 
 
-def test_cancellation_needs_the_najva_number(case_in, actors_a, offences):
+def test_cancellation_needs_a_decision_for_every_household_member(case_in, actors_a):
     case = case_in(CaseState.CONFIRMED_NATIONALLY)
-    refused_with(case, actors_a.registry, Step.CANCEL_CARD, "نجوا")
-    refused_with(case, actors_a.registry, Step.CANCEL_CARD, "نجوا", najva_registration_number=" ")
+    household = case.subjects.first().person.household
+    # A child registered in the household after the working group decided: nobody decided for her.
+    factories.IdentityDocumentFactory(
+        person=factories.PersonFactory(household=household, relation_to_head="child")
+    )
+    refused_with(case, actors_a.registry, Step.CANCEL_CARD, "همه اعضای خانوار")
+
+
+def test_the_system_step_is_refused_to_users_and_before_every_registration(case_in, actors_a):
+    case = case_in(CaseState.AWAITING_NAJVA)
+    with pytest.raises(PermissionDenied):
+        services.case_take_step(case=case, by=actors_a.registry, step=Step.NAJVA_REGISTERED)
+    refused_with(case, None, Step.NAJVA_REGISTERED, "در نجوا ثبت شده باشد")
 
 
 def test_an_approval_needs_the_offence_type(case_in, actors_a, offences):

@@ -16,6 +16,7 @@ from cases.views.records import (
     inquiry_reply,
     inquiry_reply_download,
     inquiry_send,
+    subject_add,
     subject_decision,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "inquiry_reply_download",
     "inquiry_send",
     "intake",
+    "subject_add",
     "subject_decision",
     "work_queue",
 ]

@@ -21,8 +21,9 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.models import Case
-from cases.rules import missing_evidence_types
+from cases.rules import missing_evidence_types, undecided_members
 from cases.selectors import (
+    cancellation_preview,
     case_due_on,
     case_for_page,
     steps_for,
@@ -49,12 +50,16 @@ def case_context(request, case, **extra):
     subjects = list(case.subjects.all())
     households = {s.person.household for s in subjects}
     cancelled = {s.person_id for s in subjects if s.decision == SubjectDecision.CANCEL}
+    on_case = {s.person_id for s in subjects}
+    off_case = [m for m in undecided_members(case) if m.pk not in on_case]
     for household in households:
         # Offer to record a new head only where the head loses their card and others remain.
         household.needs_new_head = household.head_id in cancelled and any(
             m.pk not in cancelled for m in household.members.all()
         )
         household.may_change_head = permissions.may_register_in(user, household)
+        # Members the case has no decision for and who are not on it (each needs adding first).
+        household.undecided = [m for m in off_case if m.household_id == household.pk]
     evidence = list(case.evidence.all())
     missing = set(missing_evidence_types(case))
     checklist = [
@@ -123,6 +128,8 @@ def case_action(request, number, name):
             "target_label": rule.target.label,
             "form": form,
             "unmet": unmet_conditions(case=case, rule=rule),
+            # Whoever cancels sees each person and document the step cancels, and who keeps theirs.
+            "cancellation": cancellation_preview(case) if step == Step.CANCEL_CARD else None,
         },
         status=status,
     )

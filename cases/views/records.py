@@ -203,6 +203,26 @@ def inquiry_reply_download(request, number, agency):
 @login_required
 @require_POST
 @answers_conflicts
+def subject_add(request, number, person_id):
+    case = case_or_404(request.user, number)
+    services.require(case, request.user, Capability.REVIEW_CASE)
+    # A member of a household the case names (joined through its members, it would repeat).
+    households = case.subjects.values("person__household_id")
+    person = get_object_or_404(Person, pk=person_id, household_id__in=households)
+    try:
+        services.subject_add(case=case, by=request.user, person=person)
+    except CaseActionRefused as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"{person.full_name} به پرونده افزوده شد؛ تصمیم درباره او را ثبت کنید."
+        )
+    return _back_to_case(case, "#subjects")
+
+
+@login_required
+@require_POST
+@answers_conflicts
 def subject_decision(request, number, person_id):
     case = case_or_404(request.user, number)
     services.require(case, request.user, Capability.REVIEW_CASE)

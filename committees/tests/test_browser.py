@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from cases.choices import CaseState
 from committees.models import Minutes, Session
-from committees.tests.test_minutes import poppler
 from revocation.persian import digits_to_persian, jalali
 from tests.test_browser import ARTIFACTS, Journey
+from tests.tools import poppler
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

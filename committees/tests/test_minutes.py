@@ -3,8 +3,6 @@ changes; and the signed scan. The PDF is read back with poppler (pdftotext, pdff
 
 import hashlib
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,16 +14,9 @@ from committees import services
 from committees.models import Minutes, Outcome
 from reference.models import OffenceType
 from revocation.persian import digits_to_persian
+from tests.tools import poppler
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
-
-
-def poppler(tool: str, *args) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.fail(f"{tool} (poppler-utils) is missing: make test installs it")
-    command = [path, *args]  # poppler on a file of our own
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
 
 
 @pytest.fixture

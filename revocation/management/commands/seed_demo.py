@@ -19,6 +19,8 @@ from cases import services
 from cases.choices import CaseState, SourceType
 from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
 from cases.models import Case
+from najva.demo import park_in_outage
+from najva.demo import settle as najva_settle
 from people.models import Household, IdentityDocument, Person, Relation, Sex
 from reference.models import DocumentType, OffenceType, Province
 
@@ -108,12 +110,12 @@ class Command(BaseCommand):
             self.users = self._users()
             self._offence_catalogues()
         made = 0
-        for index, (_key, province, source_type, steps) in enumerate(DEMO_CASES):
+        for index, (key, province, source_type, steps) in enumerate(DEMO_CASES):
             reference = f"{index + 101}/ن/۱۴۰۵"  # one per demo case: how a rerun finds it
             if Case.objects.filter(source_reference=reference).exists():
                 continue
             with transaction.atomic():
-                self._case(index, reference, province, source_type, steps)
+                self._case(index, reference, province, source_type, steps, key=key)
             made += 1
         with transaction.atomic():
             self._working_groups()
@@ -201,7 +203,7 @@ class Command(BaseCommand):
             household.save(update_fields=["head"])
         return household, people
 
-    def _case(self, index, reference, province, source_type, steps):
+    def _case(self, index, reference, province, source_type, steps, key=""):
         suffix = "teh" if province == "tehran" else "isf"
         actors = Actors(
             expert=self.users[f"expert_{suffix}"],
@@ -221,7 +223,12 @@ class Command(BaseCommand):
             summary="پرونده نمونه برای آشنایی با سامانه.",
         )
         attach_required_evidence(case, actors.expert)
-        walk(case, steps, actors)
+        # The embedded Najva registers each cancellation at once, as a worker would; the case
+        # shown waiting for Najva met an outage, and its registrations wait for the operator.
+        if key == CaseState.AWAITING_NAJVA.value:
+            park_in_outage(walk(case, steps, actors))
+        else:
+            walk(case, steps, actors, settle=najva_settle)
 
     def _working_groups(self):
         from committees.models import Member

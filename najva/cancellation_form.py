@@ -1,0 +1,103 @@
+"""The card cancellation form (فرم ابطال کارت) of one subject, as a PDF (WeasyPrint, Vazirmatn).
+
+The QR code on the form carries the verification URL with the form's serial and the SHA-256 of
+the facts it prints (``content_sha256``): a PDF cannot carry its own file hash, since printing the
+hash changes the file. The file's SHA-256 is kept with it and shown on the verification page, so
+that a file can be compared as well as a paper.
+"""
+
+import hashlib
+import json
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+FONTS = settings.BASE_DIR / "static" / "fonts" / "vazirmatn"
+
+
+def form_facts(subject, registrations) -> dict:
+    """What the form states, as plain values (the content hash is taken over these)."""
+    case = subject.case
+    person = subject.person
+    household = person.household
+    head = household.head
+
+    def day(value):
+        return value.isoformat() if value else ""
+
+    return {
+        "case_number": case.number,
+        "province": case.province.name,
+        "person": {
+            "name": person.full_name,
+            "father_name": person.father_name,
+            "nationality": person.get_nationality_display(),
+            "birth_date": day(person.birth_date),
+        },
+        "household": {"number": household.number, "head": head.full_name if head else ""},
+        "documents": [
+            {
+                "type": str(r.document.document_type),
+                "number": r.document.number,
+                "series": r.document.series,
+                "issued_on": day(r.document.issued_on),
+                "expires_on": day(r.document.expires_on),
+                "tracking_number": r.tracking_number,
+            }
+            for r in registrations
+        ],
+        "resolution": {
+            "number": case.province_resolution_number,
+            "date": day(case.province_resolution_date),
+        },
+        "national_letter": {
+            "number": case.national_letter_number,
+            "date": day(case.national_letter_date),
+        },
+        "offence_type": str(case.offence_type) if case.offence_type_id else "",
+        "expert": (case.assigned_expert.get_full_name() if case.assigned_expert else ""),
+    }
+
+
+def content_digest(facts: dict) -> str:
+    canonical = json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def verification_url(serial: str, digest: str) -> str:
+    path = reverse("najva:verify", args=[serial])
+    return f"{settings.SITE_URL.rstrip('/')}{path}?h={digest}"
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code as an SVG data URI (segno: pure Python, vector, sharp at any print size)."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+
+def render_form(*, subject, registrations, serial: str, digest: str, printed_by) -> bytes:
+    facts = form_facts(subject, registrations)
+    url = verification_url(serial, digest)
+    html = render_to_string(
+        "pdf/cancellation_form.html",
+        {
+            "facts": facts,
+            "subject": subject,
+            "case": subject.case,
+            "person": subject.person,
+            "registrations": registrations,
+            "serial": serial,
+            "digest": digest,
+            "verify_url": url,
+            "qr": qr_data_uri(url),
+            "printed_at": timezone.now(),
+            "printed_by": printed_by,
+            "font_regular": (FONTS / "Vazirmatn-Regular.ttf").as_uri(),
+            "font_bold": (FONTS / "Vazirmatn-Bold.ttf").as_uri(),
+        },
+    )
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

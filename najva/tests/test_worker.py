@@ -1,0 +1,118 @@
+"""A real Celery worker on Redis, killed with SIGKILL in the middle of a delivery to the stub
+Najva: no registration is made twice, and the row is delivered once its lease has run out."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.choices import CaseState, Step
+from conftest import require
+from najva.models import Registration
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"waited {timeout} s for {what}")
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_worker(env) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "celery", "-A", "revocation", "worker", "--pool", "solo",
+        "--concurrency", "1", "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    # Its own process group, so that SIGKILL takes the worker and nothing of the test run.
+    return subprocess.Popen(  # noqa: S603 (our own worker)
+        command,
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(worker, sig=signal.SIGTERM):
+    if worker.poll() is None:
+        os.killpg(worker.pid, sig)
+        worker.wait(timeout=20)
+
+
+def test_a_worker_killed_mid_delivery_doubles_nothing(postgres, case_in, actors_a, stub):
+    require(bool(django_settings.REDIS_URL), "this test needs Redis (set REDIS_URL)")
+    from revocation.celery import app
+
+    app.control.purge()
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": django_settings.REDIS_URL,
+        "NAJVA_BACKEND": "http",
+        "NAJVA_URL": stub.url,
+        "NAJVA_TOKEN": stub.token,
+        "NAJVA_CONNECT_TIMEOUT": "1",
+        "NAJVA_READ_TIMEOUT": "3",
+        "NAJVA_LEASE_MARGIN_SECONDS": "1",  # a lease of 5 s
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    }
+    stub.mode, stub.delay = "slow", 30  # the first call hangs at Najva, after registering
+    first = start_worker(env)
+    try:
+        case_services.case_take_step(case=case, by=actors_a.registry, step=Step.CANCEL_CARD)
+        wait_for(lambda: len(stub.calls) >= 1, 60, "the worker to reach Najva")
+        os.killpg(first.pid, signal.SIGKILL)  # mid-call: Najva registered, nobody heard back
+        first.wait(timeout=10)
+    finally:
+        stop(first, signal.SIGKILL)
+    (key,) = stub.calls
+    killed = Registration.objects.get(idempotency_key=key)
+    assert (killed.status, killed.attempts) == ("pending", 1)
+    assert killed.leased_until > timezone.now()  # still leased to the dead worker
+
+    stub.mode = "up"
+    second = start_worker(env)
+    try:
+        # The other row's task is still in Redis: the new worker delivers it. The killed row
+        # waits for its lease, then the sweep (the beat's task) hands it to the worker.
+        wait_for(lambda: killed.__class__.objects.get(pk=killed.pk).leased_until
+                 < timezone.now(), 30, "the lease to run out")  # fmt: skip
+        from najva import tasks
+
+        tasks.sweep.delay()
+        wait_for(
+            lambda: set(Registration.objects.values_list("status", flat=True)) == {"delivered"},
+            60,
+            "every registration to be delivered",
+        )
+    finally:
+        stop(second)
+        app.control.purge()
+
+    rows = {r.idempotency_key: r for r in Registration.objects.all()}
+    assert len(rows) == 2
+    assert stub.total_registrations() == 2 and stub.duplicates() == 0
+    assert {k: r.tracking_number for k, r in rows.items()} == stub.registered
+    assert stub.calls[key] == 2  # the call that was cut off, and the one after the lease
+    assert rows[key].attempts == 2
+    case.refresh_from_db()
+    assert case.state == CaseState.CARD_CANCELLED

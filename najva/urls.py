@@ -1,0 +1,21 @@
+from django.urls import path
+
+from cases import urls as _case_urls  # noqa: F401 (registers the case_number converter)
+from najva import views
+
+app_name = "najva"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("registrations/<int:pk>/retry/", views.retry, name="retry"),
+    path("registrations/<int:pk>/record/", views.record, name="record"),
+    path(
+        "cases/<case_number:number>/subjects/<int:subject_id>/form/",
+        views.form_print,
+        name="form_print",
+    ),
+    path("forms/<int:pk>/file/", views.form_file, name="form_file"),
+    path("forms/<int:pk>/signed/", views.form_signed, name="form_signed"),
+    path("forms/<int:pk>/scan/", views.form_scan, name="form_scan"),
+    path("verify/<str:serial>/", views.verify, name="verify"),
+]
