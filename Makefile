@@ -54,6 +54,7 @@ bench-small: $(VENV)/.dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/pages.py --repeat 3
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/committees.py --repeat 3
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/load.py --seconds 2
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/najva.py --cancellations 40 --down 5
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -203,10 +203,14 @@ VARIANTS = [
 STATE_SHARES = {
     "received": 6, "expert_review": 9, "returned": 2, "awaiting_inquiries": 9,
     "ready_for_province": 6, "approved_by_province": 4, "rejected_by_province": 5,
-    "confirmed_nationally": 4, "refused_nationally": 3, "card_cancelled": 4,
+    "confirmed_nationally": 4, "awaiting_najva": 1, "refused_nationally": 3, "card_cancelled": 4,
     "expulsion_ordered": 5, "expelled": 28, "closed_departed": 9, "withdrawn": 6,
 }  # fmt: skip
 
+# The states in which the subjects' documents are cancelled (and registered in Najva, or waiting).
+CANCELLED_STATES = {
+    "awaiting_najva", "card_cancelled", "expulsion_ordered", "expelled", "closed_departed",
+}  # fmt: skip
 TEHRAN_SHARE = 0.10
 CHUNK = 50_000
 
@@ -355,6 +359,7 @@ def generate(persons: int, seed: int) -> None:
         SubjectDecision,
     )
     from cases.models import Case, CaseNumberSequence, CaseSubject, Evidence, Inquiry
+    from najva.models import Registration
     from people.models import DocumentStatus, Household, IdentityDocument, Person, Relation
     from reference.models import BorderPoint, DocumentType, OffenceType, Province
     from revocation.management.commands.seed_demo import Command as SeedDemo
@@ -463,7 +468,7 @@ def generate(persons: int, seed: int) -> None:
         year = jalali_year(opened_at)
         key = (province.pk, year)
         sequences[key] = sequences.get(key, 0) + 1
-        cancelled = state in {"card_cancelled", "expulsion_ordered", "expelled", "closed_departed"}
+        cancelled = state in CANCELLED_STATES
         for person_id in members:
             if cancelled:
                 document_status[person_id] = DocumentStatus.CANCELLED
@@ -599,10 +604,14 @@ def generate(persons: int, seed: int) -> None:
     inquiries_out = Copier(cursor, Inquiry._meta.db_table, inquiry_columns, auto=False)
     evidence_columns = ["id", *columns(Evidence)]
     evidence_out = Copier(cursor, Evidence._meta.db_table, evidence_columns, auto=False)
+    registration_columns = ["id", *columns(Registration)]
+    registrations_out = Copier(
+        cursor, Registration._meta.db_table, registration_columns, auto=False
+    )
     manifest: list[tuple[int, str, str]] = []
     # The users' own events (their roles) are already in the log.
     last_event = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    ids = {"subject": 0, "event": last_event, "inquiry": 0, "evidence": 0}
+    ids = {"subject": 0, "event": last_event, "inquiry": 0, "evidence": 0, "registration": 0}
     codes = {p.pk: p.code for p in provinces}
     role_of_capability = {
         "review_case": Role.EXPERT.value,
@@ -611,6 +620,7 @@ def generate(persons: int, seed: int) -> None:
         "record_expulsion": Role.ENFORCEMENT.value,
         "decide_nationally": Role.NATIONAL_SECRETARIAT.value,
         "register_in_najva": Role.REGISTRY_OPERATOR.value,
+        None: None,  # the system's own step (the last registration reached Najva)
     }
     sources = [s.value for s in SourceType]
 
@@ -621,8 +631,10 @@ def generate(persons: int, seed: int) -> None:
         ids["event"] += 1
         return {
             "id": ids["event"], "case_id": case_id, "household_id": None, "account_id": None,
-            "actor_id": who.pk, "actor_name": f"{who.first_name} {who.last_name}",
-            "actor_roles": Role(role).label, "at": at, "kind": kind, "action": action,
+            "actor_id": who.pk if who else None,
+            "actor_name": f"{who.first_name} {who.last_name}" if who else "سامانه",
+            "actor_roles": Role(role).label if role else "", "at": at, "kind": kind,
+            "action": action,
             "label": label, "from_state": old, "from_state_label": labels.get(old, ""),
             "to_state": new, "to_state_label": labels.get(new, ""), "reason": reason,
             "changes": json.dumps([]),
@@ -654,7 +666,6 @@ def generate(persons: int, seed: int) -> None:
             "national_letter_number": "",
             "national_letter_date": None,
             "offence_type_id": None,
-            "najva_registration_number": "",
             "expulsion_border_point_id": None,
             "expelled_on": None,
         }  # fmt: skip
@@ -671,8 +682,6 @@ def generate(persons: int, seed: int) -> None:
             # The working group's resolution. Chosen from the case id, not drawn from rng: the
             # data set stays the one it was, draw for draw (bench/pages.py finds its names in it).
             row["offence_type_id"] = offences[case_id % len(offences)]
-        if Step.CANCEL_CARD in step_names:
-            row["najva_registration_number"] = str(500_000_000 + case_id)
         if Step.ORDER_EXPULSION in step_names:
             row["expulsion_border_point_id"] = rng.choice(border_points)
         if Step.RECORD_EXPULSION in step_names:
@@ -680,15 +689,39 @@ def generate(persons: int, seed: int) -> None:
         cases_out.add(*(row[c] for c in case_columns))
 
         decision = SubjectDecision.PENDING
-        if state in {"card_cancelled", "expulsion_ordered", "expelled", "closed_departed"}:
+        if state in CANCELLED_STATES:
             decision = SubjectDecision.CANCEL
         elif state in {"rejected_by_province", "refused_nationally"}:
             decision = SubjectDecision.KEEP
+        registered = Step.NAJVA_REGISTERED in step_names
         for person_id in members:
             ids["subject"] += 1
             subject = {"id": ids["subject"], "case_id": case_id, "person_id": person_id,
-                       "decision": decision}  # fmt: skip
+                       "decision": decision,
+                       "najva_registered_at": moments[-1] if registered else None}  # fmt: skip
             subjects_out.add(*(subject[c] for c in subject_columns))
+            if Step.CANCEL_CARD in step_names:
+                # The outbox row of the subject's document (its id is the person's): delivered,
+                # or, for a case still waiting, in the queue or parked after an outage.
+                cancelled_at = moments[step_names.index(Step.CANCEL_CARD) + 1]
+                status = "delivered" if registered else rng.choice(["pending", "failed"])
+                ids["registration"] += 1
+                registration = {
+                    "id": ids["registration"], "case_id": case_id, "subject_id": ids["subject"],
+                    "document_id": person_id, "offence_type_id": row["offence_type_id"],
+                    "step": Step.CANCEL_CARD.value,
+                    "idempotency_key": f"{row['number']}:{ids['subject']}:{person_id}:cancel_card",
+                    "status": status, "attempts": 1 if registered else rng.randint(1, 10),
+                    "next_attempt_at": cancelled_at, "leased_until": None, "lease_token": "",
+                    "last_attempt_at": cancelled_at,
+                    "last_error": "" if registered else "اتصال به نجوا برقرار نشد: ConnectTimeout",
+                    "tracking_number": f"NJ{person_id:09d}{case_id:07d}" if registered else "",
+                    "delivered_at": moments[-1] if registered else None,
+                    "created_at": cancelled_at,
+                    "created_by_id": actor(None, Role.REGISTRY_OPERATOR.value).pk,
+                    "recorded_by_id": None, "recorded_reason": "",
+                }  # fmt: skip
+                registrations_out.add(*(registration[c] for c in registration_columns))
 
         event = event_row(case_id, expert, Role.EXPERT.value, moments[0], Event.Kind.OPENED,
                           "open", "ثبت پرونده", new="received")  # fmt: skip
@@ -696,7 +729,7 @@ def generate(persons: int, seed: int) -> None:
         previous = "received"
         for rule, moment in zip(steps, moments[1:], strict=True):
             role = role_of_capability[rule.capability]
-            who = actor(province.pk, role)
+            who = actor(province.pk, role) if role else None
             reason = "مدارک کافی نیست" if rule.needs_reason else ""
             event = event_row(case_id, who, role, moment, Event.Kind.STEP, rule.name, rule.label,
                               previous, rule.target.value, reason)  # fmt: skip
@@ -730,7 +763,8 @@ def generate(persons: int, seed: int) -> None:
         }  # fmt: skip
         evidence_out.add(*(evidence[c] for c in evidence_columns))
         if events_out.pending >= CHUNK:
-            for copier in (cases_out, subjects_out, events_out, inquiries_out, evidence_out):
+            for copier in (cases_out, subjects_out, events_out, inquiries_out, evidence_out,
+                           registrations_out):  # fmt: skip
                 copier.flush()
 
         # What the search must find: subjects typed in another spelling than the stored one.
@@ -746,7 +780,8 @@ def generate(persons: int, seed: int) -> None:
                 typo = typo_of(canonical, rng)
                 if typo != canonical:
                     manifest.append((case_id, typo, "typo"))
-    for copier in (cases_out, subjects_out, events_out, inquiries_out, evidence_out):
+    for copier in (cases_out, subjects_out, events_out, inquiries_out, evidence_out,
+                   registrations_out):  # fmt: skip
         copier.flush()
     report(
         f"{cases_out.written:,} cases, {subjects_out.written:,} subjects, "
@@ -767,7 +802,10 @@ def generate(persons: int, seed: int) -> None:
     cursor.execute("DROP TABLE IF EXISTS bench_info")
     cursor.execute("CREATE TABLE bench_info (persons integer, households integer, cases integer)")
     cursor.execute("INSERT INTO bench_info VALUES (%s, %s, %s)", [persons, households, case_count])
-    models = [Household, Person, IdentityDocument, Case, CaseSubject, Event, Inquiry, Evidence]
+    models = [
+        Household, Person, IdentityDocument, Case, CaseSubject, Event, Inquiry, Evidence,
+        Registration,
+    ]  # fmt: skip
     for statement in connection.ops.sequence_reset_sql(no_style(), models):
         cursor.execute(statement)
     cursor.execute("VACUUM ANALYZE")

@@ -2,6 +2,7 @@
 
 from django.db.models import Count
 
+from cases.choices import CaseState
 from cases.models import Case
 from najva.models import CancellationForm, Registration
 
@@ -47,8 +48,23 @@ def form_for(*, user, pk: int) -> CancellationForm:
     )
 
 
+# The states in which a case has registrations (its cards were cancelled).
+CANCELLED_STATES = frozenset(
+    {
+        CaseState.AWAITING_NAJVA,
+        CaseState.CARD_CANCELLED,
+        CaseState.EXPULSION_ORDERED,
+        CaseState.EXPELLED,
+        CaseState.CLOSED_DEPARTED,
+    }
+)
+
+
 def case_part(*, case) -> dict:
-    """The registrations and forms of a case, per subject, for the case page (two queries)."""
+    """The registrations and forms of a case, per subject, for the case page: two queries for a
+    case whose cards were cancelled, none before."""
+    if case.state not in CANCELLED_STATES:
+        return {"subjects": []}
     registrations = list(
         Registration.objects.filter(case=case)
         .select_related("subject__person", "document__document_type")
