@@ -118,13 +118,10 @@ def household_members_decided(case):
     return not undecided_members(case)
 
 
-@condition("هر شخصی که مدارکش باطل می‌شود، دست‌کم یک مدرک معتبر یا معلق در فهرست اتباع دارد.")
-def subjects_to_cancel_hold_documents(case):
-    return all(
-        _has_live_document(s.person)
-        for s in rows(case, "subjects")
-        if s.decision == SubjectDecision.CANCEL
-    )
+@condition("دست‌کم برای یکی از اشخاص پرونده تصمیم ابطال مدارک ثبت شده باشد.")
+def some_subject_to_cancel(case):
+    # A case that cancels nobody's documents has nothing to cancel nor to register in Najva.
+    return any(s.decision == SubjectDecision.CANCEL for s in rows(case, "subjects"))
 
 
 @condition("ابطال مدارک همه اشخاص پرونده در نجوا ثبت شده باشد.")

@@ -145,13 +145,31 @@ def steps_for(*, case: Case, user, grants=None) -> list[StepView]:
     ]
 
 
-def cancellation_preview(case: Case) -> list[tuple[CaseSubject, list[IdentityDocument]]]:
-    """(subject, their documents) for every person on the case, those to cancel first: what the
-    cancellation's confirmation page names."""
+def cancellation_preview(case: Case) -> dict:
+    """What the cancellation's confirmation page names: every person on the case with their
+    documents (those to cancel first), and the members of their households who are not on the
+    case (registered since the submission), whose documents the step leaves as they are."""
     subjects = sorted(
-        case.subjects.all(), key=lambda s: (s.decision != SubjectDecision.CANCEL, s.pk)
+        case.subjects.select_related("person__household"),
+        key=lambda s: (s.decision != SubjectDecision.CANCEL, s.pk),
     )
-    return [(s, list(s.person.documents.all())) for s in subjects]
+    households = {s.person.household_id for s in subjects}
+    on_case = {s.person_id for s in subjects}
+    documents = IdentityDocument.objects.select_related("document_type").order_by("pk")
+    others = (
+        Person.objects.filter(household_id__in=households)
+        .exclude(pk__in=on_case)
+        .select_related("household")
+        .prefetch_related(Prefetch("documents", queryset=documents))
+        .order_by("pk")
+    )
+    by_person: dict[int, list] = {}
+    for document in documents.filter(person_id__in=on_case):
+        by_person.setdefault(document.person_id, []).append(document)
+    return {
+        "subjects": [(s, by_person.get(s.person_id, [])) for s in subjects],
+        "others": list(others),
+    }
 
 
 def state_counts(*, user) -> list[tuple[str, str, int]]:

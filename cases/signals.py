@@ -7,7 +7,8 @@ a card is cancelled (a row written with the cancellation, never after it).
 
 Arguments: ``case``, ``step`` (``cases.choices.Step``), ``by`` (None for the system), ``event``
 (the step's audit event) and ``cancelled_documents`` (the identity documents this step
-cancelled, as a list).
+cancelled, as a list). A receiver returns whether it moved the case further (through the case
+services), so that the step's service returns the case as it then is.
 """
 
 from django.dispatch import Signal

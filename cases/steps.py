@@ -165,13 +165,12 @@ STEPS: dict[Step, StepRule] = {
             source=(CaseState.CONFIRMED_NATIONALLY,),
             target=CaseState.AWAITING_NAJVA,
             capability=Capability.REGISTER_IN_NAJVA,
-            # Checked again here: a member may have joined the household since the submission.
-            conditions=(
-                rules.subjects_decided,
-                rules.household_members_decided,
-                rules.household_settled,
-                rules.subjects_to_cancel_hold_documents,
-            ),
+            # The households were settled at the submission (every member decided, a new head
+            # where the head loses their card), and nothing changes them after it but a member
+            # registered since: that member is not on the case, the confirmation page names them
+            # and their documents stay as they are. Checking the households again here would
+            # leave such a case nowhere to go (no one may decide on it any more).
+            conditions=(rules.subjects_decided, rules.some_subject_to_cancel),
             irreversible=True,
         ),
         # Taken by the system when the last registration is delivered to Najva (najva app), or

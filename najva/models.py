@@ -40,6 +40,9 @@ class Registration(models.Model):
         "reference.OffenceType", verbose_name="نوع جرم", on_delete=models.PROTECT
     )
     step = models.CharField("مرحله", max_length=32)
+    # What is sent, fixed when the row is written: every attempt sends the same body with the same
+    # key, whatever is corrected on the person or the document afterwards.
+    payload = models.JSONField("محتوای ارسالی", default=dict)
     # Sent with every call (the Idempotency-Key header): Najva registers one key once, so a
     # retry after a lost answer returns the first registration instead of making a second.
     idempotency_key = models.CharField("کلید یکتایی", max_length=128, unique=True)

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import random
 import secrets
+from dataclasses import asdict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +28,7 @@ from audit import services as audit
 from audit.models import Event
 from cases import services as case_services
 from cases.choices import Step, SubjectDecision
-from cases.models import Evidence
+from cases.models import Case, Evidence
 from najva import backends, cancellation_form
 from najva.models import CancellationForm, Registration
 from revocation.persian import digits_to_persian
@@ -56,10 +57,8 @@ def lease_duration() -> datetime.timedelta:
 def backoff(attempts: int) -> datetime.timedelta:
     """The wait after the ``attempts``-th failure: doubling from NAJVA_BACKOFF_SECONDS, capped,
     with jitter (between half and all of it) so that a queue failing together spreads out."""
-    ceiling = min(
-        settings.NAJVA_BACKOFF_MAX_SECONDS,
-        settings.NAJVA_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0),
-    )
+    doublings = min(max(attempts - 1, 0), 32)  # past the cap long before; no float overflow
+    ceiling = min(settings.NAJVA_BACKOFF_MAX_SECONDS, settings.NAJVA_BACKOFF_SECONDS * 2**doublings)
     return datetime.timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311 (jitter)
 
 
@@ -84,35 +83,58 @@ def _what(registration: Registration) -> str:
 # Writing: in the cancellation's own transaction
 
 
-def registrations_queue(*, case, by, cancelled_documents) -> list[Registration]:
+def registrations_queue(*, case, by, cancelled_documents) -> bool:
     """One outbox row per document the cancellation cancelled, written in its transaction; the
-    delivery is queued only once it commits (a rollback sends nothing)."""
+    delivery is queued only once it commits (a rollback sends nothing).
+
+    A person to cancel whose documents were all cancelled already (by another case, which
+    registered them) has nothing to register: the case records that at once. Returns whether the
+    case moved on because of it (every person settled so).
+    """
     if case.offence_type_id is None:
         raise case_services.CaseActionRefused("نوع جرم پرونده ثبت نشده است؛ ثبت در نجوا ممکن نیست.")
-    subjects = {s.person_id: s for s in case.subjects.all() if s.decision == SubjectDecision.CANCEL}
+    subjects = {
+        s.person_id: s
+        for s in case.subjects.select_related("person")
+        if s.decision == SubjectDecision.CANCEL
+    }
     now = timezone.now()
-    rows = [
-        Registration.objects.create(
+    rows = []
+    for document in cancelled_documents:
+        subject = subjects[document.person_id]
+        row = Registration(
             case=case,
-            subject=subjects[document.person_id],
+            subject=subject,
             document=document,
             offence_type_id=case.offence_type_id,
             step=Step.CANCEL_CARD.value,
             idempotency_key=idempotency_key(
-                case=case,
-                subject=subjects[document.person_id],
-                document=document,
-                step=Step.CANCEL_CARD.value,
+                case=case, subject=subject, document=document, step=Step.CANCEL_CARD.value
             ),
             next_attempt_at=now,
             created_at=now,
             created_by=by,
         )
-        for document in cancelled_documents
-    ]
+        row.payload = asdict(cancellation_of(row))
+        row.save()
+        rows.append(row)
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: queue_delivery(ids))
-    return rows
+    with_rows = {row.subject_id for row in rows}
+    moved = False
+    for subject in subjects.values():
+        if subject.pk not in with_rows:
+            note = audit.change(
+                f"مدارک {subject.person.full_name}",
+                "",
+                "پیش‌تر در پرونده دیگری باطل شده بود؛ ثبت تازه‌ای در نجوا لازم نیست",
+                field="najva:none",
+            )
+            after = case_services.subject_record_registration(
+                case=case, subject=subject, by=None, changes=[note]
+            )
+            moved = moved or after.state != case.state
+    return moved
 
 
 def queue_delivery(ids) -> None:
@@ -140,26 +162,34 @@ def _due(now):
 
 def claim(*, pk: int | None = None, exclude=()) -> Registration | None:
     """Take one due row for this worker (skipping rows other workers hold, and ``exclude``), or
-    None."""
-    now = timezone.now()
-    with transaction.atomic():
-        due = _due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "pk")
-        if pk is not None:
-            due = due.filter(pk=pk)
-        if exclude:
-            due = due.exclude(pk__in=exclude)
-        row = due.first()
-        if row is None:
-            return None
-        row.leased_until = now + lease_duration()
-        row.lease_token = secrets.token_hex(8)
-        row.attempts += 1  # counted before the call: a worker killed mid-call still used it
-        row.last_attempt_at = now
-        row.save(update_fields=["leased_until", "lease_token", "attempts", "last_attempt_at"])
-    return row
+    None. A row that used up its attempts without an answer being recorded (its worker died each
+    time) is parked instead of tried again."""
+    while True:
+        now = timezone.now()
+        with transaction.atomic():
+            due = _due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "pk")
+            if pk is not None:
+                due = due.filter(pk=pk)
+            if exclude:
+                due = due.exclude(pk__in=exclude)
+            row = due.first()
+            if row is None:
+                return None
+            if row.attempts >= settings.NAJVA_MAX_ATTEMPTS:
+                _park(row, row.last_error or "پاسخی از تلاش‌های پیشین ثبت نشد.")
+                continue
+            row.leased_until = now + lease_duration()
+            row.lease_token = secrets.token_hex(8)
+            row.attempts += 1  # counted before the call: a worker killed mid-call still used it
+            row.last_attempt_at = now
+            row.save(update_fields=["leased_until", "lease_token", "attempts", "last_attempt_at"])
+        return row
 
 
 def cancellation_of(row: Registration) -> backends.Cancellation:
+    """What the row sends: its payload as written with the cancellation (built here then)."""
+    if row.payload:
+        return backends.Cancellation(**row.payload)
     person = row.subject.person
     document = row.document
     return backends.Cancellation(
@@ -285,7 +315,12 @@ def _park(row: Registration, error: str) -> None:
 
 def _settle_subject(row: Registration, *, by) -> None:
     """When every registration of the subject is done, the case records it (and, with the last
-    subject, the system moves the case to «کارت باطل و در نجوا ثبت شد»)."""
+    subject, the system moves the case to «کارت باطل و در نجوا ثبت شد»).
+
+    The case row is locked first: two workers delivering a person's two documents at the same
+    moment would otherwise each see the other's row still pending, and neither would settle.
+    """
+    Case.objects.select_for_update().filter(pk=row.case_id).first()
     rows = list(
         Registration.objects.filter(subject_id=row.subject_id, step=row.step).select_related(
             "document__document_type", "subject__person"
@@ -343,6 +378,22 @@ def registration_retry(*, registration: Registration, by) -> Registration:
     return row
 
 
+def document_report(row: Registration) -> str:
+    """What Najva says of the row's document now, in Persian, for the operator about to record a
+    registration by hand: an earlier attempt may have registered it with its answer lost."""
+    try:
+        report = backends.get_backend().document_status(
+            row.document.document_type.code, row.document.number
+        )
+    except backends.NajvaError as error:
+        return f"نجوا پاسخ نداد: {error}"
+    if report.status == "cancelled":
+        return f"در نجوا باطل‌شده ثبت است، با شماره پیگیری {report.tracking_number or 'نامعلوم'}."
+    if report.status == "valid":
+        return "در نجوا معتبر ثبت است (ابطالی ثبت نشده)."
+    return "نجوا این مدرک را نمی‌شناسد."
+
+
 @transaction.atomic
 def registration_record_manual(
     *, registration: Registration, by, tracking_number: str, reason: str
@@ -375,7 +426,13 @@ def registration_record_manual(
     row.delivered_at = timezone.now()
     row.recorded_by = by
     row.recorded_reason = reason.strip()
-    row.save()
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:  # the same number recorded for another row at this very moment
+        raise RegistrationRefused(
+            {"tracking_number": ["این شماره پیگیری پیش‌تر برای ثبت دیگری آمده است."]}
+        ) from None
     _event(
         row,
         by=by,

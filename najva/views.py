@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import permissions
@@ -60,7 +62,10 @@ def retry(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"ثبت {row.document} دوباره به صف ارسال رفت.")
-    return redirect(request.POST.get("next") or "najva:queue")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("najva:queue")
+    return redirect(back)
 
 
 @login_required
@@ -83,7 +88,12 @@ def record(request, pk):
                 messages.success(request, f"ثبت {row.document} در نجوا ثبت شد.")
                 return redirect("cases:detail", number=row.case.number)
         status = 400
-    return render(request, "najva/record.html", {"row": row, "form": form}, status=status)
+    return render(
+        request,
+        "najva/record.html",
+        {"row": row, "form": form, "najva_says": services.document_report(row)},
+        status=status,
+    )
 
 
 @login_required

@@ -157,3 +157,20 @@ def test_collectstatic_succeeds_with_the_manifest_storage(tmp_path):
         "css/site.css",
     ]:
         assert name in manifest["paths"]
+
+
+def test_every_folder_of_tests_is_collected_by_a_bare_pytest():
+    """`make test` and CI run bare `pytest`: an app whose tests are not in ``testpaths`` would
+    pass CI without them ever running."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "pytest.ini")
+    testpaths = set(config["pytest"]["testpaths"].split())
+    with_tests = {
+        path.parent.parent.name
+        for path in ROOT.glob("*/tests/__init__.py")
+        if not path.parent.parent.name.startswith(".")
+    }
+    assert with_tests - testpaths == set()
+    assert (ROOT / "tests").is_dir() and "tests" in testpaths

@@ -169,7 +169,7 @@ def case_take_step(
     )
     queue_notice(event)
     # The apps above hear of it inside this transaction (najva writes its outbox rows here).
-    step_taken.send(
+    answers = step_taken.send(
         sender=Case,
         case=case,
         step=step,
@@ -177,6 +177,8 @@ def case_take_step(
         event=event,
         cancelled_documents=cancelled_documents,
     )
+    if any(moved for _, moved in answers):
+        case.refresh_from_db()  # a receiver took the case further (cases.signals)
     return case
 
 

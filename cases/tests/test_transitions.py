@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import Event
 from cases import services
 from cases.choices import FROM_NATIONAL_CONFIRMATION, CaseState, SourceType, Step
-from cases.demo import DEMO_PDF, prepare
+from cases.demo import DEMO_PDF, prepare, walk
 from cases.models import Case
 from cases.services import CaseActionRefused, CaseStateConflict
 from cases.steps import STEPS
@@ -306,14 +306,44 @@ def test_national_decisions_need_a_letter_number_and_date(case_in, actors_a):
     )
 
 
-def test_cancellation_needs_a_decision_for_every_household_member(case_in, actors_a):
+def test_a_member_registered_after_the_submission_keeps_their_documents(case_in, actors_a):
     case = case_in(CaseState.CONFIRMED_NATIONALLY)
     household = case.subjects.first().person.household
-    # A child registered in the household after the working group decided: nobody decided for her.
-    factories.IdentityDocumentFactory(
-        person=factories.PersonFactory(household=household, relation_to_head="child")
-    )
-    refused_with(case, actors_a.registry, Step.CANCEL_CARD, "همه اعضای خانوار")
+    # A child registered in the household after the working group decided: not on the case.
+    child = factories.PersonFactory(household=household, relation_to_head="child")
+    document = factories.IdentityDocumentFactory(person=child)
+    services.case_take_step(case=case, by=actors_a.registry, step=Step.CANCEL_CARD)
+    document.refresh_from_db()
+    assert document.status == "valid"
+    case.refresh_from_db()
+    assert case.state == CaseState.AWAITING_NAJVA
+
+
+def test_every_household_member_is_decided_before_the_working_group(case_in, actors_a):
+    case = case_in(CaseState.AWAITING_INQUIRIES)
+    prepare(case, Step.SUBMIT_TO_PROVINCE, actors_a)
+    household = case.subjects.first().person.household
+    newborn = factories.PersonFactory(household=household, relation_to_head="child")
+    factories.IdentityDocumentFactory(person=newborn)
+    refused_with(case, actors_a.expert, Step.SUBMIT_TO_PROVINCE, "همه اعضای خانوار")
+    services.subject_add(case=case, by=actors_a.expert, person=newborn)
+    refused_with(case, actors_a.expert, Step.SUBMIT_TO_PROVINCE, "همه اعضای خانوار")
+    services.subject_decide(case=case, by=actors_a.expert, person=newborn, decision="cancel")
+    services.case_take_step(case=case, by=actors_a.expert, step=Step.SUBMIT_TO_PROVINCE)
+    case.refresh_from_db()
+    assert case.state == CaseState.READY_FOR_PROVINCE
+
+
+def test_a_case_that_cancels_nobodys_documents_is_not_cancelled(case_in, actors_a):
+    case = case_in(CaseState.AWAITING_INQUIRIES)
+    prepare(case, Step.SUBMIT_TO_PROVINCE, actors_a)
+    for subject in case.subjects.select_related("person"):
+        services.subject_decide(
+            case=case, by=actors_a.expert, person=subject.person, decision="keep"
+        )
+    services.case_take_step(case=case, by=actors_a.expert, step=Step.SUBMIT_TO_PROVINCE)
+    case = walk(case, [Step.APPROVE_IN_PROVINCE, Step.CONFIRM_NATIONALLY], actors_a)
+    refused_with(case, actors_a.registry, Step.CANCEL_CARD, "دست‌کم برای یکی")
 
 
 def test_the_system_step_is_refused_to_users_and_before_every_registration(case_in, actors_a):

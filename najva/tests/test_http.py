@@ -102,6 +102,23 @@ def test_the_request_carries_the_contract_of_docs_najva_api(
     assert report == backends.DocumentReport("cancelled", row.tracking_number)
 
 
+def test_every_attempt_sends_the_body_written_with_the_cancellation(
+    case_in, actors_a, http_najva, django_capture_on_commit_callbacks
+):
+    (case,) = cancel_cases(case_in, actors_a, django_capture_on_commit_callbacks, 1)
+    http_najva.stop()
+    sweep()
+    person = case.subjects.order_by("pk").first().person
+    written = person.last_name
+    person.last_name = "نام اصلاح‌شده"  # corrected between two attempts
+    person.save()
+    http_najva.start()
+    sweep()
+    row = Registration.objects.get(subject__person=person)
+    assert http_najva.bodies[row.idempotency_key]["person_last_name"] == written
+    assert row.status == "delivered"
+
+
 def test_a_wrong_token_is_retried_not_parked_and_a_refusal_is_parked(
     case_in, actors_a, http_najva, settings, django_capture_on_commit_callbacks
 ):

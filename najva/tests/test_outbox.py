@@ -285,3 +285,143 @@ def test_every_event_of_the_delivery_names_the_system(case_in, actors_a):
         "najva_registration",
         "najva_registered",
     }
+
+
+def two_documents_each(case):
+    """A second document (a travel permit) for every person on the case, before it is cancelled."""
+    from people.tests import factories
+    from reference.models import DocumentType
+
+    permit = DocumentType.objects.exclude(code="amayesh").first()
+    for subject in case.subjects.select_related("person"):
+        factories.IdentityDocumentFactory(person=subject.person, document_type=permit)
+
+
+def test_a_person_with_two_documents_is_settled_when_both_are_registered(
+    case_in, actors_a, django_capture_on_commit_callbacks
+):
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    two_documents_each(case)
+    cancel(case, actors_a, django_capture_on_commit_callbacks)
+    rows = list(Registration.objects.filter(case=case).order_by("subject_id", "pk"))
+    assert len(rows) == 4
+    backend = backends.EmbeddedBackend()
+    first = services.claim(pk=rows[0].pk)
+    services.deliver(first, backend)
+    subject = rows[0].subject
+    subject.refresh_from_db()
+    assert subject.najva_registered_at is None  # one of the person's two documents registered
+    services.deliver_due(backend=backend)
+    subject.refresh_from_db()
+    assert subject.najva_registered_at is not None
+    event = case.events.filter(action="najva_registration").first()
+    assert len(event.changes) == 2  # both documents, each with its number
+    case.refresh_from_db()
+    assert case.state == CaseState.CARD_CANCELLED
+
+
+def test_a_person_whose_documents_another_case_cancelled_is_settled_at_once(
+    case_in, actors_a, django_capture_on_commit_callbacks
+):
+    from people.models import DocumentStatus
+
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    people = [s.person for s in case.subjects.order_by("pk")]
+    # Another case cancelled the first person's card meanwhile (and registered it there).
+    document = people[0].documents.get()
+    document.cancel()
+    document.save()
+    cancel(case, actors_a, django_capture_on_commit_callbacks)
+    assert list(Registration.objects.values_list("document__person", flat=True)) == [people[1].pk]
+    settled = case.subjects.get(person=people[0])
+    assert settled.najva_registered_at is not None
+    note = case.events.filter(action="najva_registration").get()
+    assert "پیش‌تر در پرونده دیگری باطل شده بود" in note.changes[0]["new"]
+    assert document.status == DocumentStatus.CANCELLED
+
+
+def test_a_case_whose_every_document_was_already_cancelled_moves_on_at_once(case_in, actors_a):
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    for subject in case.subjects.select_related("person"):
+        document = subject.person.documents.get()
+        document.cancel()
+        document.save()
+    moved = case_services.case_take_step(case=case, by=actors_a.registry, step=Step.CANCEL_CARD)
+    assert moved.state == CaseState.CARD_CANCELLED  # the service returns the case as it is now
+    assert not Registration.objects.exists()
+
+
+def test_a_row_whose_worker_died_every_time_is_parked_not_tried_forever(
+    case_in, actors_a, settings, django_capture_on_commit_callbacks
+):
+    settings.NAJVA_MAX_ATTEMPTS = 2
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    cancel(case, actors_a, django_capture_on_commit_callbacks)
+    for _ in range(2):  # claimed, and the worker killed before it recorded anything
+        claimed = services.claim()
+        Registration.objects.filter(pk=claimed.pk).update(leased_until=timezone.now())
+        Registration.objects.exclude(pk=claimed.pk).update(next_attempt_at=timezone.now())
+    assert Registration.objects.get(pk=claimed.pk).attempts == 2
+    other = services.claim()
+    assert other is not None and other.pk != claimed.pk
+    parked = Registration.objects.get(pk=claimed.pk)
+    assert parked.status == "failed"
+    assert case.events.filter(action="najva_failed").count() == 1
+
+
+def test_the_backoff_of_a_thousandth_attempt_is_the_cap(settings):
+    settings.NAJVA_BACKOFF_MAX_SECONDS = 3600
+    assert 1800 <= services.backoff(5000).total_seconds() <= 3600
+
+
+def test_a_failure_reported_after_another_worker_took_the_row_over_is_ignored(
+    case_in, actors_a, django_capture_on_commit_callbacks
+):
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    cancel(case, actors_a, django_capture_on_commit_callbacks)
+    slow = services.claim()
+    Registration.objects.filter(pk=slow.pk).update(leased_until=timezone.now())
+    fast = services.claim()
+    assert fast.pk == slow.pk
+    services.deliver(slow, Failing())  # the first worker's failure arrives late
+    row = Registration.objects.get(pk=slow.pk)
+    assert (row.last_error, row.leased_until is not None) == ("", True)  # still the second's
+    services.deliver(fast, backends.EmbeddedBackend())
+    assert Registration.objects.get(pk=slow.pk).status == "delivered"
+
+
+def test_a_late_answer_with_another_number_is_told_on_the_case(
+    case_in, actors_a, django_capture_on_commit_callbacks
+):
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    cancel(case, actors_a, django_capture_on_commit_callbacks)
+
+    class Other:
+        def register_cancellation(self, cancellation):
+            return "NJ-OTHER-1"
+
+    slow = services.claim()
+    Registration.objects.filter(pk=slow.pk).update(leased_until=timezone.now())
+    fast = services.claim()
+    services.deliver(fast, backends.EmbeddedBackend())
+    services.deliver(slow, Other())
+    row = Registration.objects.get(pk=slow.pk)
+    assert row.tracking_number != "NJ-OTHER-1"
+    told = case.events.get(action="najva_late_answer")
+    assert told.changes[0]["old"] == row.tracking_number and told.changes[0]["new"] == "NJ-OTHER-1"
+
+
+def test_a_number_najva_gave_for_another_registration_parks_the_row(
+    case_in, actors_a, django_capture_on_commit_callbacks
+):
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    cancel(case, actors_a, django_capture_on_commit_callbacks)
+
+    class Same:
+        def register_cancellation(self, cancellation):
+            return "NJ-SAME"
+
+    services.deliver_due(backend=Same())
+    statuses = sorted(Registration.objects.values_list("status", "tracking_number"))
+    assert statuses == [("delivered", "NJ-SAME"), ("failed", "")]
+    assert "NJ-SAME" in Registration.objects.get(status="failed").last_error

@@ -38,11 +38,21 @@ def test_the_cancellation_page_names_each_person_and_document_and_what_stays(
         assert digits_to_persian(subject.person.documents.get().number) in page
     assert page.count("باطل (قطعی)") == 2
     assert "این اقدام بازگشت‌پذیر نیست" in page
+    assert 'id="members-not-on-case"' not in page
+    # A child registered in the household since the submission is named, and keeps her card.
+    household = case.subjects.first().person.household
+    child = factories.PersonFactory(household=household, relation_to_head="child")
+    card = factories.IdentityDocumentFactory(person=child)
+    page = html(client.get(url))
+    assert 'id="members-not-on-case"' in page
+    assert child.full_name in page and digits_to_persian(card.number) in page
 
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url).status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.CARD_CANCELLED  # the embedded registry delivered at once
+    card.refresh_from_db()
+    assert card.status == "valid"
 
 
 def test_a_household_member_outside_the_case_is_added_before_anything_is_decided(
@@ -88,8 +98,11 @@ def test_the_case_page_shows_each_registration_and_the_operator_retries(
 
     row = Registration.objects.filter(case=case).first()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("najva:retry", args=[row.pk]))
+        response = client.post(
+            reverse("najva:retry", args=[row.pk]), {"next": "https://evil.example/najva/"}
+        )
     assert response.status_code == 302
+    assert response["Location"] == reverse("najva:queue")  # never to another site
     row.refresh_from_db()
     assert row.status == "delivered"
     page = html(client.get(case.get_absolute_url()))
@@ -106,6 +119,8 @@ def test_the_manual_record_page_refuses_in_persian_and_records(client, case_in, 
     first, second = Registration.objects.filter(case=case).order_by("pk")
     client.force_login(users["registry"])
     url = reverse("najva:record", args=[first.pk])
+    # What Najva says of the document now (the embedded registry: not registered there yet).
+    assert "نجوا این مدرک را نمی‌شناسد" in html(client.get(url))
     response = client.post(url, {"tracking_number": "", "reason": ""})
     assert response.status_code == 400
     assert "شماره پیگیری نجوا را وارد کنید." in html(response)
@@ -173,6 +188,12 @@ def test_the_form_is_printed_once_read_back_and_verified(
         digits_to_persian(registration.tracking_number),
         digits_to_persian(person.household.number),
         digits_to_persian(jalali(timezone.localdate())),
+        digits_to_persian(jalali(person.birth_date)),
+        # A reference with Persian letters reads right to left (as typed); pdftotext splits its
+        # letters from its numbers, which stay in order.
+        digits_to_persian(case.province_resolution_number.split("/", 1)[1]),
+        digits_to_persian(case.national_letter_number.split("/", 1)[1]),
+        digits_to_persian(jalali(case.national_letter_date)),
     ]:
         assert expected in text, (expected, text)
     fonts = poppler("pdffonts", str(path))
@@ -236,3 +257,33 @@ def test_no_form_before_the_registration(client, case_in, users):
     assert not CancellationForm.objects.exists()
     page = html(client.get(case.get_absolute_url()))
     assert "فرم پس از ثبت همه مدارک این شخص در نجوا چاپ می‌شود" in page
+
+
+def test_the_queue_and_the_case_page_cost_the_same_queries_for_1_and_50_rows(
+    client, case_in, users
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url):
+        # The fewer of two requests: a session is touched (written) once a minute, whatever page.
+        counts = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return min(counts)
+
+    client.force_login(users["registry"])
+    first = case_in(CaseState.AWAITING_NAJVA)
+    one = queries(reverse("najva:queue")), queries(first.get_absolute_url())
+    for _ in range(24):
+        case_in(CaseState.AWAITING_NAJVA)
+    Registration.objects.filter(pk__in=Registration.objects.all()[:25]).update(
+        status=Registration.Status.FAILED
+    )
+    assert Registration.objects.count() == 50
+    page = html(client.get(reverse("najva:queue")))
+    assert page.count("ارسال دوباره") == 25
+    fifty = queries(reverse("najva:queue")), queries(first.get_absolute_url())
+    assert fifty == one
