@@ -119,8 +119,9 @@ class HttpBackend:
         import requests
 
         try:
+            # No redirects: one would turn the POST into a GET somewhere else.
             response = self.session.request(
-                method, f"{self.base}{path}", timeout=self.timeout, **kwargs
+                method, f"{self.base}{path}", timeout=self.timeout, allow_redirects=False, **kwargs
             )
         except requests.Timeout:
             raise NajvaError("نجوا در مهلت مقرر پاسخ نداد (timeout).") from None
@@ -133,6 +134,11 @@ class HttpBackend:
         if response.status_code in (401, 403):
             # A credential problem is fixed by configuration, then retried: not parked at once.
             raise NajvaError(f"نجوا دسترسی را نپذیرفت ({response.status_code}).")
+        if 300 <= response.status_code < 400:
+            raise NajvaError(
+                f"نجوا به نشانی دیگری ارجاع داد ({response.status_code})؛ NAJVA_URL را بررسی کنید.",
+                retryable=False,
+            )
         if response.status_code >= 400:
             raise NajvaError(
                 f"نجوا درخواست را نپذیرفت ({response.status_code}): {_error_of(response)}",

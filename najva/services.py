@@ -474,8 +474,9 @@ def form_print(*, subject, by) -> CancellationForm:
     the same stored document every time after."""
     from cases.models import CaseSubject
 
+    # Only the subject's row is locked (its joined nullable rows cannot be, on PostgreSQL).
     subject = (
-        CaseSubject.objects.select_for_update()
+        CaseSubject.objects.select_for_update(of=("self",))
         .select_related(
             "case__province",
             "case__offence_type",

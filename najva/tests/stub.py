@@ -3,8 +3,8 @@ that speaks the contract of docs/najva-api.md and counts what it registered.
 
 ``mode`` is "up", "slow" (answers after ``delay`` seconds; the registration is made on arrival,
 as a real server would before a slow answer), "error" (500), "refuse" (422, a request Najva will
-never accept); ``stop()`` takes it down (connection refused). Registrations are idempotent on
-the Idempotency-Key header.
+never accept), "redirect" (307 elsewhere); ``stop()`` takes it down (connection refused).
+Registrations are idempotent on the Idempotency-Key header.
 """
 
 import json
@@ -58,6 +58,12 @@ class StubNajva:
                     return self._send(401, {"error": "unauthorized"})
                 if stub.mode == "error":
                     return self._send(500, {"error": "internal", "message": "stub error"})
+                if stub.mode == "redirect":
+                    self.send_response(307)
+                    self.send_header("Location", "http://127.0.0.1:9/v1/cancellations")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
                 if stub.mode == "refuse":
                     return self._send(
                         422, {"error": "invalid_document", "message": "document not found"}

@@ -178,3 +178,14 @@ def test_the_stub_replays_a_key_with_the_same_number(http_najva):
     )
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["tracking_number"] == again.json()["tracking_number"]
+
+
+def test_a_redirect_is_not_followed_and_parks_the_row(
+    case_in, actors_a, http_najva, django_capture_on_commit_callbacks
+):
+    cancel_cases(case_in, actors_a, django_capture_on_commit_callbacks, 1)
+    http_najva.mode = "redirect"
+    services.deliver_due()
+    assert {(r.status, r.attempts) for r in Registration.objects.all()} == {("failed", 1)}
+    assert "NAJVA_URL" in Registration.objects.first().last_error
+    assert http_najva.total_registrations() == 0
