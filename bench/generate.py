@@ -710,6 +710,8 @@ def generate(persons: int, seed: int) -> None:
                     "id": ids["registration"], "case_id": case_id, "subject_id": ids["subject"],
                     "document_id": person_id, "offence_type_id": row["offence_type_id"],
                     "step": Step.CANCEL_CARD.value,
+                    # Empty: a row sent again builds its body from the person and the document.
+                    "payload": "{}",
                     "idempotency_key": f"{row['number']}:{ids['subject']}:{person_id}:cancel_card",
                     "status": status, "attempts": 1 if registered else rng.randint(1, 10),
                     "next_attempt_at": cancelled_at, "leased_until": None, "lease_token": "",

@@ -31,6 +31,7 @@ def test_a_superuser_in_the_secretariats_group_still_cannot_confirm(case_in, it_
             case=case,
             by=it_admin,
             step=Step.CONFIRM_NATIONALLY,
+            decided_in="جلسه آزمون",
             national_letter_number="N/1",
             national_letter_date=case.opened_at.date(),
         )
@@ -83,6 +84,7 @@ def test_a_permission_added_to_a_role_group_changes_nothing(users, case_in):
             case=case,
             by=expert,
             step=Step.RETURN_FOR_INFORMATION,
+            decided_in="جلسه آزمون",
             reason="آزمون",
         )
 

@@ -103,7 +103,8 @@ def case_take_step(
 
     ``inputs`` are the case fields the step records (``STEPS[step].inputs``); ``reason`` is kept
     on the case and in the event; ``decided_in`` names where a body decided it (a working-group
-    session, for the steps the rule book marks ``in_session``) and is kept in the event. Raises
+    session) and is kept in the event: the steps the rule book marks ``in_session`` are refused
+    without it (``PermissionDenied``). Raises
     ``PermissionDenied`` when the user's role may not take the step on this case,
     ``CaseStateConflict`` when the step does not apply in the case's present
     state (someone moved it first), and ``CaseActionRefused`` (the failed rules, in Persian) when
@@ -124,6 +125,10 @@ def case_take_step(
     transition = transition_for(case, step)
     if transition is None:
         raise CaseStateConflict(case, rule.label)
+    if rule.in_session and not decided_in.strip():
+        # A working group's decision is taken where its votes and quorum are (a session), which
+        # names itself here; no other caller may take it (no side door around the session).
+        raise PermissionDenied("این تصمیم در جلسه کارگروه ثبت می‌شود، نه در صفحه پرونده.")
     unexpected = set(inputs) - set(rule.inputs)
     if unexpected:  # a programming error: a step records only its own fields
         raise TypeError(f"{step} does not record {sorted(unexpected)}")

@@ -45,6 +45,7 @@ def test_every_step_and_change_leaves_an_event(case_in, actors_a):
     )
     changes = {c["field"]: c for c in approval.changes}
     assert set(changes) == {
+        "decided_in",  # where the working group decided it (here: the walk's demo marker)
         "province_resolution_number",
         "province_resolution_date",
         "offence_type",
@@ -71,6 +72,7 @@ def test_a_rejection_keeps_its_reason_in_the_event(case_in, actors_a):
         case=case,
         by=actors_a.secretary,
         step=Step.REJECT_IN_PROVINCE,
+        decided_in="جلسه آزمون",
         province_resolution_number="۹",
         province_resolution_date=timezone.localdate(),
         reason="  گزارش تأیید نشد.  ",
@@ -92,6 +94,10 @@ def test_a_refused_step_leaves_no_event(case_in, actors_a):
     events = Event.objects.filter(case=case).count()
     with pytest.raises(services.CaseActionRefused):
         services.case_take_step(
-            case=case, by=actors_a.secretary, step=Step.RETURN_FOR_INFORMATION, reason=" "
+            case=case,
+            by=actors_a.secretary,
+            step=Step.RETURN_FOR_INFORMATION,
+            decided_in="جلسه آزمون",
+            reason=" ",
         )
     assert Event.objects.filter(case=case).count() == events

@@ -61,7 +61,11 @@ def test_an_expert_cannot_replace_the_head_of_another_provinces_household(
 def test_an_inquiry_letter_cannot_be_corrected_to_after_its_reply(case_in, actors_a):
     case = case_in(CaseState.READY_FOR_PROVINCE)
     services.case_take_step(
-        case=case, by=actors_a.secretary, step=Step.RETURN_FOR_INFORMATION, reason="ناقص"
+        case=case,
+        by=actors_a.secretary,
+        step=Step.RETURN_FOR_INFORMATION,
+        decided_in="جلسه آزمون",
+        reason="ناقص",
     )
     services.case_take_step(case=case, by=actors_a.expert, step=Step.RESUME_REVIEW)
     # Opened ten days ago; the letter went six days ago and the reply came five days ago.

@@ -14,6 +14,7 @@ from cases.demo import DEMO_PDF, prepare, walk
 from cases.models import Case
 from cases.services import CaseActionRefused, CaseStateConflict
 from cases.steps import STEPS
+from cases.tests.test_rules import in_session
 from people.tests import factories
 from reference.models import BorderPoint, OffenceType
 
@@ -109,7 +110,7 @@ def test_its_role_takes_the_step(step, source, target, case_in, actors_a, offenc
             services.subject_record_registration(case=case, subject=subject, by=None, changes=[])
         before += case.subjects.filter(decision="cancel").count()
     else:
-        services.case_take_step(case=case, by=actor, step=step, **inputs)
+        services.case_take_step(case=case, by=actor, step=step, **in_session(step), **inputs)
 
     case.refresh_from_db()
     assert case.state == target
@@ -131,9 +132,10 @@ def test_its_role_takes_the_step(step, source, target, case_in, actors_a, offenc
     # Each typed input is in the event, with its label and its new value; resuming after a
     # return shows the return's reason cleared.
     cleared = {"reason"} if step == Step.RESUME_REVIEW else set()
+    decided = {"decided_in"} if STEPS[step].in_session else set()
     assert {c["field"] for c in event.changes if not c["field"].startswith("document:")} == {
         field for field in inputs if field != "reason"
-    } | cleared
+    } | cleared | decided
 
 
 STEPS_BY_STATE_AUTOMATIC = {CaseState.AWAITING_NAJVA: True}
@@ -199,7 +201,7 @@ def refused_with(case, actor, step, message_part, **inputs):
     events = Event.objects.filter(case=case).count()
     state = case.state
     with pytest.raises(CaseActionRefused) as refused:
-        services.case_take_step(case=case, by=actor, step=step, **inputs)
+        services.case_take_step(case=case, by=actor, step=step, **in_session(step), **inputs)
     assert any(message_part in message for message in refused.value.messages), refused.value
     case.refresh_from_db()
     assert case.state == state
@@ -410,3 +412,17 @@ def test_a_step_records_only_its_own_fields(case_in, actors_a, tehran, isfahan):
         )
     case.refresh_from_db()
     assert (case.state, case.province) == (CaseState.RECEIVED, tehran)
+
+
+@pytest.mark.parametrize("step", sorted(s for s, rule in STEPS.items() if rule.in_session))
+def test_a_working_groups_decision_is_refused_outside_a_session(step, case_in, actors_a, offences):
+    """No side door: the service itself refuses a working group's decision that names no
+    session, whoever calls it, before any rule is checked."""
+    source = next(src for name, src, _ in ALL_STEPS if name == step)
+    case = case_in(source)
+    role, inputs = inputs_for(step, offences)
+    events = case.events.count()
+    with pytest.raises(PermissionDenied, match="در جلسه کارگروه"):
+        services.case_take_step(case=case, by=actor_of(actors_a, role), step=step, **inputs)
+    case.refresh_from_db()
+    assert (case.state, case.events.count()) == (source, events)

@@ -88,6 +88,7 @@ def test_a_batch_with_one_failing_case_moves_none(national, case_in, users):
         case=cases[1],
         by=users["national"],
         step=Step.CONFIRM_NATIONALLY,
+        decided_in="جلسه آزمون",
         national_letter_number="۹",
         national_letter_date=timezone.localdate(),
     )
