@@ -11,47 +11,11 @@ from django.urls import reverse
 from cases.choices import CaseState
 from cases.demo import DEMO_PDF
 from committees import services
-from committees.models import Minutes, Outcome
-from reference.models import OffenceType
+from committees.models import Minutes
 from revocation.persian import digits_to_persian
 from tests.tools import poppler
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
-
-
-@pytest.fixture
-def closed_session(members, case_in, users):
-    from django.utils import timezone
-
-    from committees.selectors import working_group_of
-
-    secretary = users["secretary_a"]
-    group = working_group_of(members[0].group.province)
-    session = services.session_open(
-        group=group, by=secretary, number="۱۲/۱۴۰۵", held_on=timezone.localdate(), place="استانداری"
-    )
-    services.session_set_attendance(session=session, by=secretary, members=members[:4])
-    cases = [case_in(CaseState.READY_FOR_PROVINCE) for _ in range(3)]
-    items = services.agenda_add(session=session, by=secretary, cases=cases)
-    offence = OffenceType.objects.order_by("-version_year", "code").first()
-    votes = {m.pk: "for" for m in members[:4]}
-    lost = {m.pk: "against" for m in members[:4]}
-    services.item_record(
-        item=items[0], by=secretary, outcome=Outcome.APPROVE, votes=votes,
-        resolution_number="م/۱", offence_type=offence,
-    )  # fmt: skip
-    services.item_record(
-        item=items[1], by=secretary, outcome=Outcome.REJECT, votes=lost,
-        resolution_number="م/۲", reason="سوابق کافی نیست.",
-    )  # fmt: skip
-    services.item_record(
-        item=items[2], by=secretary, outcome=Outcome.RETURN, votes=lost,
-        resolution_number="م/۳", reason="پاسخ انتظامی ناقص است.",
-    )  # fmt: skip
-    services.session_close(session=session, by=secretary)
-    session.refresh_from_db()
-    session.cases = cases
-    return session
 
 
 def test_the_minutes_are_made_stored_and_read_back(

@@ -3,58 +3,18 @@ Najva: no registration is made twice, and the row is delivered once its lease ha
 
 import os
 import signal
-import subprocess
-import sys
-import time
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from cases import services as case_services
 from cases.choices import CaseState, Step
 from conftest import require
 from najva.models import Registration
+from tests.workers import start_worker, stop, wait_for, worker_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"waited {timeout} s for {what}")
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def start_worker(env) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "celery", "-A", "revocation", "worker", "--pool", "solo",
-        "--concurrency", "1", "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
-    ]  # fmt: skip
-    # Its own process group, so that SIGKILL takes the worker and nothing of the test run.
-    return subprocess.Popen(  # noqa: S603 (our own worker)
-        command,
-        env=env,
-        cwd=django_settings.BASE_DIR,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def stop(worker, sig=signal.SIGTERM):
-    if worker.poll() is None:
-        os.killpg(worker.pid, sig)
-        worker.wait(timeout=20)
 
 
 def test_a_worker_killed_mid_delivery_doubles_nothing(postgres, case_in, actors_a, stub):
@@ -63,18 +23,14 @@ def test_a_worker_killed_mid_delivery_doubles_nothing(postgres, case_in, actors_
 
     app.control.purge()
     case = case_in(CaseState.CONFIRMED_NATIONALLY)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": django_settings.REDIS_URL,
-        "NAJVA_BACKEND": "http",
-        "NAJVA_URL": stub.url,
-        "NAJVA_TOKEN": stub.token,
-        "NAJVA_CONNECT_TIMEOUT": "1",
-        "NAJVA_READ_TIMEOUT": "3",
-        "NAJVA_LEASE_MARGIN_SECONDS": "1",  # a lease of 5 s
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    }
+    env = worker_env(
+        NAJVA_BACKEND="http",
+        NAJVA_URL=stub.url,
+        NAJVA_TOKEN=stub.token,
+        NAJVA_CONNECT_TIMEOUT="1",
+        NAJVA_READ_TIMEOUT="3",
+        NAJVA_LEASE_MARGIN_SECONDS="1",  # a lease of 5 s
+    )
     stub.mode, stub.delay = "slow", 30  # the first call hangs at Najva, after registering
     first = start_worker(env)
     try:
