@@ -72,8 +72,9 @@ def test_cancellation_writes_one_row_per_cancelled_document_and_delivers_after_c
 
 
 def test_a_rollback_after_the_row_was_written_sends_nothing(
-    case_in, actors_a, django_capture_on_commit_callbacks
+    case_in, actors_a, http_najva, django_capture_on_commit_callbacks
 ):
+    # A real Najva (the stub over HTTP), which a rollback of ours could not take back.
     case = case_in(CaseState.CONFIRMED_NATIONALLY)
     with django_capture_on_commit_callbacks(execute=True) as queued:
         with pytest.raises(RuntimeError), transaction.atomic():
@@ -81,6 +82,7 @@ def test_a_rollback_after_the_row_was_written_sends_nothing(
             assert Registration.objects.filter(case=case).count() == 2  # written, then...
             raise RuntimeError("the server fails before the commit")
     assert queued == []
+    assert http_najva.calls == {}  # nothing reached Najva
     assert not Registration.objects.exists()
     assert not RegistryEntry.objects.exists()
     case.refresh_from_db()
