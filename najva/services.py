@@ -516,7 +516,9 @@ def form_print(*, subject, by) -> CancellationForm:
         kind=Event.Kind.CHANGE,
         action="cancellation_form_print",
         label=f"چاپ فرم ابطال کارت {subject.person.full_name}",
-        changes=[audit.change("چکیده SHA-256 فایل", "", form.sha256, field="form_sha256")],
+        changes=[
+            audit.change("چکیده SHA-256 فایل", "", form.sha256, field="form_sha256", kind="code")
+        ],
     )
     return form
 
@@ -546,7 +548,13 @@ def form_mark_signed(*, form: CancellationForm, by, upload, content_type: str):
         label=f"امضای فرم ابطال کارت {form.subject.person.full_name}",
         changes=[
             audit.change("فرم ابطال کارت", "چاپ‌شده", "امضاشده", field="form_signed"),
-            audit.change("چکیده تصویر امضاشده", "", form.scan_sha256, field="scan_sha256"),
+            audit.change(
+                "چکیده SHA-256 تصویر امضاشده",
+                "",
+                form.scan_sha256,
+                field="scan_sha256",
+                kind="code",
+            ),
         ],
     )
     return form

@@ -17,6 +17,7 @@ from najva import forms, selectors, services
 from najva.models import CancellationForm, Registration
 from revocation.forms import refusal_on_form
 from revocation.http import attachment
+from revocation.persian import digits_to_persian
 
 
 # The one guard of this app: the object through the user's scope, or 404.
@@ -61,7 +62,14 @@ def retry(request, pk):
     except services.RegistrationRefused as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"ثبت {row.document} دوباره به صف ارسال رفت.")
+        # Sent again at once (after the commit): say what came of it, not what was asked.
+        row.refresh_from_db()
+        what = f"{row.document.document_type} {digits_to_persian(row.document.number)}"
+        if row.is_done:
+            number = digits_to_persian(row.tracking_number)
+            messages.success(request, f"{what} در نجوا ثبت شد؛ شماره پیگیری {number}.")
+        else:
+            messages.info(request, f"{what} دوباره در صف ارسال به نجوا است.")
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("najva:queue")

@@ -105,6 +105,12 @@ def test_the_case_page_shows_each_registration_and_the_operator_retries(
     assert response["Location"] == reverse("najva:queue")  # never to another site
     row.refresh_from_db()
     assert row.status == "delivered"
+    # What came of it when the page answered, in Persian digits. Here the test's transaction
+    # holds the delivery until the response is sent, so the page saw it still queued; served,
+    # the retry commits first and the page names the tracking number.
+    told = html(client.get(reverse("najva:queue")))
+    number = digits_to_persian(row.document.number)
+    assert f"کارت آمایش {number} دوباره در صف ارسال به نجوا است." in told
     page = html(client.get(case.get_absolute_url()))
     assert digits_to_persian(row.tracking_number) in page
     # The supervisor sees the same, without the operator's buttons.
@@ -246,6 +252,8 @@ def test_the_supervisor_marks_the_form_signed_with_its_scan_once(client, case_in
     assert b"".join(served.streaming_content) == scan
     page = html(client.get(case.get_absolute_url()))
     assert "امضاشده" in page
+    # The digests in the case's history stay as they are (ASCII), to compare with sha256sum.
+    assert form.sha256 in page and form.scan_sha256 in page
 
 
 def test_no_form_before_the_registration(client, case_in, users):
