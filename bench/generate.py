@@ -207,10 +207,6 @@ STATE_SHARES = {
     "expulsion_ordered": 5, "expelled": 28, "closed_departed": 9, "withdrawn": 6,
 }  # fmt: skip
 
-# The states in which the subjects' documents are cancelled (and registered in Najva, or waiting).
-CANCELLED_STATES = {
-    "awaiting_najva", "card_cancelled", "expulsion_ordered", "expelled", "closed_departed",
-}  # fmt: skip
 TEHRAN_SHARE = 0.10
 CHUNK = 50_000
 
@@ -347,6 +343,7 @@ def generate(persons: int, seed: int) -> None:
     from accounts.roles import Role
     from audit.models import Event
     from cases.choices import (
+        CARDS_CANCELLED,
         CLOSED_STATES,
         DECIDING_STATES,
         FROM_NATIONAL_CONFIRMATION,
@@ -468,7 +465,7 @@ def generate(persons: int, seed: int) -> None:
         year = jalali_year(opened_at)
         key = (province.pk, year)
         sequences[key] = sequences.get(key, 0) + 1
-        cancelled = state in CANCELLED_STATES
+        cancelled = state in CARDS_CANCELLED
         for person_id in members:
             if cancelled:
                 document_status[person_id] = DocumentStatus.CANCELLED
@@ -689,7 +686,7 @@ def generate(persons: int, seed: int) -> None:
         cases_out.add(*(row[c] for c in case_columns))
 
         decision = SubjectDecision.PENDING
-        if state in CANCELLED_STATES:
+        if state in CARDS_CANCELLED:
             decision = SubjectDecision.CANCEL
         elif state in {"rejected_by_province", "refused_nationally"}:
             decision = SubjectDecision.KEEP

@@ -48,6 +48,17 @@ FROM_NATIONAL_CONFIRMATION = frozenset(
         CaseState.CLOSED_DEPARTED,
     }
 )
+# From the cancellation of the cards on: the subjects' documents are cancelled (and registered in
+# Najva, or waiting to be).
+CARDS_CANCELLED = frozenset(
+    {
+        CaseState.AWAITING_NAJVA,
+        CaseState.CARD_CANCELLED,
+        CaseState.EXPULSION_ORDERED,
+        CaseState.EXPELLED,
+        CaseState.CLOSED_DEPARTED,
+    }
+)
 # Before the provincial working group votes, a case can still be withdrawn.
 WITHDRAWABLE_STATES = (
     CaseState.RECEIVED,

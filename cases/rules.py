@@ -12,6 +12,7 @@ import datetime
 from django.utils import timezone
 
 from cases.choices import REQUIRED_EVIDENCE, Agency, SourceType, SubjectDecision
+from people.models import DocumentStatus
 from reference.models import OffenceType
 from revocation.persian import jalali_year
 
@@ -94,7 +95,7 @@ def _has_live_document(person) -> bool:
     annotated = getattr(person, "has_live_document", None)
     if annotated is not None:
         return annotated
-    return person.documents.exclude(status="cancelled").exists()
+    return person.documents.exclude(status=DocumentStatus.CANCELLED).exists()
 
 
 def undecided_members(case) -> list:

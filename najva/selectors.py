@@ -2,13 +2,33 @@
 
 from django.db.models import Count
 
-from cases.choices import CaseState
+from cases.choices import CARDS_CANCELLED
 from cases.models import Case
 from najva.models import CancellationForm, Registration
 
 
 def registrations_visible_to(*, user):
     return Registration.objects.filter(case__in=Case.objects.for_user(user).values("pk"))
+
+
+def forms_visible_to(*, user):
+    return CancellationForm.objects.filter(
+        subject__case__in=Case.objects.for_user(user).values("pk")
+    )
+
+
+def waiting_counts(*, user) -> dict[str, int]:
+    """How many of the user's registrations are parked and how many wait in the queue (one
+    query; the delivered ones, most of the table, are not counted)."""
+    waiting = (Registration.Status.FAILED, Registration.Status.PENDING)
+    counts = dict(
+        registrations_visible_to(user=user)
+        .filter(status__in=waiting)
+        .values_list("status")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return {status.value: counts.get(status, 0) for status in waiting}
 
 
 # How many rows of each section the operator's page lists, oldest first; the counts say how many
@@ -20,12 +40,10 @@ def operator_queue(*, user, limit: int = QUEUE_SECTION_SIZE) -> dict:
     """The operator's page: the parked registrations (to retry or record) and those still waiting
     in the queue, oldest first, with how many of each there are; a fixed number of queries. The
     delivered ones (most of the table) are not counted: that count is the page's cost, not work."""
-    visible = registrations_visible_to(user=user)
-    rows = visible.select_related("case", "subject__person", "document__document_type")
-    waiting = (Registration.Status.FAILED, Registration.Status.PENDING)
-    counts = dict(
-        visible.filter(status__in=waiting).values_list("status").annotate(n=Count("*")).order_by()
+    rows = registrations_visible_to(user=user).select_related(
+        "case", "subject__person", "document__document_type"
     )
+    counts = waiting_counts(user=user)
     return {
         "failed": list(
             rows.filter(status=Registration.Status.FAILED).order_by("created_at")[:limit]
@@ -33,8 +51,8 @@ def operator_queue(*, user, limit: int = QUEUE_SECTION_SIZE) -> dict:
         "pending": list(
             rows.filter(status=Registration.Status.PENDING).order_by("created_at")[:limit]
         ),
-        "failed_count": counts.get(Registration.Status.FAILED, 0),
-        "pending_count": counts.get(Registration.Status.PENDING, 0),
+        "failed_count": counts[Registration.Status.FAILED],
+        "pending_count": counts[Registration.Status.PENDING],
     }
 
 
@@ -48,29 +66,13 @@ def registration_for(*, user, pk: int) -> Registration:
 
 
 def form_for(*, user, pk: int) -> CancellationForm:
-    return (
-        CancellationForm.objects.filter(subject__case__in=Case.objects.for_user(user).values("pk"))
-        .select_related("subject__case", "subject__person")
-        .get(pk=pk)
-    )
-
-
-# The states in which a case has registrations (its cards were cancelled).
-CANCELLED_STATES = frozenset(
-    {
-        CaseState.AWAITING_NAJVA,
-        CaseState.CARD_CANCELLED,
-        CaseState.EXPULSION_ORDERED,
-        CaseState.EXPELLED,
-        CaseState.CLOSED_DEPARTED,
-    }
-)
+    return forms_visible_to(user=user).select_related("subject__case", "subject__person").get(pk=pk)
 
 
 def case_part(*, case) -> dict:
     """The registrations and forms of a case, per subject, for the case page: two queries for a
     case whose cards were cancelled, none before."""
-    if case.state not in CANCELLED_STATES:
+    if case.state not in CARDS_CANCELLED:
         return {"subjects": []}
     registrations = list(
         Registration.objects.filter(case=case)

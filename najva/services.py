@@ -62,9 +62,10 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311 (jitter)
 
 
-def _event(registration: Registration, *, by, action: str, label: str, changes=(), reason=""):
+def _event(case, *, by, action: str, label: str, changes=(), reason=""):
+    """One change event on the case (what the outbox and the form did)."""
     return audit.record(
-        case=registration.case,
+        case=case,
         by=by,
         kind=Event.Kind.CHANGE,
         action=action,
@@ -254,7 +255,7 @@ def _record_success(claimed: Registration, number: str) -> None:
         # is told on the case, never silently dropped.
         if row.tracking_number != number:
             _event(
-                row,
+                row.case,
                 by=None,
                 action="najva_late_answer",
                 label="پاسخ دیرهنگام نجوا با شماره‌ای دیگر",
@@ -299,7 +300,7 @@ def _park(row: Registration, error: str) -> None:
     row.leased_until = None
     row.save(update_fields=["status", "last_error", "leased_until"])
     _event(
-        row,
+        row.case,
         by=None,
         action="najva_failed",
         label="ثبت در نجوا ناموفق ماند و متوقف شد",
@@ -368,7 +369,7 @@ def registration_retry(*, registration: Registration, by) -> Registration:
     row.next_attempt_at = timezone.now()
     row.save(update_fields=["status", "attempts", "next_attempt_at"])
     _event(
-        row,
+        row.case,
         by=by,
         action="najva_retry",
         label="ارسال دوباره به نجوا",
@@ -416,10 +417,6 @@ def registration_record_manual(
         raise RegistrationRefused(
             "این ثبت هم‌اکنون در حال ارسال به نجواست؛ چند لحظه بعد دوباره نگاه کنید."
         )
-    if Registration.objects.filter(tracking_number=number).exists():
-        raise RegistrationRefused(
-            {"tracking_number": ["این شماره پیگیری پیش‌تر برای ثبت دیگری آمده است."]}
-        )
     before = row.get_status_display()
     row.status = Registration.Status.RECORDED
     row.tracking_number = number
@@ -429,12 +426,12 @@ def registration_record_manual(
     try:
         with transaction.atomic():
             row.save()
-    except IntegrityError:  # the same number recorded for another row at this very moment
+    except IntegrityError:  # the number is another registration's (a unique constraint)
         raise RegistrationRefused(
             {"tracking_number": ["این شماره پیگیری پیش‌تر برای ثبت دیگری آمده است."]}
         ) from None
     _event(
-        row,
+        row.case,
         by=by,
         action="najva_recorded",
         label="ثبت در نجوا به روش دیگر (هنگام قطعی)",
@@ -510,10 +507,9 @@ def form_print(*, subject, by) -> CancellationForm:
     form.sha256 = hashlib.sha256(pdf).hexdigest()
     form.file.save("form.pdf", ContentFile(pdf), save=False)
     form.save()
-    audit.record(
-        case=subject.case,
+    _event(
+        subject.case,
         by=by,
-        kind=Event.Kind.CHANGE,
         action="cancellation_form_print",
         label=f"چاپ فرم ابطال کارت {subject.person.full_name}",
         changes=[
@@ -540,10 +536,9 @@ def form_mark_signed(*, form: CancellationForm, by, upload, content_type: str):
     form.signed_at = timezone.now()
     form.signed_by = by
     form.save()
-    audit.record(
-        case=form.subject.case,
+    _event(
+        form.subject.case,
         by=by,
-        kind=Event.Kind.CHANGE,
         action="cancellation_form_signed",
         label=f"امضای فرم ابطال کارت {form.subject.person.full_name}",
         changes=[

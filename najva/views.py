@@ -5,14 +5,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import permissions
 from accounts.roles import Capability
-from cases.models import Case, CaseSubject
+from cases.models import CaseSubject
+from cases.views.common import case_or_404
 from najva import forms, selectors, services
 from najva.models import CancellationForm, Registration
 from revocation.forms import refusal_on_form
@@ -36,11 +37,8 @@ def _form_or_404(user, pk) -> CancellationForm:
 
 
 def _subject_or_404(user, number, subject_id) -> CaseSubject:
-    try:
-        case = Case.objects.for_user(user).get(number=number)
-        return case.subjects.select_related("person", "case").get(pk=subject_id)
-    except (Case.DoesNotExist, CaseSubject.DoesNotExist):
-        raise Http404 from None
+    case = case_or_404(user, number)
+    return get_object_or_404(case.subjects.select_related("person", "case"), pk=subject_id)
 
 
 @login_required
@@ -192,9 +190,8 @@ def verify(request, serial):
     only that no such form is known to them (a form of another province is not revealed)."""
     digest = (request.GET.get("h") or "").strip().lower()
     form = (
-        CancellationForm.objects.filter(
-            serial=serial, subject__case__in=Case.objects.for_user(request.user).values("pk")
-        )
+        selectors.forms_visible_to(user=request.user)
+        .filter(serial=serial)
         .select_related("subject__case", "subject__person", "printed_by", "signed_by")
         .first()
     )

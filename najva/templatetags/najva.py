@@ -3,7 +3,6 @@ operator's failed registrations on the work queue. The cases app knows nothing o
 templates load these tags."""
 
 from django import template
-from django.db.models import Count
 
 from accounts import permissions
 from accounts.roles import Capability
@@ -37,15 +36,9 @@ def najva_waiting(context):
     user = _user(context)
     if user is None or not permissions.can(user, Capability.REGISTER_IN_NAJVA):
         return {"shown": False}
-    counts = dict(
-        selectors.registrations_visible_to(user=user)
-        .filter(status__in=[Registration.Status.FAILED, Registration.Status.PENDING])
-        .values_list("status")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
+    counts = selectors.waiting_counts(user=user)
     return {
         "shown": True,
-        "failed": counts.get(Registration.Status.FAILED, 0),
-        "pending": counts.get(Registration.Status.PENDING, 0),
+        "failed": counts[Registration.Status.FAILED],
+        "pending": counts[Registration.Status.PENDING],
     }
