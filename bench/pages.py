@@ -62,6 +62,8 @@ EXPECTED_QUERIES = {
     "case page (national_secretariat)": 12,
     "national queue (national_secretariat)": 8,
     "najva queue (najva_operator)": 6,
+    "najva record page (najva_operator)": 5,
+    "form print page (supervisor_teh)": 7,
 }
 
 
@@ -248,6 +250,35 @@ def run(repeat: int, only: str = "") -> int:
             "najva_operator",
             "/najva/",
             najva_queue_sql(users["najva_operator"]),
+        )
+    )
+    # The operator's page for one parked registration (what Najva says of its document, asked of
+    # the configured backend: the embedded registry here), and the supervisor's page before
+    # printing a Tehran subject's form.
+    cursor.execute(
+        "SELECT id FROM najva_registration WHERE status = 'failed' ORDER BY created_at LIMIT 1"
+    )
+    parked = cursor.fetchone()[0]
+    cursor.execute(
+        """SELECT c.number, s.id FROM cases_casesubject s JOIN cases_case c ON c.id = s.case_id
+           WHERE c.province_id = %s AND s.najva_registered_at IS NOT NULL ORDER BY s.id LIMIT 1""",
+        [tehran],
+    )
+    form_case, form_subject = cursor.fetchone()
+    pages.append(
+        Page(
+            "najva record page (najva_operator)",
+            "najva_operator",
+            f"/najva/registrations/{parked}/record/",
+            najva_record_sql(users["najva_operator"], parked),
+        )
+    )
+    pages.append(
+        Page(
+            "form print page (supervisor_teh)",
+            "supervisor_teh",
+            f"/najva/cases/{form_case}/subjects/{form_subject}/form/",
+            form_print_sql(users["supervisor_teh"], form_case, form_subject),
         )
     )
 
@@ -608,6 +639,49 @@ def najva_queue_sql(user, per_section: int = 50):
         ),
         (rows, ["failed", per_section]),
         (rows, ["pending", per_section]),
+    ]
+
+
+def najva_record_sql(user, pk: int) -> list[tuple[str, list]]:
+    """One registration with its case, person and document; what the registry says of it."""
+    return [
+        *chrome_sql(user),
+        (
+            """SELECT r.*, c.*, p.first_name, p.last_name, d.number, t.code, t.name
+               FROM najva_registration r JOIN cases_case c ON c.id = r.case_id
+               JOIN cases_casesubject s ON s.id = r.subject_id
+               JOIN people_person p ON p.id = s.person_id
+               JOIN people_identitydocument d ON d.id = r.document_id
+               JOIN reference_documenttype t ON t.id = d.document_type_id WHERE r.id = %s""",
+            [pk],
+        ),
+        (
+            """SELECT e.* FROM najva_registryentry e JOIN people_identitydocument d
+               ON d.number = e.document_number JOIN najva_registration r ON r.document_id = d.id
+               WHERE r.id = %s LIMIT 1""",
+            [pk],
+        ),
+    ]
+
+
+def form_print_sql(user, number: str, subject: int) -> list[tuple[str, list]]:
+    """The case, the subject with the person, the form if printed, the registrations."""
+    return [
+        *chrome_sql(user),
+        (f"SELECT {CASE_COLUMNS} FROM cases_case c {CASE_JOINS} WHERE c.number = %s", [number]),
+        (
+            """SELECT s.*, p.* FROM cases_casesubject s JOIN people_person p ON p.id = s.person_id
+               WHERE s.id = %s""",
+            [subject],
+        ),
+        ("SELECT * FROM najva_cancellationform WHERE subject_id = %s", [subject]),
+        (
+            """SELECT r.*, d.number, t.name FROM najva_registration r
+               JOIN people_identitydocument d ON d.id = r.document_id
+               JOIN reference_documenttype t ON t.id = d.document_type_id
+               WHERE r.subject_id = %s ORDER BY r.id""",
+            [subject],
+        ),
     ]
 
 

@@ -17,13 +17,12 @@ def forms_visible_to(*, user):
     )
 
 
-def waiting_counts(*, user) -> dict[str, int]:
-    """How many of the user's registrations are parked and how many wait in the queue (one
-    query; the delivered ones, most of the table, are not counted)."""
+def waiting_counts(registrations) -> dict[str, int]:
+    """How many of ``registrations`` (a user's, from registrations_visible_to) are parked and how
+    many wait in the queue: one query; the delivered ones, most of the table, are not counted."""
     waiting = (Registration.Status.FAILED, Registration.Status.PENDING)
     counts = dict(
-        registrations_visible_to(user=user)
-        .filter(status__in=waiting)
+        registrations.filter(status__in=waiting)
         .values_list("status")
         .annotate(n=Count("*"))
         .order_by()
@@ -40,10 +39,10 @@ def operator_queue(*, user, limit: int = QUEUE_SECTION_SIZE) -> dict:
     """The operator's page: the parked registrations (to retry or record) and those still waiting
     in the queue, oldest first, with how many of each there are; a fixed number of queries. The
     delivered ones (most of the table) are not counted: that count is the page's cost, not work."""
-    rows = registrations_visible_to(user=user).select_related(
-        "case", "subject__person", "document__document_type"
-    )
-    counts = waiting_counts(user=user)
+    # One scope for both (reading the user's shared cases once).
+    visible = registrations_visible_to(user=user)
+    rows = visible.select_related("case", "subject__person", "document__document_type")
+    counts = waiting_counts(visible)
     return {
         "failed": list(
             rows.filter(status=Registration.Status.FAILED).order_by("created_at")[:limit]

@@ -36,7 +36,7 @@ def najva_waiting(context):
     user = _user(context)
     if user is None or not permissions.can(user, Capability.REGISTER_IN_NAJVA):
         return {"shown": False}
-    counts = selectors.waiting_counts(user=user)
+    counts = selectors.waiting_counts(selectors.registrations_visible_to(user=user))
     return {
         "shown": True,
         "failed": counts[Registration.Status.FAILED],
