@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from reference.models import BorderPoint, DocumentType, OffenceType, Province
+from reference.models import BorderPoint, DocumentType, OffenceType, Province, YearlyPolicy
 
 
 def is_referenced(obj) -> bool:
@@ -29,8 +29,19 @@ class DocumentTypeAdmin(admin.ModelAdmin):
 
 @admin.register(BorderPoint)
 class BorderPointAdmin(admin.ModelAdmin):
-    list_display = ("name", "province", "is_active")
-    list_filter = ("province",)
+    list_display = ("name", "kind", "province", "neighbour", "nationalities", "is_active")
+    list_filter = ("kind", "province", "is_active")
+
+
+@admin.register(YearlyPolicy)
+class YearlyPolicyAdmin(admin.ModelAdmin):
+    list_display = (
+        "year",
+        "reentry_ban_min_years",
+        "leave_within_days",
+        "objection_within_days",
+        "objection_authority",
+    )
 
 
 @admin.register(OffenceType)

@@ -74,19 +74,77 @@ class DocumentType(models.Model):
 
 
 class BorderPoint(models.Model):
-    """A border crossing through which a person is handed over for expulsion."""
+    """A border crossing or airport through which a person leaves or is handed over for expulsion.
+
+    ``nationalities`` lists the nationalities (ISO codes, as people.models.Nationality) expelled
+    through it: a land border serves its neighbour's nationals (and those who transit through the
+    neighbour), an international airport every nationality (an empty list).
+    """
+
+    class Kind(models.TextChoices):
+        LAND = "land", "مرز زمینی"
+        AIRPORT = "airport", "فرودگاه"
 
     name = models.CharField("نام", max_length=128, unique=True)
     province = models.ForeignKey(Province, verbose_name="استان", on_delete=models.PROTECT)
+    kind = models.CharField("نوع", max_length=8, choices=Kind.choices, default=Kind.LAND)
+    neighbour = models.CharField("کشور همسایه", max_length=64, blank=True)
+    nationalities = models.JSONField(
+        "تابعیت‌های اخراج از این مرز",
+        default=list,
+        blank=True,
+        help_text="کد دوحرفی تابعیت‌ها، مانند AF و IQ. خالی: همه تابعیت‌ها (فرودگاه).",
+    )
     is_active = models.BooleanField("فعال", default=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["kind", "name"]
         verbose_name = "مرز خروجی"
         verbose_name_plural = "مرزهای خروجی"
 
     def __str__(self):
         return self.name
+
+    def serves(self, nationality: str) -> bool:
+        """Whether a national of ``nationality`` can be expelled through this point."""
+        return not self.nationalities or nationality in self.nationalities
+
+
+class PolicyQuerySet(models.QuerySet):
+    def in_force(self, year: int) -> "YearlyPolicy":
+        """The policy in force in Solar Hijri ``year``: the newest not after it, or the defaults
+        (an unsaved row) when none was entered."""
+        found = self.filter(year__lte=year).order_by("-year").first()
+        return found or YearlyPolicy(year=year)
+
+
+class YearlyPolicy(models.Model):
+    """The Ministry's yearly directive on what follows a cancellation: the shortest re-entry ban an
+    expulsion order may set, the time an order gives to leave, and the time a person has to object
+    to the decision, with the authority the objection goes to. A year with no row of its own
+    follows the latest earlier one (or the defaults)."""
+
+    year = models.PositiveSmallIntegerField("سال (هجری شمسی)", unique=True)
+    reentry_ban_min_years = models.PositiveSmallIntegerField(
+        "حداقل مدت ممنوعیت ورود (سال)", default=5
+    )
+    leave_within_days = models.PositiveSmallIntegerField("مهلت خروج از کشور (روز)", default=30)
+    objection_within_days = models.PositiveSmallIntegerField("مهلت اعتراض (روز)", default=20)
+    objection_authority = models.CharField(
+        "مرجع اعتراض",
+        max_length=255,
+        default="اداره کل امور اتباع و مهاجرین خارجی استان",
+    )
+
+    objects = PolicyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "سیاست سالانه"
+        verbose_name_plural = "سیاست‌های سالانه"
+
+    def __str__(self):
+        return f"سیاست سال {digits_to_persian(self.year)}"
 
 
 class OffenceTypeQuerySet(models.QuerySet):
