@@ -13,6 +13,7 @@ from accounts.roles import Role
 from cases import services
 from cases.choices import CaseState
 from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
+from enforcement.demo import take as enforcement_take
 from najva.demo import settle as najva_settle
 from people.tests import factories
 from reference.models import Province
@@ -182,7 +183,7 @@ def walk_new_case(state, actors, *, source_type=None, subjects=None):
     attach_required_evidence(case, actors.expert)
     # Najva registers at once (the embedded registry), unless the case is to wait for it.
     settle = None if state == CaseState.AWAITING_NAJVA else najva_settle
-    return walk(case, STEPS_TO[state], actors, settle=settle)
+    return walk(case, STEPS_TO[state], actors, settle=settle, elsewhere=enforcement_take)
 
 
 @pytest.fixture(scope="session")

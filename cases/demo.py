@@ -23,7 +23,7 @@ from cases.choices import (
 from cases.models import Case
 from cases.rules import missing_evidence_types
 from cases.steps import STEPS
-from reference.models import BorderPoint, OffenceType
+from reference.models import OffenceType
 
 # A one-page PDF: enough to stand in for a scanned letter.
 DEMO_PDF = (
@@ -152,13 +152,6 @@ def inputs_for(case: Case, step: Step) -> dict:
         return inputs
     if step in {Step.CONFIRM_NATIONALLY, Step.REFUSE_NATIONALLY}:
         return {"national_letter_number": f"ک‌د/{case.sequence}/۱۴۰۵", "national_letter_date": today}
-    if step == Step.RECORD_EXPULSION:
-        return {
-            "expulsion_border_point": BorderPoint.objects.filter(is_active=True)
-            .order_by("name")
-            .first(),
-            "expelled_on": today,
-        }
     return {}
 
 
@@ -183,9 +176,17 @@ ACTOR_OF = {
 }
 
 
-def take(case: Case, step: Step, actors: Actors) -> Case:
-    """Take one step through the one service, as its role, with the inputs a user would type."""
+def take(case: Case, step: Step, actors: Actors, elsewhere=None) -> Case:
+    """Take one step through the one service, as its role, with the inputs a user would type.
+
+    A step recorded by an app above (an expulsion order, each person's exit) is taken by
+    ``elsewhere(case, step, actors) -> case``, which that app's demo module gives
+    (enforcement.demo.take): this app knows nothing of it."""
     rule = STEPS[Step(step)]
+    if rule.recorded_in:
+        if elsewhere is None:
+            raise ValueError(f"{step} is recorded by another app: pass walk(elsewhere=...)")
+        return elsewhere(case, step, actors)
     extra = {"reason": REASONS[step]} if rule.needs_reason else {}
     if rule.in_session:
         # Demo and test cases skip the session; their trail says so.
@@ -199,15 +200,16 @@ def take(case: Case, step: Step, actors: Actors) -> Case:
     )
 
 
-def walk(case: Case, steps: list[Step], actors: Actors, settle=None) -> Case:
+def walk(case: Case, steps: list[Step], actors: Actors, settle=None, elsewhere=None) -> Case:
     """Prepare and take each step in turn; returns the case as saved after the last one.
 
     ``settle(case) -> case``, where given, runs after each step: what outside systems do in
-    between (the apps above pass the delivery of the Najva outbox).
+    between (the apps above pass the delivery of the Najva outbox). ``elsewhere`` takes the steps
+    an app above records (see ``take``).
     """
     for step in steps:
         prepare(case, step, actors)
-        case = take(case, step, actors)
+        case = take(case, step, actors, elsewhere)
         if settle is not None:
             case = settle(case)
     return case

@@ -14,7 +14,7 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.selectors import subjects_unavailable
-from reference.models import BorderPoint, OffenceType
+from reference.models import OffenceType
 from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
 from revocation.persian import digits_to_persian, jalali_year
 
@@ -282,12 +282,3 @@ class NationalLetterForm(BootstrapMixin, forms.Form):
 
 class NationalRefusalForm(NationalLetterForm, ReasonForm):
     pass
-
-
-class ExpulsionForm(BootstrapMixin, forms.Form):
-    expulsion_border_point = forms.ModelChoiceField(
-        label="مرز خروجی",
-        queryset=BorderPoint.objects.filter(is_active=True),
-        empty_label="مرز خروجی را انتخاب کنید",
-    )
-    expelled_on = JalaliDateField(label="تاریخ اجرای اخراج")

@@ -110,8 +110,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField("تاریخ مختومه شدن", null=True, blank=True, editable=False)
     # The reason given with the latest return, rejection, refusal or withdrawal.
     reason = models.TextField("دلیل", blank=True)
-    # What each decision step recorded (the working-group, Najva and enforcement apps of the next
-    # issues will keep the full records; the case keeps the decision it moved on).
+    # What each decision step recorded (the working groups' apps keep the full records; the case
+    # keeps the decision it moved on).
     province_resolution_number = models.CharField(
         "شماره مصوبه کارگروه استان", max_length=64, blank=True
     )
@@ -128,14 +128,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
     )
-    expulsion_border_point = models.ForeignKey(
-        "reference.BorderPoint",
-        verbose_name="مرز خروجی",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-    )
-    expelled_on = models.DateField("تاریخ اجرای اخراج", null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -273,6 +265,9 @@ class CaseSubject(models.Model):
     # When every document this case cancelled for the person was registered in Najva (the najva
     # app keeps each registration, its tracking number and its attempts).
     najva_registered_at = models.DateTimeField("زمان ثبت ابطال در نجوا", null=True, blank=True)
+    # The day the person left the country: expelled, gone on their own before an order's deadline,
+    # or gone before the case (the enforcement app keeps how, through which border, and the proof).
+    departed_on = models.DateField("تاریخ خروج از کشور", null=True, blank=True)
 
     class Meta:
         verbose_name = "شخص موضوع پرونده"

@@ -134,6 +134,17 @@ def cancellations_registered(case):
     )
 
 
+@condition("خروج از کشور همه اشخاصی که مدارکشان باطل شده ثبت شده باشد.")
+def subjects_departed(case):
+    # Each person whose documents were cancelled has left: expelled, gone on their own before the
+    # order's deadline, or gone before the case (the enforcement app records how, and when).
+    return all(
+        s.departed_on is not None
+        for s in rows(case, "subjects")
+        if s.decision == SubjectDecision.CANCEL
+    )
+
+
 # --------------------------------------------------------------------------------------------------
 # What is typed with a step
 
@@ -174,21 +185,6 @@ def offence_type_in_force(case):
         return True  # has_offence_type says what is missing
     in_force = OffenceType.objects.in_force(jalali_year(timezone.now()))
     return in_force.filter(pk=case.offence_type_id).exists()
-
-
-@condition("مرز خروجی و تاریخ اجرای اخراج ثبت شده باشد.", needs_input=True)
-def expulsion_recorded(case):
-    return case.expulsion_border_point_id is not None and case.expelled_on is not None
-
-
-@condition(
-    "مرز خروجی باید از مرزهای فعال فهرست باشد.",
-    needs_input=True,
-    field="expulsion_border_point",
-)
-def border_point_in_use(case):
-    point = case.expulsion_border_point
-    return point is None or point.is_active
 
 
 def not_in_future(field: str, what: str):

@@ -80,7 +80,6 @@ def case_for_page(*, user, number: str) -> Case:
     households, and the subjects' documents with their types (joined)."""
     return (
         cases_visible_to(user=user)
-        .select_related("expulsion_border_point")
         .prefetch_related(
             "inquiries",
             Prefetch(
@@ -208,11 +207,17 @@ class QueueItem:
     @property
     def action_links(self) -> list[tuple[str, str]]:
         """(label, URL) of each step the user may take now."""
-        return [
-            (step.label, step_url(self.case.number, step.name))
-            for step in self.actions
-            if not step.rule.in_session
-        ]
+        links = []
+        for step in self.actions:
+            if step.rule.in_session:
+                continue
+            if step.rule.recorded_in:  # the part of the case page where it is recorded
+                links.append(
+                    (step.label, f"{self.case.get_absolute_url()}#{step.rule.recorded_in}")
+                )
+            else:
+                links.append((step.label, step_url(self.case.number, step.name)))
+        return links
 
     @property
     def in_session(self) -> bool:

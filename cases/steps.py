@@ -33,10 +33,25 @@ class StepRule:
     # A working group's decision: recorded in a session (committees), where the votes, the quorum
     # and the resolution are; the case page offers no form of its own for it.
     in_session: bool = False
+    # Recorded by the part of the case page another app owns (its anchor there: "enforcement"),
+    # with the record it keeps (an expulsion order, each person's exit); the case page offers no
+    # form of its own for it, and the service refuses it without that record (``decided_in``).
+    recorded_in: str = ""
 
     @property
     def automatic(self) -> bool:
         return self.capability is None
+
+    @property
+    def elsewhere(self) -> bool:
+        """Whether the step is taken on another page than the case's own step form."""
+        return self.in_session or bool(self.recorded_in)
+
+    @property
+    def elsewhere_refusal(self) -> str:
+        if self.in_session:
+            return "این تصمیم در جلسه کارگروه ثبت می‌شود، نه در صفحه پرونده."
+        return f"«{self.label}» در بخش دستور اخراج و خروج از کشور پرونده ثبت می‌شود."
 
     @property
     def name(self) -> str:
@@ -183,40 +198,37 @@ STEPS: dict[Step, StepRule] = {
             conditions=(rules.cancellations_registered,),
             notify=False,
         ),
+        # The supervisor's expulsion order (enforcement): the first order of the case takes the
+        # step; an order issued again for a person not found leaves the case where it is.
         StepRule(
             Step.ORDER_EXPULSION,
             source=(CaseState.CARD_CANCELLED,),
             target=CaseState.EXPULSION_ORDERED,
             capability=Capability.SUPERVISE_CASE,
             conditions=(rules.source_is_not_illegal_exit,),
+            recorded_in="enforcement",
         ),
+        # Taken by the enforcement liaison's record of the last person's exit (enforcement): each
+        # person on an order expelled or gone on their own before the deadline.
         StepRule(
             Step.RECORD_EXPULSION,
             source=(CaseState.EXPULSION_ORDERED,),
             target=CaseState.EXPELLED,
             capability=Capability.RECORD_EXPULSION,
-            conditions=(
-                rules.expulsion_recorded,
-                rules.border_point_in_use,
-                *_dates(
-                    "expelled_on",
-                    "تاریخ اجرای اخراج",
-                    rules.not_before_state_entered(
-                        "expelled_on", "تاریخ اجرای اخراج", "صدور دستور اخراج"
-                    ),
-                ),
-            ),
-            inputs=("expulsion_border_point", "expelled_on"),
-            form="cases.forms.ExpulsionForm",
+            conditions=(rules.subjects_departed,),
             irreversible=True,
+            recorded_in="enforcement",
         ),
+        # The person had already left (a report of illegal exit): the supervisor records each
+        # exit with the report that proves it (enforcement), and the case closes.
         StepRule(
             Step.CLOSE_AS_DEPARTED,
             source=(CaseState.CARD_CANCELLED,),
             target=CaseState.CLOSED_DEPARTED,
             capability=Capability.SUPERVISE_CASE,
-            conditions=(rules.source_is_illegal_exit,),
+            conditions=(rules.source_is_illegal_exit, rules.subjects_departed),
             irreversible=True,
+            recorded_in="enforcement",
         ),
         StepRule(
             Step.WITHDRAW,

@@ -6,16 +6,12 @@ hash changes the file. The file's SHA-256 is kept with it and shown on the verif
 that a file can be compared as well as a paper.
 """
 
-import hashlib
-import json
-
-import segno
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-FONTS = settings.BASE_DIR / "static" / "fonts" / "vazirmatn"
+from revocation.printing import absolute, content_digest, qr_data_uri, render_pdf
+
+__all__ = ["content_digest", "form_facts", "render_form", "verification_url"]
 
 
 def form_facts(subject, registrations) -> dict:
@@ -62,25 +58,14 @@ def form_facts(subject, registrations) -> dict:
     }
 
 
-def content_digest(facts: dict) -> str:
-    canonical = json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def verification_url(serial: str, digest: str) -> str:
-    path = reverse("najva:verify", args=[serial])
-    return f"{settings.SITE_URL.rstrip('/')}{path}?h={digest}"
-
-
-def qr_data_uri(url: str) -> str:
-    """The QR code as an SVG data URI (segno: pure Python, vector, sharp at any print size)."""
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+    return absolute(f"{reverse('najva:verify', args=[serial])}?h={digest}")
 
 
 def render_form(*, subject, registrations, serial: str, digest: str, printed_by) -> bytes:
     facts = form_facts(subject, registrations)
     url = verification_url(serial, digest)
-    html = render_to_string(
+    return render_pdf(
         "pdf/cancellation_form.html",
         {
             "facts": facts,
@@ -94,10 +79,5 @@ def render_form(*, subject, registrations, serial: str, digest: str, printed_by)
             "qr": qr_data_uri(url),
             "printed_at": timezone.now(),
             "printed_by": printed_by,
-            "font_regular": (FONTS / "Vazirmatn-Regular.ttf").as_uri(),
-            "font_bold": (FONTS / "Vazirmatn-Bold.ttf").as_uri(),
         },
     )
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -30,12 +30,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from audit.models import Event
-from cases.choices import Agency, CaseState, InquiryOutcome, Step, SubjectDecision
+from cases.choices import Agency, CaseState, InquiryOutcome, SourceType, Step, SubjectDecision
 from cases.demo import DEMO_PDF, REASONS, inputs_for, prepare
 from cases.models import Case, CaseSubject, Evidence, Inquiry
 from cases.services import subject_decide
 from cases.steps import STEPS
 from committees.models import AgendaItem, Minutes, Session, Vote
+from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome, PriorDeparture
 from najva.models import CancellationForm, Registration
 from people.models import Household, IdentityDocument, Person
 from people.tests import factories
@@ -78,6 +79,7 @@ class Row:
     step: str = ""
     agency: str = Agency.INTELLIGENCE
     setup: Callable | None = None
+    source_type: str | None = None
 
     @property
     def id(self) -> str:
@@ -152,6 +154,28 @@ def _form_signed(case, actors):
         by=actors.supervisor,
         upload=SimpleUploadedFile("signed.pdf", DEMO_PDF + b"signed", "application/pdf"),
         content_type="application/pdf",
+    )
+
+
+def _handed_over(case, actors):
+    from enforcement import services as enforcement
+
+    entry = OrderedPerson.objects.filter(order__case=case).order_by("pk").first()
+    enforcement.handover_record(
+        entry=entry, by=actors.enforcement, on=timezone.localdate(), receiving_unit="اردوگاه"
+    )
+
+
+def _left_on_their_own(case, actors):
+    from enforcement import services as enforcement
+
+    enforcement.outcome_record(
+        entry=OrderedPerson.objects.filter(order__case=case).order_by("pk").first(),
+        by=actors.enforcement,
+        outcome=Outcome.LEFT,
+        on=timezone.localdate(),
+        proof=SimpleUploadedFile("exit.pdf", DEMO_PDF + b"exit", "application/pdf"),
+        proof_content_type="application/pdf",
     )
 
 
@@ -315,12 +339,13 @@ TABLE = [
     Row("cases:action", S.CONFIRMED_NATIONALLY, step=Step.CANCEL_CARD,
         get=  (L,   403, 403, 403, 403, 404, 404, 404, 404, 403, 200, 403, 404),
         post= (L,   403, 403, 403, 403, 404, 404, 404, 404, 403, 302, 403, 404)),
+    # Recorded with the order and each person's exit (enforcement), never on the step form.
     Row("cases:action", S.CARD_CANCELLED, step=Step.ORDER_EXPULSION,
-        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
-        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+        get=  (L,   403, 403, 403, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 403, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
     Row("cases:action", S.EXPULSION_ORDERED, step=Step.RECORD_EXPULSION,
-        get=  (L,   403, 403, 403, 200, 404, 404, 404, 404, 403, 403, 403, 404),
-        post= (L,   403, 403, 403, 302, 404, 404, 404, 404, 403, 403, 403, 404)),
+        get=  (L,   403, 403, 403, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 403, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
     Row("cases:action", S.EXPERT_REVIEW, step=Step.START_REVIEW,
         get=  (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404),
         post= (L,   409, 403, 403, 403, 404, 404, 404, 404, 403, 404, 403, 404)),
@@ -479,6 +504,35 @@ TABLE = [
     Row("najva:verify", S.CARD_CANCELLED, setup=_form_printed,
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+
+    # Step 7 (enforcement): the province's supervisor issues the order and closes a case whose
+    # persons had left; its enforcement liaison records each hand-over and outcome; whoever sees
+    # the case reads the order, its PDF, the proof of an exit and the verification page.
+    #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
+    Row("enforcement:order_new", S.CARD_CANCELLED,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("enforcement:departed", S.CARD_CANCELLED, source_type=SourceType.ILLEGAL_EXIT_REPORT,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("enforcement:order", S.EXPULSION_ORDERED,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("enforcement:order_file", S.EXPULSION_ORDERED,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("enforcement:verify", S.EXPULSION_ORDERED,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("enforcement:handover", S.EXPULSION_ORDERED,
+        get=  (L,   403, 403, 403, 200, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 403, 302, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("enforcement:outcome", S.EXPULSION_ORDERED, setup=_handed_over,
+        get=  (L,   403, 403, 403, 200, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 403, 302, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("enforcement:proof", S.EXPULSION_ORDERED, setup=_left_on_their_own,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
 ]
 # fmt: on
 
@@ -530,6 +584,16 @@ def url_of(row: Row, ctx: Context) -> str:
         return reverse(row.name, args=[form.serial]) + f"?h={form.content_sha256}"
     if row.name.startswith("najva:form_"):
         return reverse(row.name, args=[CancellationForm.objects.latest("pk").pk])
+    if row.name in {"enforcement:order_new", "enforcement:departed"}:
+        return reverse(row.name, args=[case.number])
+    if row.name == "enforcement:verify":
+        order = ExpulsionOrder.objects.latest("pk")
+        return reverse(row.name, args=[order.serial]) + f"?h={order.content_sha256}"
+    if row.name.startswith("enforcement:order"):
+        return reverse(row.name, args=[ExpulsionOrder.objects.latest("pk").pk])
+    if row.name.startswith("enforcement:"):
+        entry = OrderedPerson.objects.filter(order__case=case).order_by("pk").first()
+        return reverse(row.name, args=[entry.pk])
     kwargs = {"number": case.number}
     if row.name == "cases:action":
         kwargs["name"] = row.step
@@ -627,6 +691,30 @@ def post_data(row: Row, ctx: Context) -> dict:
         case "najva:form_signed":
             scan = SimpleUploadedFile("signed.pdf", DEMO_PDF + b"form", "application/pdf")
             return {"scan": scan}
+        case "enforcement:order_new":
+            from enforcement import services as enforcement
+
+            subjects = enforcement.orderable_subjects(case)
+            return {
+                "subjects": [s.pk for s in subjects],
+                "issued_on": jalali(today),
+                "border_point": enforcement.default_border_point(subjects).pk,
+                "leave_by": jalali(today + datetime.timedelta(days=30)),
+                "reentry_ban_years": 5,
+            }
+        case "enforcement:departed":
+            report = case.evidence.filter(evidence_type="exit_proof").first()
+            return {"exited_on": jalali(case.source_date), "report": report.pk}
+        case "enforcement:handover":
+            return {"handed_over_on": jalali(today), "receiving_unit": "اردوگاه اخراج"}
+        case "enforcement:outcome":
+            order = ExpulsionOrder.objects.latest("pk")
+            return {
+                "outcome": "expelled",
+                "outcome_on": jalali(today),
+                "exit_border_point": order.border_point_id,
+                "exit_sheet_number": "EX-1",
+            }
         case "committees:new":
             return {"number": "۹۹/۱۴۰۵", "held_on": jalali(today), "place": "استانداری"}
         case "committees:attendance":
@@ -676,6 +764,9 @@ WATCHED = (
     Minutes,
     Registration,
     CancellationForm,
+    ExpulsionOrder,
+    OrderedPerson,
+    PriorDeparture,
 )
 
 
@@ -720,7 +811,7 @@ def test_permission_matrix(row, users, it_admin, actors_a, case_in):
         head, member = factories.household_with_members(2)
         case = None
     else:
-        case = case_in(row.state)
+        case = case_in(row.state, source_type=row.source_type)
         if row.setup:
             row.setup(case, actors_a)
         head, member = (s.person for s in case.subjects.order_by("person_id"))
@@ -804,7 +895,7 @@ def test_the_table_keeps_the_rules(row):
     if row.name == "cases:action" and row.step in Step.values:
         # One role takes the step (or is told it no longer applies); every other user who sees
         # the case is refused (403), and those who do not see it are answered 404.
-        in_session = STEPS[Step(row.step)].in_session and row.state in STEPS[Step(row.step)].source
+        in_session = STEPS[Step(row.step)].elsewhere and row.state in STEPS[Step(row.step)].source
         for expected in (row.get, row.post):
             takers = [who for who, status in zip(USERS, expected, strict=True) if status in TAKEN]
             assert len(takers) == (0 if in_session else 1), takers

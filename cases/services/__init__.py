@@ -18,7 +18,12 @@ from cases.services.records import (
     subject_add,
     subject_decide,
 )
-from cases.services.steps import case_take_step, subject_record_registration, transition_for
+from cases.services.steps import (
+    case_take_step,
+    subject_record_departure,
+    subject_record_registration,
+    transition_for,
+)
 
 __all__ = [
     "CaseActionRefused",
@@ -35,6 +40,7 @@ __all__ = [
     "require_opener",
     "subject_add",
     "subject_decide",
+    "subject_record_departure",
     "subject_record_registration",
     "transition_for",
 ]

@@ -125,10 +125,11 @@ def case_take_step(
     transition = transition_for(case, step)
     if transition is None:
         raise CaseStateConflict(case, rule.label)
-    if rule.in_session and not decided_in.strip():
-        # A working group's decision is taken where its votes and quorum are (a session), which
-        # names itself here; no other caller may take it (no side door around the session).
-        raise PermissionDenied("این تصمیم در جلسه کارگروه ثبت می‌شود، نه در صفحه پرونده.")
+    if rule.elsewhere and not decided_in.strip():
+        # A working group's decision is taken where its votes and quorum are (a session), an
+        # expulsion where its order and each person's exit are recorded (enforcement): that
+        # record names itself here, and no other caller may take the step (no side door).
+        raise PermissionDenied(rule.elsewhere_refusal)
     unexpected = set(inputs) - set(rule.inputs)
     if unexpected:  # a programming error: a step records only its own fields
         raise TypeError(f"{step} does not record {sorted(unexpected)}")
@@ -215,3 +216,27 @@ def subject_record_registration(*, case: Case, subject: CaseSubject, by, changes
     if case.state == CaseState.AWAITING_NAJVA and rules.cancellations_registered(case):
         case = case_take_step(case=case, by=None, step=Step.NAJVA_REGISTERED)
     return case
+
+
+@transaction.atomic
+def subject_record_departure(
+    *, case: Case, subject: CaseSubject, on, by, label: str, changes: list[dict]
+) -> CaseSubject:
+    """Record the day a person whose documents the case cancelled left the country.
+
+    Called by the enforcement app, which keeps how they left (expelled, gone on their own, gone
+    before the case), through which border and on what proof, and gives them as the event's
+    ``changes``; it then takes the step that closes the case when every such person has left.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    subject = CaseSubject.objects.select_for_update().select_related("person").get(pk=subject.pk)
+    if subject.case_id != case.pk or subject.decision != SubjectDecision.CANCEL:
+        raise ValueError("only a subject whose documents this case cancelled leaves on it")
+    if subject.departed_on is not None:
+        raise ValueError("the subject's exit is already recorded")
+    subject.departed_on = on
+    subject.save(update_fields=["departed_on"])
+    record(
+        case=case, by=by, kind=Event.Kind.CHANGE, action="departure", label=label, changes=changes
+    )
+    return subject

@@ -15,7 +15,7 @@ from cases.services import CaseActionRefused
 from people import services as people
 from people.models import Household
 from people.tests import factories
-from reference.models import BorderPoint, DocumentType, OffenceType
+from reference.models import DocumentType, OffenceType
 
 pytestmark = pytest.mark.django_db
 
@@ -86,24 +86,6 @@ def test_an_inquiry_letter_cannot_be_corrected_to_after_its_reply(case_in, actor
         )
     assert refusal.value.message_dict["sent_on"] == [
         "تاریخ ارسال نمی‌تواند پس از تاریخ پاسخ ثبت‌شده باشد."
-    ]
-
-
-def test_an_expulsion_through_a_border_point_no_longer_in_use_is_refused(case_in, actors_a):
-    case = case_in(CaseState.EXPULSION_ORDERED)
-    closed = BorderPoint.objects.order_by("name").first()
-    closed.is_active = False
-    closed.save()
-    with pytest.raises(CaseActionRefused) as refusal:
-        services.case_take_step(
-            case=case,
-            by=actors_a.enforcement,
-            step=Step.RECORD_EXPULSION,
-            expulsion_border_point=closed,
-            expelled_on=timezone.localdate(),
-        )
-    assert refusal.value.message_dict["expulsion_border_point"] == [
-        "مرز خروجی باید از مرزهای فعال فهرست باشد."
     ]
 
 

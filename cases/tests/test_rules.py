@@ -14,7 +14,6 @@ from cases.models import Case
 from cases.services import CaseActionRefused
 from cases.steps import STEPS
 from people.tests import factories
-from reference.models import BorderPoint
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def days(n: int) -> datetime.date:
 
 def in_session(step) -> dict:
     """What a working group's decision is taken with (committees names its session)."""
-    return {"decided_in": "جلسه آزمون"} if STEPS[step].in_session else {}
+    return {"decided_in": "جلسه آزمون"} if STEPS[step].elsewhere else {}
 
 
 def refused(case, by, step, **inputs) -> dict:
@@ -153,46 +152,6 @@ def test_a_national_letter_dated_before_the_provincial_resolution_is_refused(cas
     ]
 
 
-def test_an_expulsion_a_year_ahead_or_before_its_order_is_refused(case_in, actors_a):
-    case = case_in(CaseState.EXPULSION_ORDERED)
-    point = BorderPoint.objects.order_by("name").first()
-    ahead = refused(
-        case,
-        actors_a.enforcement,
-        Step.RECORD_EXPULSION,
-        expulsion_border_point=point,
-        expelled_on=days(ONE_YEAR),
-    )
-    assert ahead["expelled_on"] == ["تاریخ اجرای اخراج نمی‌تواند در آینده باشد."]
-    backdate(
-        case,
-        opened_at=timezone.now() - datetime.timedelta(days=400),
-        state_entered_at=timezone.now() - datetime.timedelta(days=3),
-    )
-    before_order = refused(
-        case,
-        actors_a.enforcement,
-        Step.RECORD_EXPULSION,
-        expulsion_border_point=point,
-        expelled_on=days(-30),
-    )
-    assert before_order["expelled_on"] == [
-        "تاریخ اجرای اخراج نمی‌تواند پیش از صدور دستور اخراج باشد."
-    ]
-
-
-def test_an_expulsion_dated_before_the_case_was_opened_is_refused(case_in, actors_a):
-    case = case_in(CaseState.EXPULSION_ORDERED)
-    errors = refused(
-        case,
-        actors_a.enforcement,
-        Step.RECORD_EXPULSION,
-        expulsion_border_point=BorderPoint.objects.first(),
-        expelled_on=days(-ONE_YEAR),
-    )
-    assert "تاریخ اجرای اخراج نمی‌تواند پیش از تاریخ ثبت پرونده باشد." in errors["expelled_on"]
-
-
 def test_an_offence_type_no_longer_in_force_is_refused_through_the_one_path(
     case_in, actors_a, offences
 ):
@@ -213,7 +172,7 @@ def test_an_unknown_input_for_a_step_is_a_programming_error(case_in, actors_a):
     case = case_in(CaseState.RECEIVED)
     with pytest.raises(TypeError):
         services.case_take_step(
-            case=case, by=actors_a.expert, step=Step.START_REVIEW, expelled_on=days(0)
+            case=case, by=actors_a.expert, step=Step.START_REVIEW, national_letter_number="x"
         )
     assert Case.objects.get(pk=case.pk).state == CaseState.RECEIVED
 

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from audit.models import Event
-from cases import services
+from cases import rules, services
 from cases.choices import FROM_NATIONAL_CONFIRMATION, CaseState, SourceType, Step
 from cases.demo import DEMO_PDF, prepare, walk
 from cases.models import Case
@@ -16,7 +16,7 @@ from cases.services import CaseActionRefused, CaseStateConflict
 from cases.steps import STEPS
 from cases.tests.test_rules import in_session
 from people.tests import factories
-from reference.models import BorderPoint, OffenceType
+from reference.models import OffenceType
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,8 @@ STEP_INPUTS = {
     # Taken by the system when the last registration reaches Najva (najva app).
     Step.NAJVA_REGISTERED: ("system", {}),
     Step.ORDER_EXPULSION: ("supervisor", {}),
-    Step.RECORD_EXPULSION: ("enforcement", {"expelled_on": TODAY}),  # + border point
+    # Recorded by the enforcement app: each person's exit first (subject_record_departure).
+    Step.RECORD_EXPULSION: ("enforcement", {}),
     Step.CLOSE_AS_DEPARTED: ("supervisor", {}),
     Step.WITHDRAW: ("supervisor", {"reason": "متقاضی انصراف داد."}),
 }
@@ -83,8 +84,6 @@ def inputs_for(step, offences):
     inputs = dict(inputs)
     if step == Step.APPROVE_IN_PROVINCE:
         inputs["offence_type"] = offences[0]
-    if step == Step.RECORD_EXPULSION:
-        inputs["expulsion_border_point"] = BorderPoint.objects.first()
     return role, inputs
 
 
@@ -110,6 +109,13 @@ def test_its_role_takes_the_step(step, source, target, case_in, actors_a, offenc
             services.subject_record_registration(case=case, subject=subject, by=None, changes=[])
         before += case.subjects.filter(decision="cancel").count()
     else:
+        if rules.subjects_departed in STEPS[step].conditions:
+            # The enforcement app records each person's exit before the step (one event each).
+            for subject in case.subjects.filter(decision="cancel"):
+                services.subject_record_departure(
+                    case=case, subject=subject, on=TODAY, by=actor, label="خروج", changes=[]
+                )
+                before += 1
         services.case_take_step(case=case, by=actor, step=step, **in_session(step), **inputs)
 
     case.refresh_from_db()
@@ -132,7 +138,7 @@ def test_its_role_takes_the_step(step, source, target, case_in, actors_a, offenc
     # Each typed input is in the event, with its label and its new value; resuming after a
     # return shows the return's reason cleared.
     cleared = {"reason"} if step == Step.RESUME_REVIEW else set()
-    decided = {"decided_in"} if STEPS[step].in_session else set()
+    decided = {"decided_in"} if STEPS[step].elsewhere else set()
     assert {c["field"] for c in event.changes if not c["field"].startswith("document:")} == {
         field for field in inputs if field != "reason"
     } | cleared | decided
@@ -374,9 +380,21 @@ def test_a_person_who_already_left_is_not_expelled(case_in, actors_a):
     refused_with(present, actors_a.supervisor, Step.CLOSE_AS_DEPARTED, "خروج غیرقانونی است")
 
 
-def test_an_expulsion_is_recorded_with_its_border_point_and_date(case_in, actors_a):
+def test_a_case_is_expelled_only_when_everyone_cancelled_has_left(case_in, actors_a):
     case = case_in(CaseState.EXPULSION_ORDERED)
-    refused_with(case, actors_a.enforcement, Step.RECORD_EXPULSION, "مرز", expelled_on=TODAY)
+    first, _second = case.subjects.filter(decision="cancel").order_by("pk")
+    services.subject_record_departure(
+        case=case, subject=first, on=TODAY, by=actors_a.enforcement, label="خروج", changes=[]
+    )
+    refused_with(case, actors_a.enforcement, Step.RECORD_EXPULSION, "خروج از کشور همه اشخاصی")
+
+
+def test_steps_recorded_elsewhere_are_refused_without_their_record(case_in, actors_a):
+    case = case_in(CaseState.CARD_CANCELLED)
+    with pytest.raises(PermissionDenied, match="دستور اخراج"):
+        services.case_take_step(case=case, by=actors_a.supervisor, step=Step.ORDER_EXPULSION)
+    case.refresh_from_db()
+    assert case.state == CaseState.CARD_CANCELLED
 
 
 def test_withdrawal_needs_a_reason(case_in, actors_a):

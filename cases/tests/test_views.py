@@ -20,7 +20,7 @@ from cases.steps import STEPS
 from conftest import make_user
 from people.models import DocumentStatus, Household, IdentityDocument, Person
 from people.tests import factories
-from reference.models import BorderPoint, DocumentType
+from reference.models import DocumentType
 from revocation.persian import digits_to_persian, jalali
 
 pytestmark = pytest.mark.django_db
@@ -707,36 +707,35 @@ def test_a_working_groups_decision_is_not_taken_on_the_case_page(client, case_in
 def test_a_step_posted_again_after_the_case_moved_answers_409_saying_who_moved_it(
     client, case_in, users
 ):
-    case = case_in(CaseState.CARD_CANCELLED)
+    case = case_in(CaseState.AWAITING_INQUIRIES)
     supervisor = users["supervisor_a"]
     supervisor.first_name, supervisor.last_name = "مریم", "رحیمی"
     supervisor.save()
     client.force_login(supervisor)
-    url = reverse("cases:action", args=[case.number, "order_expulsion"])
-    assert client.post(url).status_code == 302
+    url = reverse("cases:action", args=[case.number, "withdraw"])
+    form = {"reason": "متقاضی درخواست را پس گرفت."}
+    assert client.post(url, form).status_code == 302
     case.refresh_from_db()
     moved = (case.state, case.state_entered_at)
     events = list(case.events.values_list("pk", flat=True))
 
     # The same form sent again (a second tab, a double click, Back and resubmit).
-    again = client.post(url)
+    again = client.post(url, form)
     assert again.status_code == 409
     assert again.templates[0].name == "cases/conflict.html"
     conflict = re.search(r'<p id="conflict">(.*?)</p>', html(again), re.S).group(1)
     assert "مریم رحیمی" in conflict
-    assert "«صدور دستور اخراج»" in conflict
-    assert "«دستور اخراج صادر شد»" in conflict  # the state it went to
+    assert "«مختومه کردن به علت استرداد»" in conflict
+    assert "«مختومه: استرداد درخواست»" in conflict  # the state it went to
     assert today_jalali() in conflict  # when
     case.refresh_from_db()
     assert (case.state, case.state_entered_at) == moved
     assert list(case.events.values_list("pk", flat=True)) == events
 
-    # Another step of the same role from the old state, and a GET of the old page: the same.
-    departed = reverse("cases:action", args=[case.number, "close_as_departed"])
-    assert client.post(departed).status_code == 409
+    # A GET of the old page: the same.
     assert client.get(url).status_code == 409
     case.refresh_from_db()
-    assert case.state == CaseState.EXPULSION_ORDERED
+    assert case.state == CaseState.WITHDRAWN
     assert list(case.events.values_list("pk", flat=True)) == events
 
 
@@ -904,32 +903,6 @@ def test_correcting_an_inquiry_letter_shows_the_old_and_new_number_in_the_timeli
     assert [(c["field"], c["old"], c["new"]) for c in correction.changes] == [
         ("letter_number", "INT/4", "INT/5")
     ]
-
-
-def test_the_recorded_expulsion_shows_its_border_point_and_date(client, case_in, users):
-    case = case_in(CaseState.EXPULSION_ORDERED)
-    border = BorderPoint.objects.filter(is_active=True).order_by("name").last()
-    client.force_login(users["enforcement_a"])
-    url = reverse("cases:action", args=[case.number, "record_expulsion"])
-    form = html(client.get(url))
-    assert 'name="expulsion_border_point"' in form and 'name="expelled_on"' in form
-    response = client.post(
-        url, {"expulsion_border_point": border.pk, "expelled_on": today_jalali()}
-    )
-    assert response.status_code == 302
-    case.refresh_from_db()
-    assert (case.state, case.expulsion_border_point, case.expelled_on) == (
-        CaseState.EXPELLED,
-        border,
-        timezone.localdate(),
-    )
-    page = client.get(reverse("cases:detail", args=[case.number]))
-    shown = re.search(r'<dd class="col-sm-9" id="expulsion">(.*?)</dd>', html(page), re.S)
-    assert border.name in shown.group(1) and today_jalali() in shown.group(1)
-    timeline = timeline_of(page)
-    assert "ثبت اجرای اخراج" in timeline
-    assert re.search(rf"مرز خروجی:\s*<bdi>{re.escape(border.name)}</bdi>", timeline)
-    assert re.search(rf"تاریخ اجرای اخراج:\s*<bdi>{today_jalali()}</bdi>", timeline)
 
 
 def test_evidence_filed_wrongly_is_withdrawn_with_a_reason_and_its_file_kept(

@@ -77,7 +77,7 @@ def case_context(request, case, **extra):
         "checklist": checklist,
         "inquiries": [(agency, label, inquiries.get(agency)) for agency, label in Agency.choices],
         "events": case.events.all(),
-        "actions": [s for s in steps if s.available and not s.rule.in_session],
+        "actions": [s for s in steps if s.available and not s.rule.elsewhere],
         "due_on": case_due_on(case),
         "may_edit": may_edit,
         "may_record_inquiries": may_edit and case.state in INQUIRY_STATES,
@@ -102,9 +102,10 @@ def case_action(request, number, name):
     services.require(case, request.user, rule.capability)
     if services.transition_for(case, step) is None:
         return conflict_page(request, case, rule.label)
-    if rule.in_session:
-        # The working group decides in a session, with its votes and quorum (committees).
-        raise PermissionDenied("این تصمیم در جلسه کارگروه ثبت می‌شود، نه در صفحه پرونده.")
+    if rule.elsewhere:
+        # The working group decides in a session, with its votes and quorum (committees); an
+        # expulsion is recorded with its order and each person's exit (enforcement).
+        raise PermissionDenied(rule.elsewhere_refusal)
     form_class = import_string(rule.form)
     form = form_class(request.POST if request.method == "POST" else None)
     status = 200

@@ -19,6 +19,7 @@ from cases import services
 from cases.choices import CaseState, SourceType
 from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
 from cases.models import Case
+from enforcement.demo import take as enforcement_take
 from najva.demo import park_in_outage
 from najva.demo import settle as najva_settle
 from people.models import Household, IdentityDocument, Person, Relation, Sex
@@ -228,7 +229,7 @@ class Command(BaseCommand):
         if key == CaseState.AWAITING_NAJVA.value:
             park_in_outage(walk(case, steps, actors))
         else:
-            walk(case, steps, actors, settle=najva_settle)
+            walk(case, steps, actors, settle=najva_settle, elsewhere=enforcement_take)
 
     def _working_groups(self):
         from committees.models import Member

@@ -1,0 +1,122 @@
+"""Input of step 7's pages (validation only: the rules are in enforcement.services)."""
+
+from django import forms
+
+from cases.forms import validate_upload
+from enforcement.models import Outcome
+from reference.models import BorderPoint
+from revocation.forms import BootstrapMixin, JalaliDateField
+
+
+class BorderPointField(forms.ModelChoiceField):
+    """The active border points, land borders and airports, with their neighbour."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", BorderPoint.objects.filter(is_active=True))
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj):
+        where = f"، {obj.neighbour}" if obj.neighbour else ""
+        return f"{obj.name} ({obj.get_kind_display()}{where})"
+
+
+class OrderForm(BootstrapMixin, forms.Form):
+    subjects = forms.MultipleChoiceField(
+        label="اشخاص مشمول دستور",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "دست‌کم یک شخص را برگزینید."},
+    )
+    issued_on = JalaliDateField(label="تاریخ دستور")
+    border_point = BorderPointField(label="مرز خروجی", empty_label="مرز خروجی را انتخاب کنید")
+    leave_by = JalaliDateField(label="مهلت خروج از کشور")
+    reentry_ban_years = forms.IntegerField(
+        label="مدت ممنوعیت ورود (سال)",
+        min_value=1,
+        max_value=99,
+        error_messages={"invalid": "مدت ممنوعیت را به عدد سال بنویسید."},
+    )
+    reason = forms.CharField(
+        label="توضیح",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, subjects=(), reissue=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subject_rows = {str(s.pk): s for s in subjects}
+        self.fields["subjects"].choices = [
+            (str(s.pk), f"{s.person.full_name} ({s.person.get_nationality_display()})")
+            for s in subjects
+        ]
+        if reissue:
+            self.fields["reason"].required = True
+            self.fields["reason"].label = "چرا دوباره صادر می‌شود"
+            self.fields["reason"].error_messages["required"] = (
+                "بنویسید چرا دستور دوباره صادر می‌شود."
+            )
+
+    def clean_subjects(self):
+        return [self.subject_rows[pk] for pk in self.cleaned_data["subjects"]]
+
+
+class HandoverForm(BootstrapMixin, forms.Form):
+    handed_over_on = JalaliDateField(label="تاریخ تحویل")
+    receiving_unit = forms.CharField(
+        label="یگان تحویل‌گیرنده",
+        max_length=255,
+        help_text="مانند: اردوگاه اخراج، پلیس اتباع فرماندهی انتظامی استان",
+        error_messages={"required": "یگان تحویل‌گیرنده را بنویسید."},
+    )
+
+
+class OutcomeForm(BootstrapMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="نتیجه",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "نتیجه را انتخاب کنید."},
+    )
+    outcome_on = JalaliDateField(label="تاریخ")
+    exit_border_point = BorderPointField(
+        label="مرز خروج (اخراج)", required=False, empty_label="مرز خروج را انتخاب کنید"
+    )
+    exit_sheet_number = forms.CharField(
+        label="شماره برگه خروج (اخراج)", max_length=64, required=False
+    )
+    proof = forms.FileField(label="مدرک خروج داوطلبانه (PDF، JPEG یا PNG)", required=False)
+    note = forms.CharField(
+        label="توضیح (برای «یافت نشد» لازم است)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_proof(self):
+        upload = self.cleaned_data.get("proof")
+        self.proof_content_type = ""
+        if upload:
+            self.proof_content_type = validate_upload(upload)
+        return upload
+
+
+class DepartedForm(BootstrapMixin, forms.Form):
+    exited_on = JalaliDateField(label="تاریخ خروج از کشور")
+    border_point = BorderPointField(
+        label="مرز خروج (اگر معلوم است)", required=False, empty_label="نامعلوم"
+    )
+    report = forms.ModelChoiceField(
+        label="گزارش مبادی که خروج را ثابت می‌کند",
+        queryset=None,
+        empty_label="گزارش را از مستندات پرونده انتخاب کنید",
+        error_messages={"required": "گزارش خروج را انتخاب کنید."},
+    )
+
+    def __init__(self, *args, reports=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from cases.models import Evidence
+
+        self.fields["report"].queryset = Evidence.objects.filter(pk__in=[r.pk for r in reports])
+        self.fields["report"].label_from_instance = lambda e: (
+            f"{e.get_evidence_type_display()}: {e.original_name}"
+        )

@@ -1,0 +1,125 @@
+"""Reads of step 7, scoped by the cases the user may see (accounts.permissions)."""
+
+from django.db.models import Exists, OuterRef, Prefetch
+
+from accounts import permissions
+from accounts.roles import Capability
+from cases.choices import CaseState, SourceType, SubjectDecision
+from cases.models import Case
+from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome, PriorDeparture
+
+# From the cards' cancellation on: the states where the case page shows this part.
+SHOWN_FROM = frozenset(
+    {
+        CaseState.CARD_CANCELLED,
+        CaseState.EXPULSION_ORDERED,
+        CaseState.EXPELLED,
+        CaseState.CLOSED_DEPARTED,
+    }
+)
+
+
+def orders_visible_to(*, user):
+    return ExpulsionOrder.objects.filter(case__in=Case.objects.for_user(user).values("pk"))
+
+
+def entries_visible_to(*, user):
+    return OrderedPerson.objects.filter(order__case__in=Case.objects.for_user(user).values("pk"))
+
+
+def order_for(*, user, pk: int) -> ExpulsionOrder:
+    """One order the user may see (DoesNotExist otherwise: 404)."""
+    return (
+        orders_visible_to(user=user)
+        .select_related("case__province", "border_point", "issued_by", "replaces")
+        .get(pk=pk)
+    )
+
+
+def entry_for(*, user, pk: int) -> OrderedPerson:
+    return (
+        entries_visible_to(user=user)
+        .select_related(
+            "order__case__province",
+            "order__border_point",
+            "subject__person",
+            "exit_border_point",
+        )
+        .get(pk=pk)
+    )
+
+
+def _entries():
+    return OrderedPerson.objects.select_related(
+        "subject__person", "exit_border_point", "handed_over_by", "recorded_by"
+    ).order_by("pk")
+
+
+def _not_reordered():
+    """Entries whose person was not found and is on no later order."""
+    later = OrderedPerson.objects.filter(subject=OuterRef("subject"), pk__gt=OuterRef("pk"))
+    return OrderedPerson.objects.filter(outcome=Outcome.NOT_FOUND).exclude(Exists(later))
+
+
+def case_part(*, case) -> dict:
+    """The orders of a case with each person's hand-over and outcome, the exits of those gone
+    before the case, and who may still be ordered: three queries once the cards are cancelled,
+    none before."""
+    if case.state not in SHOWN_FROM:
+        return {"shown": False}
+    orders = list(
+        case.expulsion_orders.select_related("border_point", "issued_by", "replaces")
+        .prefetch_related(Prefetch("persons", queryset=_entries()))
+        .order_by("pk")
+    )
+    departures = list(
+        PriorDeparture.objects.filter(subject__case=case)
+        .select_related("subject__person", "border_point", "report", "recorded_by")
+        .order_by("subject_id")
+    )
+    entries = [entry for order in orders for entry in order.persons.all()]
+    ordered = {e.subject_id for e in entries if e.outcome != Outcome.NOT_FOUND}
+    reordered = {e.subject_id: e.pk for e in entries}  # the last entry of each person
+    not_found = [
+        e for e in entries if e.outcome == Outcome.NOT_FOUND and reordered[e.subject_id] == e.pk
+    ]
+    return {
+        "shown": True,
+        "orders": orders,
+        "departures": departures,
+        "not_found": not_found,
+        "ordered_subject_ids": ordered,
+        "illegal_exit": case.source_type == SourceType.ILLEGAL_EXIT_REPORT,
+    }
+
+
+def unordered_subjects(case, ordered_subject_ids) -> list:
+    """Subjects whose documents were cancelled and who are on no live order and not gone (from
+    the case page's own prefetched subjects: no query)."""
+    return [
+        s
+        for s in case.subjects.all()
+        if s.decision == SubjectDecision.CANCEL
+        and s.departed_on is None
+        and s.pk not in ordered_subject_ids
+    ]
+
+
+def waiting_work(*, user) -> dict:
+    """For the work queue: the persons not found whom a supervisor may order again, and the
+    persons on orders whose outcome the enforcement liaison has to record (one query each)."""
+    work = {"not_found": [], "awaiting": 0}
+    if permissions.can(user, Capability.SUPERVISE_CASE):
+        cases = permissions.visible_cases(Case.objects.all(), user, Capability.SUPERVISE_CASE)
+        work["not_found"] = list(
+            _not_reordered()
+            .filter(order__case__in=cases.filter(state=CaseState.EXPULSION_ORDERED).values("pk"))
+            .select_related("order__case", "subject__person")
+            .order_by("recorded_at")[:20]
+        )
+    if permissions.can(user, Capability.RECORD_EXPULSION):
+        cases = permissions.visible_cases(Case.objects.all(), user, Capability.RECORD_EXPULSION)
+        work["awaiting"] = OrderedPerson.objects.filter(
+            outcome="", order__case__in=cases.values("pk")
+        ).count()
+    return work

@@ -1,0 +1,554 @@
+"""Every write of step 7: issuing an expulsion order, recording each person's hand-over and
+outcome, and closing a case whose persons had already left.
+
+The case moves only through ``cases.services.case_take_step``, here in the same transaction as
+the record that justifies it: the first order takes «صدور دستور اخراج», the exit of the last
+person on the orders takes «ثبت اجرای اخراج», the recorded exits of those already gone take
+«مختومه: خروج پیشین از کشور». Each names its record as ``decided_in``.
+"""
+
+import datetime
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.roles import Capability
+from audit import services as audit
+from audit.models import Event
+from cases import rules
+from cases import services as case_services
+from cases.choices import CaseState, EvidenceType, SourceType, Step, SubjectDecision
+from cases.models import Case, CaseSubject, Evidence
+from cases.services import CaseStateConflict
+from enforcement import order_pdf, tasks
+from enforcement.models import (
+    CLOSING_OUTCOMES,
+    ExpulsionOrder,
+    OrderedPerson,
+    OrderNumberSequence,
+    Outcome,
+    PriorDeparture,
+)
+from reference.models import BorderPoint, YearlyPolicy
+from revocation.persian import digits_to_persian, jalali, jalali_year
+
+
+class EnforcementRefused(ValidationError):
+    """The order or the record cannot be made as given (Persian, keyed by field where it can)."""
+
+
+def _lock(case: Case, by, capability: Capability) -> Case:
+    """The case under a row lock through the user's scope (DoesNotExist: 404), then the role."""
+    case = Case.objects.for_user(by).select_for_update().get(pk=case.pk)
+    if not permissions.may(by, capability, case):
+        raise PermissionDenied(
+            "صدور دستور اخراج و مختومه کردن پرونده با مدیرکل یا معاون استان است."
+            if capability == Capability.SUPERVISE_CASE
+            else "ثبت تحویل و اجرای اخراج با رابط انتظامی استان است."
+        )
+    return case
+
+
+def _event(case, *, by, action: str, label: str, changes=(), reason=""):
+    return audit.record(
+        case=case,
+        by=by,
+        kind=Event.Kind.CHANGE,
+        action=action,
+        label=label,
+        reason=reason,
+        changes=list(changes),
+    )
+
+
+def _day(value: datetime.date | None) -> str:
+    return jalali(value) if value else ""
+
+
+def policy_for(day: datetime.date) -> YearlyPolicy:
+    """The yearly policy in force on ``day`` (reference.models.YearlyPolicy)."""
+    return YearlyPolicy.objects.in_force(jalali_year(day))
+
+
+# --------------------------------------------------------------------------------------------------
+# The order
+
+
+def orderable_subjects(case: Case) -> list[CaseSubject]:
+    """The persons an order of this case may cover: documents cancelled by the case, not yet
+    gone, and on no order but one that did not find them."""
+    live = OrderedPerson.objects.filter(order__case=case).exclude(outcome=Outcome.NOT_FOUND)
+    return list(
+        case.subjects.filter(decision=SubjectDecision.CANCEL, departed_on__isnull=True)
+        .exclude(pk__in=live.values("subject_id"))
+        .select_related("person")
+        .order_by("pk")
+    )
+
+
+def default_border_point(subjects) -> BorderPoint | None:
+    """The first active land border that serves every person's nationality, else an airport."""
+    nationalities = {s.person.nationality for s in subjects}
+    serving = [
+        point
+        for point in BorderPoint.objects.filter(is_active=True)
+        if all(point.serves(n) for n in nationalities)
+    ]
+    serving.sort(key=lambda p: (p.kind != BorderPoint.Kind.LAND, p.name))
+    return serving[0] if serving else None
+
+
+def _next_number(case: Case, year: int) -> str:
+    sequence, _ = OrderNumberSequence.objects.get_or_create(province=case.province, year=year)
+    # Locked for the rest of the transaction: two orders issued at once take two numbers.
+    sequence = OrderNumberSequence.objects.select_for_update().get(pk=sequence.pk)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"E-{case.province.code}-{year}-{sequence.last_value:05d}"
+
+
+def _check_order(
+    *, case, subjects, issued_on, border_point, leave_by, reentry_ban_years, replaces
+) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    orderable = {s.pk for s in orderable_subjects(case)}
+    if not subjects:
+        errors.setdefault("subjects", []).append("دست‌کم یک شخص را برای دستور اخراج برگزینید.")
+    for subject in subjects:
+        if subject.case_id != case.pk or subject.decision != SubjectDecision.CANCEL:
+            errors.setdefault("subjects", []).append(
+                f"مدارک {subject.person.full_name} در این پرونده باطل نشده است؛ "
+                "دستور اخراج فقط برای اشخاصی است که مدارکشان باطل شده."
+            )
+        elif subject.pk not in orderable:
+            errors.setdefault("subjects", []).append(
+                f"{subject.person.full_name} خارج شده یا در دستور اخراج دیگری است."
+            )
+    if issued_on > today:
+        errors.setdefault("issued_on", []).append("تاریخ دستور نمی‌تواند در آینده باشد.")
+    earliest = (
+        replaces.issued_on
+        if replaces is not None
+        else timezone.localdate(case.state_entered_at)
+        if case.state == CaseState.CARD_CANCELLED
+        else timezone.localdate(case.opened_at)
+    )
+    if issued_on < earliest:
+        since = "تاریخ دستور پیشین" if replaces is not None else "ابطال کارت و ثبت در نجوا"
+        errors.setdefault("issued_on", []).append(
+            f"تاریخ دستور نمی‌تواند پیش از {since} ({digits_to_persian(_day(earliest))}) باشد."
+        )
+    if leave_by < issued_on:
+        errors.setdefault("leave_by", []).append("مهلت خروج نمی‌تواند پیش از تاریخ دستور باشد.")
+    minimum = policy_for(issued_on).reentry_ban_min_years
+    if reentry_ban_years < minimum:
+        errors.setdefault("reentry_ban_years", []).append(
+            f"مدت ممنوعیت ورود دست‌کم {digits_to_persian(minimum)} سال است "
+            "(سیاست سالانه وزارت کشور)."
+        )
+    if not border_point.is_active:
+        errors.setdefault("border_point", []).append("این مرز خروجی فعال نیست.")
+    else:
+        for subject in subjects:
+            if not border_point.serves(subject.person.nationality):
+                errors.setdefault("border_point", []).append(
+                    f"اتباع {subject.person.get_nationality_display()} "
+                    f"({subject.person.full_name}) از {border_point} اخراج نمی‌شوند."
+                )
+    if errors:
+        raise EnforcementRefused(errors)
+
+
+@transaction.atomic
+def order_issue(
+    *,
+    case: Case,
+    by,
+    subjects: list[CaseSubject],
+    issued_on: datetime.date,
+    border_point: BorderPoint,
+    leave_by: datetime.date,
+    reentry_ban_years: int,
+    replaces: ExpulsionOrder | None = None,
+    reason: str = "",
+) -> ExpulsionOrder:
+    """The supervisor's expulsion order for ``subjects``, numbered from the province's book and
+    printed as a PDF for signature. The first order of a case takes the step «صدور دستور اخراج»;
+    an order for persons an earlier one did not find (``replaces``) leaves the case where it is.
+    """
+    case = _lock(case, by, Capability.SUPERVISE_CASE)
+    first = case.state == CaseState.CARD_CANCELLED
+    if case.state not in (CaseState.CARD_CANCELLED, CaseState.EXPULSION_ORDERED):
+        raise CaseStateConflict(case, Step.ORDER_EXPULSION.label)
+    if first and case.source_type == SourceType.ILLEGAL_EXIT_REPORT:
+        raise EnforcementRefused(rules.source_is_not_illegal_exit.description)
+    if replaces is not None and replaces.case_id != case.pk:
+        raise EnforcementRefused("دستور پیشین از این پرونده نیست.")
+    subjects = list(
+        CaseSubject.objects.filter(pk__in=[s.pk for s in subjects]).select_related("person")
+    )
+    if replaces is not None:
+        not_found = set(
+            replaces.persons.filter(outcome=Outcome.NOT_FOUND).values_list("subject_id", flat=True)
+        )
+        if any(s.pk not in not_found for s in subjects):
+            raise EnforcementRefused(
+                {"subjects": ["دستور جایگزین فقط برای اشخاصی است که دستور پیشین آنان را نیافت."]}
+            )
+    _check_order(
+        case=case,
+        subjects=subjects,
+        issued_on=issued_on,
+        border_point=border_point,
+        leave_by=leave_by,
+        reentry_ban_years=reentry_ban_years,
+        replaces=replaces,
+    )
+    order = ExpulsionOrder(
+        case=case,
+        number=_next_number(case, jalali_year(issued_on)),
+        issued_on=issued_on,
+        border_point=border_point,
+        leave_by=leave_by,
+        reentry_ban_years=reentry_ban_years,
+        replaces=replaces,
+        reason=reason.strip(),
+        issued_by=by,
+    )
+    order.save()
+    try:
+        with transaction.atomic():
+            OrderedPerson.objects.bulk_create(
+                [OrderedPerson(order=order, subject=subject) for subject in subjects]
+            )
+    except IntegrityError:  # another order took one of them at this moment (the constraint)
+        raise EnforcementRefused(
+            {"subjects": ["یکی از این اشخاص هم‌زمان در دستور اخراج دیگری آمد؛ دوباره بنگرید."]}
+        ) from None
+    _print(order, by)
+    number = digits_to_persian(order.number)
+    if first:
+        case_services.case_take_step(
+            case=case, by=by, step=Step.ORDER_EXPULSION, decided_in=f"دستور اخراج {number}"
+        )
+    _event(
+        case,
+        by=by,
+        action="expulsion_order",
+        label=f"صدور دستور اخراج {number}"
+        + (f" به جای دستور {digits_to_persian(replaces.number)}" if replaces else ""),
+        reason=order.reason,
+        changes=[
+            audit.change("اشخاص", "", "، ".join(s.person.full_name for s in subjects)),
+            audit.change("تاریخ دستور", "", _day(issued_on), field="issued_on"),
+            audit.change("مرز خروجی", "", str(border_point), field="border_point"),
+            audit.change("مهلت خروج", "", _day(leave_by), field="leave_by"),
+            audit.change(
+                "ممنوعیت ورود",
+                "",
+                f"{digits_to_persian(reentry_ban_years)} سال",
+                field="reentry_ban_years",
+            ),
+            audit.change(
+                "چکیده SHA-256 فایل دستور", "", order.sha256, field="order_sha256", kind="code"
+            ),
+        ],
+    )
+    return order
+
+
+def _print(order: ExpulsionOrder, by) -> None:
+    """Make the order's PDF and keep it with its digests (inside the issuing transaction)."""
+    persons = list(
+        order.persons.select_related("subject__person__household").order_by("subject_id")
+    )
+    facts = order_pdf.order_facts(order, persons)
+    order.content_sha256 = order_pdf.content_digest(facts)
+    pdf = order_pdf.render_order(order=order, persons=persons, facts=facts, printed_by=by)
+    order.sha256 = hashlib.sha256(pdf).hexdigest()
+    order.file.save("order.pdf", ContentFile(pdf), save=False)
+    order.save(update_fields=["content_sha256", "sha256", "file"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Hand-over and outcome, per person
+
+
+def _lock_entry(entry: OrderedPerson, by) -> tuple[Case, OrderedPerson]:
+    case = _lock(entry.order.case, by, Capability.RECORD_EXPULSION)
+    entry = (
+        OrderedPerson.objects.select_for_update(of=("self",))
+        .select_related("order__border_point", "subject__person")
+        .get(pk=entry.pk)
+    )
+    if case.state != CaseState.EXPULSION_ORDERED:
+        raise CaseStateConflict(case, "ثبت تحویل یا اجرای اخراج")
+    return case, entry
+
+
+@transaction.atomic
+def handover_record(*, entry: OrderedPerson, by, on: datetime.date, receiving_unit: str):
+    """The person was handed over to the unit that takes them to the border."""
+    case, entry = _lock_entry(entry, by)
+    errors: dict[str, list[str]] = {}
+    if entry.outcome:
+        raise EnforcementRefused("نتیجه این شخص ثبت شده است؛ تحویل پس از آن ثبت نمی‌شود.")
+    if entry.handed_over_on is not None:
+        raise EnforcementRefused("تحویل این شخص پیش‌تر ثبت شده است.")
+    if on > timezone.localdate():
+        errors["handed_over_on"] = ["تاریخ تحویل نمی‌تواند در آینده باشد."]
+    elif on < entry.order.issued_on:
+        errors["handed_over_on"] = ["تاریخ تحویل نمی‌تواند پیش از تاریخ دستور اخراج باشد."]
+    if not receiving_unit.strip():
+        errors["receiving_unit"] = ["یگان تحویل‌گیرنده را بنویسید."]
+    if errors:
+        raise EnforcementRefused(errors)
+    entry.handed_over_on = on
+    entry.receiving_unit = receiving_unit.strip()
+    entry.handed_over_by = by
+    entry.save(update_fields=["handed_over_on", "receiving_unit", "handed_over_by"])
+    _event(
+        case,
+        by=by,
+        action="expulsion_handover",
+        label=f"تحویل {entry.subject.person.full_name} برای اجرای اخراج",
+        changes=[
+            audit.change("دستور", "", digits_to_persian(entry.order.number), field="order"),
+            audit.change("تاریخ تحویل", "", _day(on), field="handed_over_on"),
+            audit.change("یگان تحویل‌گیرنده", "", entry.receiving_unit, field="receiving_unit"),
+        ],
+    )
+    return entry
+
+
+def _check_outcome(entry, *, outcome, on, border_point, exit_sheet_number, proof, note) -> None:
+    errors: dict[str, list[str]] = {}
+    order = entry.order
+    if on > timezone.localdate():
+        errors["outcome_on"] = ["تاریخ نمی‌تواند در آینده باشد."]
+    elif on < order.issued_on:
+        errors["outcome_on"] = ["تاریخ نمی‌تواند پیش از تاریخ دستور اخراج باشد."]
+    if outcome == Outcome.EXPELLED:
+        if entry.handed_over_on is None:
+            errors.setdefault("__all__", []).append(
+                "پیش از ثبت اجرای اخراج، تحویل شخص به یگان اجراکننده را ثبت کنید."
+            )
+        elif on < entry.handed_over_on and "outcome_on" not in errors:
+            errors["outcome_on"] = ["تاریخ اخراج نمی‌تواند پیش از تاریخ تحویل باشد."]
+        if border_point is None:
+            errors["exit_border_point"] = ["مرز خروج را انتخاب کنید."]
+        elif not border_point.is_active:
+            errors["exit_border_point"] = ["این مرز خروجی فعال نیست."]
+        elif not border_point.serves(entry.subject.person.nationality):
+            errors["exit_border_point"] = [
+                f"اتباع {entry.subject.person.get_nationality_display()} از {border_point} "
+                "اخراج نمی‌شوند."
+            ]
+        if not exit_sheet_number.strip():
+            errors["exit_sheet_number"] = ["شماره برگه خروج را بنویسید."]
+    elif outcome == Outcome.LEFT:
+        if on > order.leave_by and "outcome_on" not in errors:
+            errors["outcome_on"] = [
+                "خروج پس از پایان مهلت دستور، خروج داوطلبانه نیست: "
+                f"مهلت {digits_to_persian(_day(order.leave_by))} بود."
+            ]
+        if proof is None:
+            errors["proof"] = ["مدرک خروج (مهر خروج گذرنامه یا گزارش مرز) را بارگذاری کنید."]
+    elif outcome == Outcome.NOT_FOUND:
+        if not note.strip():
+            errors["note"] = ["بنویسید چه اقدامی شد و شخص کجا جست‌وجو شد."]
+    else:
+        errors["outcome"] = ["نتیجه را انتخاب کنید."]
+    if errors:
+        raise EnforcementRefused(errors)
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    entry: OrderedPerson,
+    by,
+    outcome: str,
+    on: datetime.date,
+    exit_border_point: BorderPoint | None = None,
+    exit_sheet_number: str = "",
+    proof=None,
+    proof_content_type: str = "",
+    note: str = "",
+) -> OrderedPerson:
+    """What became of one person on an order, once: expelled (date, border, exit sheet), gone on
+    their own before the deadline (date, proof), or not found (the supervisor is told, and may
+    order again). When every person whose documents the case cancelled has left, the case takes
+    «ثبت اجرای اخراج» in this transaction."""
+    case, entry = _lock_entry(entry, by)
+    if entry.outcome:
+        raise EnforcementRefused("نتیجه این شخص پیش‌تر ثبت شده است و تغییر نمی‌کند.")
+    _check_outcome(
+        entry,
+        outcome=outcome,
+        on=on,
+        border_point=exit_border_point,
+        exit_sheet_number=exit_sheet_number,
+        proof=proof,
+        note=note,
+    )
+    person = entry.subject.person
+    entry.outcome = outcome
+    entry.outcome_on = on
+    entry.note = note.strip()
+    entry.recorded_by = by
+    entry.recorded_at = timezone.now()
+    changes = [
+        audit.change("دستور", "", digits_to_persian(entry.order.number), field="order"),
+        audit.change("نتیجه", "", Outcome(outcome).label, field="outcome"),
+        audit.change("تاریخ", "", _day(on), field="outcome_on"),
+    ]
+    if outcome == Outcome.EXPELLED:
+        entry.exit_border_point = exit_border_point
+        entry.exit_sheet_number = exit_sheet_number.strip()
+        changes += [
+            audit.change("مرز خروج", "", str(exit_border_point), field="exit_border_point"),
+            audit.change("شماره برگه خروج", "", entry.exit_sheet_number, field="exit_sheet"),
+        ]
+    if outcome == Outcome.LEFT:
+        entry.proof_sha256 = Evidence.digest(proof)
+        entry.proof_name = (proof.name or "proof")[:255]
+        entry.proof_content_type = proof_content_type
+        entry.proof.save(entry.proof_name, proof, save=False)
+        changes.append(
+            audit.change(
+                "چکیده SHA-256 مدرک خروج", "", entry.proof_sha256, field="proof", kind="code"
+            )
+        )
+    if entry.note:
+        changes.append(audit.change("توضیح", "", entry.note, field="note"))
+    entry.save()
+    label = f"{Outcome(outcome).label}: {person.full_name}"
+    if outcome in CLOSING_OUTCOMES:
+        case_services.subject_record_departure(
+            case=case, subject=entry.subject, on=on, by=by, label=label, changes=changes
+        )
+        case.refresh_from_db()
+        if rules.subjects_departed(case):
+            numbers = "، ".join(
+                digits_to_persian(n)
+                for n in case.expulsion_orders.order_by("pk").values_list("number", flat=True)
+            )
+            case_services.case_take_step(
+                case=case, by=by, step=Step.RECORD_EXPULSION, decided_in=f"دستور اخراج {numbers}"
+            )
+    else:
+        _event(case, by=by, action="expulsion_not_found", label=label, changes=changes)
+        tasks.queue_not_found_notice(entry)
+    return entry
+
+
+# --------------------------------------------------------------------------------------------------
+# Already gone
+
+
+def exit_reports(case: Case) -> list[Evidence]:
+    """The case's reports that prove an exit (evidence of that type, not withdrawn)."""
+    return list(
+        case.evidence.filter(evidence_type=EvidenceType.EXIT_PROOF, withdrawn_at__isnull=True)
+    )
+
+
+def staying_members(case: Case) -> list[tuple[str, str]]:
+    """Who of the households stays, and how the case left them: (name, what), for the page and
+    the event. The head now recorded for each household is named."""
+    cancelled = {s.person_id for s in case.subjects.all() if s.decision == SubjectDecision.CANCEL}
+    decisions = {s.person_id: s for s in case.subjects.all()}
+    staying = []
+    households = {s.person.household for s in case.subjects.select_related("person__household")}
+    for household in sorted(households, key=lambda h: h.pk):
+        for member in household.members.order_by("pk"):
+            if member.pk in cancelled:
+                continue
+            subject = decisions.get(member.pk)
+            what = subject.get_decision_display() if subject else "خارج از این پرونده"
+            if household.head_id == member.pk:
+                what += "؛ سرپرست خانوار"
+            staying.append((member.full_name, what))
+    return staying
+
+
+@transaction.atomic
+def close_as_departed(
+    *,
+    case: Case,
+    by,
+    exited_on: datetime.date,
+    border_point: BorderPoint | None,
+    report: Evidence,
+) -> Case:
+    """A case opened on a report of illegal exit closes without an order: the exit of each
+    person whose documents it cancelled (the day, the border where known, the report that proves
+    it), the household members who stay named as the case left them; then «مختومه: خروج پیشین از
+    کشور»."""
+    case = _lock(case, by, Capability.SUPERVISE_CASE)
+    if case.state != CaseState.CARD_CANCELLED:
+        raise CaseStateConflict(case, Step.CLOSE_AS_DEPARTED.label)
+    if case.source_type != SourceType.ILLEGAL_EXIT_REPORT:
+        raise EnforcementRefused(rules.source_is_illegal_exit.description)
+    errors: dict[str, list[str]] = {}
+    if exited_on > timezone.localdate():
+        errors["exited_on"] = ["تاریخ خروج نمی‌تواند در آینده باشد."]
+    elif exited_on > case.source_date:
+        errors["exited_on"] = [
+            "تاریخ خروج نمی‌تواند پس از تاریخ گزارش مبادی "
+            f"({digits_to_persian(_day(case.source_date))}) باشد."
+        ]
+    if report.case_id != case.pk or report.pk not in {e.pk for e in exit_reports(case)}:
+        errors["report"] = ["گزارش خروج را از مستندات همین پرونده برگزینید."]
+    if border_point is not None and not border_point.is_active:
+        errors["border_point"] = ["این مرز خروجی فعال نیست."]
+    if errors:
+        raise EnforcementRefused(errors)
+    subjects = list(
+        case.subjects.filter(decision=SubjectDecision.CANCEL, departed_on__isnull=True)
+        .select_related("person")
+        .order_by("pk")
+    )
+    for subject in subjects:
+        PriorDeparture.objects.create(
+            subject=subject,
+            exited_on=exited_on,
+            border_point=border_point,
+            report=report,
+            recorded_by=by,
+        )
+        case_services.subject_record_departure(
+            case=case,
+            subject=subject,
+            on=exited_on,
+            by=by,
+            label=f"خروج پیشین از کشور: {subject.person.full_name}",
+            changes=[
+                audit.change("تاریخ خروج", "", _day(exited_on), field="exited_on"),
+                audit.change(
+                    "مرز خروج", "", str(border_point) if border_point else "نامعلوم", field="border"
+                ),
+                audit.change("گزارش خروج", "", report.original_name, field="report"),
+            ],
+        )
+    staying = staying_members(case)
+    if staying:
+        _event(
+            case,
+            by=by,
+            action="household_stays",
+            label="وضعیت اعضای ماندگار خانوار",
+            changes=[audit.change(name, "", what) for name, what in staying],
+        )
+    return case_services.case_take_step(
+        case=case,
+        by=by,
+        step=Step.CLOSE_AS_DEPARTED,
+        decided_in=f"گزارش خروج غیرقانونی {digits_to_persian(case.source_reference)}",
+    )

@@ -1,0 +1,303 @@
+"""Step 7's pages: the expulsion order (issue, page, PDF, verification), each person's hand-over
+and outcome, and the closing of a case whose persons had already left. Thin: the services
+decide; the one guard of this app fetches through the user's scope, or 404."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts import permissions
+from accounts.roles import Capability
+from cases.views.common import answers_conflicts, case_or_404
+from enforcement import forms, selectors, services
+from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome
+from revocation.forms import refusal_on_form
+from revocation.http import attachment
+from revocation.persian import digits_to_persian
+
+
+def _order_or_404(user, pk) -> ExpulsionOrder:
+    try:
+        return selectors.order_for(user=user, pk=pk)
+    except ExpulsionOrder.DoesNotExist:
+        raise Http404 from None
+
+
+def _entry_or_404(user, pk) -> OrderedPerson:
+    try:
+        return selectors.entry_for(user=user, pk=pk)
+    except OrderedPerson.DoesNotExist:
+        raise Http404 from None
+
+
+def _require(user, capability, case) -> None:
+    if not permissions.may(user, capability, case):
+        raise PermissionDenied(
+            "دستور اخراج را مدیرکل یا معاون استان صادر می‌کند."
+            if capability == Capability.SUPERVISE_CASE
+            else "تحویل و اجرای اخراج را رابط انتظامی استان ثبت می‌کند."
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@answers_conflicts
+def order_new(request, number):
+    """GET: the order to issue (who it covers, border, deadline, ban), to confirm. POST: issue
+    it (numbered and printed; an order is never withdrawn)."""
+    case = case_or_404(request.user, number)
+    _require(request.user, Capability.SUPERVISE_CASE, case)
+    replaces = None
+    if request.GET.get("replaces") or request.POST.get("replaces"):
+        raw = request.POST.get("replaces") or request.GET.get("replaces")
+        replaces = get_object_or_404(case.expulsion_orders, pk=raw if raw.isdigit() else 0)
+    subjects = services.orderable_subjects(case)
+    if replaces is not None:
+        not_found = {e.subject_id for e in replaces.persons.filter(outcome=Outcome.NOT_FOUND)}
+        subjects = [s for s in subjects if s.pk in not_found]
+    today = timezone.localdate()
+    policy = services.policy_for(today)
+    initial = {
+        "subjects": [str(s.pk) for s in subjects],
+        "issued_on": today,
+        "leave_by": today + datetime.timedelta(days=policy.leave_within_days),
+        "reentry_ban_years": policy.reentry_ban_min_years,
+        "border_point": services.default_border_point(subjects),
+    }
+    form = forms.OrderForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        subjects=subjects,
+        reissue=replaces is not None,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                order = services.order_issue(
+                    case=case, by=request.user, replaces=replaces, **form.cleaned_data
+                )
+            except services.EnforcementRefused as error:
+                refusal_on_form(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"دستور اخراج {digits_to_persian(order.number)} صادر شد؛ "
+                    "آن را چاپ و امضا کنید.",
+                )
+                return redirect("enforcement:order", pk=order.pk)
+        status = 400
+    return render(
+        request,
+        "enforcement/order_form.html",
+        {
+            "case": case,
+            "form": form,
+            "replaces": replaces,
+            "policy": policy,
+            "nothing_to_order": not subjects,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def order(request, pk):
+    order = _order_or_404(request.user, pk)
+    entries = list(
+        order.persons.select_related(
+            "subject__person", "exit_border_point", "handed_over_by", "recorded_by"
+        ).order_by("pk")
+    )
+    return render(
+        request,
+        "enforcement/order.html",
+        {
+            "order": order,
+            "case": order.case,
+            "entries": entries,
+            "may_record": permissions.may(request.user, Capability.RECORD_EXPULSION, order.case),
+            "may_supervise": permissions.may(request.user, Capability.SUPERVISE_CASE, order.case),
+        },
+    )
+
+
+@login_required
+@require_safe
+def order_file(request, pk):
+    order = _order_or_404(request.user, pk)
+    return attachment(
+        order.file,
+        filename=f"expulsion-order-{order.number}.pdf",
+        content_type="application/pdf",
+        inline=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@answers_conflicts
+def handover(request, pk):
+    entry = _entry_or_404(request.user, pk)
+    case = entry.order.case
+    _require(request.user, Capability.RECORD_EXPULSION, case)
+    form = forms.HandoverForm(
+        request.POST if request.method == "POST" else None,
+        initial={"handed_over_on": timezone.localdate()},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.handover_record(
+                    entry=entry,
+                    by=request.user,
+                    on=form.cleaned_data["handed_over_on"],
+                    receiving_unit=form.cleaned_data["receiving_unit"],
+                )
+            except services.EnforcementRefused as error:
+                refusal_on_form(form, error)
+            else:
+                messages.success(request, f"تحویل {entry.subject.person.full_name} ثبت شد.")
+                return redirect("enforcement:order", pk=entry.order_id)
+        status = 400
+    return render(
+        request,
+        "enforcement/entry_form.html",
+        {"entry": entry, "form": form, "title": "ثبت تحویل برای اجرای اخراج", "multipart": False},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@answers_conflicts
+def outcome(request, pk):
+    entry = _entry_or_404(request.user, pk)
+    case = entry.order.case
+    _require(request.user, Capability.RECORD_EXPULSION, case)
+    form = forms.OutcomeForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={
+            "outcome_on": timezone.localdate(),
+            "exit_border_point": entry.order.border_point,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.outcome_record(
+                    entry=entry,
+                    by=request.user,
+                    outcome=data["outcome"],
+                    on=data["outcome_on"],
+                    exit_border_point=data["exit_border_point"],
+                    exit_sheet_number=data["exit_sheet_number"],
+                    proof=data["proof"],
+                    proof_content_type=form.proof_content_type,
+                    note=data["note"],
+                )
+            except services.EnforcementRefused as error:
+                refusal_on_form(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"نتیجه «{Outcome(data['outcome']).label}» برای "
+                    f"{entry.subject.person.full_name} ثبت شد.",
+                )
+                return redirect("cases:detail", number=case.number)
+        status = 400
+    return render(
+        request,
+        "enforcement/entry_form.html",
+        {
+            "entry": entry,
+            "form": form,
+            "title": "ثبت نتیجه اجرای دستور",
+            "multipart": True,
+            "irreversible": True,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def proof(request, pk):
+    entry = _entry_or_404(request.user, pk)
+    if not entry.proof:
+        raise Http404
+    return attachment(
+        entry.proof,
+        filename=f"exit-proof-{entry.order.case.number}-{entry.pk}",
+        content_type=entry.proof_content_type,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@answers_conflicts
+def departed(request, number):
+    """GET: the exit to record and who of the household stays, to confirm. POST: close."""
+    case = case_or_404(request.user, number)
+    _require(request.user, Capability.SUPERVISE_CASE, case)
+    reports = services.exit_reports(case)
+    form = forms.DepartedForm(
+        request.POST if request.method == "POST" else None,
+        reports=reports,
+        initial={"report": reports[0] if len(reports) == 1 else None},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.close_as_departed(case=case, by=request.user, **form.cleaned_data)
+            except services.EnforcementRefused as error:
+                refusal_on_form(form, error)
+            else:
+                messages.success(request, "پرونده با ثبت خروج پیشین از کشور مختومه شد.")
+                return redirect("cases:detail", number=case.number)
+        status = 400
+    return render(
+        request,
+        "enforcement/departed_form.html",
+        {
+            "case": case,
+            "form": form,
+            "leaving": [
+                s for s in case.subjects.select_related("person") if s.decision == "cancel"
+            ],
+            "staying": services.staying_members(case),
+            "no_reports": not reports,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def verify(request, serial):
+    """Whether a printed order is genuine: for a user who may see its case; anyone else is
+    told only that no such order is known to them (another province's is not revealed)."""
+    digest = (request.GET.get("h") or "").strip().lower()
+    order = (
+        selectors.orders_visible_to(user=request.user)
+        .filter(serial=serial)
+        .select_related("case", "border_point", "issued_by")
+        .first()
+    )
+    context = {"order": order, "digest": digest, "genuine": False}
+    if order is not None:
+        context["genuine"] = digest == order.content_sha256
+        context["entries"] = list(order.persons.select_related("subject__person"))
+    return render(request, "enforcement/verify.html", context, status=200 if order else 404)
