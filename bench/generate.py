@@ -356,6 +356,7 @@ def generate(persons: int, seed: int) -> None:
         SubjectDecision,
     )
     from cases.models import Case, CaseNumberSequence, CaseSubject, Evidence, Inquiry
+    from enforcement.models import ExpulsionOrder, OrderedPerson
     from najva.models import Registration
     from people.models import DocumentStatus, Household, IdentityDocument, Person, Relation
     from reference.models import BorderPoint, DocumentType, OffenceType, Province
@@ -605,10 +606,17 @@ def generate(persons: int, seed: int) -> None:
     registrations_out = Copier(
         cursor, Registration._meta.db_table, registration_columns, auto=False
     )
+    order_columns = ["id", *columns(ExpulsionOrder)]
+    orders_out = Copier(cursor, ExpulsionOrder._meta.db_table, order_columns, auto=False)
+    ordered_columns = ["id", *columns(OrderedPerson)]
+    ordered_out = Copier(cursor, OrderedPerson._meta.db_table, ordered_columns, auto=False)
     manifest: list[tuple[int, str, str]] = []
     # The users' own events (their roles) are already in the log.
     last_event = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    ids = {"subject": 0, "event": last_event, "inquiry": 0, "evidence": 0, "registration": 0}
+    ids = {
+        "subject": 0, "event": last_event, "inquiry": 0, "evidence": 0, "registration": 0,
+        "order": 0, "ordered": 0,
+    }  # fmt: skip
     codes = {p.pk: p.code for p in provinces}
     role_of_capability = {
         "review_case": Role.EXPERT.value,
@@ -663,8 +671,6 @@ def generate(persons: int, seed: int) -> None:
             "national_letter_number": "",
             "national_letter_date": None,
             "offence_type_id": None,
-            "expulsion_border_point_id": None,
-            "expelled_on": None,
         }  # fmt: skip
         if Step.APPROVE_IN_PROVINCE.value in step_names or Step.REJECT_IN_PROVINCE in step_names:
             row["province_resolution_number"] = f"م/{case_id}"
@@ -679,11 +685,28 @@ def generate(persons: int, seed: int) -> None:
             # The working group's resolution. Chosen from the case id, not drawn from rng: the
             # data set stays the one it was, draw for draw (bench/pages.py finds its names in it).
             row["offence_type_id"] = offences[case_id % len(offences)]
-        if Step.ORDER_EXPULSION in step_names:
-            row["expulsion_border_point_id"] = rng.choice(border_points)
-        if Step.RECORD_EXPULSION in step_names:
-            row["expelled_on"] = moments[-1].date()
         cases_out.add(*(row[c] for c in case_columns))
+        order = None
+        if Step.ORDER_EXPULSION in step_names:
+            # The supervisor's order for every member (enforcement), and, for an expelled case,
+            # each person handed over and expelled through its border point.
+            ordered_at = moments[step_names.index(Step.ORDER_EXPULSION) + 1]
+            ids["order"] += 1
+            supervisor = actor(province.pk, Role.SUPERVISOR.value)
+            order = {
+                "id": ids["order"], "case_id": case_id,
+                "number": f"E-{codes[province.pk]}-{year}-{case_id:07d}",
+                "issued_on": ordered_at.date(), "border_point_id": rng.choice(border_points),
+                "leave_by": ordered_at.date() + datetime.timedelta(days=30),
+                "reentry_ban_years": 5, "replaces_id": None, "reason": "",
+                "issued_by_id": supervisor.pk, "issued_at": ordered_at,
+                "serial": f"bench-{case_id}", "content_sha256": f"{rng.getrandbits(256):064x}",
+                "file": f"enforcement/orders/bench/{case_id}.pdf",
+                "sha256": f"{rng.getrandbits(256):064x}",
+            }  # fmt: skip
+            orders_out.add(*(order[c] for c in order_columns))
+        expelled = Step.RECORD_EXPULSION in step_names
+        departed_on = moments[-1].date() if expelled or state == "closed_departed" else None
 
         decision = SubjectDecision.PENDING
         if state in CARDS_CANCELLED:
@@ -695,8 +718,24 @@ def generate(persons: int, seed: int) -> None:
             ids["subject"] += 1
             subject = {"id": ids["subject"], "case_id": case_id, "person_id": person_id,
                        "decision": decision,
-                       "najva_registered_at": moments[-1] if registered else None}  # fmt: skip
+                       "najva_registered_at": moments[-1] if registered else None,
+                       "departed_on": departed_on}  # fmt: skip
             subjects_out.add(*(subject[c] for c in subject_columns))
+            if order is not None:
+                liaison = actor(province.pk, Role.ENFORCEMENT.value) if expelled else None
+                ids["ordered"] += 1
+                entry = {
+                    "id": ids["ordered"], "order_id": order["id"], "subject_id": ids["subject"],
+                    "handed_over_on": departed_on, "receiving_unit": "اردوگاه" if expelled else "",
+                    "handed_over_by_id": liaison.pk if liaison else None,
+                    "outcome": "expelled" if expelled else "", "outcome_on": departed_on,
+                    "exit_border_point_id": order["border_point_id"] if expelled else None,
+                    "exit_sheet_number": f"X{ids['ordered']}" if expelled else "",
+                    "proof": "", "proof_sha256": "", "proof_name": "", "proof_content_type": "",
+                    "note": "", "recorded_by_id": liaison.pk if liaison else None,
+                    "recorded_at": moments[-1] if expelled else None,
+                }  # fmt: skip
+                ordered_out.add(*(entry[c] for c in ordered_columns))
             if Step.CANCEL_CARD in step_names:
                 # The outbox row of the subject's document (its id is the person's): delivered,
                 # or, for a case still waiting, in the queue or parked after an outage.
@@ -763,7 +802,7 @@ def generate(persons: int, seed: int) -> None:
         evidence_out.add(*(evidence[c] for c in evidence_columns))
         if events_out.pending >= CHUNK:
             for copier in (cases_out, subjects_out, events_out, inquiries_out, evidence_out,
-                           registrations_out):  # fmt: skip
+                           registrations_out, orders_out, ordered_out):  # fmt: skip
                 copier.flush()
 
         # What the search must find: subjects typed in another spelling than the stored one.
@@ -780,7 +819,7 @@ def generate(persons: int, seed: int) -> None:
                 if typo != canonical:
                     manifest.append((case_id, typo, "typo"))
     for copier in (cases_out, subjects_out, events_out, inquiries_out, evidence_out,
-                   registrations_out):  # fmt: skip
+                   registrations_out, orders_out, ordered_out):  # fmt: skip
         copier.flush()
     report(
         f"{cases_out.written:,} cases, {subjects_out.written:,} subjects, "
@@ -803,7 +842,7 @@ def generate(persons: int, seed: int) -> None:
     cursor.execute("INSERT INTO bench_info VALUES (%s, %s, %s)", [persons, households, case_count])
     models = [
         Household, Person, IdentityDocument, Case, CaseSubject, Event, Inquiry, Evidence,
-        Registration,
+        Registration, ExpulsionOrder, OrderedPerson,
     ]  # fmt: skip
     for statement in connection.ops.sequence_reset_sql(no_style(), models):
         cursor.execute(statement)

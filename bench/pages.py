@@ -36,8 +36,10 @@ from common import collect_static, fmt_ms, setup_django, timed
 EXPECTED_QUERIES = {
     "work queue (expert_teh)": 12,
     "work queue (secretary_teh)": 13,
-    "work queue (supervisor_teh)": 12,
-    "work queue (enforcement_teh)": 12,
+    # + the persons not found on its orders (enforcement), read through the user's scope.
+    "work queue (supervisor_teh)": 14,
+    # + how many persons on its orders wait for an outcome (enforcement), through its scope.
+    "work queue (enforcement_teh)": 14,
     "work queue (national_secretariat)": 11,
     "work queue (najva_operator)": 14,  # + the counts of its failed and waiting registrations
     "work queue (auditor)": 3,
@@ -49,8 +51,9 @@ EXPECTED_QUERIES = {
     "search, document number (expert_teh)": 10,
     "search, household number (expert_teh)": 10,
     "search, case number (expert_teh)": 10,
-    # The case page's case has had its cards cancelled: + its registrations and forms (najva).
-    "case page (expert_teh)": 13,
+    # The case page's case was expelled: + its registrations and forms (najva), its orders and
+    # the persons on them (enforcement).
+    "case page (expert_teh)": 15,
     "case list (national_secretariat)": 7,
     "case list, one state (national_secretariat)": 7,
     "search, common name (national_secretariat)": 11,
@@ -59,11 +62,12 @@ EXPECTED_QUERIES = {
     "search, document number (national_secretariat)": 9,
     "search, household number (national_secretariat)": 9,
     "search, case number (national_secretariat)": 9,
-    "case page (national_secretariat)": 12,
+    "case page (national_secretariat)": 14,
     "national queue (national_secretariat)": 8,
     "najva queue (najva_operator)": 6,
     "najva record page (najva_operator)": 5,
     "form print page (supervisor_teh)": 7,
+    "expulsion order page (enforcement_teh)": 5,
 }
 
 
@@ -150,9 +154,11 @@ def run(repeat: int, only: str = "") -> int:
         [tehran],
     )
     case_number, document_number, household_number = cursor.fetchone()
-    # The case page: a Tehran case with three subjects and the most events.
+    # The case page: an expelled Tehran case (every part of the page shown) with three subjects
+    # and the most events.
     cursor.execute(
-        """SELECT c.number FROM cases_case c WHERE c.province_id = %s
+        """SELECT c.number FROM cases_case c WHERE c.province_id = %s AND c.state = 'expelled'
+           AND c.source_type <> 'illegal_exit_report'
            AND (SELECT count(*) FROM cases_casesubject s WHERE s.case_id = c.id) = 3
            ORDER BY (SELECT count(*) FROM audit_event e WHERE e.case_id = c.id) DESC, c.id
            LIMIT 1""",
@@ -279,6 +285,22 @@ def run(repeat: int, only: str = "") -> int:
             "supervisor_teh",
             f"/najva/cases/{form_case}/subjects/{form_subject}/form/",
             form_print_sql(users["supervisor_teh"], form_case, form_subject),
+        )
+    )
+
+    # Step 7: an order of a Tehran case, as the enforcement liaison records its persons.
+    cursor.execute(
+        """SELECT o.id FROM enforcement_expulsionorder o JOIN cases_case c ON c.id = o.case_id
+           WHERE c.province_id = %s ORDER BY o.id DESC LIMIT 1""",
+        [tehran],
+    )
+    order = cursor.fetchone()[0]
+    pages.append(
+        Page(
+            "expulsion order page (enforcement_teh)",
+            "enforcement_teh",
+            f"/enforcement/orders/{order}/",
+            order_page_sql(users["enforcement_teh"], order),
         )
     )
 
@@ -618,7 +640,39 @@ def case_page_sql(user, number) -> list[tuple[str, list]]:
              WHERE r.case_id = {case} ORDER BY r.subject_id, r.id""", [number]),
         (f"""SELECT f.* FROM najva_cancellationform f JOIN cases_casesubject s
              ON s.id = f.subject_id WHERE s.case_id = {case}""", [number]),
+        # Step 7's part: the orders, and the persons on them with their outcome.
+        (f"""SELECT o.*, b.name, u.first_name, u.last_name FROM enforcement_expulsionorder o
+             JOIN reference_borderpoint b ON b.id = o.border_point_id
+             JOIN accounts_user u ON u.id = o.issued_by_id
+             WHERE o.case_id = {case} ORDER BY o.id""", [number]),
+        (f"""SELECT e.*, p.first_name, p.last_name, b.name FROM enforcement_orderedperson e
+             JOIN enforcement_expulsionorder o ON o.id = e.order_id
+             JOIN cases_casesubject s ON s.id = e.subject_id JOIN people_person p ON p.id = s.person_id
+             LEFT JOIN reference_borderpoint b ON b.id = e.exit_border_point_id
+             WHERE o.case_id = {case} ORDER BY e.id""", [number]),
     ]  # fmt: skip
+
+
+def order_page_sql(user, pk: int) -> list[tuple[str, list]]:
+    """One order with its case, border point and issuer; its persons with their outcome."""
+    return [
+        *chrome_sql(user),
+        (
+            """SELECT o.*, c.number, c.state, b.name, u.first_name, u.last_name
+               FROM enforcement_expulsionorder o JOIN cases_case c ON c.id = o.case_id
+               JOIN reference_borderpoint b ON b.id = o.border_point_id
+               JOIN accounts_user u ON u.id = o.issued_by_id WHERE o.id = %s""",
+            [pk],
+        ),
+        (
+            """SELECT e.*, p.first_name, p.last_name, b.name FROM enforcement_orderedperson e
+               JOIN cases_casesubject s ON s.id = e.subject_id
+               JOIN people_person p ON p.id = s.person_id
+               LEFT JOIN reference_borderpoint b ON b.id = e.exit_border_point_id
+               WHERE e.order_id = %s ORDER BY e.id""",
+            [pk],
+        ),
+    ]
 
 
 def najva_queue_sql(user, per_section: int = 50):

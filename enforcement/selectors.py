@@ -62,20 +62,29 @@ def _not_reordered():
 
 
 def case_part(*, case) -> dict:
-    """The orders of a case with each person's hand-over and outcome, the exits of those gone
-    before the case, and who may still be ordered: three queries once the cards are cancelled,
-    none before."""
+    """The orders of a case with each person's hand-over and outcome (two queries), or the exits
+    of those gone before a case of illegal exit (one); none before the cards are cancelled."""
     if case.state not in SHOWN_FROM:
         return {"shown": False}
-    orders = list(
-        case.expulsion_orders.select_related("border_point", "issued_by", "replaces")
-        .prefetch_related(Prefetch("persons", queryset=_entries()))
-        .order_by("pk")
+    illegal_exit = case.source_type == SourceType.ILLEGAL_EXIT_REPORT
+    # A case of illegal exit closes on its exits, any other on its orders: each reads its own.
+    orders = (
+        []
+        if illegal_exit
+        else list(
+            case.expulsion_orders.select_related("border_point", "issued_by", "replaces")
+            .prefetch_related(Prefetch("persons", queryset=_entries()))
+            .order_by("pk")
+        )
     )
-    departures = list(
-        PriorDeparture.objects.filter(subject__case=case)
-        .select_related("subject__person", "border_point", "report", "recorded_by")
-        .order_by("subject_id")
+    departures = (
+        []
+        if not illegal_exit or case.state != CaseState.CLOSED_DEPARTED
+        else list(
+            PriorDeparture.objects.filter(subject__case=case)
+            .select_related("subject__person", "border_point", "report", "recorded_by")
+            .order_by("subject_id")
+        )
     )
     entries = [entry for order in orders for entry in order.persons.all()]
     ordered = {e.subject_id for e in entries if e.outcome != Outcome.NOT_FOUND}
@@ -89,7 +98,7 @@ def case_part(*, case) -> dict:
         "departures": departures,
         "not_found": not_found,
         "ordered_subject_ids": ordered,
-        "illegal_exit": case.source_type == SourceType.ILLEGAL_EXIT_REPORT,
+        "illegal_exit": illegal_exit,
     }
 
 
