@@ -494,6 +494,10 @@ def queue_sql(user, scope, params, states, per_step):
     """The work queue's rows: the count per state, the oldest of each state, what the rules of
     their steps read, and the counts per state of the side panel."""
 
+    from accounts.roles import ROLE_CAPABILITIES
+
+    capabilities = {c.value for code in user.role_codes for c in ROLE_CAPABILITIES[code]}
+
     def run(cursor):
         run_raw(cursor, chrome_sql(user))
         counts = {}
@@ -540,6 +544,29 @@ def queue_sql(user, scope, params, states, per_step):
             f"SELECT c.state, count(*) FROM cases_case c WHERE {scope} GROUP BY 1", params
         )
         cursor.fetchall()
+        # Step 7's part: the persons not found (a supervisor), or how many wait (the liaison).
+        ordered = f"SELECT c.id FROM cases_case c WHERE {scope} AND c.state = 'expulsion_ordered'"
+        if "supervise_case" in capabilities:
+            cursor.execute(
+                f"""SELECT e.*, c.number, p.first_name, p.last_name FROM enforcement_orderedperson e
+                    JOIN enforcement_expulsionorder o ON o.id = e.order_id
+                    JOIN cases_case c ON c.id = o.case_id JOIN cases_casesubject s ON s.id = e.subject_id
+                    JOIN people_person p ON p.id = s.person_id
+                    WHERE e.outcome = 'not_found' AND o.case_id IN ({ordered})
+                    AND NOT EXISTS (SELECT 1 FROM enforcement_orderedperson l
+                                    WHERE l.subject_id = e.subject_id AND l.id > e.id)
+                    ORDER BY e.recorded_at LIMIT 20""",
+                params,
+            )  # fmt: skip
+            cursor.fetchall()
+        if "record_expulsion" in capabilities:
+            cursor.execute(
+                f"""SELECT count(*) FROM enforcement_orderedperson e
+                    JOIN enforcement_expulsionorder o ON o.id = e.order_id
+                    WHERE e.outcome = '' AND o.case_id IN ({ordered})""",
+                params,
+            )
+            cursor.fetchall()
 
     return run
 

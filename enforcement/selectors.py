@@ -128,7 +128,7 @@ def waiting_work(*, user) -> dict:
         )
     if permissions.can(user, Capability.RECORD_EXPULSION):
         cases = permissions.visible_cases(Case.objects.all(), user, Capability.RECORD_EXPULSION)
-        work["awaiting"] = OrderedPerson.objects.filter(
-            outcome="", order__case__in=cases.values("pk")
-        ).count()
+        # Only an ordered case has persons waiting: the state narrows the cases by its index.
+        ordered = cases.filter(state=CaseState.EXPULSION_ORDERED).values("pk")
+        work["awaiting"] = OrderedPerson.objects.filter(outcome="", order__case__in=ordered).count()
     return work
