@@ -54,8 +54,7 @@ def take(case: Case, step: Step, actors) -> Case:
         services.close_as_departed(
             case=case,
             by=actors.supervisor,
-            exited_on=case.source_date,
-            border_point=None,
+            exits={s.pk: (case.source_date, None) for s in services.leaving_subjects(case)},
             report=services.exit_reports(case)[0],
         )
     else:

@@ -101,10 +101,8 @@ class OutcomeForm(BootstrapMixin, forms.Form):
 
 
 class DepartedForm(BootstrapMixin, forms.Form):
-    exited_on = JalaliDateField(label="تاریخ خروج از کشور")
-    border_point = BorderPointField(
-        label="مرز خروج (اگر معلوم است)", required=False, empty_label="نامعلوم"
-    )
+    """Each leaving person's exit (a date and, where known, the border), and the report."""
+
     report = forms.ModelChoiceField(
         label="گزارش مبادی که خروج را ثابت می‌کند",
         queryset=None,
@@ -112,11 +110,29 @@ class DepartedForm(BootstrapMixin, forms.Form):
         error_messages={"required": "گزارش خروج را انتخاب کنید."},
     )
 
-    def __init__(self, *args, reports=(), **kwargs):
+    def __init__(self, *args, reports=(), subjects=(), **kwargs):
         super().__init__(*args, **kwargs)
         from cases.models import Evidence
 
+        self.subjects = list(subjects)
+        for subject in self.subjects:
+            name = subject.person.full_name
+            self.fields[f"exited_on_{subject.pk}"] = JalaliDateField(
+                label=f"تاریخ خروج {name} از کشور",
+                error_messages={"required": f"تاریخ خروج {name} را وارد کنید."},
+            )
+            self.fields[f"border_point_{subject.pk}"] = BorderPointField(
+                label=f"مرز خروج {name} (اگر معلوم است)", required=False, empty_label="نامعلوم"
+            )
+        self.order_fields([name for name in self.fields if name != "report"] + ["report"])
         self.fields["report"].queryset = Evidence.objects.filter(pk__in=[r.pk for r in reports])
         self.fields["report"].label_from_instance = lambda e: (
             f"{e.get_evidence_type_display()}: {e.original_name}"
         )
+
+    def exits(self) -> dict:
+        data = self.cleaned_data
+        return {
+            s.pk: (data.get(f"exited_on_{s.pk}"), data.get(f"border_point_{s.pk}"))
+            for s in self.subjects
+        }

@@ -87,7 +87,8 @@ def case_part(*, case) -> dict:
         )
     )
     entries = [entry for order in orders for entry in order.persons.all()]
-    ordered = {e.subject_id for e in entries if e.outcome != Outcome.NOT_FOUND}
+    # Anyone on an order: a person not found is ordered again only by an order that replaces it.
+    ordered = {e.subject_id for e in entries}
     reordered = {e.subject_id: e.pk for e in entries}  # the last entry of each person
     not_found = [
         e for e in entries if e.outcome == Outcome.NOT_FOUND and reordered[e.subject_id] == e.pk
@@ -103,8 +104,8 @@ def case_part(*, case) -> dict:
 
 
 def unordered_subjects(case, ordered_subject_ids) -> list:
-    """Subjects whose documents were cancelled and who are on no live order and not gone (from
-    the case page's own prefetched subjects: no query)."""
+    """Subjects whose documents were cancelled, on no order and not gone (from the case page's
+    own prefetched subjects: no query)."""
     return [
         s
         for s in case.subjects.all()

@@ -12,7 +12,7 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts import permissions
@@ -78,16 +78,21 @@ def policy_for(day: datetime.date) -> YearlyPolicy:
 # The order
 
 
-def orderable_subjects(case: Case) -> list[CaseSubject]:
-    """The persons an order of this case may cover: documents cancelled by the case, not yet
-    gone, and on no order but one that did not find them."""
-    live = OrderedPerson.objects.filter(order__case=case).exclude(outcome=Outcome.NOT_FOUND)
-    return list(
-        case.subjects.filter(decision=SubjectDecision.CANCEL, departed_on__isnull=True)
-        .exclude(pk__in=live.values("subject_id"))
-        .select_related("person")
-        .order_by("pk")
-    )
+def orderable_subjects(case: Case, replaces: ExpulsionOrder | None = None) -> list[CaseSubject]:
+    """The persons an order of this case may cover: documents cancelled by the case and not yet
+    gone. Without ``replaces``, those on no order yet; with it, those that order did not find
+    and no later order names (an order given again says which one it replaces, and why)."""
+    subjects = case.subjects.filter(decision=SubjectDecision.CANCEL, departed_on__isnull=True)
+    entries = OrderedPerson.objects.filter(order__case=case)
+    if replaces is None:
+        subjects = subjects.exclude(pk__in=entries.values("subject_id"))
+    else:
+        missed = entries.filter(order=replaces, outcome=Outcome.NOT_FOUND)
+        later = entries.filter(order__pk__gt=replaces.pk)
+        subjects = subjects.filter(pk__in=missed.values("subject_id")).exclude(
+            pk__in=later.values("subject_id")
+        )
+    return list(subjects.select_related("person").order_by("pk"))
 
 
 def default_border_point(subjects) -> BorderPoint | None:
@@ -111,12 +116,30 @@ def _next_number(case: Case, year: int) -> str:
     return f"E-{case.province.code}-{year}-{sequence.last_value:05d}"
 
 
+def _earliest_order_date(case, subjects, replaces) -> tuple[datetime.date, str]:
+    """The first day an order may bear, and what it may not precede: the cancellation for the
+    first order; after it, the case's first order, the order it replaces, and the day each of
+    its persons was found missing."""
+    first = case.expulsion_orders.order_by("pk").first()
+    if first is None:
+        return timezone.localdate(case.state_entered_at), "ابطال کارت و ثبت در نجوا"
+    earliest, since = first.issued_on, "دستور نخست پرونده"
+    if replaces is not None and replaces.issued_on > earliest:
+        earliest, since = replaces.issued_on, "دستور پیشین"
+    missed = OrderedPerson.objects.filter(
+        subject__in=subjects, outcome=Outcome.NOT_FOUND, outcome_on__gt=earliest
+    ).aggregate(last=models.Max("outcome_on"))["last"]
+    if missed is not None:
+        earliest, since = missed, "ثبت «یافت نشد»"
+    return earliest, since
+
+
 def _check_order(
     *, case, subjects, issued_on, border_point, leave_by, reentry_ban_years, replaces
 ) -> None:
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
-    orderable = {s.pk for s in orderable_subjects(case)}
+    orderable = {s.pk for s in orderable_subjects(case, replaces)}
     if not subjects:
         errors.setdefault("subjects", []).append("دست‌کم یک شخص را برای دستور اخراج برگزینید.")
     for subject in subjects:
@@ -127,19 +150,16 @@ def _check_order(
             )
         elif subject.pk not in orderable:
             errors.setdefault("subjects", []).append(
-                f"{subject.person.full_name} خارج شده یا در دستور اخراج دیگری است."
+                f"{subject.person.full_name} خارج شده، در دستور اخراج دیگری است، یا یافت نشده و "
+                "دستور تازه‌اش باید جایگزین همان دستور باشد."
+                if replaces is None
+                else f"دستور {digits_to_persian(replaces.number)} "
+                f"{subject.person.full_name} را نیافته بود؛ دستور جایگزین فقط برای آنان است."
             )
     if issued_on > today:
         errors.setdefault("issued_on", []).append("تاریخ دستور نمی‌تواند در آینده باشد.")
-    earliest = (
-        replaces.issued_on
-        if replaces is not None
-        else timezone.localdate(case.state_entered_at)
-        if case.state == CaseState.CARD_CANCELLED
-        else timezone.localdate(case.opened_at)
-    )
+    earliest, since = _earliest_order_date(case, subjects, replaces)
     if issued_on < earliest:
-        since = "تاریخ دستور پیشین" if replaces is not None else "ابطال کارت و ثبت در نجوا"
         errors.setdefault("issued_on", []).append(
             f"تاریخ دستور نمی‌تواند پیش از {since} ({digits_to_persian(_day(earliest))}) باشد."
         )
@@ -192,14 +212,8 @@ def order_issue(
     subjects = list(
         CaseSubject.objects.filter(pk__in=[s.pk for s in subjects]).select_related("person")
     )
-    if replaces is not None:
-        not_found = set(
-            replaces.persons.filter(outcome=Outcome.NOT_FOUND).values_list("subject_id", flat=True)
-        )
-        if any(s.pk not in not_found for s in subjects):
-            raise EnforcementRefused(
-                {"subjects": ["دستور جایگزین فقط برای اشخاصی است که دستور پیشین آنان را نیافت."]}
-            )
+    if replaces is not None and not reason.strip():
+        raise EnforcementRefused({"reason": ["بنویسید چرا دستور دوباره صادر می‌شود."]})
     _check_order(
         case=case,
         subjects=subjects,
@@ -263,7 +277,11 @@ def order_issue(
 
 
 def _print(order: ExpulsionOrder, by) -> None:
-    """Make the order's PDF and keep it with its digests (inside the issuing transaction)."""
+    """Make the order's PDF and keep it with its digests (inside the issuing transaction).
+
+    The number printed on it is taken first, so the province's book stays locked while the PDF
+    is made (about a second; a province issues a few orders a day). A rollback after the file is
+    written leaves the file, never a row pointing at a missing one."""
     persons = list(
         order.persons.select_related("subject__person__household").order_by("subject_id")
     )
@@ -352,6 +370,10 @@ def _check_outcome(entry, *, outcome, on, border_point, exit_sheet_number, proof
         if not exit_sheet_number.strip():
             errors["exit_sheet_number"] = ["شماره برگه خروج را بنویسید."]
     elif outcome == Outcome.LEFT:
+        if entry.handed_over_on is not None:
+            errors.setdefault("__all__", []).append(
+                "این شخص به یگان اجراکننده تحویل شده است؛ خروج داوطلبانه برای او ثبت نمی‌شود."
+            )
         if on > order.leave_by and "outcome_on" not in errors:
             errors["outcome_on"] = [
                 "خروج پس از پایان مهلت دستور، خروج داوطلبانه نیست: "
@@ -360,6 +382,7 @@ def _check_outcome(entry, *, outcome, on, border_point, exit_sheet_number, proof
         if proof is None:
             errors["proof"] = ["مدرک خروج (مهر خروج گذرنامه یا گزارش مرز) را بارگذاری کنید."]
     elif outcome == Outcome.NOT_FOUND:
+        # Also after a hand-over (a person who escaped from custody), with what happened.
         if not note.strip():
             errors["note"] = ["بنویسید چه اقدامی شد و شخص کجا جست‌وجو شد."]
     else:
@@ -478,44 +501,49 @@ def staying_members(case: Case) -> list[tuple[str, str]]:
     return staying
 
 
+def leaving_subjects(case: Case) -> list[CaseSubject]:
+    """The persons a closing as already gone records: those whose documents the case cancelled
+    (the household decisions left the others in the country)."""
+    return list(
+        case.subjects.filter(decision=SubjectDecision.CANCEL, departed_on__isnull=True)
+        .select_related("person")
+        .order_by("pk")
+    )
+
+
 @transaction.atomic
-def close_as_departed(
-    *,
-    case: Case,
-    by,
-    exited_on: datetime.date,
-    border_point: BorderPoint | None,
-    report: Evidence,
-) -> Case:
-    """A case opened on a report of illegal exit closes without an order: the exit of each
-    person whose documents it cancelled (the day, the border where known, the report that proves
-    it), the household members who stay named as the case left them; then «مختومه: خروج پیشین از
-    کشور»."""
+def close_as_departed(*, case: Case, by, exits: dict, report: Evidence) -> Case:
+    """A case opened on a report of illegal exit closes without an order: each person whose
+    documents it cancelled with their own exit (``exits``: {subject id: (day, border point or
+    None)}), the report that proves it, and the household members who stay named as the case left
+    them; then «مختومه: خروج پیشین از کشور»."""
     case = _lock(case, by, Capability.SUPERVISE_CASE)
     if case.state != CaseState.CARD_CANCELLED:
         raise CaseStateConflict(case, Step.CLOSE_AS_DEPARTED.label)
     if case.source_type != SourceType.ILLEGAL_EXIT_REPORT:
         raise EnforcementRefused(rules.source_is_illegal_exit.description)
+    subjects = leaving_subjects(case)
     errors: dict[str, list[str]] = {}
-    if exited_on > timezone.localdate():
-        errors["exited_on"] = ["تاریخ خروج نمی‌تواند در آینده باشد."]
-    elif exited_on > case.source_date:
-        errors["exited_on"] = [
-            "تاریخ خروج نمی‌تواند پس از تاریخ گزارش مبادی "
-            f"({digits_to_persian(_day(case.source_date))}) باشد."
-        ]
+    for subject in subjects:
+        field = f"exited_on_{subject.pk}"
+        exited_on, border_point = exits.get(subject.pk, (None, None))
+        if exited_on is None:
+            errors[field] = [f"تاریخ خروج {subject.person.full_name} را وارد کنید."]
+        elif exited_on > timezone.localdate():
+            errors[field] = ["تاریخ خروج نمی‌تواند در آینده باشد."]
+        elif exited_on > case.source_date:
+            errors[field] = [
+                "تاریخ خروج نمی‌تواند پس از تاریخ گزارش مبادی "
+                f"({digits_to_persian(_day(case.source_date))}) باشد."
+            ]
+        if border_point is not None and not border_point.is_active:
+            errors[f"border_point_{subject.pk}"] = ["این مرز خروجی فعال نیست."]
     if report.case_id != case.pk or report.pk not in {e.pk for e in exit_reports(case)}:
         errors["report"] = ["گزارش خروج را از مستندات همین پرونده برگزینید."]
-    if border_point is not None and not border_point.is_active:
-        errors["border_point"] = ["این مرز خروجی فعال نیست."]
     if errors:
         raise EnforcementRefused(errors)
-    subjects = list(
-        case.subjects.filter(decision=SubjectDecision.CANCEL, departed_on__isnull=True)
-        .select_related("person")
-        .order_by("pk")
-    )
     for subject in subjects:
+        exited_on, border_point = exits[subject.pk]
         PriorDeparture.objects.create(
             subject=subject,
             exited_on=exited_on,

@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
 from accounts.roles import Capability
-from cases.views.common import answers_conflicts, case_or_404
+from cases import rules
+from cases.choices import CaseState, SourceType, Step
+from cases.views.common import answers_conflicts, case_or_404, conflict_page
 from enforcement import forms, selectors, services
 from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome
 from revocation.forms import refusal_on_form
@@ -53,14 +55,18 @@ def order_new(request, number):
     it (numbered and printed; an order is never withdrawn)."""
     case = case_or_404(request.user, number)
     _require(request.user, Capability.SUPERVISE_CASE, case)
+    if case.state not in (CaseState.CARD_CANCELLED, CaseState.EXPULSION_ORDERED):
+        return conflict_page(request, case, Step.ORDER_EXPULSION.label)
+    if case.source_type == SourceType.ILLEGAL_EXIT_REPORT:
+        raise PermissionDenied(rules.source_is_not_illegal_exit.description)
     replaces = None
-    if request.GET.get("replaces") or request.POST.get("replaces"):
-        raw = request.POST.get("replaces") or request.GET.get("replaces")
-        replaces = get_object_or_404(case.expulsion_orders, pk=raw if raw.isdigit() else 0)
-    subjects = services.orderable_subjects(case)
-    if replaces is not None:
-        not_found = {e.subject_id for e in replaces.persons.filter(outcome=Outcome.NOT_FOUND)}
-        subjects = [s for s in subjects if s.pk in not_found]
+    raw = request.POST.get("replaces") or request.GET.get("replaces")
+    if raw:
+        try:
+            replaces = case.expulsion_orders.get(pk=int(raw))
+        except (ValueError, ExpulsionOrder.DoesNotExist):
+            raise Http404 from None
+    subjects = services.orderable_subjects(case, replaces)
     today = timezone.localdate()
     policy = services.policy_for(today)
     initial = {
@@ -251,17 +257,28 @@ def departed(request, number):
     """GET: the exit to record and who of the household stays, to confirm. POST: close."""
     case = case_or_404(request.user, number)
     _require(request.user, Capability.SUPERVISE_CASE, case)
+    if case.state != CaseState.CARD_CANCELLED:
+        return conflict_page(request, case, Step.CLOSE_AS_DEPARTED.label)
+    if case.source_type != SourceType.ILLEGAL_EXIT_REPORT:
+        raise PermissionDenied(rules.source_is_illegal_exit.description)
     reports = services.exit_reports(case)
+    leaving = services.leaving_subjects(case)
     form = forms.DepartedForm(
         request.POST if request.method == "POST" else None,
         reports=reports,
+        subjects=leaving,
         initial={"report": reports[0] if len(reports) == 1 else None},
     )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.close_as_departed(case=case, by=request.user, **form.cleaned_data)
+                services.close_as_departed(
+                    case=case,
+                    by=request.user,
+                    exits=form.exits(),
+                    report=form.cleaned_data["report"],
+                )
             except services.EnforcementRefused as error:
                 refusal_on_form(form, error)
             else:
@@ -274,9 +291,7 @@ def departed(request, number):
         {
             "case": case,
             "form": form,
-            "leaving": [
-                s for s in case.subjects.select_related("person") if s.decision == "cancel"
-            ],
+            "leaving": leaving,
             "staying": services.staying_members(case),
             "no_reports": not reports,
         },

@@ -704,7 +704,8 @@ def post_data(row: Row, ctx: Context) -> dict:
             }
         case "enforcement:departed":
             report = case.evidence.filter(evidence_type="exit_proof").first()
-            return {"exited_on": jalali(case.source_date), "report": report.pk}
+            exits = {f"exited_on_{s.pk}": jalali(case.source_date) for s in case.subjects.all()}
+            return {**exits, "report": report.pk}
         case "enforcement:handover":
             return {"handed_over_on": jalali(today), "receiving_unit": "اردوگاه اخراج"}
         case "enforcement:outcome":

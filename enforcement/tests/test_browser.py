@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from cases.choices import CaseState, SourceType
 from enforcement.models import ExpulsionOrder
-from revocation.persian import digits_to_persian
+from reference.models import BorderPoint
+from revocation.persian import digits_to_persian, jalali
 from tests.test_browser import ARTIFACTS, Journey
 from tests.tools import poppler
 
@@ -98,15 +99,20 @@ def test_a_case_of_illegal_exit_closes_as_already_gone(page, live_server, case_i
     expect(part.get_by_role("link", name="صدور دستور اخراج")).to_have_count(0)
     journey.follow(part.get_by_role("link", name="ثبت خروج پیشین و مختومه کردن پرونده"))
     expect(page.locator("#leaving li")).to_have_count(2)
-    page.fill("#id_exited_on", digits_to_persian(case.source_date.strftime("%Y")))  # typed wrong
+    first, second = case.subjects.order_by("pk")
+    # Typed wrong (a year alone), and the second person's date missing.
+    page.fill(f"#id_exited_on_{first.pk}", digits_to_persian(case.source_date.strftime("%Y")))
     journey.submit("ثبت خروج و مختومه کردن پرونده")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-    from revocation.persian import jalali
-
-    page.fill("#id_exited_on", digits_to_persian(jalali(case.source_date)))
+    expect(page.locator(".invalid-feedback")).to_have_count(2)
+    exited = digits_to_persian(jalali(case.source_date))
+    page.fill(f"#id_exited_on_{first.pk}", exited)
+    page.fill(f"#id_exited_on_{second.pk}", exited)
+    milak = BorderPoint.objects.get(name="مرز میلک")
+    page.select_option(f"#id_border_point_{first.pk}", value=str(milak.pk))
     journey.check_and_shoot("enforcement-departed-form")
     journey.submit("ثبت خروج و مختومه کردن پرونده")
     expect(page.locator("body")).to_contain_text(CaseState.CLOSED_DEPARTED.label)
     expect(page.locator("#enforcement .prior-departure")).to_have_count(2)
+    expect(page.locator("#enforcement")).to_contain_text("مرز میلک")
     page.locator("#enforcement").scroll_into_view_if_needed()
     journey.check_and_shoot("enforcement-closed-departed")

@@ -63,7 +63,7 @@ def case_keeping_the_head(actors, *, source_type=SourceType.JUDICIAL_RULING):
 
 
 def issue(case, by, **overrides):
-    subjects = services.orderable_subjects(case)
+    subjects = overrides.get("subjects") or services.orderable_subjects(case)
     values = {
         "case": case,
         "by": by,
@@ -286,6 +286,59 @@ def test_the_case_is_expelled_only_when_every_person_has_a_closing_outcome(
     assert len(new_entry.proof_sha256) == 64 and new_entry.proof.read().startswith(b"%PDF")
 
 
+def test_a_person_not_found_is_ordered_again_only_by_an_order_that_replaces_it(case_in, actors_a):
+    case = case_in(CaseState.EXPULSION_ORDERED)
+    first, second = OrderedPerson.objects.filter(order__case=case).order_by("pk")
+    ExpulsionOrder.objects.filter(pk=first.order_id).update(issued_on=days(-10))
+    services.outcome_record(
+        entry=second, by=actors_a.enforcement, outcome=Outcome.NOT_FOUND, on=days(-2), note="نبود"
+    )
+    order = ExpulsionOrder.objects.get(pk=first.order_id)
+    # Not as a new order of its own, nor without a reason, nor dated before the day they were
+    # found missing.
+    assert services.orderable_subjects(case) == []
+    alone = refused(issue, case=case, by=actors_a.supervisor, subjects=[second.subject])
+    assert "جایگزین همان دستور" in alone["subjects"][0]
+    bare = refused(
+        issue, case=case, by=actors_a.supervisor, subjects=[second.subject], replaces=order
+    )
+    assert bare["reason"] == ["بنویسید چرا دستور دوباره صادر می‌شود."]
+    early = refused(
+        issue,
+        case=case,
+        by=actors_a.supervisor,
+        subjects=[second.subject],
+        replaces=order,
+        reason="نشانی تازه",
+        issued_on=days(-5),
+    )
+    assert "پیش از ثبت «یافت نشد»" in early["issued_on"][0]
+    again = issue(
+        case,
+        actors_a.supervisor,
+        subjects=[second.subject],
+        replaces=order,
+        reason="نشانی تازه",
+        issued_on=days(-2),
+    )
+    assert again.replaces == order
+    # Handed over, a person does not then leave "on their own".
+    first.refresh_from_db()
+    services.handover_record(
+        entry=first, by=actors_a.enforcement, on=days(-1), receiving_unit="اردوگاه"
+    )
+    left = refused(
+        services.outcome_record,
+        entry=first,
+        by=actors_a.enforcement,
+        outcome=Outcome.LEFT,
+        on=days(-1),
+        proof=SimpleUploadedFile("exit.pdf", DEMO_PDF, "application/pdf"),
+        proof_content_type="application/pdf",
+    )
+    assert "تحویل شده است" in left["__all__"][0]
+
+
 def test_two_orders_cannot_hold_one_person_at_once(case_in, actors_a):
     case = case_in(CaseState.EXPULSION_ORDERED)
     entry = OrderedPerson.objects.filter(order__case=case).first()
@@ -314,31 +367,40 @@ def test_a_case_of_illegal_exit_closes_with_each_exit_and_the_household_that_sta
     supervisor = actors_a.supervisor
     report = services.exit_reports(case)[0]
 
-    def close(**kwargs):
-        values = {
-            "case": case,
-            "by": supervisor,
-            "exited_on": case.source_date,
-            "border_point": None,
-            "report": report,
+    spouse, child = services.leaving_subjects(case)
+    milak = BorderPoint.objects.get(name="مرز میلک")
+
+    def close(exits=None, **kwargs):
+        values = {"case": case, "by": supervisor, "report": report}
+        values["exits"] = exits or {
+            spouse.pk: (case.source_date, milak),
+            child.pk: (case.source_date - datetime.timedelta(days=3), None),
         }
         values.update(kwargs)
         return services.close_as_departed(**values)
 
-    assert "پس از تاریخ گزارش مبادی" in refused(close, exited_on=days(-1))["exited_on"][0]
-    assert refused(close, exited_on=days(3))["exited_on"] == ["تاریخ خروج نمی‌تواند در آینده باشد."]
+    late = refused(close, exits={spouse.pk: (days(-1), None), child.pk: (days(3), None)})
+    assert "پس از تاریخ گزارش مبادی" in late[f"exited_on_{spouse.pk}"][0]
+    assert late[f"exited_on_{child.pk}"] == ["تاریخ خروج نمی‌تواند در آینده باشد."]
+    missing = refused(close, exits={spouse.pk: (case.source_date, None)})
+    assert missing[f"exited_on_{child.pk}"] == [
+        f"تاریخ خروج {child.person.full_name} را وارد کنید."
+    ]
     other = case.evidence.exclude(pk=report.pk).first()
     assert refused(close, report=other)["report"]
     with pytest.raises(PermissionDenied):
         close(by=actors_a.enforcement)
 
-    milak = BorderPoint.objects.get(name="مرز میلک")
-    case = close(border_point=milak)
+    case = close()
     assert case.state == CaseState.CLOSED_DEPARTED and case.closed_at is not None
     departures = PriorDeparture.objects.filter(subject__case=case).order_by("subject_id")
     head, spouse, child = case.subjects.select_related("person").order_by("pk")
     assert [d.subject for d in departures] == [spouse, child]
-    assert all(d.border_point == milak and d.report == report for d in departures)
+    assert [(d.border_point, d.exited_on) for d in departures] == [
+        (milak, case.source_date),
+        (None, case.source_date - datetime.timedelta(days=3)),
+    ]
+    assert all(d.report == report for d in departures)
     assert spouse.departed_on == case.source_date and head.departed_on is None
     stays = case.events.get(action="household_stays")
     assert [(c["label"], c["new"]) for c in stays.changes] == [

@@ -210,9 +210,20 @@ def test_a_case_of_illegal_exit_is_closed_from_its_page(client, case_in, users):
     for subject in case.subjects.select_related("person"):
         assert subject.person.full_name in form
     report = case.evidence.get(evidence_type="exit_proof")
-    late = client.post(url, {"exited_on": jalali(timezone.localdate()), "report": report.pk})
+    first, second = case.subjects.order_by("pk")
+    exits = {
+        f"exited_on_{first.pk}": jalali(timezone.localdate()),
+        f"exited_on_{second.pk}": "",
+        "report": report.pk,
+    }
+    missing = client.post(url, exits)
+    assert missing.status_code == 400
+    assert f"تاریخ خروج {second.person.full_name} را وارد کنید." in html(missing)
+    exits[f"exited_on_{second.pk}"] = jalali(case.source_date)
+    late = client.post(url, exits)
     assert late.status_code == 400 and "پس از تاریخ گزارش مبادی" in html(late)
-    response = client.post(url, {"exited_on": jalali(case.source_date), "report": report.pk})
+    exits[f"exited_on_{first.pk}"] = jalali(case.source_date)
+    response = client.post(url, exits)
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED_DEPARTED
@@ -221,3 +232,44 @@ def test_a_case_of_illegal_exit_is_closed_from_its_page(client, case_in, users):
     assert shown.count('class="prior-departure"') == 2
     assert digits_to_persian(jalali(case.source_date)) in shown and report.original_name in shown
     assert "مختومه: خروج پیشین از کشور" in page
+
+
+def test_step_seven_pages_answer_a_wrong_state_or_a_wrong_order_without_a_form(
+    client, case_in, users
+):
+    client.force_login(users["supervisor_a"])
+    early = case_in(CaseState.CONFIRMED_NATIONALLY)
+    for name in ("enforcement:order_new", "enforcement:departed"):
+        response = client.get(reverse(name, args=[early.number]))
+        assert response.status_code == 409 and "<form" not in html(response).split("<main")[-1]
+    present = case_in(CaseState.CARD_CANCELLED)
+    assert client.get(reverse("enforcement:departed", args=[present.number])).status_code == 403
+    gone = case_in(CaseState.CARD_CANCELLED, source_type=SourceType.ILLEGAL_EXIT_REPORT)
+    assert client.get(reverse("enforcement:order_new", args=[gone.number])).status_code == 403
+    url = reverse("enforcement:order_new", args=[present.number])
+    for bad in ("²", "abc", "-1", "99999999999999999999", "0"):
+        assert client.get(url, {"replaces": bad}).status_code == 404, bad
+    # An order of another case is not one this case's order may replace.
+    ordered = case_in(CaseState.EXPULSION_ORDERED)
+    other = ExpulsionOrder.objects.get(case=ordered)
+    assert client.get(url, {"replaces": other.pk}).status_code == 404
+
+
+def test_a_proof_that_is_not_a_scan_is_refused_in_persian(client, case_in, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = case_in(CaseState.EXPULSION_ORDERED)
+    entry = OrderedPerson.objects.filter(order__case=case).first()
+    client.force_login(users["enforcement_a"])
+    response = client.post(
+        reverse("enforcement:outcome", args=[entry.pk]),
+        {
+            "outcome": "left",
+            "outcome_on": jalali(timezone.localdate()),
+            "proof": SimpleUploadedFile("exit.pdf", b"MZ\x90 not a scan", "application/pdf"),
+        },
+    )
+    assert response.status_code == 400
+    assert "PDF، JPEG یا PNG نیست" in html(response)
+    entry.refresh_from_db()
+    assert entry.outcome == ""
