@@ -272,6 +272,10 @@ TABLE = [
     Row("people:household_member_new", None,
         get=  (L,   200, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403),
         post= (L,   302, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403)),
+    # The postal address the letters go to: the experts of the household's province.
+    Row("people:household_address", None,
+        get=  (L,   200, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403),
+        post= (L,   302, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403)),
 
     # The case file. Seen by Tehran's roles, the national secretariat and the auditor; by the
     # registry operator from national confirmation on; by nobody else. The read-only pages (this,
@@ -508,7 +512,7 @@ def url_of(row: Row, ctx: Context) -> str:
     if case is None:
         if row.name in {"committees:list", "committees:new"}:
             return reverse(row.name)
-        if row.name == "people:household_member_new":
+        if row.name in {"people:household_member_new", "people:household_address"}:
             return reverse(row.name, kwargs={"household_id": ctx.household.pk})
         return reverse(row.name)
     if row.name == "committees:national_queue":
@@ -591,6 +595,8 @@ def post_data(row: Row, ctx: Context) -> dict:
                 "document_type": amayesh,
                 "document_number": "۴۴۵۵۶۶۷۸",
             }
+        case "people:household_address":
+            return {"postal_address": "تهران، خیابان آزادی، پلاک ۴", "postal_code": "۱۳۱۴۵۶۷۸۹۰"}
         case "cases:action":
             if row.step not in Step.values:
                 return {}
@@ -791,7 +797,12 @@ def test_the_table_keeps_the_rules(row):
                     assert expected[COLUMN[who]] in {404, 405}, who
             continue
         if row.state is None:
-            if row.name in {"cases:intake", "people:household_new", "people:household_member_new"}:
+            if row.name in {
+                "cases:intake",
+                "people:household_new",
+                "people:household_member_new",
+                "people:household_address",
+            }:
                 assert expected[COLUMN["it_admin"]] == 403
             continue
         # A case URL: 405 (the method is not offered, whoever asks) reveals nothing.
