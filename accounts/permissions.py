@@ -17,7 +17,7 @@ and its grants through the relation named ``grants`` on the case model it is giv
 
 from django.db.models import Q
 
-from accounts.roles import ROLE_CAPABILITIES, ROLE_SCOPE, Capability, Role, Scope
+from accounts.roles import NATIONAL_ROLES, ROLE_CAPABILITIES, ROLE_SCOPE, Capability, Role, Scope
 
 # The states of a case from national confirmation on: the registry operator's scope. They are case
 # states (cases.models.CaseState), named here by value because this module sits below the cases
@@ -221,3 +221,15 @@ NAJVA_QUEUE_READERS = frozenset({Role.REGISTRY_OPERATOR, Role.AUDITOR})
 def may_read_najva_queue(user) -> bool:
     """Whether ``user`` reads the queue of registrations to Najva (else 403)."""
     return bool(roles_of(user) & NAJVA_QUEUE_READERS)
+
+
+# Decision letters and the postal dispatch register (letters): the provincial supervisor prints,
+# signs and dispatches them; the national roles and the auditor read them. The expert, the
+# secretary and the enforcement liaison see on the case page where each letter is, nothing more.
+LETTER_READERS = frozenset({Role.SUPERVISOR}) | NATIONAL_ROLES
+
+
+def may_read_letters(user) -> bool:
+    """Whether ``user`` reads the letters' pages: the print queue, a letter, the dispatch
+    register (else 403). Which letters: those of the cases the user may see."""
+    return bool(roles_of(user) & LETTER_READERS)

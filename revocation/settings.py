@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cases",
     "committees",
     "najva",
+    "letters",
     # The project package: seed_demo, which spans every app, is its management command.
     "revocation",
 ]

@@ -33,5 +33,6 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("sessions/", include("committees.urls")),
     path("najva/", include("najva.urls")),
+    path("letters/", include("letters.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,7 @@ from cases.models import Case, CaseSubject, Evidence, Inquiry
 from cases.services import subject_decide
 from cases.steps import STEPS
 from committees.models import AgendaItem, Minutes, Session, Vote
+from letters.models import AgencyOffice, Dispatch, Letter, LetterRegister
 from najva.models import CancellationForm, Registration
 from people.models import Household, IdentityDocument, Person
 from people.tests import factories
@@ -238,6 +239,46 @@ def _national_session_with_case(case, actors):
 
     session = _national_session(case, actors)
     committees.agenda_add(session=session, by=actors.national, cases=[case])
+
+
+def _first_letter(case):
+    from letters.models import Letter
+
+    return Letter.objects.filter(case=case).order_by("pk").first()
+
+
+def _letter_printed(case, actors):
+    from letters import services as letters
+
+    letters.letter_print(letter=_first_letter(case), by=actors.supervisor)
+
+
+def _letter_signed(case, actors):
+    """The first letter printed and signed, its household's address recorded (to be posted)."""
+    from letters import services as letters
+    from people import services as people
+
+    letter = _first_letter(case)
+    people.household_set_address(
+        by=actors.expert,
+        household=letter.household,
+        postal_address="تهران، خیابان آزادی، پلاک ۴",
+        postal_code="1314567890",
+    )
+    _letter_printed(case, actors)
+    letters.letter_mark_signed(letter=letter, by=actors.supervisor)
+
+
+def _letter_dispatched(case, actors):
+    from letters import services as letters
+
+    _letter_signed(case, actors)
+    letters.letter_dispatch(
+        letter=_first_letter(case),
+        by=actors.supervisor,
+        tracking_number="112233445566778899",
+        sent_on=timezone.localdate(),
+    )
 
 
 # fmt: off
@@ -483,6 +524,47 @@ TABLE = [
     Row("najva:verify", S.CARD_CANCELLED, setup=_form_printed,
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+
+    # Letters and the postal dispatch register: read by the supervisors, the national roles and
+    # the auditor (each the letters of the cases they see); the expert, the secretary and the
+    # enforcement liaison see a case's letters on its page only (403 here). The day's list as a
+    # PDF is one province's: a national reader who names none is asked to (400).
+    #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
+    Row("letters:queue", None,
+        get=  (L,   403, 403, 200, 403, 403, 403, 200, 403, 200, 200, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("letters:register", None,
+        get=  (L,   403, 403, 200, 403, 403, 403, 200, 403, 200, 200, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("letters:register_pdf", None,
+        get=  (L,   403, 403, 200, 403, 403, 403, 200, 403, 400, 400, 400, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    # A letter of a Tehran case (written when its cards were cancelled): the supervisor of Tehran
+    # acts on it; another province's users do not see it (404).
+    Row("letters:detail", S.CARD_CANCELLED,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("letters:print", S.CARD_CANCELLED,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("letters:file", S.CARD_CANCELLED, setup=_letter_printed,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("letters:sign", S.CARD_CANCELLED, setup=_letter_printed,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("letters:dispatch", S.CARD_CANCELLED, setup=_letter_signed,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("letters:delivery", S.CARD_CANCELLED, setup=_letter_dispatched,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("letters:return", S.CARD_CANCELLED, setup=_letter_dispatched,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("letters:verify", S.CARD_CANCELLED, setup=_letter_printed,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
 ]
 # fmt: on
 
@@ -534,6 +616,11 @@ def url_of(row: Row, ctx: Context) -> str:
         return reverse(row.name, args=[form.serial]) + f"?h={form.content_sha256}"
     if row.name.startswith("najva:form_"):
         return reverse(row.name, args=[CancellationForm.objects.latest("pk").pk])
+    if row.name == "letters:verify":
+        letter = _first_letter(case)
+        return reverse(row.name, args=[letter.serial]) + f"?h={letter.content_sha256}"
+    if row.name.startswith("letters:"):
+        return reverse(row.name, args=[_first_letter(case).pk])
     kwargs = {"number": case.number}
     if row.name == "cases:action":
         kwargs["name"] = row.step
@@ -630,6 +717,12 @@ def post_data(row: Row, ctx: Context) -> dict:
             return {"new_head": ctx.member.pk}
         case "najva:record":
             return {"tracking_number": "NJ-TEL-4455", "reason": "ثبت تلفنی هنگام قطعی نجوا."}
+        case "letters:dispatch":
+            return {"tracking_number": "۹۹۸۸۷۷۶۶۵۵۴۴۳۳۲۲۱۱", "sent_on": jalali(today)}
+        case "letters:delivery":
+            return {"delivered_on": jalali(today), "received_by": "خود گیرنده"}
+        case "letters:return":
+            return {"returned_on": jalali(today), "reason": "گیرنده در نشانی شناخته نشد."}
         case "najva:form_signed":
             scan = SimpleUploadedFile("signed.pdf", DEMO_PDF + b"form", "application/pdf")
             return {"scan": scan}
@@ -682,6 +775,10 @@ WATCHED = (
     Minutes,
     Registration,
     CancellationForm,
+    Letter,
+    LetterRegister,
+    Dispatch,
+    AgencyOffice,
 )
 
 
