@@ -102,12 +102,13 @@ def walk_deciding(
 
 
 # pdftotext's reading of a Persian PDF: the words in reading order, but with bidi embedding marks
-# around numbers and Latin runs, the spaces beside them and beside punctuation moved («صفحه ۱از
-# ۱», «احمدی ،سرپرست»), zero-width non-joiners dropped, and each lam-alef ligature given back as
-# alef-lam (ابلاغ → ابالغ). Both sides are brought to one form before comparing: no marks, no
-# spaces, lam-alef as pdftotext gives it. The letters and digits still have to come in order.
+# around numbers and Latin runs, the spaces and the punctuation beside them moved («صفحه ۱از ۱»,
+# «احمدی ،سرپرست», «پلاک ،۱۲ واحد»), zero-width non-joiners dropped, and each lam-alef ligature
+# given back as alef-lam (ابلاغ → ابالغ). Both sides are brought to one form before comparing: no
+# marks, spaces or sentence punctuation, lam-alef as pdftotext gives it. The letters and the
+# digits, and the «/» and «-» inside numbers, still have to come in order.
 _MARKS = "\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_DROPPED = dict.fromkeys(map(ord, _MARKS))
+_DROPPED = dict.fromkeys(map(ord, _MARKS + "،؛:.()"))
 
 
 def pdf_text(path) -> str:
