@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from letters.links import letter_url
 from people.models import POSTAL_CODE
 
 
@@ -113,6 +114,12 @@ class Letter(FSMModelMixin, models.Model):
 
     case = models.ForeignKey(
         "cases.Case", verbose_name="پرونده", on_delete=models.PROTECT, related_name="letters"
+    )
+    # The case's province, kept on the letter (a case never changes province): the print queue
+    # and the dispatch register of a province read the letters through their own index instead
+    # of joining every case of the province (bench/pages.py: 191 ms → see README).
+    province = models.ForeignKey(
+        "reference.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField("موضوع", max_length=32, choices=Kind.choices)
     addressee_kind = models.CharField("گیرنده", max_length=8, choices=Addressee.choices)
@@ -214,10 +221,18 @@ class Letter(FSMModelMixin, models.Model):
                 name="letter_printed_has_number",
             ),
         ]
-        indexes = [models.Index(fields=["status", "status_at"], name="letter_status")]
+        indexes = [
+            # The print queue: a province's letters in one state, longest there first.
+            models.Index(fields=["province", "status", "status_at"], name="letter_province_status"),
+            # The same for the national readers (every province).
+            models.Index(fields=["status", "status_at"], name="letter_status"),
+        ]
 
     def __str__(self):
         return f"نامه {self.number or '(بی‌شماره)'} به {self.addressee_name}"
+
+    def get_absolute_url(self) -> str:
+        return letter_url(self.pk)
 
     # --- The addressee, as the letter and the envelope name them ---
 
@@ -250,6 +265,15 @@ class Letter(FSMModelMixin, models.Model):
     def status_label(self) -> str:
         return self.Status(self.status).label
 
+    @property
+    def actions(self) -> list[tuple[str, str, str]]:
+        """The supervisor's next actions on the letter: (label, URL, button style) each; the pages
+        behind them confirm or ask first."""
+        return [
+            (label, letter_url(self.pk, name), style)
+            for label, name, style in NEXT_ACTIONS[self.status]
+        ]
+
     # --- The states, moved only by letters.services (each body touches this row only) ---
 
     @transition(field=status, source=Status.WAITING, target=Status.PRINTED)
@@ -271,6 +295,20 @@ class Letter(FSMModelMixin, models.Model):
     @transition(field=status, source=Status.DISPATCHED, target=Status.RETURNED)
     def mark_returned(self):
         pass
+
+
+# What the supervisor does next with a letter in each state.
+NEXT_ACTIONS = {
+    Letter.Status.WAITING: [("چاپ نامه", "letters:print", "btn-primary")],
+    Letter.Status.PRINTED: [("ثبت امضا", "letters:sign", "btn-outline-primary")],
+    Letter.Status.SIGNED: [("ثبت ارسال پستی", "letters:dispatch", "btn-outline-primary")],
+    Letter.Status.DISPATCHED: [
+        ("ثبت تحویل", "letters:delivery", "btn-outline-success"),
+        ("ثبت برگشت", "letters:return", "btn-outline-danger"),
+    ],
+    Letter.Status.RETURNED: [("ارسال دوباره", "letters:dispatch", "btn-outline-primary")],
+    Letter.Status.DELIVERED: [],
+}
 
 
 class Dispatch(models.Model):

@@ -55,6 +55,7 @@ def letters_queue(*, case, kind: str, by, addressees: Iterable[Addressee]) -> li
     for addressee in addressees:
         letter = Letter.objects.create(
             case=case,
+            province_id=case.province_id,
             kind=kind,
             addressee_kind=addressee.kind,
             person=addressee.person,

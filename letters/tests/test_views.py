@@ -399,3 +399,24 @@ def test_the_demo_takes_every_letter_of_a_case_to_its_addressee(case_in, users):
     # Without an expert to record the household's address, its letters stay signed.
     statuses = [x.status for x in send_all(other, supervisor=users["supervisor_a"])]
     assert statuses == ["signed", "signed", "delivered", "delivered"]
+
+
+def test_a_case_shared_with_another_province_shows_its_letters_but_gives_no_hand_on_them(
+    client, cancelled_case, case_in, users
+):
+    from cases.services import case_grant_access
+
+    letter = take_to(letter_to(cancelled_case, "person"), "dispatched", users)
+    client.force_login(users["supervisor_b"])
+    assert client.get(reverse("letters:detail", args=[letter.pk])).status_code == 404
+    case_grant_access(case=cancelled_case, by=users["supervisor_a"], user=users["supervisor_b"])
+    assert client.get(reverse("letters:detail", args=[letter.pk])).status_code == 200
+    assert fa(letter.number) in html(client.get(reverse("letters:queue")))
+    register = html(client.get(reverse("letters:register"), {"on": jalali(timezone.localdate())}))
+    # The register of Isfahan's supervisor is Isfahan's: the shared Tehran letter is not on it.
+    assert fa(letter.number) not in register
+    for name in ("letters:delivery", "letters:return"):
+        assert client.get(reverse(name, args=[letter.pk])).status_code == 403
+    # Only that case is shared: a letter of another Tehran case stays unseen.
+    other = letters_of(case_in(CaseState.CARD_CANCELLED))[0]
+    assert client.get(reverse("letters:detail", args=[other.pk])).status_code == 404
