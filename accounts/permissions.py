@@ -17,7 +17,7 @@ and its grants through the relation named ``grants`` on the case model it is giv
 
 from django.db.models import Q
 
-from accounts.roles import ROLE_CAPABILITIES, ROLE_SCOPE, Capability, Role, Scope
+from accounts.roles import NATIONAL_ROLES, ROLE_CAPABILITIES, ROLE_SCOPE, Capability, Role, Scope
 
 # The states of a case from national confirmation on: the registry operator's scope. They are case
 # states (cases.models.CaseState), named here by value because this module sits below the cases
@@ -65,18 +65,19 @@ def _in_scope(user, role: Role, case) -> bool:
     return user.province_id is not None and case.province_id == user.province_id
 
 
-def _scope_q(user, roles) -> Q | None:
-    """The cases that ``roles`` of ``user`` cover, as a filter on the case model; None for every
-    case (a national role), so that no filter at all reaches the database."""
+def _scope_q(user, roles, *, province: str = "province_id", state: str = "state") -> Q | None:
+    """The cases that ``roles`` of ``user`` cover, as a filter on the case model (or on a model
+    whose ``province`` and ``state`` lookups name its case's); None for every case (a national
+    role), so that no filter at all reaches the database."""
     scope = Q(pk__in=[])
     for role in roles:
         kind = ROLE_SCOPE[role]
         if kind == Scope.NATIONAL:
             return None
         if kind == Scope.NATIONAL_FROM_CONFIRMATION:
-            scope |= Q(state__in=FROM_NATIONAL_CONFIRMATION)
+            scope |= Q(**{f"{state}__in": FROM_NATIONAL_CONFIRMATION})
         elif user.province_id is not None:
-            scope |= Q(province_id=user.province_id)
+            scope |= Q(**{province: user.province_id})
     return scope
 
 
@@ -128,6 +129,23 @@ def visible_cases(cases, user, capability: str = Capability.VIEW_CASE):
     if ids:
         scope |= Q(pk__in=ids)
     return cases.filter(scope)
+
+
+def visible_through_case(rows, user, case_model, *, province="province_id", state="case__state",
+                         case="case_id"):  # fmt: skip
+    """``rows`` of a model that belongs to a case and keeps its case's province (the letters),
+    narrowed to those of the cases ``user`` may see, exactly as ``visible_cases`` narrows the
+    cases, but filtered on the rows' own columns (``province``, ``case``; ``state`` through the
+    case) so that a list of them is read through their own indexes, not by joining every case of
+    the province: one small query for the cases shared with the user, as ``visible_cases``."""
+    roles = _roles_granting(user, Capability.VIEW_CASE)
+    scope = _scope_q(user, roles, province=province, state=state)
+    if scope is None:
+        return rows
+    ids = set().union(*granted_case_ids(user, case_model).values())
+    if ids:
+        scope |= Q(**{f"{case}__in": ids})
+    return rows.filter(scope)
 
 
 def may(user, capability, case, *, grants: dict[str, set[int]] | None = None) -> bool:
@@ -221,3 +239,15 @@ NAJVA_QUEUE_READERS = frozenset({Role.REGISTRY_OPERATOR, Role.AUDITOR})
 def may_read_najva_queue(user) -> bool:
     """Whether ``user`` reads the queue of registrations to Najva (else 403)."""
     return bool(roles_of(user) & NAJVA_QUEUE_READERS)
+
+
+# Decision letters and the postal dispatch register (letters): the provincial supervisor prints,
+# signs and dispatches them; the national roles and the auditor read them. The expert, the
+# secretary and the enforcement liaison see on the case page where each letter is, nothing more.
+LETTER_READERS = frozenset({Role.SUPERVISOR}) | NATIONAL_ROLES
+
+
+def may_read_letters(user) -> bool:
+    """Whether ``user`` reads the letters' pages: the print queue, a letter, the dispatch
+    register (else 403). Which letters: those of the cases the user may see."""
+    return bool(roles_of(user) & LETTER_READERS)

@@ -17,6 +17,7 @@ chunks, so 10,000,000 persons need no more memory than the cases' subjects.
 """
 
 import argparse
+import bisect
 import datetime
 import io
 import json
@@ -208,6 +209,10 @@ STATE_SHARES = {
 }  # fmt: skip
 
 TEHRAN_SHARE = 0.10
+# Where the decision letters of a case whose cards were cancelled are, one letter in twenty each:
+# most delivered, the others spread over the sections of the supervisor's print queue.
+LETTER_STATUSES_ORDER = ["waiting", "printed", "signed", "dispatched", "delivered", "returned"]
+LETTER_STATUSES = ["waiting", "printed", "signed", "dispatched", "returned"] + ["delivered"] * 15
 CHUNK = 50_000
 
 
@@ -357,6 +362,7 @@ def generate(persons: int, seed: int) -> None:
     )
     from cases.models import Case, CaseNumberSequence, CaseSubject, Evidence, Inquiry
     from enforcement.models import ExpulsionOrder, OrderedPerson
+    from letters.models import AgencyOffice, Dispatch, Letter, LetterRegister
     from najva.models import Registration
     from people.models import DocumentStatus, Household, IdentityDocument, Person, Relation
     from reference.models import BorderPoint, DocumentType, OffenceType, Province
@@ -610,12 +616,26 @@ def generate(persons: int, seed: int) -> None:
     orders_out = Copier(cursor, ExpulsionOrder._meta.db_table, order_columns, auto=False)
     ordered_columns = ["id", *columns(OrderedPerson)]
     ordered_out = Copier(cursor, OrderedPerson._meta.db_table, ordered_columns, auto=False)
+    letter_columns = ["id", *columns(Letter)]
+    letters_out = Copier(cursor, Letter._meta.db_table, letter_columns, auto=False)
+    named_out = Copier(
+        cursor,
+        Letter.subjects.through._meta.db_table,
+        ["letter_id", "casesubject_id"],
+        auto=False,
+    )
+    dispatch_columns = ["id", *columns(Dispatch)]
+    dispatches_out = Copier(cursor, Dispatch._meta.db_table, dispatch_columns, auto=False)
+    agency_offices = {
+        (office.province_id, office.kind): office.pk for office in AgencyOffice.objects.all()
+    }
+    letter_numbers: dict[tuple[int, int], int] = {}
     manifest: list[tuple[int, str, str]] = []
     # The users' own events (their roles) are already in the log.
     last_event = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     ids = {
         "subject": 0, "event": last_event, "inquiry": 0, "evidence": 0, "registration": 0,
-        "order": 0, "ordered": 0,
+        "order": 0, "ordered": 0, "letter": 0, "dispatch": 0,
     }  # fmt: skip
     codes = {p.pk: p.code for p in provinces}
     role_of_capability = {
@@ -631,6 +651,77 @@ def generate(persons: int, seed: int) -> None:
 
     def actor(province_pk: int, role: str):
         return actors.get((province_pk, role)) or actors[(None, role)]
+
+    def household_of(person_id: int) -> int:
+        """The id of the person's household (households are written 1.., persons in order)."""
+        return bisect.bisect_right(household_start, person_id)
+
+    def write_letters(case_id, province, subjects, cancelled_at) -> None:
+        """The decision letters of a case whose cards were cancelled: one to each subject and one
+        to each agency of the province, each somewhere on its way, chosen from the letter's id
+        (not drawn from rng: the data set stays the one it was, draw for draw). Most were
+        delivered long ago; one in four waits in the supervisor's queue."""
+        supervisor = actor(province.pk, Role.SUPERVISOR.value)
+        addressees = [("person", person_id, subject_id) for person_id, subject_id in subjects]
+        addressees += [("agency", kind, None) for kind in ("police", "intelligence")]
+        for kind, who, subject_id in addressees:
+            ids["letter"] += 1
+            letter_id = ids["letter"]
+            status = LETTER_STATUSES[letter_id % len(LETTER_STATUSES)]
+            moments = [min(cancelled_at + datetime.timedelta(days=d, hours=letter_id % 7), now)
+                       for d in (0, 1, 2, 3, 9)]  # fmt: skip
+            created, printed, signed, sent, outcome = moments
+            reached = LETTER_STATUSES_ORDER.index(status)
+            number = ""
+            if reached >= 1:
+                key = (province.pk, jalali_year(printed))
+                letter_numbers[key] = letter_numbers.get(key, 0) + 1
+                number = LetterRegister.format_number(codes[province.pk], key[1],
+                                                      letter_numbers[key])  # fmt: skip
+            letter = {
+                "id": letter_id, "case_id": case_id, "province_id": province.pk,
+                "kind": "cancellation",
+                "addressee_kind": kind,
+                "person_id": who if kind == "person" else None,
+                "household_id": household_of(who) if kind == "person" else None,
+                "agency_id": agency_offices[(province.pk, who)] if kind == "agency" else None,
+                "status": status,
+                "status_at": [created, printed, signed, sent, outcome, outcome][reached],
+                "created_at": created,
+                "created_by_id": actor(None, Role.REGISTRY_OPERATOR.value).pk,
+                "number": number, "dated_on": printed.date() if number else None,
+                "serial": f"bench{letter_id:011d}",
+                "content_sha256": f"{letter_id:064x}" if number else "",
+                "file": f"letters/bench/{letter_id}.pdf" if number else "",
+                "sha256": f"{letter_id * 7:064x}" if number else "",
+                "printed_at": printed if number else None,
+                "printed_by_id": supervisor.pk if number else None,
+                "signed_at": signed if reached >= 2 else None,
+                "signed_by_id": supervisor.pk if reached >= 2 else None,
+            }  # fmt: skip
+            letters_out.add(*(letter[c] for c in letter_columns))
+            named = [subject_id] if subject_id else [sid for _, sid in subjects]
+            for named_id in named:
+                named_out.add(letter_id, named_id)
+            if reached >= 3:
+                ids["dispatch"] += 1
+                outcome_kind = {"dispatched": "out", "delivered": "delivered",
+                                "returned": "returned"}[status]  # fmt: skip
+                dispatch = {
+                    "id": ids["dispatch"], "letter_id": letter_id,
+                    "tracking_number": f"{900000000000 + letter_id}",
+                    "sent_on": sent.date(), "addressee": f"گیرنده نامه {letter_id}",
+                    "postal_address": "تهران، خیابان انقلاب، کوچه نمونه، پلاک ۱۲",
+                    "postal_code": "1314567890", "dispatched_by_id": supervisor.pk,
+                    "dispatched_at": sent, "outcome": outcome_kind,
+                    "delivered_on": outcome.date() if outcome_kind == "delivered" else None,
+                    "received_by": "خود گیرنده" if outcome_kind == "delivered" else "",
+                    "returned_on": outcome.date() if outcome_kind == "returned" else None,
+                    "return_reason": "گیرنده شناخته نشد" if outcome_kind == "returned" else "",
+                    "outcome_by_id": supervisor.pk if outcome_kind != "out" else None,
+                    "outcome_at": outcome if outcome_kind != "out" else None,
+                }  # fmt: skip
+                dispatches_out.add(*(dispatch[c] for c in dispatch_columns))
 
     def event_row(case_id, who, role, at, kind, action, label, old="", new="", reason=""):
         ids["event"] += 1
@@ -714,8 +805,10 @@ def generate(persons: int, seed: int) -> None:
         elif state in {"rejected_by_province", "refused_nationally"}:
             decision = SubjectDecision.KEEP
         registered = Step.NAJVA_REGISTERED in step_names
+        subjects_of_case = []
         for person_id in members:
             ids["subject"] += 1
+            subjects_of_case.append((person_id, ids["subject"]))
             subject = {"id": ids["subject"], "case_id": case_id, "person_id": person_id,
                        "decision": decision,
                        "najva_registered_at": moments[-1] if registered else None,
@@ -760,6 +853,9 @@ def generate(persons: int, seed: int) -> None:
                     "recorded_by_id": None, "recorded_reason": "",
                 }  # fmt: skip
                 registrations_out.add(*(registration[c] for c in registration_columns))
+        if Step.CANCEL_CARD in step_names:
+            cancelled_at = moments[step_names.index(Step.CANCEL_CARD) + 1]
+            write_letters(case_id, province, subjects_of_case, cancelled_at)
 
         event = event_row(case_id, expert, Role.EXPERT.value, moments[0], Event.Kind.OPENED,
                           "open", "ثبت پرونده", new="received")  # fmt: skip
@@ -802,7 +898,8 @@ def generate(persons: int, seed: int) -> None:
         evidence_out.add(*(evidence[c] for c in evidence_columns))
         if events_out.pending >= CHUNK:
             for copier in (cases_out, subjects_out, events_out, inquiries_out, evidence_out,
-                           registrations_out, orders_out, ordered_out):  # fmt: skip
+                           registrations_out, orders_out, ordered_out, letters_out,
+                           named_out, dispatches_out):  # fmt: skip
                 copier.flush()
 
         # What the search must find: subjects typed in another spelling than the stored one.
@@ -819,7 +916,8 @@ def generate(persons: int, seed: int) -> None:
                 if typo != canonical:
                     manifest.append((case_id, typo, "typo"))
     for copier in (cases_out, subjects_out, events_out, inquiries_out, evidence_out,
-                   registrations_out, orders_out, ordered_out):  # fmt: skip
+                   registrations_out, orders_out, ordered_out, letters_out, named_out,
+                   dispatches_out):  # fmt: skip
         copier.flush()
     report(
         f"{cases_out.written:,} cases, {subjects_out.written:,} subjects, "
@@ -831,6 +929,11 @@ def generate(persons: int, seed: int) -> None:
         CaseNumberSequence.objects.update_or_create(
             province_id=province_pk, year=year, defaults={"last_value": last}
         )
+    for (province_pk, year), last in letter_numbers.items():
+        LetterRegister.objects.update_or_create(
+            province_id=province_pk, year=year, defaults={"last_value": last}
+        )
+    report(f"{letters_out.written:,} letters, {dispatches_out.written:,} postings", started)
     cursor.execute("DROP TABLE IF EXISTS bench_manifest")
     cursor.execute("CREATE TABLE bench_manifest (case_id integer, typed text, kind text)")
     out = Copier(cursor, "bench_manifest", ["case_id", "typed", "kind"])
@@ -842,7 +945,7 @@ def generate(persons: int, seed: int) -> None:
     cursor.execute("INSERT INTO bench_info VALUES (%s, %s, %s)", [persons, households, case_count])
     models = [
         Household, Person, IdentityDocument, Case, CaseSubject, Event, Inquiry, Evidence,
-        Registration, ExpulsionOrder, OrderedPerson,
+        Registration, ExpulsionOrder, OrderedPerson, Letter, Dispatch,
     ]  # fmt: skip
     for statement in connection.ops.sequence_reset_sql(no_style(), models):
         cursor.execute(statement)

@@ -36,8 +36,9 @@ from common import collect_static, fmt_ms, setup_django, timed
 EXPECTED_QUERIES = {
     "work queue (expert_teh)": 12,
     "work queue (secretary_teh)": 13,
-    # + the persons not found on its orders (enforcement), read through the user's scope.
-    "work queue (supervisor_teh)": 14,
+    # + the persons not found on its orders (enforcement) and the letters waiting for it
+    # (letters), each read through the user's scope.
+    "work queue (supervisor_teh)": 16,
     # + how many persons on its orders wait for an outcome (enforcement), through its scope.
     "work queue (enforcement_teh)": 14,
     "work queue (national_secretariat)": 11,
@@ -52,8 +53,8 @@ EXPECTED_QUERIES = {
     "search, household number (expert_teh)": 10,
     "search, case number (expert_teh)": 10,
     # The case page's case was expelled: + its registrations and forms (najva), its orders and
-    # the persons on them (enforcement).
-    "case page (expert_teh)": 15,
+    # the persons on them (enforcement), its letters and their postings (letters).
+    "case page (expert_teh)": 17,
     "case list (national_secretariat)": 7,
     "case list, one state (national_secretariat)": 7,
     "search, common name (national_secretariat)": 11,
@@ -62,12 +63,18 @@ EXPECTED_QUERIES = {
     "search, document number (national_secretariat)": 9,
     "search, household number (national_secretariat)": 9,
     "search, case number (national_secretariat)": 9,
-    "case page (national_secretariat)": 14,
+    "case page (national_secretariat)": 16,
     "national queue (national_secretariat)": 8,
     "najva queue (najva_operator)": 6,
     "najva record page (najva_operator)": 5,
     "form print page (supervisor_teh)": 7,
     "expulsion order page (enforcement_teh)": 5,
+    # The supervisor's print queue: the counts, the ids of the oldest of each of its five
+    # sections, those letters (+ the cases shared with the user, for a provincial one).
+    "letters queue (supervisor_teh)": 10,
+    "letters queue (auditor)": 9,
+    # The dispatch register of the busiest day (the day's postings with their letters).
+    "dispatch register (supervisor_teh)": 4,
 }
 
 
@@ -107,6 +114,7 @@ def run(repeat: int, only: str = "") -> int:
     from cases.selectors import QUEUE_PER_STEP, search_cases
     from cases.steps import STEPS
     from revocation.pagination import COUNT_CAP
+    from revocation.persian import digits_to_ascii, jalali
 
     User = get_user_model()
     cursor = connection.cursor()
@@ -301,6 +309,32 @@ def run(repeat: int, only: str = "") -> int:
             "enforcement_teh",
             f"/enforcement/orders/{order}/",
             order_page_sql(users["enforcement_teh"], order),
+        )
+    )
+
+    # Letters (issue 4-6): the supervisor's print queue (and the auditor's, every province), and
+    # the dispatch register of Tehran's busiest day.
+    for username in ("supervisor_teh", "auditor"):
+        pages.append(
+            Page(
+                f"letters queue ({username})",
+                username,
+                "/letters/",
+                letters_queue_sql(users[username], tehran, permissions),
+            )
+        )
+    cursor.execute(
+        """SELECT d.sent_on FROM letters_dispatch d JOIN letters_letter l ON l.id = d.letter_id
+           WHERE l.province_id = %s GROUP BY d.sent_on ORDER BY count(*) DESC, d.sent_on LIMIT 1""",
+        [tehran],
+    )
+    (busiest,) = cursor.fetchone()
+    pages.append(
+        Page(
+            "dispatch register (supervisor_teh)",
+            "supervisor_teh",
+            f"/letters/register/?on={digits_to_ascii(jalali(busiest))}",
+            register_sql(users["supervisor_teh"], tehran, busiest),
         )
     )
 
@@ -567,7 +601,18 @@ def queue_sql(user, scope, params, states, per_step):
                 params,
             )
             cursor.fetchall()
+        if supervises:  # the letters waiting for the supervisor, per section of the queue
+            cursor.execute(
+                """SELECT l.status, count(*) FROM letters_letter l WHERE l.province_id = %s
+                   AND l.status IN ('waiting', 'printed', 'signed', 'dispatched', 'returned')
+                   GROUP BY 1""",
+                [user.province_id],
+            )
+            cursor.fetchall()
 
+    from accounts.permissions import can
+
+    supervises = can(user, "supervise_case")
     return run
 
 
@@ -677,6 +722,14 @@ def case_page_sql(user, number) -> list[tuple[str, list]]:
              JOIN cases_casesubject s ON s.id = e.subject_id JOIN people_person p ON p.id = s.person_id
              LEFT JOIN reference_borderpoint b ON b.id = e.exit_border_point_id
              WHERE o.case_id = {case} ORDER BY e.id""", [number]),
+        # The letters' part: each letter with its addressee, and their postings.
+        (f"""SELECT l.*, p.first_name, p.last_name, h.number, a.name FROM letters_letter l
+             LEFT JOIN people_person p ON p.id = l.person_id
+             LEFT JOIN people_household h ON h.id = l.household_id
+             LEFT JOIN letters_agencyoffice a ON a.id = l.agency_id
+             WHERE l.case_id = {case} ORDER BY l.id""", [number]),
+        (f"""SELECT d.* FROM letters_dispatch d WHERE d.letter_id IN
+             (SELECT id FROM letters_letter WHERE case_id = {case}) ORDER BY d.id""", [number]),
     ]  # fmt: skip
 
 
@@ -762,6 +815,77 @@ def form_print_sql(user, number: str, subject: int) -> list[tuple[str, list]]:
                JOIN reference_documenttype t ON t.id = d.document_type_id
                WHERE r.subject_id = %s ORDER BY r.id""",
             [subject],
+        ),
+    ]
+
+
+def letter_scope_sql(user, tehran: int, permissions) -> tuple[str, list]:
+    """The letters the user sees, as SQL on ``letters_letter l`` (their own province column)."""
+    from accounts.roles import ROLE_SCOPE, Scope
+
+    kinds = {ROLE_SCOPE[role] for role in permissions.roles_of(user)}
+    if Scope.NATIONAL in kinds:
+        return "TRUE", []
+    return "l.province_id = %s", [user.province_id]
+
+
+def letters_queue_sql(user, tehran: int, permissions, per_section: int = 50):
+    """The print queue: how many letters wait in each section; the ids of the oldest of each;
+    then those letters with their case, their addressee and their latest posting."""
+    scope, params = letter_scope_sql(user, tehran, permissions)
+    statuses = ("waiting", "printed", "signed", "dispatched", "returned")
+    latest = """(SELECT d.{} FROM letters_dispatch d WHERE d.letter_id = l.id
+        ORDER BY d.id DESC LIMIT 1)"""
+    postings = ", ".join(
+        latest.format(name)
+        for name in ("tracking_number", "sent_on", "outcome", "returned_on", "return_reason")
+    )
+
+    def run(cursor) -> None:
+        run_raw(cursor, chrome_sql(user))
+        cursor.execute(
+            f"""SELECT l.status, count(*) FROM letters_letter l WHERE {scope}
+                AND l.status IN %s GROUP BY l.status""",
+            [*params, statuses],
+        )
+        cursor.fetchall()
+        ids = []
+        for status in statuses:
+            cursor.execute(
+                f"""SELECT l.id FROM letters_letter l WHERE {scope} AND l.status = %s
+                    ORDER BY l.status_at, l.id LIMIT %s""",
+                [*params, status, per_section],
+            )
+            ids += [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(
+            f"""SELECT l.*, c.number, p.first_name, p.last_name, h.number, a.name, {postings}
+                FROM letters_letter l JOIN cases_case c ON c.id = l.case_id
+                LEFT JOIN people_person p ON p.id = l.person_id
+                LEFT JOIN people_household h ON h.id = l.household_id
+                LEFT JOIN letters_agencyoffice a ON a.id = l.agency_id WHERE l.id = ANY(%s)""",
+            [ids],
+        )
+        cursor.fetchall()
+
+    return run
+
+
+def register_sql(user, tehran: int, day) -> list[tuple[str, list]]:
+    """The day's postings of the province's letters, with their letter and addressee."""
+    return [
+        *chrome_sql(user),
+        (
+            """SELECT d.*, l.*, c.number, pr.name, p.first_name, p.last_name, h.number, a.name,
+                   u.first_name, u.last_name
+               FROM letters_dispatch d JOIN letters_letter l ON l.id = d.letter_id
+               JOIN cases_case c ON c.id = l.case_id
+               JOIN reference_province pr ON pr.id = c.province_id
+               LEFT JOIN people_person p ON p.id = l.person_id
+               LEFT JOIN people_household h ON h.id = l.household_id
+               LEFT JOIN letters_agencyoffice a ON a.id = l.agency_id
+               JOIN accounts_user u ON u.id = d.dispatched_by_id
+               WHERE d.sent_on = %s AND l.province_id = %s ORDER BY pr.name, d.id""",
+            [day, tehran],
         ),
     ]
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from people.models import Nationality, Relation, Sex
+from people.models import POSTAL_CODE, Nationality, Relation, Sex
 from reference.models import DocumentType
 from revocation.forms import BootstrapMixin, IdentifierField, JalaliDateField, not_in_future
 
@@ -61,11 +61,44 @@ class PersonFields(BootstrapMixin, forms.Form):
         return cleaned
 
 
+class AddressFields(BootstrapMixin, forms.Form):
+    """Where the directorate's letters to the household go by post."""
+
+    postal_address = forms.CharField(
+        label="نشانی پستی",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="استان، شهر، خیابان، کوچه، پلاک و واحد؛ نامه‌های اداره کل به این نشانی پست می‌شود.",
+        error_messages={"required": "نشانی پستی را بنویسید."},
+    )
+    postal_code = IdentifierField(
+        label="کد پستی",
+        max_length=10,
+        required=False,
+        validators=[POSTAL_CODE],
+        help_text="ده رقم، بدون خط تیره.",
+    )
+
+
 class HouseholdForm(PersonFields):
-    """A new household with its head."""
+    """A new household with its head (and its postal address, where known)."""
 
     household_number = IdentifierField(label="شماره خانوار", max_length=32)
+    postal_address = forms.CharField(
+        label="نشانی پستی (اختیاری)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="اگر اکنون در دست نیست، بعداً ثبت کنید: نامه بدون نشانی پست نمی‌شود.",
+    )
+    postal_code = IdentifierField(
+        label="کد پستی (اختیاری)", max_length=10, required=False, validators=[POSTAL_CODE]
+    )
     field_order = ["household_number"]
+
+
+class HouseholdAddressForm(AddressFields):
+    """The address of an existing household."""
 
 
 class MemberForm(PersonFields):

@@ -4,6 +4,7 @@ A household is registered by the expert of one province (``Household.province``)
 experts may add members to it; other provinces reach it only through a number search, read-only.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -32,6 +33,10 @@ class Relation(models.TextChoices):
     OTHER = "other", "سایر"
 
 
+# An Iranian postal code: ten digits (stored ASCII, whatever digits it was typed in).
+POSTAL_CODE = RegexValidator(r"^[0-9]{10}$", "کد پستی ده رقم است.")
+
+
 class Household(models.Model):
     number = models.CharField("شماره خانوار", max_length=32, unique=True)
     province = models.ForeignKey(
@@ -48,6 +53,15 @@ class Household(models.Model):
         blank=True,
         related_name="+",
     )
+    # Where the directorate's letters to the household go by post (letters app). Blank until the
+    # expert records it: a letter can then be printed but not dispatched.
+    # A database default too: bench/generate.py writes households with COPY, naming no address.
+    postal_address = models.TextField(
+        "نشانی پستی", max_length=500, blank=True, default="", db_default=""
+    )
+    postal_code = models.CharField(
+        "کد پستی", max_length=10, blank=True, default="", db_default="", validators=[POSTAL_CODE]
+    )
 
     class Meta:
         verbose_name = "خانوار"
@@ -58,6 +72,7 @@ class Household(models.Model):
 
     def save(self, *args, **kwargs):
         self.number = normalize_identifier(self.number)
+        self.postal_code = normalize_identifier(self.postal_code)
         super().save(*args, **kwargs)
 
 

@@ -9,7 +9,8 @@ from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
 from audit.models import Event
-from people.models import Household, IdentityDocument, Person, Relation
+from people.models import POSTAL_CODE, Household, IdentityDocument, Person, Relation
+from revocation.persian import normalize_identifier
 
 DOCUMENT_TAKEN = "این شماره مدرک پیش‌تر برای {} ثبت شده است."
 HOUSEHOLD_TAKEN = "خانواری با این شماره پیش‌تر ثبت شده است."
@@ -90,16 +91,40 @@ def _record_registration(*, by, household, person: Person, label: str) -> None:
     )
 
 
+def _clean_address(postal_address: str, postal_code: str) -> tuple[str, str]:
+    """The address as stored (one line per line typed, trimmed) and the postal code in ASCII
+    digits; a code that is not ten digits is refused on its field, in Persian."""
+    address = "\n".join(line.strip() for line in (postal_address or "").strip().splitlines())
+    code = normalize_identifier(postal_code)
+    if code:
+        try:
+            POSTAL_CODE(code)
+        except ValidationError as error:
+            raise ValidationError({"postal_code": error.messages}) from None
+    return address, code
+
+
 @transaction.atomic
-def household_register(*, by, number: str, head: dict, document: dict) -> Household:
+def household_register(
+    *,
+    by,
+    number: str,
+    head: dict,
+    document: dict,
+    postal_address: str = "",
+    postal_code: str = "",
+) -> Household:
     """Register a household in the expert's province with its head and the head's identity
-    document, or nothing at all."""
+    document (and its postal address, where known), or nothing at all."""
     require_registrar(by)
+    address, code = _clean_address(postal_address, postal_code)
     if Household.objects.filter(number=number).exists():
         raise ValidationError({"household_number": HOUSEHOLD_TAKEN})
     try:
         with transaction.atomic():
-            household = Household.objects.create(number=number, province=by.province)
+            household = Household.objects.create(
+                number=number, province=by.province, postal_address=address, postal_code=code
+            )
     except IntegrityError:
         raise ValidationError({"household_number": HOUSEHOLD_TAKEN}) from None
     household.head = _person_with_document(
@@ -132,6 +157,41 @@ def household_add_member(
         by=by, household=household, person=member, label=f"ثبت عضو خانوار {household.number}"
     )
     return member
+
+
+@transaction.atomic
+def household_set_address(
+    *, by, household: Household, postal_address: str, postal_code: str
+) -> Household:
+    """Record or change where the directorate's letters to the household go by post (an expert
+    of the household's province), with an event on the household saying what it was before."""
+    household = (
+        Household.objects.select_for_update().select_related("province").get(pk=household.pk)
+    )
+    require_registrar(by)
+    if not permissions.may_register_in(by, household):
+        raise PermissionDenied(
+            f"نشانی این خانوار را کارشناس استان {household.province} ثبت می‌کند "
+            "(خانوار در آن استان ثبت شده است)."
+        )
+    address, code = _clean_address(postal_address, postal_code)
+    if not address:
+        raise ValidationError({"postal_address": "نشانی پستی را بنویسید."})
+    before = audit.snapshot(household, ["postal_address", "postal_code"])
+    household.postal_address, household.postal_code = address, code
+    changes = audit.diff(before, audit.snapshot(household, ["postal_address", "postal_code"]))
+    if not changes:
+        return household
+    household.save(update_fields=["postal_address", "postal_code"])
+    audit.record(
+        by=by,
+        household=household,
+        kind=Event.Kind.CHANGE,
+        action="household_address",
+        label=f"ثبت نشانی پستی خانوار {household.number}",
+        changes=changes,
+    )
+    return household
 
 
 def household_set_head(

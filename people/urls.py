@@ -11,4 +11,9 @@ urlpatterns = [
         views.household_member_new,
         name="household_member_new",
     ),
+    path(
+        "households/<int:household_id>/address/",
+        views.household_address,
+        name="household_address",
+    ),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from people import forms, services
@@ -44,6 +45,8 @@ def household_new(request):
                 number=data["household_number"],
                 head=_person_data(data),
                 document=_document_data(data),
+                postal_address=data["postal_address"],
+                postal_code=data["postal_code"],
             )
         except ValidationError as error:
             refusal_on_form(form, error)
@@ -88,5 +91,43 @@ def household_member_new(request, household_id):
             "title": f"ثبت عضو جدید خانوار {digits_to_persian(household.number)}",
             "household": household,
         },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_address(request, household_id):
+    """Record or change a household's postal address (an expert of its province; another
+    province's household is read-only: 404). Returns to the page it came from (a case page)."""
+    services.require_registrar(request.user)
+    household = get_object_or_404(
+        households_of(user=request.user).select_related("head"), pk=household_id
+    )
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = f"{reverse('cases:intake')}?household={household.pk}"
+    initial = {"postal_address": household.postal_address, "postal_code": household.postal_code}
+    form = forms.HouseholdAddressForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_set_address(
+                by=request.user, household=household, **form.cleaned_data
+            )
+        except ValidationError as error:
+            refusal_on_form(form, error)
+        else:
+            messages.success(
+                request, f"نشانی پستی خانوار {digits_to_persian(household.number)} ثبت شد."
+            )
+            return redirect(back)
+    return render(
+        request,
+        "people/household_address.html",
+        {"form": form, "household": household, "next": back},
         status=400 if form.is_bound else 200,
     )

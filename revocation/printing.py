@@ -17,7 +17,10 @@ FONTS = settings.BASE_DIR / "static" / "fonts" / "vazirmatn"
 
 
 def content_digest(facts: dict) -> str:
-    canonical = json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """The SHA-256 of the facts in one canonical JSON form (a date as its ISO text)."""
+    canonical = json.dumps(
+        facts, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "committees",
     "najva",
     "enforcement",
+    "letters",
     # The project package: seed_demo, which spans every app, is its management command.
     "revocation",
 ]

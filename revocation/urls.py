@@ -34,5 +34,6 @@ urlpatterns = [
     path("sessions/", include("committees.urls")),
     path("najva/", include("najva.urls")),
     path("enforcement/", include("enforcement.urls")),
+    path("letters/", include("letters.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first. An app may import the project package and the apps before it, never after it.
-LAYERS = ["reference", "audit", "accounts", "people", "cases", "committees", "najva", "enforcement"]
+LAYERS = [
+    "reference",
+    "audit",
+    "accounts",
+    "people",
+    "cases",
+    "committees",
+    "najva",
+    "enforcement",
+    "letters",
+]
 
 
 def imports_of(app: str) -> dict[str, set[str]]:

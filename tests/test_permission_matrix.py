@@ -37,6 +37,7 @@ from cases.services import subject_decide
 from cases.steps import STEPS
 from committees.models import AgendaItem, Minutes, Session, Vote
 from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome, PriorDeparture
+from letters.models import AgencyOffice, Dispatch, Letter, LetterRegister
 from najva.models import CancellationForm, Registration
 from people.models import Household, IdentityDocument, Person
 from people.tests import factories
@@ -264,6 +265,46 @@ def _national_session_with_case(case, actors):
     committees.agenda_add(session=session, by=actors.national, cases=[case])
 
 
+def _first_letter(case):
+    from letters.models import Letter
+
+    return Letter.objects.filter(case=case).order_by("pk").first()
+
+
+def _letter_printed(case, actors):
+    from letters import services as letters
+
+    letters.letter_print(letter=_first_letter(case), by=actors.supervisor)
+
+
+def _letter_signed(case, actors):
+    """The first letter printed and signed, its household's address recorded (to be posted)."""
+    from letters import services as letters
+    from people import services as people
+
+    letter = _first_letter(case)
+    people.household_set_address(
+        by=actors.expert,
+        household=letter.household,
+        postal_address="تهران، خیابان آزادی، پلاک ۴",
+        postal_code="1314567890",
+    )
+    _letter_printed(case, actors)
+    letters.letter_mark_signed(letter=letter, by=actors.supervisor)
+
+
+def _letter_dispatched(case, actors):
+    from letters import services as letters
+
+    _letter_signed(case, actors)
+    letters.letter_dispatch(
+        letter=_first_letter(case),
+        by=actors.supervisor,
+        tracking_number="112233445566778899",
+        sent_on=timezone.localdate(),
+    )
+
+
 # fmt: off
 TABLE = [
     # The URLs whose answers do not depend on a case. Columns: see USERS.
@@ -294,6 +335,10 @@ TABLE = [
         get=  (L,   200, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403),
         post= (L,   302, 403, 403, 403, 302, 403, 403, 403, 403, 403, 403, 403)),
     Row("people:household_member_new", None,
+        get=  (L,   200, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403),
+        post= (L,   302, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403)),
+    # The postal address the letters go to: the experts of the household's province.
+    Row("people:household_address", None,
         get=  (L,   200, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403),
         post= (L,   302, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403)),
 
@@ -533,6 +578,47 @@ TABLE = [
     Row("enforcement:proof", S.EXPULSION_ORDERED, setup=_left_on_their_own,
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+
+    # Letters and the postal dispatch register: read by the supervisors, the national roles and
+    # the auditor (each the letters of the cases they see); the expert, the secretary and the
+    # enforcement liaison see a case's letters on its page only (403 here). The day's list as a
+    # PDF is one province's: a national reader who names none is asked to (400).
+    #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
+    Row("letters:queue", None,
+        get=  (L,   403, 403, 200, 403, 403, 403, 200, 403, 200, 200, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("letters:register", None,
+        get=  (L,   403, 403, 200, 403, 403, 403, 200, 403, 200, 200, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("letters:register_pdf", None,
+        get=  (L,   403, 403, 200, 403, 403, 403, 200, 403, 400, 400, 400, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    # A letter of a Tehran case (written when its cards were cancelled): the supervisor of Tehran
+    # acts on it; another province's users do not see it (404).
+    Row("letters:detail", S.CARD_CANCELLED,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("letters:print", S.CARD_CANCELLED,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("letters:file", S.CARD_CANCELLED, setup=_letter_printed,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("letters:sign", S.CARD_CANCELLED, setup=_letter_printed,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("letters:dispatch", S.CARD_CANCELLED, setup=_letter_signed,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("letters:delivery", S.CARD_CANCELLED, setup=_letter_dispatched,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("letters:return", S.CARD_CANCELLED, setup=_letter_dispatched,
+        get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
+        post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("letters:verify", S.CARD_CANCELLED, setup=_letter_printed,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
 ]
 # fmt: on
 
@@ -562,7 +648,7 @@ def url_of(row: Row, ctx: Context) -> str:
     if case is None:
         if row.name in {"committees:list", "committees:new"}:
             return reverse(row.name)
-        if row.name == "people:household_member_new":
+        if row.name in {"people:household_member_new", "people:household_address"}:
             return reverse(row.name, kwargs={"household_id": ctx.household.pk})
         return reverse(row.name)
     if row.name == "committees:national_queue":
@@ -594,6 +680,11 @@ def url_of(row: Row, ctx: Context) -> str:
     if row.name.startswith("enforcement:"):
         entry = OrderedPerson.objects.filter(order__case=case).order_by("pk").first()
         return reverse(row.name, args=[entry.pk])
+    if row.name == "letters:verify":
+        letter = _first_letter(case)
+        return reverse(row.name, args=[letter.serial]) + f"?h={letter.content_sha256}"
+    if row.name.startswith("letters:"):
+        return reverse(row.name, args=[_first_letter(case).pk])
     kwargs = {"number": case.number}
     if row.name == "cases:action":
         kwargs["name"] = row.step
@@ -655,6 +746,8 @@ def post_data(row: Row, ctx: Context) -> dict:
                 "document_type": amayesh,
                 "document_number": "۴۴۵۵۶۶۷۸",
             }
+        case "people:household_address":
+            return {"postal_address": "تهران، خیابان آزادی، پلاک ۴", "postal_code": "۱۳۱۴۵۶۷۸۹۰"}
         case "cases:action":
             if row.step not in Step.values:
                 return {}
@@ -688,6 +781,12 @@ def post_data(row: Row, ctx: Context) -> dict:
             return {"new_head": ctx.member.pk}
         case "najva:record":
             return {"tracking_number": "NJ-TEL-4455", "reason": "ثبت تلفنی هنگام قطعی نجوا."}
+        case "letters:dispatch":
+            return {"tracking_number": "۹۹۸۸۷۷۶۶۵۵۴۴۳۳۲۲۱۱", "sent_on": jalali(today)}
+        case "letters:delivery":
+            return {"delivered_on": jalali(today), "received_by": "خود گیرنده"}
+        case "letters:return":
+            return {"returned_on": jalali(today), "reason": "گیرنده در نشانی شناخته نشد."}
         case "najva:form_signed":
             scan = SimpleUploadedFile("signed.pdf", DEMO_PDF + b"form", "application/pdf")
             return {"scan": scan}
@@ -768,6 +867,10 @@ WATCHED = (
     ExpulsionOrder,
     OrderedPerson,
     PriorDeparture,
+    Letter,
+    LetterRegister,
+    Dispatch,
+    AgencyOffice,
 )
 
 
@@ -883,7 +986,12 @@ def test_the_table_keeps_the_rules(row):
                     assert expected[COLUMN[who]] in {404, 405}, who
             continue
         if row.state is None:
-            if row.name in {"cases:intake", "people:household_new", "people:household_member_new"}:
+            if row.name in {
+                "cases:intake",
+                "people:household_new",
+                "people:household_member_new",
+                "people:household_address",
+            }:
                 assert expected[COLUMN["it_admin"]] == 403
             continue
         # A case URL: 405 (the method is not offered, whoever asks) reveals nothing.

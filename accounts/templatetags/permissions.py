@@ -31,3 +31,11 @@ def may_read_najva_queue(context):
     """``{% may_read_najva_queue as name %}``: whether the Najva queue is the user's to read."""
     user = context.get("user") or getattr(context.get("request"), "user", None)
     return user is not None and permissions.may_read_najva_queue(user)
+
+
+@register.simple_tag(takes_context=True)
+def may_read_letters(context):
+    """``{% may_read_letters as name %}``: whether the letters and the dispatch register are the
+    user's to read (the navigation link)."""
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    return user is not None and permissions.may_read_letters(user)

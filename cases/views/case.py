@@ -58,6 +58,8 @@ def case_context(request, case, **extra):
             m.pk not in cancelled for m in household.members.all()
         )
         household.may_change_head = permissions.may_register_in(user, household)
+        # The postal address the letters go to: recorded by the same experts, in any state.
+        household.may_record_address = household.may_change_head
         # Members the case has no decision for and who are not on it (each needs adding first).
         household.undecided = [m for m in off_case if m.household_id == household.pk]
     evidence = list(case.evidence.all())

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class LettersConfig(AppConfig):
+    name = "letters"
+    verbose_name = "نامه‌ها و ارسال پستی"
+
+    def ready(self):
+        # The letters of a decision are written when it is taken (cases.signals.step_taken).
+        from letters import receivers  # noqa: F401
