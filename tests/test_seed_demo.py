@@ -10,7 +10,7 @@ from accounts.roles import Role
 from cases.choices import CaseState
 from cases.models import Case
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 def snapshot():
@@ -86,3 +86,25 @@ def test_the_demo_has_a_closed_session_with_minutes_and_cases_for_the_next_sessi
     from committees.models import WorkingGroup
 
     assert WorkingGroup.objects.get(province__slug="isfahan").members.count() == 7
+
+
+def test_the_demo_expelled_case_went_the_whole_way_with_its_order_and_letters(reference_data):
+    """Done means for step 7: a Tehran case taken by supervisor_teh and enforcement_teh from the
+    cancelled card to «اخراج شد», its order printable, each letter printed, posted and delivered
+    (the day's dispatch register filled in)."""
+    from enforcement.models import ExpulsionOrder, OrderedPerson
+    from letters.models import Dispatch, Letter
+
+    call_command("seed_demo")
+    case = Case.objects.get(state=CaseState.EXPELLED)
+    actors = {(e.action, e.actor.username) for e in case.events.exclude(actor=None)}
+    assert ("order_expulsion", "supervisor_teh") in actors
+    assert ("record_expulsion", "enforcement_teh") in actors
+    order = ExpulsionOrder.objects.get(case=case)
+    assert order.file.read().startswith(b"%PDF")
+    assert all(e.outcome == "expelled" for e in OrderedPerson.objects.filter(order=order))
+    letters = Letter.objects.filter(case=case)
+    assert letters.count() >= 3  # the persons and the two agencies
+    for letter in letters:
+        assert letter.status == "delivered" and letter.file.read().startswith(b"%PDF")
+        assert Dispatch.objects.filter(letter=letter).exclude(tracking_number="").exists()

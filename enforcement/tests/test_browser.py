@@ -4,10 +4,12 @@ case is «اخراج شد»; and a case opened on a report of illegal exit is cl
 کشور». Screenshots go to test-artifacts/."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.choices import CaseState, SourceType
 from enforcement.models import ExpulsionOrder
+from letters.models import Letter
 from reference.models import BorderPoint
 from revocation.persian import digits_to_persian, jalali
 from tests.test_browser import ARTIFACTS, Journey
@@ -24,6 +26,9 @@ def test_from_card_cancelled_to_expelled(page, live_server, case_in, users, sett
     settings.SITE_URL = live_server.url
     case = case_in(CaseState.CARD_CANCELLED)
     people = [s.person for s in case.subjects.order_by("pk")]
+    household = people[0].household
+    household.postal_address, household.postal_code = "تهران، خیابان آزادی، پلاک ۷", "1315700001"
+    household.save(update_fields=["postal_address", "postal_code"])
 
     journey = Journey(page, live_server.url)
     journey.sign_in("supervisor_a")
@@ -88,6 +93,32 @@ def test_from_card_cancelled_to_expelled(page, live_server, case_in, users, sett
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("ثبت اجرای اخراج")
     expect(timeline).to_contain_text(f"تحویل {people[0].full_name}")
+
+    # The supervisor sends the head of household's letter by post, and it is delivered.
+    page.context.clear_cookies()
+    journey.sign_in("supervisor_a")
+    head = Letter.objects.filter(case=case, addressee_kind="head").get()
+    row = f'#letters tr[data-letter="{head.pk}"]'
+    journey.goto(case.get_absolute_url() + "#letters")
+    journey.follow(page.locator(row).get_by_role("link", name="چاپ نامه"))
+    journey.submit("شماره‌گذاری و ساخت نامه برای چاپ")
+    journey.follow(page.get_by_role("link", name="ثبت امضا"))
+    journey.submit("ثبت امضا")
+    journey.follow(page.locator("#actions").get_by_role("link", name="ثبت ارسال پستی"))
+    page.fill("#id_tracking_number", "۹۰۱۲۳۴۵۶۷۸۹۰")
+    page.fill("#id_sent_on", digits_to_persian(jalali(timezone.localdate())))
+    journey.submit("ثبت ارسال")
+    journey.follow(page.locator("#actions").get_by_role("link", name="ثبت تحویل"))
+    page.fill("#id_delivered_on", digits_to_persian(jalali(timezone.localdate())))
+    page.fill("#id_received_by", people[0].full_name)
+    journey.submit("ثبت تحویل")
+    head.refresh_from_db()
+    assert head.status == "delivered"
+    journey.goto(case.get_absolute_url() + "#letters")
+    expect(page.locator(row)).to_contain_text("۹۰۱۲۳۴۵۶۷۸۹۰")
+    expect(page.locator("body")).to_contain_text(CaseState.EXPELLED.label)
+    page.locator("#letters").scroll_into_view_if_needed()
+    journey.check_and_shoot("enforcement-expelled-letter-delivered")
 
 
 def test_a_case_of_illegal_exit_closes_as_already_gone(page, live_server, case_in, users):

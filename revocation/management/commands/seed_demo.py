@@ -20,6 +20,7 @@ from cases.choices import CaseState, SourceType
 from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
 from cases.models import Case
 from enforcement.demo import take as enforcement_take
+from letters.demo import send_all
 from najva.demo import park_in_outage
 from najva.demo import settle as najva_settle
 from people.models import Household, IdentityDocument, Person, Relation, Sex
@@ -170,7 +171,14 @@ class Command(BaseCommand):
     def _family(self, index: int, province: Province):
         head_spec, spouse_spec = FAMILIES[index % len(FAMILIES)]
         household, _ = Household.objects.get_or_create(
-            number=f"{7100 + index}", defaults={"province": province}
+            number=f"{7100 + index}",
+            defaults={
+                "province": province,
+                "postal_address": (
+                    f"{province.name}، خیابان آزادی، کوچه {index + 3}، پلاک {index + 10}"
+                ),
+                "postal_code": f"{1315700000 + index}",
+            },
         )
         amayesh = DocumentType.objects.get(code=DocumentType.AMAYESH)
         people = []
@@ -229,7 +237,12 @@ class Command(BaseCommand):
         if key == CaseState.AWAITING_NAJVA.value:
             park_in_outage(walk(case, steps, actors))
         else:
-            walk(case, steps, actors, settle=najva_settle, elsewhere=enforcement_take)
+            case = walk(case, steps, actors, settle=najva_settle, elsewhere=enforcement_take)
+        # The expelled and the departed cases went the whole way: their letters are printed,
+        # signed, posted and delivered (the dispatch register of today holds them); the others'
+        # wait in the supervisor's print queue.
+        if key in {CaseState.EXPELLED.value, CaseState.CLOSED_DEPARTED.value}:
+            send_all(case, supervisor=actors.supervisor, expert=actors.expert)
 
     def _working_groups(self):
         from committees.models import Member
