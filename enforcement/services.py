@@ -24,7 +24,7 @@ from cases import services as case_services
 from cases.choices import CaseState, EvidenceType, SourceType, Step, SubjectDecision
 from cases.models import Case, CaseSubject, Evidence
 from cases.services import CaseStateConflict
-from enforcement import order_pdf, tasks
+from enforcement import order_pdf, signals, tasks
 from enforcement.models import (
     CLOSING_OUTCOMES,
     ExpulsionOrder,
@@ -245,6 +245,8 @@ def order_issue(
             {"subjects": ["یکی از این اشخاص هم‌زمان در دستور اخراج دیگری آمد؛ دوباره بنگرید."]}
         ) from None
     _print(order, by)
+    # The apps above hear of it in this transaction (letters writes the letters telling it).
+    signals.order_issued.send(sender=ExpulsionOrder, order=order, by=by)
     number = digits_to_persian(order.number)
     if first:
         case_services.case_take_step(

@@ -66,6 +66,34 @@ def cancellation_addressees(case, *, on: datetime.date) -> list[Addressee]:
     - the province's police and intelligence office, each a letter naming everybody cancelled.
     """
     cancelled = _cancelled_subjects(case)
+    return household_addressees(cancelled, on=on) + [
+        Addressee(Letter.Addressee.AGENCY, subjects=tuple(cancelled), agency=office)
+        for office in agency_offices(case.province)
+    ]
+
+
+def order_addressees(order, *, on: datetime.date) -> list[Addressee]:
+    """The addressees of an expulsion order: the persons on it as for the cancellation (the head
+    of each household for its members, each other adult for themselves), and the province's
+    police, who execute it."""
+    subjects = [
+        entry.subject
+        for entry in order.persons.select_related("subject__person__household__head").order_by(
+            "subject__person__household_id", "subject_id"
+        )
+    ]
+    police = agency_offices(order.case.province)[0]
+    # The head is written to only for themselves or for a minor on the order (a head already
+    # expelled is not told of the order given again for his wife).
+    return household_addressees(subjects, on=on, head_always=False) + [
+        Addressee(Letter.Addressee.AGENCY, subjects=tuple(subjects), agency=police)
+    ]
+
+
+def household_addressees(cancelled, *, on: datetime.date, head_always=True) -> list[Addressee]:
+    """The head of each household of ``cancelled`` (naming its members among them) and each other
+    adult among them (a minor is named in the head's letter only). With ``head_always`` False the
+    head is written to only when among them or when a minor is."""
     addressees = []
     households: dict[int, list[CaseSubject]] = {}
     for subject in cancelled:
@@ -73,7 +101,10 @@ def cancellation_addressees(case, *, on: datetime.date) -> list[Addressee]:
     for members in households.values():
         household = members[0].person.household
         head = household.head
-        if head is not None or any(is_minor(s.person, on) for s in members):
+        head_named = head is not None and (
+            head_always or any(s.person_id == head.pk for s in members)
+        )
+        if head_named or any(is_minor(s.person, on) for s in members):
             addressees.append(
                 Addressee(
                     Letter.Addressee.HEAD,
@@ -93,10 +124,6 @@ def cancellation_addressees(case, *, on: datetime.date) -> list[Addressee]:
                     household=household,
                 )
             )
-    for office in agency_offices(case.province):
-        addressees.append(
-            Addressee(Letter.Addressee.AGENCY, subjects=tuple(cancelled), agency=office)
-        )
     return addressees
 
 

@@ -94,6 +94,7 @@ def letter_facts(letter: Letter) -> dict:
                 for m in remaining_members(household, named)
             ]
     signer = letter.printed_by
+    order = letter.order
     return {
         "number": letter.number,
         "date": letter.dated_on,
@@ -119,6 +120,15 @@ def letter_facts(letter: Letter) -> dict:
         "decided_on": decided_on,
         "persons": [_person(s, day=decided_on) for s in subjects],
         "keeping": keeping,
+        "order": {
+            "number": order.number,
+            "date": order.issued_on,
+            "border_point": str(order.border_point),
+            "leave_by": order.leave_by,
+            "reentry_ban_years": order.reentry_ban_years,
+        }
+        if order is not None
+        else None,
         "policy": {
             "year": policy.year,
             "objection_within_days": policy.objection_within_days,
@@ -131,6 +141,8 @@ def letter_facts(letter: Letter) -> dict:
 
 
 def subject_line(letter: Letter) -> str:
+    if letter.kind == Letter.Kind.EXPULSION_ORDER:
+        return "ابلاغ دستور اخراج (طرد) از کشور"
     if letter.kind == Letter.Kind.CLOSED_DEPARTED:
         return "اعلام مختومه شدن پرونده به علت خروج غیرقانونی از کشور"
     if letter.addressee_kind == Letter.Addressee.AGENCY:

@@ -97,6 +97,7 @@ class Letter(FSMModelMixin, models.Model):
         adds its kind here and its body as templates/pdf/letters/<kind>.html."""
 
         CANCELLATION = "cancellation", "ابلاغ ابطال مدارک و لغو پناهندگی"
+        EXPULSION_ORDER = "expulsion_order", "ابلاغ دستور اخراج"
         CLOSED_DEPARTED = "closed_departed", "اعلام مختومه شدن پرونده به علت خروج از کشور"
 
     class Addressee(models.TextChoices):
@@ -122,6 +123,15 @@ class Letter(FSMModelMixin, models.Model):
         "reference.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField("موضوع", max_length=32, choices=Kind.choices)
+    # The expulsion order a letter of that kind tells (enforcement).
+    order = models.ForeignKey(
+        "enforcement.ExpulsionOrder",
+        verbose_name="دستور اخراج",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+    )
     addressee_kind = models.CharField("گیرنده", max_length=8, choices=Addressee.choices)
     # The addressee: a person (alone, or as the head of ``household``), or an agency's office.
     person = models.ForeignKey(

@@ -3,6 +3,7 @@
 from django.dispatch import receiver
 
 from cases.signals import step_taken
+from enforcement.signals import order_issued
 from letters import services
 
 
@@ -12,3 +13,9 @@ def queue_letters(sender, *, case, step, by, **kwargs) -> bool:
     False: writing letters never moves the case (cases.signals)."""
     services.letters_for_step(case=case, step=step, by=by)
     return False
+
+
+@receiver(order_issued, dispatch_uid="letters.order_letters")
+def queue_order_letters(sender, *, order, by, **kwargs) -> None:
+    """The letters telling an expulsion order, written with it."""
+    services.letters_for_order(order=order, by=by)

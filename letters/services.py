@@ -22,7 +22,12 @@ from audit import services as audit
 from audit.models import Event
 from cases.choices import Step
 from letters import documents
-from letters.addressees import Addressee, cancellation_addressees, departure_addressees
+from letters.addressees import (
+    Addressee,
+    cancellation_addressees,
+    departure_addressees,
+    order_addressees,
+)
 from letters.models import Dispatch, Letter, LetterRegister
 from revocation.persian import isolated, jalali, jalali_year, normalize_identifier
 
@@ -35,7 +40,9 @@ class LetterRefused(ValidationError):
 # Writing the letters of a decision (in the decision's own transaction)
 
 
-def letters_queue(*, case, kind: str, by, addressees: Iterable[Addressee]) -> list[Letter]:
+def letters_queue(
+    *, case, kind: str, by, addressees: Iterable[Addressee], order=None
+) -> list[Letter]:
     """Write one letter of ``kind`` per addressee, waiting to be printed. Call it inside the
     transaction of the decision the letters tell: they commit or roll back with it.
 
@@ -61,6 +68,7 @@ def letters_queue(*, case, kind: str, by, addressees: Iterable[Addressee]) -> li
             person=addressee.person,
             household=addressee.household,
             agency=addressee.agency,
+            order=order,
             created_at=now,
             status_at=now,
             created_by=by,
@@ -68,6 +76,18 @@ def letters_queue(*, case, kind: str, by, addressees: Iterable[Addressee]) -> li
         letter.subjects.set(addressee.subjects)
         letters.append(letter)
     return letters
+
+
+def letters_for_order(*, order, by) -> list[Letter]:
+    """The letters telling an expulsion order (enforcement): to the persons on it (the head of
+    each household for its members) and to the police who execute it."""
+    return letters_queue(
+        case=order.case,
+        kind=Letter.Kind.EXPULSION_ORDER,
+        by=by,
+        addressees=order_addressees(order, on=order.issued_on),
+        order=order,
+    )
 
 
 def letters_for_step(*, case, step, by) -> list[Letter]:
