@@ -680,7 +680,7 @@ def generate(persons: int, seed: int) -> None:
                                                       letter_numbers[key])  # fmt: skip
             letter = {
                 "id": letter_id, "case_id": case_id, "province_id": province.pk,
-                "kind": "cancellation",
+                "kind": "cancellation", "order_id": None,
                 "addressee_kind": kind,
                 "person_id": who if kind == "person" else None,
                 "household_id": household_of(who) if kind == "person" else None,
