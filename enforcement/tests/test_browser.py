@@ -97,7 +97,7 @@ def test_from_card_cancelled_to_expelled(page, live_server, case_in, users, sett
     # The supervisor sends the head of household's letter by post, and it is delivered.
     page.context.clear_cookies()
     journey.sign_in("supervisor_a")
-    head = Letter.objects.filter(case=case, addressee_kind="head").get()
+    head = Letter.objects.get(case=case, addressee_kind="head", kind=Letter.Kind.CANCELLATION)
     row = f'#letters tr[data-letter="{head.pk}"]'
     journey.goto(case.get_absolute_url() + "#letters")
     journey.follow(page.locator(row).get_by_role("link", name="چاپ نامه"))
