@@ -17,13 +17,22 @@ from reference.models import OffenceType
 from revocation.persian import jalali_year
 
 
-def condition(description: str, *, needs_input: bool = False, field: str | None = None):
-    """Mark a function as a step condition, with its Persian sentence."""
+def condition(
+    description: str,
+    *,
+    needs_input: bool = False,
+    field: str | None = None,
+    kind_of_case: bool = False,
+):
+    """Mark a function as a step condition, with its Persian sentence. ``kind_of_case``: the
+    condition says which cases the step is for at all (not work left to do): a step whose such
+    condition fails is not offered, and its sentence is not listed as missing."""
 
     def decorate(func):
         func.description = description
         func.needs_input = needs_input
         func.field = field
+        func.kind_of_case = kind_of_case
         return func
 
     return decorate
@@ -134,10 +143,11 @@ def cancellations_registered(case):
     )
 
 
-@condition("خروج از کشور همه اشخاصی که مدارکشان باطل شده ثبت شده باشد.")
+@condition("خروج از کشور همه اشخاصی که مدارکشان باطل شده ثبت شده باشد.", needs_input=True)
 def subjects_departed(case):
     # Each person whose documents were cancelled has left: expelled, gone on their own before the
-    # order's deadline, or gone before the case (the enforcement app records how, and when).
+    # order's deadline, or gone before the case (the enforcement app records how, and when). Met
+    # by the record the step is taken with (as an input is), so the step is offered until then.
     return all(
         s.departed_on is not None
         for s in rows(case, "subjects")
@@ -238,11 +248,11 @@ def national_letter_not_before_resolution(case):
 # How the case began
 
 
-@condition("منشأ پرونده خروج غیرقانونی است؛ شخص پیش‌تر از کشور خارج شده است.")
+@condition("منشأ پرونده خروج غیرقانونی است؛ شخص پیش‌تر از کشور خارج شده است.", kind_of_case=True)
 def source_is_illegal_exit(case):
     return case.source_type == SourceType.ILLEGAL_EXIT_REPORT
 
 
-@condition("منشأ پرونده خروج غیرقانونی نیست؛ شخص هنوز در کشور است.")
+@condition("منشأ پرونده خروج غیرقانونی نیست؛ شخص هنوز در کشور است.", kind_of_case=True)
 def source_is_not_illegal_exit(case):
     return case.source_type != SourceType.ILLEGAL_EXIT_REPORT

@@ -140,8 +140,14 @@ def steps_for(*, case: Case, user, grants=None) -> list[StepView]:
     return [
         StepView(rule=rule, unmet=unmet_conditions(case=case, rule=rule))
         for rule in rules_from(case.state)
-        if permissions.may(user, rule.capability, case, grants=grants)
+        if permissions.may(user, rule.capability, case, grants=grants) and applies_to(case, rule)
     ]
+
+
+def applies_to(case: Case, rule: StepRule) -> bool:
+    """Whether the step is for this kind of case at all (an expulsion order is not for a case of
+    illegal exit, nor the closing as already gone for any other)."""
+    return all(c(case) for c in rule.conditions if getattr(c, "kind_of_case", False))
 
 
 def cancellation_preview(case: Case) -> dict:
@@ -476,7 +482,7 @@ def next_actors(*, case: Case, exclude=None) -> dict:
     users = get_user_model().objects.all()
     found: dict = {}
     for rule in rules_from(case.state):
-        if not rule.notify:
+        if not rule.notify or not applies_to(case, rule):
             continue
         for user in permissions.users_who_may(users, rule.capability, case):
             if exclude is not None and user.pk == exclude:

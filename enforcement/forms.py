@@ -6,6 +6,7 @@ from cases.forms import validate_upload
 from enforcement.models import Outcome
 from reference.models import BorderPoint
 from revocation.forms import BootstrapMixin, JalaliDateField
+from revocation.persian import digits_to_ascii
 
 
 class BorderPointField(forms.ModelChoiceField):
@@ -20,6 +21,24 @@ class BorderPointField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.get_kind_display()}{where})"
 
 
+class YearsField(forms.IntegerField):
+    """A number of years typed in Persian, Arabic-Indic or Latin digits (a text box: a number
+    box of the browser drops Persian digits)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=None, max_value=None, **kwargs)
+
+    def to_python(self, value):
+        value = digits_to_ascii(str(value or "")).strip()
+        if value in self.empty_values:
+            return None
+        if not value.isdigit() or not 1 <= int(value) <= 99:
+            raise forms.ValidationError("مدت ممنوعیت را به عدد سال (از ۱ تا ۹۹) بنویسید.")
+        return int(value)
+
+
 class OrderForm(BootstrapMixin, forms.Form):
     subjects = forms.MultipleChoiceField(
         label="اشخاص مشمول دستور",
@@ -29,12 +48,7 @@ class OrderForm(BootstrapMixin, forms.Form):
     issued_on = JalaliDateField(label="تاریخ دستور")
     border_point = BorderPointField(label="مرز خروجی", empty_label="مرز خروجی را انتخاب کنید")
     leave_by = JalaliDateField(label="مهلت خروج از کشور")
-    reentry_ban_years = forms.IntegerField(
-        label="مدت ممنوعیت ورود (سال)",
-        min_value=1,
-        max_value=99,
-        error_messages={"invalid": "مدت ممنوعیت را به عدد سال بنویسید."},
-    )
+    reentry_ban_years = YearsField(label="مدت ممنوعیت ورود (سال)")
     reason = forms.CharField(
         label="توضیح",
         required=False,
@@ -92,6 +106,11 @@ class OutcomeForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, handed_over=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if handed_over:  # in custody: expelled, or escaped (not found), not gone on their own
+            self.fields["outcome"].choices = [c for c in Outcome.choices if c[0] != Outcome.LEFT]
+
     def clean_proof(self):
         upload = self.cleaned_data.get("proof")
         self.proof_content_type = ""
@@ -125,6 +144,10 @@ class DepartedForm(BootstrapMixin, forms.Form):
                 label=f"مرز خروج {name} (اگر معلوم است)", required=False, empty_label="نامعلوم"
             )
         self.order_fields([name for name in self.fields if name != "report"] + ["report"])
+        for name, field in self.fields.items():  # the fields added here, styled as the others
+            if name != "report":
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs["class"] = css
         self.fields["report"].queryset = Evidence.objects.filter(pk__in=[r.pk for r in reports])
         self.fields["report"].label_from_instance = lambda e: (
             f"{e.get_evidence_type_display()}: {e.original_name}"

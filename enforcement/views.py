@@ -154,6 +154,9 @@ def handover(request, pk):
     entry = _entry_or_404(request.user, pk)
     case = entry.order.case
     _require(request.user, Capability.RECORD_EXPULSION, case)
+    if entry.handed_over_on is not None or entry.outcome:
+        messages.info(request, f"تحویل یا نتیجه {entry.subject.person.full_name} ثبت شده است.")
+        return redirect("enforcement:order", pk=entry.order_id)
     form = forms.HandoverForm(
         request.POST if request.method == "POST" else None,
         initial={"handed_over_on": timezone.localdate()},
@@ -189,9 +192,13 @@ def outcome(request, pk):
     entry = _entry_or_404(request.user, pk)
     case = entry.order.case
     _require(request.user, Capability.RECORD_EXPULSION, case)
+    if entry.outcome:
+        messages.info(request, f"نتیجه {entry.subject.person.full_name} ثبت شده است.")
+        return redirect("enforcement:order", pk=entry.order_id)
     form = forms.OutcomeForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
+        handed_over=entry.handed_over_on is not None,
         initial={
             "outcome_on": timezone.localdate(),
             "exit_border_point": entry.order.border_point,

@@ -24,6 +24,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from letters.links import letter_url
 from people.models import POSTAL_CODE
+from revocation.persian import digits_to_persian
 
 
 class AgencyOffice(models.Model):
@@ -252,13 +253,14 @@ class Letter(FSMModelMixin, models.Model):
             return self.agency.name
         if self.person_id is not None:
             return self.person.full_name
-        return f"سرپرست خانوار {self.household.number}"
+        return f"سرپرست خانوار {digits_to_persian(self.household.number)}"
 
     @property
     def addressee_label(self) -> str:
         """The addressee with what they are to the case: «علی احمدی (سرپرست خانوار ۵۰۰۰۱)»."""
         if self.addressee_kind == self.Addressee.HEAD and self.person_id is not None:
-            return f"{self.person.full_name} (سرپرست خانوار {self.household.number})"
+            number = digits_to_persian(self.household.number)
+            return f"{self.person.full_name} (سرپرست خانوار {number})"
         return self.addressee_name
 
     @property

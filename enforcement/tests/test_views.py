@@ -273,3 +273,44 @@ def test_a_proof_that_is_not_a_scan_is_refused_in_persian(client, case_in, users
     assert "PDF، JPEG یا PNG نیست" in html(response)
     entry.refresh_from_db()
     assert entry.outcome == ""
+
+
+def test_the_work_queue_offers_each_kind_of_case_its_own_step_seven(client, case_in, users):
+    gone = case_in(CaseState.CARD_CANCELLED, source_type=SourceType.ILLEGAL_EXIT_REPORT)
+    present = case_in(CaseState.CARD_CANCELLED)
+    client.force_login(users["supervisor_a"])
+    page = html(client.get("/"))
+    # Each case links to its case page's part for the step that is its own; no rule of the other
+    # kind of case is shown as something missing.
+    assert f'href="{gone.get_absolute_url()}#enforcement">مختومه: خروج پیشین از کشور</a>' in page
+    assert f'href="{present.get_absolute_url()}#enforcement">صدور دستور اخراج</a>' in page
+    assert "شخص هنوز در کشور است" not in page and "پیش‌تر از کشور خارج شده است" not in page
+    assert "خروج از کشور همه اشخاصی" not in page
+    # The liaison's ordered case links to the same part, for the outcome of each person.
+    ordered = case_in(CaseState.EXPULSION_ORDERED)
+    client.force_login(users["enforcement_a"])
+    page = html(client.get("/"))
+    assert f'href="{ordered.get_absolute_url()}#enforcement">ثبت اجرای اخراج</a>' in page
+    assert "خروج از کشور همه اشخاصی" not in page
+
+
+def test_a_recorded_person_is_not_offered_the_form_again(client, case_in, users, actors_a):
+    from enforcement import services
+
+    case = case_in(CaseState.EXPULSION_ORDERED)
+    entry = OrderedPerson.objects.filter(order__case=case).first()
+    services.handover_record(
+        entry=entry, by=actors_a.enforcement, on=timezone.localdate(), receiving_unit="اردوگاه"
+    )
+    client.force_login(users["enforcement_a"])
+    again = client.get(reverse("enforcement:handover", args=[entry.pk]))
+    assert again.status_code == 302
+    assert again["Location"] == reverse("enforcement:order", args=[entry.order_id])
+    # In custody, the outcome form no longer offers a departure on one's own.
+    form = html(client.get(reverse("enforcement:outcome", args=[entry.pk])))
+    assert 'value="expelled"' in form and 'value="not_found"' in form
+    assert 'value="left"' not in form
+    # The ban is typed in Persian digits (a text box: a number box drops them).
+    new = reverse("enforcement:order_new", args=[case_in(CaseState.CARD_CANCELLED).number])
+    client.force_login(users["supervisor_a"])
+    assert 'name="reentry_ban_years" value="5" inputmode="numeric"' in html(client.get(new))

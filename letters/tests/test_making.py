@@ -17,6 +17,7 @@ from letters.models import AgencyOffice, Letter
 from letters.tests.conftest import letter_to, letters_of, walk_deciding, years_ago
 from najva.models import Registration
 from people.tests import factories
+from revocation.persian import digits_to_persian
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
@@ -90,7 +91,7 @@ def test_a_household_without_a_head_recorded_gets_a_letter_to_its_head_for_a_min
     case = case_in(CaseState.CARD_CANCELLED, subjects=[adult, child])
     head_letter = letter_to(case, "head")
     assert head_letter.person is None
-    assert head_letter.addressee_name == f"سرپرست خانوار {household.number}"
+    assert head_letter.addressee_name == f"سرپرست خانوار {digits_to_persian(household.number)}"
     assert named(head_letter) == {adult.full_name, child.full_name}
     assert {x.person_id for x in letters_of(case) if x.addressee_kind == "person"} == {adult.pk}
 

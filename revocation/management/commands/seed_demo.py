@@ -78,6 +78,13 @@ DEMO_CASES += [
         SourceType.JUDICIAL_RULING,
         STEPS_TO[CaseState.APPROVED_BY_PROVINCE],
     ),
+    # A case of illegal exit whose cards are cancelled: the supervisor closes it as already gone.
+    (
+        "teh-departed-to-close",
+        "tehran",
+        SourceType.ILLEGAL_EXIT_REPORT,
+        STEPS_TO[CaseState.CARD_CANCELLED],
+    ),
 ]
 
 FAMILIES = [
