@@ -97,3 +97,14 @@ def test_the_printed_order_letter_says_the_order_the_border_the_deadline_and_the
         digits_to_persian(printed.number),
     ]:
         assert said(expected) in text, (expected, text)
+
+
+def test_the_print_queue_tells_the_order_letter_from_the_cancellation_letter(
+    client, case_in, family, users
+):
+    case_in(CaseState.EXPULSION_ORDERED, subjects=family)
+    client.force_login(users["supervisor_a"])
+    page = client.get("/letters/").content.decode()
+    to_print = page.split('id="to-print"')[1].split('class="card shadow-sm')[0]
+    assert to_print.count("ابلاغ دستور اخراج") == 3
+    assert to_print.count("ابلاغ ابطال مدارک و لغو پناهندگی") == 4
