@@ -42,6 +42,10 @@ run: system-deps-run $(VENV)/.runtime
 ## make test: install what the tests need, run ruff and the whole pytest suite
 test: system-deps-test $(VENV)/.dev lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	# The deployment checks with the production settings (a throwaway key, HTTPS cookies).
+	DJANGO_SECRET_KEY=deploy-check-$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))") \
+	  DJANGO_DEBUG=false DJANGO_SECURE_COOKIES=true DJANGO_ALLOWED_HOSTS=revocation.example.ir \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi; \
 	exit $$status

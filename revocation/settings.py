@@ -54,6 +54,11 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+if SECRET_KEY.startswith("change-me"):
+    # The example of .env.example, copied as it is: anyone could sign sessions with it.
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is the example's: set a long random key (see .env.example)."
+    )
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -94,6 +99,8 @@ MIDDLEWARE = [
     "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "revocation.middleware.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "revocation.urls"
@@ -256,6 +263,38 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Served over HTTPS only where the cookies are secure (production): HSTS for a year and every
+# plain-HTTP request redirected. Behind a TLS proxy that sets X-Forwarded-Proto (and strips it
+# from what clients send), DJANGO_TLS_PROXY tells Django to trust it.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+if env_bool("DJANGO_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No script but the project's own files (no inline script, no eval); styles may be inline (the
+# templates' column widths, htmx's indicator style); nothing framed, posted or loaded elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Nothing of the browser's devices or payments is used by any page.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
+)
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-pass-1405")
 

@@ -41,13 +41,26 @@ class Journey:
         self.base_url = base_url
         self.shots = 0
         ARTIFACTS.mkdir(exist_ok=True)
+        # What the browser refused under the Content-Security-Policy (Chromium says so on the
+        # console): every page of every journey is checked for none.
+        self.refused = []
+        page.on(
+            "console",
+            lambda message: (
+                self.refused.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
 
     def goto(self, path):
         self.page.goto(f"{self.base_url}{path}")
 
     def check_and_shoot(self, name, page=None):
-        """Every page: right to left, in Persian, with Vazirmatn loaded; then a screenshot."""
+        """Every page: right to left, in Persian, with Vazirmatn loaded, nothing refused by the
+        Content-Security-Policy; then a screenshot."""
         page = page or self.page
+        assert not self.refused, self.refused
         assert page.get_attribute("html", "dir") == "rtl"
         assert page.get_attribute("html", "lang") == "fa"
         page.evaluate("document.fonts.ready")
