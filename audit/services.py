@@ -21,6 +21,20 @@ def describe_actor(user) -> tuple[str, str]:
     return name, roles
 
 
+def record_change(*, case, by, action: str, label: str, changes=(), reason: str = "") -> Event:
+    """A change on a case that moves it nowhere (what an outbox row, a printed form, an order or
+    a letter did): one event of kind CHANGE."""
+    return record(
+        case=case,
+        by=by,
+        kind=Event.Kind.CHANGE,
+        action=action,
+        label=label,
+        reason=reason,
+        changes=list(changes),
+    )
+
+
 def record(
     *,
     by,

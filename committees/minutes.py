@@ -5,13 +5,10 @@ Rendering takes about a second for a long session, so it runs in a Celery task
 shows, and served again until the session changes.
 """
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from committees.models import Session
-
-FONTS = settings.BASE_DIR / "static" / "fonts" / "vazirmatn"
+from revocation.printing import font_uris, render_document
 
 
 def minutes_context(session: Session) -> dict:
@@ -33,17 +30,12 @@ def minutes_context(session: Session) -> dict:
         "absent": [m for m in members if m.pk not in present],
         "items": items,
         "made_at": timezone.now(),
-        "font_regular": (FONTS / "Vazirmatn-Regular.ttf").as_uri(),
-        "font_bold": (FONTS / "Vazirmatn-Bold.ttf").as_uri(),
     }
 
 
 def render_minutes(session: Session) -> tuple[bytes, int]:
     """The PDF of the session's minutes, and its number of pages."""
-    from weasyprint import HTML
-
-    html = render_to_string("pdf/minutes.html", minutes_context(session))
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    document = render_document("pdf/minutes.html", minutes_context(session))
     return document.write_pdf(), len(document.pages)
 
 
@@ -52,8 +44,8 @@ def warm_up() -> None:
     a process renders otherwise pay for it (about a second and a half here)."""
     from weasyprint import HTML
 
-    regular = (FONTS / "Vazirmatn-Regular.ttf").as_uri()
-    bold = (FONTS / "Vazirmatn-Bold.ttf").as_uri()
+    fonts = font_uris()
+    regular, bold = fonts["font_regular"], fonts["font_bold"]
     html = (
         '<html lang="fa" dir="rtl"><style>'
         f'@font-face {{ font-family: "Vazirmatn"; src: url("{regular}"); }}'

@@ -18,7 +18,6 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
-from audit.models import Event
 from cases import rules
 from cases import services as case_services
 from cases.choices import CaseState, EvidenceType, SourceType, Step, SubjectDecision
@@ -34,6 +33,7 @@ from enforcement.models import (
     PriorDeparture,
 )
 from reference.models import BorderPoint, YearlyPolicy
+from revocation.numbering import next_value
 from revocation.persian import digits_to_persian, jalali, jalali_year
 
 
@@ -41,28 +41,21 @@ class EnforcementRefused(ValidationError):
     """The order or the record cannot be made as given (Persian, keyed by field where it can)."""
 
 
-def _lock(case: Case, by, capability: Capability) -> Case:
-    """The case under a row lock through the user's scope (DoesNotExist: 404), then the role."""
-    case = Case.objects.for_user(by).select_for_update().get(pk=case.pk)
+def require(case: Case, by, capability: Capability) -> None:
+    """The role step 7 needs on the case (403 in Persian): the supervisor's or the liaison's."""
     if not permissions.may(by, capability, case):
         raise PermissionDenied(
             "صدور دستور اخراج و مختومه کردن پرونده با مدیرکل یا معاون استان است."
             if capability == Capability.SUPERVISE_CASE
             else "ثبت تحویل و اجرای اخراج با رابط انتظامی استان است."
         )
+
+
+def _lock(case: Case, by, capability: Capability) -> Case:
+    """The case under a row lock through the user's scope (DoesNotExist: 404), then the role."""
+    case = Case.objects.for_user(by).select_for_update().get(pk=case.pk)
+    require(case, by, capability)
     return case
-
-
-def _event(case, *, by, action: str, label: str, changes=(), reason=""):
-    return audit.record(
-        case=case,
-        by=by,
-        kind=Event.Kind.CHANGE,
-        action=action,
-        label=label,
-        reason=reason,
-        changes=list(changes),
-    )
 
 
 def _day(value: datetime.date | None) -> str:
@@ -108,12 +101,9 @@ def default_border_point(subjects) -> BorderPoint | None:
 
 
 def _next_number(case: Case, year: int) -> str:
-    sequence, _ = OrderNumberSequence.objects.get_or_create(province=case.province, year=year)
-    # Locked for the rest of the transaction: two orders issued at once take two numbers.
-    sequence = OrderNumberSequence.objects.select_for_update().get(pk=sequence.pk)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"E-{case.province.code}-{year}-{sequence.last_value:05d}"
+    # The book's row stays locked for the rest of the transaction (revocation.numbering).
+    value = next_value(OrderNumberSequence, province=case.province, year=year)
+    return f"E-{case.province.code}-{year}-{value:05d}"
 
 
 def _earliest_order_date(case, subjects, replaces) -> tuple[datetime.date, str]:
@@ -252,8 +242,8 @@ def order_issue(
         case_services.case_take_step(
             case=case, by=by, step=Step.ORDER_EXPULSION, decided_in=f"دستور اخراج {number}"
         )
-    _event(
-        case,
+    audit.record_change(
+        case=case,
         by=by,
         action="expulsion_order",
         label=f"صدور دستور اخراج {number}"
@@ -332,8 +322,8 @@ def handover_record(*, entry: OrderedPerson, by, on: datetime.date, receiving_un
     entry.receiving_unit = receiving_unit.strip()
     entry.handed_over_by = by
     entry.save(update_fields=["handed_over_on", "receiving_unit", "handed_over_by"])
-    _event(
-        case,
+    audit.record_change(
+        case=case,
         by=by,
         action="expulsion_handover",
         label=f"تحویل {entry.subject.person.full_name} برای اجرای اخراج",
@@ -468,7 +458,9 @@ def outcome_record(
                 case=case, by=by, step=Step.RECORD_EXPULSION, decided_in=f"دستور اخراج {numbers}"
             )
     else:
-        _event(case, by=by, action="expulsion_not_found", label=label, changes=changes)
+        audit.record_change(
+            case=case, by=by, action="expulsion_not_found", label=label, changes=changes
+        )
         tasks.queue_not_found_notice(entry)
     return entry
 
@@ -569,8 +561,8 @@ def close_as_departed(*, case: Case, by, exits: dict, report: Evidence) -> Case:
         )
     staying = staying_members(case)
     if staying:
-        _event(
-            case,
+        audit.record_change(
+            case=case,
             by=by,
             action="household_stays",
             label="وضعیت اعضای ماندگار خانوار",

@@ -38,15 +38,6 @@ def _entry_or_404(user, pk) -> OrderedPerson:
         raise Http404 from None
 
 
-def _require(user, capability, case) -> None:
-    if not permissions.may(user, capability, case):
-        raise PermissionDenied(
-            "دستور اخراج را مدیرکل یا معاون استان صادر می‌کند."
-            if capability == Capability.SUPERVISE_CASE
-            else "تحویل و اجرای اخراج را رابط انتظامی استان ثبت می‌کند."
-        )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @answers_conflicts
@@ -54,7 +45,7 @@ def order_new(request, number):
     """GET: the order to issue (who it covers, border, deadline, ban), to confirm. POST: issue
     it (numbered and printed; an order is never withdrawn)."""
     case = case_or_404(request.user, number)
-    _require(request.user, Capability.SUPERVISE_CASE, case)
+    services.require(case, request.user, Capability.SUPERVISE_CASE)
     if case.state not in (CaseState.CARD_CANCELLED, CaseState.EXPULSION_ORDERED):
         return conflict_page(request, case, Step.ORDER_EXPULSION.label)
     if case.source_type == SourceType.ILLEGAL_EXIT_REPORT:
@@ -153,7 +144,7 @@ def order_file(request, pk):
 def handover(request, pk):
     entry = _entry_or_404(request.user, pk)
     case = entry.order.case
-    _require(request.user, Capability.RECORD_EXPULSION, case)
+    services.require(case, request.user, Capability.RECORD_EXPULSION)
     if entry.handed_over_on is not None or entry.outcome:
         messages.info(request, f"تحویل یا نتیجه {entry.subject.person.full_name} ثبت شده است.")
         return redirect("enforcement:order", pk=entry.order_id)
@@ -191,7 +182,7 @@ def handover(request, pk):
 def outcome(request, pk):
     entry = _entry_or_404(request.user, pk)
     case = entry.order.case
-    _require(request.user, Capability.RECORD_EXPULSION, case)
+    services.require(case, request.user, Capability.RECORD_EXPULSION)
     if entry.outcome:
         messages.info(request, f"نتیجه {entry.subject.person.full_name} ثبت شده است.")
         return redirect("enforcement:order", pk=entry.order_id)
@@ -263,7 +254,7 @@ def proof(request, pk):
 def departed(request, number):
     """GET: the exit to record and who of the household stays, to confirm. POST: close."""
     case = case_or_404(request.user, number)
-    _require(request.user, Capability.SUPERVISE_CASE, case)
+    services.require(case, request.user, Capability.SUPERVISE_CASE)
     if case.state != CaseState.CARD_CANCELLED:
         return conflict_page(request, case, Step.CLOSE_AS_DEPARTED.label)
     if case.source_type != SourceType.ILLEGAL_EXIT_REPORT:

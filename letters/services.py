@@ -19,7 +19,6 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
-from audit.models import Event
 from cases.choices import Step
 from letters import documents
 from letters.addressees import (
@@ -29,6 +28,7 @@ from letters.addressees import (
     order_addressees,
 )
 from letters.models import Dispatch, Letter, LetterRegister
+from revocation.numbering import next_value
 from revocation.persian import isolated, jalali, jalali_year, normalize_identifier
 
 
@@ -137,14 +137,8 @@ def _what(letter: Letter) -> str:
 
 
 def _event(letter: Letter, *, by, action: str, label: str, changes=(), reason=""):
-    return audit.record(
-        case=letter.case,
-        by=by,
-        kind=Event.Kind.CHANGE,
-        action=action,
-        label=label,
-        reason=reason,
-        changes=list(changes),
+    return audit.record_change(
+        case=letter.case, by=by, action=action, label=label, changes=changes, reason=reason
     )
 
 
@@ -161,21 +155,6 @@ def _move(letter: Letter, transition, now) -> str:
     return before
 
 
-def _next_number(province, year: int) -> int:
-    """The next number of the province's letter register for ``year``: its row locked until the
-    print commits, so that two letters printed at the same moment get two numbers in order."""
-    try:
-        with transaction.atomic():
-            register, _ = LetterRegister.objects.select_for_update().get_or_create(
-                province=province, year=year
-            )
-    except IntegrityError:  # another transaction created this year's row first
-        register = LetterRegister.objects.select_for_update().get(province=province, year=year)
-    register.last_value += 1
-    register.save(update_fields=["last_value"])
-    return register.last_value
-
-
 @transaction.atomic
 def letter_print(*, letter: Letter, by) -> Letter:
     """Print the letter: the first time, number and date it from the letter register, make its
@@ -188,7 +167,9 @@ def letter_print(*, letter: Letter, by) -> Letter:
     today = timezone.localdate(now)
     year = jalali_year(today)
     province = letter.case.province
-    letter.number = LetterRegister.format_number(province.code, year, _next_number(province, year))
+    letter.number = LetterRegister.format_number(
+        province.code, year, next_value(LetterRegister, province=province, year=year)
+    )
     letter.dated_on = today
     letter.printed_at, letter.printed_by = now, by
     facts = documents.letter_facts(letter)

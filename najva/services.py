@@ -25,7 +25,6 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
-from audit.models import Event
 from cases import services as case_services
 from cases.choices import Step, SubjectDecision
 from cases.models import Case, Evidence
@@ -60,19 +59,6 @@ def backoff(attempts: int) -> datetime.timedelta:
     doublings = min(max(attempts - 1, 0), 32)  # past the cap long before; no float overflow
     ceiling = min(settings.NAJVA_BACKOFF_MAX_SECONDS, settings.NAJVA_BACKOFF_SECONDS * 2**doublings)
     return datetime.timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311 (jitter)
-
-
-def _event(case, *, by, action: str, label: str, changes=(), reason=""):
-    """One change event on the case (what the outbox and the form did)."""
-    return audit.record(
-        case=case,
-        by=by,
-        kind=Event.Kind.CHANGE,
-        action=action,
-        label=label,
-        reason=reason,
-        changes=list(changes),
-    )
 
 
 def _what(registration: Registration) -> str:
@@ -254,8 +240,8 @@ def _record_success(claimed: Registration, number: str) -> None:
         # lease ran out): Najva answered the same key, so the number is the same; a different one
         # is told on the case, never silently dropped.
         if row.tracking_number != number:
-            _event(
-                row.case,
+            audit.record_change(
+                case=row.case,
                 by=None,
                 action="najva_late_answer",
                 label="پاسخ دیرهنگام نجوا با شماره‌ای دیگر",
@@ -299,8 +285,8 @@ def _park(row: Registration, error: str) -> None:
     row.last_error = error
     row.leased_until = None
     row.save(update_fields=["status", "last_error", "leased_until"])
-    _event(
-        row.case,
+    audit.record_change(
+        case=row.case,
         by=None,
         action="najva_failed",
         label="ثبت در نجوا ناموفق ماند و متوقف شد",
@@ -368,8 +354,8 @@ def registration_retry(*, registration: Registration, by) -> Registration:
     row.attempts = 0
     row.next_attempt_at = timezone.now()
     row.save(update_fields=["status", "attempts", "next_attempt_at"])
-    _event(
-        row.case,
+    audit.record_change(
+        case=row.case,
         by=by,
         action="najva_retry",
         label="ارسال دوباره به نجوا",
@@ -430,8 +416,8 @@ def registration_record_manual(
         raise RegistrationRefused(
             {"tracking_number": ["این شماره پیگیری پیش‌تر برای ثبت دیگری آمده است."]}
         ) from None
-    _event(
-        row.case,
+    audit.record_change(
+        case=row.case,
         by=by,
         action="najva_recorded",
         label="ثبت در نجوا به روش دیگر (هنگام قطعی)",
@@ -507,8 +493,8 @@ def form_print(*, subject, by) -> CancellationForm:
     form.sha256 = hashlib.sha256(pdf).hexdigest()
     form.file.save("form.pdf", ContentFile(pdf), save=False)
     form.save()
-    _event(
-        subject.case,
+    audit.record_change(
+        case=subject.case,
         by=by,
         action="cancellation_form_print",
         label=f"چاپ فرم ابطال کارت {subject.person.full_name}",
@@ -536,8 +522,8 @@ def form_mark_signed(*, form: CancellationForm, by, upload, content_type: str):
     form.signed_at = timezone.now()
     form.signed_by = by
     form.save()
-    _event(
-        form.subject.case,
+    audit.record_change(
+        case=form.subject.case,
         by=by,
         action="cancellation_form_signed",
         label=f"امضای فرم ابطال کارت {form.subject.person.full_name}",

@@ -33,16 +33,23 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
 
-def render_pdf(template: str, context: dict) -> bytes:
-    """``template`` rendered to a PDF, with the fonts' URIs in its context."""
-    html = render_to_string(
-        template,
-        {
-            **context,
-            "font_regular": (FONTS / "Vazirmatn-Regular.ttf").as_uri(),
-            "font_bold": (FONTS / "Vazirmatn-Bold.ttf").as_uri(),
-        },
-    )
+def font_uris() -> dict:
+    """The vendored Vazirmatn faces, as the PDF templates' ``@font-face`` rules name them."""
+    return {
+        "font_regular": (FONTS / "Vazirmatn-Regular.ttf").as_uri(),
+        "font_bold": (FONTS / "Vazirmatn-Bold.ttf").as_uri(),
+    }
+
+
+def render_document(template: str, context: dict):
+    """``template`` laid out by WeasyPrint (its pages counted, ``write_pdf()`` for the file),
+    with the fonts' URIs in its context."""
+    html = render_to_string(template, {**context, **font_uris()})
     from weasyprint import HTML  # imported when used: WeasyPrint loads its fonts and Pango
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    """``template`` rendered to a PDF, with the fonts' URIs in its context."""
+    return render_document(template, context).write_pdf()

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
@@ -16,19 +16,7 @@ from cases.selectors import subjects_unavailable
 from cases.services.common import CaseActionRefused, queue_notice, record
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument, Person
-
-
-def _next_sequence(province, year: int) -> int:
-    try:
-        with transaction.atomic():
-            sequence, _ = CaseNumberSequence.objects.select_for_update().get_or_create(
-                province=province, year=year
-            )
-    except IntegrityError:  # another transaction created this year's row first
-        sequence = CaseNumberSequence.objects.select_for_update().get(province=province, year=year)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return sequence.last_value
+from revocation.numbering import next_value
 
 
 def _refuse_unavailable(subjects, source_type: str, source_reference: str) -> None:
@@ -96,7 +84,7 @@ def case_open(
     people.lock_persons([p.pk for p in subjects])
     _refuse_unavailable(subjects, source_type, source_reference)
     year = Case.year_of(now)
-    sequence = _next_sequence(by.province, year)
+    sequence = next_value(CaseNumberSequence, province=by.province, year=year)
     case = Case.objects.create(
         number=Case.format_number(by.province.code, year, sequence),
         province=by.province,
