@@ -1,6 +1,25 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def grant_app_role_after_migrate(sender, using="default", **kwargs):
+    """After every migrate on PostgreSQL, the app's role gets its grants on the tables as they now
+    are (revocation.dbroles): never UPDATE, DELETE or TRUNCATE on the audit trail."""
+    from django.conf import settings
+    from django.db import connections
+
+    from revocation.dbroles import grant_app_role
+
+    if settings.DATABASE_APP_ROLE:
+        grant_app_role(settings.DATABASE_APP_ROLE, connection=connections[using])
 
 
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = "سوابق (رویدادها)"
+
+    def ready(self):
+        # post_migrate is sent per app after all migrations ran: every table exists by then.
+        post_migrate.connect(
+            grant_app_role_after_migrate, sender=self, dispatch_uid="audit.grant_app_role"
+        )

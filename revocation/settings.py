@@ -143,6 +143,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # this is also what a transaction-pooling PgBouncer needs.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
+# The role the web, worker and beat connect as on PostgreSQL (README, Security): it owns nothing and
+# may only read and insert in the audit tables. `migrate`, run as the owner, grants it that.
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
