@@ -1,8 +1,10 @@
 FROM python:3.11-slim-bookworm
 
-# WeasyPrint's libraries and a fallback font; nothing else is needed at run time.
+# WeasyPrint's libraries and a fallback font; pg_dump and pg_restore (15, as the server) for
+# manage.py backup and restore.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+       postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 REVOCATION_DATA_DIR=/data

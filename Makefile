@@ -10,7 +10,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 RUN_DEBS  := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils graphviz zbar-tools
 
-.PHONY: run test lint format diagram bench-small system-deps-run system-deps-test clean
+.PHONY: run test lint format diagram bench-small backup restore system-deps-run system-deps-test clean
 
 $(BIN)/python:
 	@$(PYTHON) -c "import ensurepip" 2>/dev/null || scripts/system-deps.sh python3-venv
@@ -59,6 +59,17 @@ bench-small: $(VENV)/.dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/committees.py --repeat 3
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/load.py --seconds 2
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/najva.py --cancellations 40 --down 5
+
+## make backup: the database and the stored files, with a manifest of hashes (TO=dir to choose
+## where; default var/backups/<UTC time>). On PostgreSQL run it with the owner's DATABASE_URL.
+backup: $(VENV)/.runtime
+	$(BIN)/python manage.py backup $(if $(TO),--to $(TO))
+
+## make restore FROM=dir: into the empty database of DATABASE_URL and empty file directories;
+## then manage.py verify_audit checks the restored audit trail.
+restore: $(VENV)/.runtime
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=var/backups/<time>" >&2; exit 2; }
+	$(BIN)/python manage.py restore --from $(FROM)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

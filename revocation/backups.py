@@ -1,0 +1,201 @@
+"""Backup and restore: the database and the stored files, with a manifest of their SHA-256.
+
+``manage.py backup`` (``make backup``) writes a directory: ``database.dump`` (PostgreSQL,
+``pg_dump --format=custom``) or ``database.sqlite3`` (SQLite, its online backup API), one
+``.tar.gz`` per directory of files (the private files: evidence, scans and printed PDFs; the audit
+chain's exported heads), and ``manifest.json`` naming each part with its size and SHA-256.
+
+``manage.py restore --from DIR`` (``make restore FROM=DIR``) checks every part against the manifest,
+then restores into the database of ``DATABASE_URL``, which must be empty (a fresh database: a
+restore never overwrites), and the files into their directories, which must be empty too. On
+PostgreSQL the app role's grants are given again (``DATABASE_APP_ROLE``). Afterwards, run
+``manage.py verify_audit`` on the restored copy.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+class BackupError(Exception):
+    pass
+
+
+def file_directories() -> dict[str, Path]:
+    """The directories a backup carries, by the name of their archive."""
+    from django.core.files.storage import default_storage
+
+    return {
+        "private": Path(default_storage.location),
+        "audit-heads": Path(settings.DATA_DIR) / "audit-heads",
+    }
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _pg_environment(database: dict) -> tuple[list[str], dict]:
+    """libpq's connection options for pg_dump / pg_restore, the password in the environment."""
+    options = ["--dbname", database["NAME"]]
+    if database.get("HOST"):
+        options += ["--host", database["HOST"]]
+    if database.get("PORT"):
+        options += ["--port", str(database["PORT"])]
+    if database.get("USER"):
+        options += ["--username", database["USER"]]
+    env = {**os.environ}
+    if database.get("PASSWORD"):
+        env["PGPASSWORD"] = database["PASSWORD"]
+    return options, env
+
+
+def _run(command: list[str], env: dict) -> None:
+    try:
+        result = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603
+    except FileNotFoundError:
+        raise BackupError(f"{command[0]} is not installed (Debian: postgresql-client)") from None
+    if result.returncode != 0:
+        raise BackupError(f"{command[0]} failed: {result.stderr.strip()}")
+
+
+def backup(target: Path) -> dict:
+    """Write a backup into ``target`` (created; must not exist yet). Returns the manifest."""
+    target.mkdir(parents=True, exist_ok=False, mode=0o750)
+    database = settings.DATABASES["default"]
+    parts = {}
+    if connection.vendor == "postgresql":
+        dump = target / "database.dump"
+        options, env = _pg_environment(database)
+        _run(
+            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(dump)]
+            + options,
+            env,
+        )
+        parts["database"] = dump
+    elif connection.vendor == "sqlite":
+        copy = target / "database.sqlite3"
+        if connection.in_atomic_block:
+            # SQLite's backup would wait forever for the open transaction's lock.
+            raise BackupError("SQLite cannot be backed up inside a transaction")
+        connection.ensure_connection()
+        destination = sqlite3.connect(copy)
+        try:
+            connection.connection.backup(destination)
+        finally:
+            destination.close()
+        parts["database"] = copy
+    else:
+        raise BackupError(f"no backup for the {connection.vendor} database")
+
+    for name, directory in file_directories().items():
+        archive = target / f"{name}.tar.gz"
+        with tarfile.open(archive, "w:gz") as tar:
+            if directory.is_dir():
+                tar.add(directory, arcname=".")
+        parts[name] = archive
+
+    for path in parts.values():
+        path.chmod(0o640)
+    manifest = {
+        "format": FORMAT,
+        "made_at": datetime.datetime.now(datetime.UTC).isoformat(),
+        "vendor": connection.vendor,
+        "parts": {
+            name: {"file": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path)}
+            for name, path in parts.items()
+        },
+    }
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+    (target / MANIFEST).chmod(0o640)
+    return manifest
+
+
+def _checked_manifest(source: Path) -> dict:
+    try:
+        manifest = json.loads((source / MANIFEST).read_text())
+    except (OSError, ValueError) as error:
+        raise BackupError(f"{source / MANIFEST} cannot be read: {error}") from None
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"unknown backup format {manifest.get('format')!r}")
+    for name, part in manifest["parts"].items():
+        path = source / part["file"]
+        if not path.is_file():
+            raise BackupError(f"the part {name} ({path}) is missing")
+        if _sha256(path) != part["sha256"]:
+            raise BackupError(
+                f"the part {name} ({path}) does not match its SHA-256 in the manifest"
+            )
+    return manifest
+
+
+def _database_is_empty() -> bool:
+    return not connection.introspection.table_names()
+
+
+def restore(source: Path) -> dict:
+    """Restore the backup in ``source`` into the (empty) configured database and directories."""
+    manifest = _checked_manifest(source)
+    if manifest["vendor"] != connection.vendor:
+        raise BackupError(
+            f"a {manifest['vendor']} backup cannot be restored into {connection.vendor}"
+        )
+    if not _database_is_empty():
+        raise BackupError(
+            "the database of DATABASE_URL already has tables: restore into a fresh, empty database"
+        )
+    directories = file_directories()
+    for name in directories:
+        if name in manifest["parts"] and directories[name].is_dir():
+            if any(directories[name].iterdir()):
+                raise BackupError(
+                    f"{directories[name]} is not empty: restore into empty directories"
+                )
+
+    database_part = source / manifest["parts"]["database"]["file"]
+    if connection.vendor == "postgresql":
+        connection.close()
+        options, env = _pg_environment(settings.DATABASES["default"])
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+            ]
+            + options
+            + [str(database_part)],
+            env,
+        )
+        if settings.DATABASE_APP_ROLE:
+            from revocation.dbroles import grant_app_role
+
+            grant_app_role(settings.DATABASE_APP_ROLE)
+    else:
+        connection.close()
+        shutil.copyfile(database_part, settings.DATABASES["default"]["NAME"])
+
+    for name, directory in directories.items():
+        if name not in manifest["parts"]:
+            continue
+        directory.mkdir(parents=True, exist_ok=True, mode=0o750)
+        with tarfile.open(source / manifest["parts"][name]["file"], "r:gz") as tar:
+            tar.extractall(directory, filter="data")
+    return manifest

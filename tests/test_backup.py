@@ -1,0 +1,146 @@
+"""make backup / make restore (issue 11, item 10): a backup restores into a fresh database with its
+files, the audit trail intact; a restore refuses a database in use and a part that was altered."""
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from audit.models import Event
+from cases.choices import CaseState
+from cases.models import Evidence
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, env: dict) -> subprocess.CompletedProcess:
+    """``manage.py`` in a fresh interpreter with only ``env`` set (as an operator would run it)."""
+    base = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "revocation.settings"}
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "manage.py", *args],
+        env={**base, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def fresh_database(postgres):
+    """An empty PostgreSQL database beside the test database, dropped afterwards."""
+    name = f"{connection.settings_dict['NAME']}_restored"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(
+            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+            "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+        )
+    settings_dict = connection.settings_dict
+    credentials = settings_dict["USER"]
+    if settings_dict.get("PASSWORD"):
+        credentials += f":{settings_dict['PASSWORD']}"
+    yield f"postgres://{credentials}@{settings_dict['HOST']}:{settings_dict['PORT']}/{name}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_restores_into_a_fresh_database_with_its_files_and_audit_trail(
+    private_storage, case_in, tmp_path, settings, fresh_database
+):
+    settings.DATA_DIR = tmp_path / "data"
+    case = case_in(CaseState.EXPELLED)
+    evidence = list(Evidence.objects.filter(case=case))
+    assert evidence
+    events = list(Event.objects.order_by("pk").values_list("pk", "action", "case_id"))
+
+    call_command("backup", to=str(tmp_path / "backup"))
+    assert (tmp_path / "backup" / "database.dump").stat().st_mode & 0o777 == 0o640
+
+    restored_files = tmp_path / "restored" / "files"
+    env = {
+        "DATABASE_URL": fresh_database,
+        "REVOCATION_DATA_DIR": str(tmp_path / "restored"),
+        "REVOCATION_PRIVATE_MEDIA_ROOT": str(restored_files),
+    }
+    if os.environ.get("DATABASE_APP_ROLE"):
+        env["DATABASE_APP_ROLE"] = os.environ["DATABASE_APP_ROLE"]
+    restored = manage("restore", "--from", str(tmp_path / "backup"), env=env)
+    assert restored.returncode == 0, restored.stderr
+
+    # The restored database holds the same case and the same events, in the same order.
+    import psycopg2
+
+    with psycopg2.connect(fresh_database) as copy, copy.cursor() as cursor:
+        cursor.execute("SELECT state FROM cases_case WHERE number = %s", [case.number])
+        assert cursor.fetchone() == (CaseState.EXPELLED,)
+        cursor.execute("SELECT id, action, case_id FROM audit_event ORDER BY id")
+        assert cursor.fetchall() == events
+        # The append-only trigger came back with the table.
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_event_append_only'")
+        assert cursor.fetchone() == (1,)
+    copy.close()
+    # Every stored file is back, byte for byte.
+    for item in evidence:
+        assert sha256(restored_files / item.file.name) == item.sha256
+
+    # And a second restore into it is refused: it is no longer empty.
+    again = manage("restore", "--from", str(tmp_path / "backup"), env=env)
+    assert again.returncode != 0
+    assert "restore into a fresh, empty database" in again.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_refuses_a_database_in_use_and_an_altered_backup(
+    private_storage, case_in, tmp_path, settings
+):
+    settings.DATA_DIR = tmp_path / "data"
+    case_in(CaseState.AWAITING_INQUIRIES)
+    call_command("backup", to=str(tmp_path / "backup"))
+
+    with pytest.raises(CommandError, match="already has tables"):
+        call_command("restore", source=str(tmp_path / "backup"))
+
+    archive = tmp_path / "backup" / "private.tar.gz"
+    archive.write_bytes(archive.read_bytes() + b"\0")
+    with pytest.raises(CommandError, match="does not match its SHA-256"):
+        call_command("restore", source=str(tmp_path / "backup"))
+
+
+def test_the_embedded_sqlite_database_backs_up_and_restores(tmp_path):
+    """What `make backup` and `make restore` do for a newcomer on SQLite."""
+    original = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REVOCATION_DATA_DIR": str(tmp_path / "data"),
+    }
+    assert manage("migrate", "-v0", env=original).returncode == 0
+    (tmp_path / "data" / "private" / "evidence").mkdir(parents=True)
+    (tmp_path / "data" / "private" / "evidence" / "scan").write_bytes(b"%PDF-1.4 scan")
+
+    made = manage("backup", "--to", str(tmp_path / "backup"), env=original)
+    assert made.returncode == 0, made.stderr
+    restored = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'restored.sqlite3'}",
+        "REVOCATION_DATA_DIR": str(tmp_path / "restored"),
+    }
+    done = manage("restore", "--from", str(tmp_path / "backup"), env=restored)
+    assert done.returncode == 0, done.stderr
+
+    tables = "SELECT count(*) FROM reference_province"
+    with sqlite3.connect(tmp_path / "db.sqlite3") as before:
+        with sqlite3.connect(tmp_path / "restored.sqlite3") as after:
+            assert after.execute(tables).fetchone() == before.execute(tables).fetchone() != (0,)
+    assert (
+        tmp_path / "restored" / "private" / "evidence" / "scan"
+    ).read_bytes() == b"%PDF-1.4 scan"
