@@ -92,7 +92,11 @@ def export_heads(*, now: datetime.datetime | None = None) -> Path:
 
 def exported_files() -> list[Path]:
     folder = heads_dir()
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return (
+        sorted(folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json"))
+        if folder.is_dir()
+        else []
+    )
 
 
 def check_export(path: Path) -> list[str]:

@@ -1,5 +1,6 @@
 """Verifying the chains and the exported heads; each full run is kept for the auditor's page."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from audit import chain, heads
@@ -65,6 +66,6 @@ def overview() -> dict:
     return {
         "heads": now,
         "last_verification": Verification.objects.first(),
-        "last_export": last_file.stem if last_file else "",
+        "last_export": datetime.date.fromisoformat(last_file.stem) if last_file else None,
         "last_export_problems": heads.check_export(last_file) if last_file else [],
     }
