@@ -218,3 +218,39 @@ def test_record_read_keeps_a_capped_list_of_a_big_search(rf, users):
     request.user = users["auditor"]
     read = record_read(request, Read.Action.CASE_SEARCH, cases=range(1, 1001), query="x")
     assert len(read.case_ids) == 200 and read.found == 1000
+
+
+def test_printing_the_forms_orders_and_minutes_records_the_reads(case_in, actors_a):
+    """Each of our PDFs, printed by a user who sees the case, leaves a read naming its case (the
+    minutes: every case on the session's agenda)."""
+    from enforcement.models import ExpulsionOrder
+    from najva import services as najva
+    from najva.models import CancellationForm
+    from tests.test_permission_matrix import _session_with_minutes
+
+    expelled = case_in(CaseState.EXPULSION_ORDERED)
+    najva.form_print(subject=expelled.subjects.order_by("pk").first(), by=actors_a.supervisor)
+    ready = case_in(CaseState.READY_FOR_PROVINCE)
+    _session_with_minutes(ready, actors_a)
+    from committees.models import Session
+
+    client = signed_in(actors_a.supervisor)
+    urls = {
+        Read.Action.NAJVA_FORM: reverse(
+            "najva:form_file", args=[CancellationForm.objects.latest("pk").pk]
+        ),
+        Read.Action.ORDER: reverse(
+            "enforcement:order_file", args=[ExpulsionOrder.objects.latest("pk").pk]
+        ),
+        Read.Action.MINUTES: reverse(
+            "committees:minutes_file", args=[Session.objects.latest("pk").pk]
+        ),
+    }
+    for action, url in urls.items():
+        assert client.get(url).status_code == 200, action
+        read = Read.objects.filter(action=action).get()
+        assert read.actor == actors_a.supervisor
+        if action == Read.Action.MINUTES:
+            assert read.case_ids == [ready.pk] and read.found == 1
+        else:
+            assert read.case_id == expelled.pk
