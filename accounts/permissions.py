@@ -241,6 +241,13 @@ def may_read_najva_queue(user) -> bool:
     return bool(roles_of(user) & NAJVA_QUEUE_READERS)
 
 
+# The read log and the audit chain's state (oversight): the auditor's alone.
+def may_read_audit_log(user) -> bool:
+    """Whether ``user`` reads the read log, exports it and sees the audit chain's state (else
+    403): the auditor only."""
+    return Role.AUDITOR in roles_of(user)
+
+
 # Decision letters and the postal dispatch register (letters): the provincial supervisor prints,
 # signs and dispatches them; the national roles and the auditor read them. The expert, the
 # secretary and the enforcement liaison see on the case page where each letter is, nothing more.

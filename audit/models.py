@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from audit.chain import LOCK_EVENTS, LOCK_READS, Chained
+
 
 class ImmutableRecord(Exception):
     pass
@@ -25,12 +27,17 @@ class EventQuerySet(models.QuerySet):
     def delete(self):
         raise ImmutableRecord("رویدادهای سوابق قابل حذف نیستند.")
 
+    def bulk_create(self, *args, **kwargs):
+        # Each record is sealed into the chain as it is saved (audit.chain).
+        raise ImmutableRecord("رویدادهای سوابق یکی‌یکی و مهرشده ثبت می‌شوند.")
 
-class Event(models.Model):
+
+class Event(Chained):
     """One entry of the audit trail.
 
     Append-only: the model and its queryset refuse updates and deletes, the admin shows it
-    read-only, and on PostgreSQL a trigger refuses UPDATE and DELETE on the table itself.
+    read-only, and on PostgreSQL a trigger refuses UPDATE and DELETE on the table itself. Each
+    event is sealed into the events' hash chain when inserted (audit.chain).
     """
 
     class Kind(models.TextChoices):
@@ -39,6 +46,7 @@ class Event(models.Model):
         CHANGE = "change", "تغییر اطلاعات"
         ACCOUNT = "account", "تغییر نقش یا استان کاربر"
         REGISTER = "register", "ثبت در فهرست اتباع"
+        SECURITY = "security", "رویداد امنیتی"
 
     case = models.ForeignKey(
         "cases.Case",
@@ -89,6 +97,27 @@ class Event(models.Model):
 
     objects = EventQuerySet.as_manager()
 
+    # Fixed: the chain's hashes were computed over these (see audit.chain).
+    SEALED_FIELDS = (
+        "case",
+        "household",
+        "account",
+        "actor",
+        "actor_name",
+        "actor_roles",
+        "at",
+        "kind",
+        "action",
+        "label",
+        "from_state",
+        "from_state_label",
+        "to_state",
+        "to_state_label",
+        "reason",
+        "changes",
+    )
+    CHAIN_LOCK = LOCK_EVENTS
+
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = "رویداد"
@@ -105,3 +134,109 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecord("رویدادهای سوابق قابل حذف نیستند.")
+
+
+class Read(Chained):
+    """One reading of personal data: a case page opened, a file downloaded, a PDF printed, a
+    search made. Who, when, from which address, which case or which cases a search returned,
+    and the search's terms with every identity or document number replaced by its keyed hash
+    (audit.reads). Append-only and sealed into its own chain, like the events."""
+
+    class Action(models.TextChoices):
+        CASE_PAGE = "case_page", "دیدن صفحه پرونده"
+        EVIDENCE = "evidence", "دریافت مستند پرونده"
+        INQUIRY_REPLY = "inquiry_reply", "دریافت پاسخ استعلام"
+        SCAN = "scan", "دریافت نسخه امضاشده"
+        NAJVA_FORM = "najva_form", "چاپ فرم ابطال کارت"
+        ORDER = "order", "چاپ دستور اخراج"
+        MINUTES = "minutes", "چاپ صورتجلسه"
+        LETTER = "letter", "چاپ نامه"
+        DISPATCH_REGISTER = "dispatch_register", "چاپ فهرست ارسال پستی"
+        CASE_SEARCH = "case_search", "جست‌وجوی پرونده"
+        PEOPLE_SEARCH = "people_search", "جست‌وجوی شخص یا خانوار"
+
+    at = models.DateTimeField("زمان", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="کاربر",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField("نام کاربر", max_length=300, blank=True)
+    actor_roles = models.CharField("نقش کاربر", max_length=300, blank=True)
+    action = models.CharField("اقدام", max_length=32, choices=Action.choices)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name="پرونده",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reads",
+    )
+    # A search: the ids of the cases it returned (at most audit.reads.CASES_KEPT) and how many.
+    case_ids = models.JSONField("پرونده‌های یافته", default=list, blank=True)
+    found = models.PositiveIntegerField("تعداد یافته", null=True, blank=True)
+    query = models.TextField("عبارت جست‌وجو (شماره‌ها چکیده‌شده)", blank=True)
+    detail = models.CharField("جزئیات", max_length=300, blank=True)
+    ip = models.GenericIPAddressField("نشانی", null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    SEALED_FIELDS = (
+        "at",
+        "actor",
+        "actor_name",
+        "actor_roles",
+        "action",
+        "case",
+        "case_ids",
+        "found",
+        "query",
+        "detail",
+        "ip",
+    )
+    CHAIN_LOCK = LOCK_READS
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "خواندن"
+        verbose_name_plural = "گزارش خواندن‌ها"
+        indexes = [
+            models.Index(fields=["case", "at"], name="audit_read_case_at"),
+            models.Index(fields=["actor", "at"], name="audit_read_actor_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.actor_name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableRecord("گزارش خواندن قابل ویرایش نیست.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord("گزارش خواندن قابل حذف نیست.")
+
+
+class Verification(models.Model):
+    """One run of ``manage.py verify_audit``: what the auditor's page says about the chains."""
+
+    at = models.DateTimeField("زمان", default=timezone.now, db_index=True)
+    ok = models.BooleanField("سالم")
+    # {"events": {"checked": n, "head_seq": n, "head_hash": "..."}, "reads": {...}}
+    chains = models.JSONField("زنجیره‌ها", default=dict)
+    problem = models.TextField("ایراد", blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "وارسی زنجیره"
+        verbose_name_plural = "وارسی‌های زنجیره"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {'سالم' if self.ok else 'شکسته'}"
+
+
+# The chains, by the name verify_audit and the exported heads use.
+CHAINS = {"events": Event, "reads": Read}

@@ -346,6 +346,7 @@ def generate(persons: int, seed: int) -> None:
     from django.db import connection
 
     from accounts.roles import Role
+    from audit.chain import GENESIS, digest
     from audit.models import Event
     from cases.choices import (
         CARDS_CANCELLED,
@@ -723,18 +724,31 @@ def generate(persons: int, seed: int) -> None:
                 }  # fmt: skip
                 dispatches_out.add(*(dispatch[c] for c in dispatch_columns))
 
+    # The events are sealed into the audit chain as the app would have sealed them (audit.chain),
+    # after the users' own events: verify_audit passes on the generated database.
+    sealed = [Event._meta.get_field(name).attname for name in Event.SEALED_FIELDS]
+    head = Event.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS)
+    chain = {"seq": head[0], "hash": head[1]}
+
     def event_row(case_id, who, role, at, kind, action, label, old="", new="", reason=""):
         ids["event"] += 1
-        return {
+        row = {
             "id": ids["event"], "case_id": case_id, "household_id": None, "account_id": None,
             "actor_id": who.pk if who else None,
             "actor_name": f"{who.first_name} {who.last_name}" if who else "سامانه",
-            "actor_roles": Role(role).label if role else "", "at": at, "kind": kind,
-            "action": action,
-            "label": label, "from_state": old, "from_state_label": labels.get(old, ""),
+            "actor_roles": str(Role(role).label) if role else "", "at": at, "kind": str(kind),
+            "action": str(action),
+            "label": str(label), "from_state": old, "from_state_label": labels.get(old, ""),
             "to_state": new, "to_state_label": labels.get(new, ""), "reason": reason,
-            "changes": json.dumps([]),
+            "changes": [],
         }  # fmt: skip
+        chain["seq"] += 1
+        row["seq"], row["prev_hash"] = chain["seq"], chain["hash"]
+        values = {name: str(v) if isinstance(v, str) else v for name, v in row.items()
+                  if name in sealed}  # fmt: skip
+        row["hash"] = chain["hash"] = digest(values, seq=row["seq"], prev_hash=row["prev_hash"])
+        row["changes"] = json.dumps([])
+        return row
 
     for case_id, province, year, sequence, state, steps, moments, members in cases:
         expert = actor(province.pk, Role.EXPERT.value)

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import permissions
+from audit.models import Read
+from audit.reads import record_read
 from cases.forms import EXTENSIONS
 from cases.models import CaseSubject
 from committees import forms, services
@@ -315,11 +317,19 @@ def minutes_file(request, pk):
     current = _minutes_of(session)
     if current is None or not current.is_current():
         raise Http404("صورتجلسه این نسخه از جلسه هنوز تهیه نشده است.")
-    return attachment(
+    response = attachment(
         current.file,
         filename=f"minutes-{current.session_id}-v{current.version}.pdf",
         content_type="application/pdf",
     )
+    # The minutes name every case on the agenda.
+    record_read(
+        request,
+        Read.Action.MINUTES,
+        cases=session.items.values_list("case_id", flat=True),
+        detail=f"session {session.pk} v{current.version}",
+    )
+    return response
 
 
 @login_required
@@ -332,11 +342,18 @@ def minutes_signed(request, pk):
         if current is None or not current.signed_scan:
             raise Http404("نسخه امضاشده بارگذاری نشده است.")
         extension = EXTENSIONS.get(current.signed_content_type, "bin")
-        return attachment(
+        response = attachment(
             current.signed_scan,
             filename=f"minutes-{session.pk}-signed.{extension}",
             content_type=current.signed_content_type,
         )
+        record_read(
+            request,
+            Read.Action.SCAN,
+            cases=session.items.values_list("case_id", flat=True),
+            detail=f"session {session.pk} signed",
+        )
+        return response
     # An open session's scan is refused by the service, which says why (not closed.html).
     form = forms.SignedScanForm(request.POST, request.FILES)
     if form.is_valid():

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
 from accounts.roles import Capability
+from audit.models import Read
+from audit.reads import record_read
 from cases import rules
 from cases.choices import CaseState, SourceType, Step
 from cases.views.common import answers_conflicts, case_or_404, conflict_page
@@ -130,12 +132,14 @@ def order(request, pk):
 @require_safe
 def order_file(request, pk):
     order = _order_or_404(request.user, pk)
-    return attachment(
+    response = attachment(
         order.file,
         filename=f"expulsion-order-{order.number}.pdf",
         content_type="application/pdf",
         inline=True,
     )
+    record_read(request, Read.Action.ORDER, case_id=order.case_id, detail=f"order {pk}")
+    return response
 
 
 @login_required
@@ -241,11 +245,13 @@ def proof(request, pk):
     entry = _entry_or_404(request.user, pk)
     if not entry.proof:
         raise Http404
-    return attachment(
+    response = attachment(
         entry.proof,
         filename=f"exit-proof-{entry.order.case.number}-{entry.pk}",
         content_type=entry.proof_content_type,
     )
+    record_read(request, Read.Action.SCAN, case_id=entry.order.case_id, detail=f"proof {pk}")
+    return response
 
 
 @login_required

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
 from accounts.roles import Capability
+from audit.models import Read
+from audit.reads import record_read
 from letters import documents, forms, selectors, services
 from letters.models import Letter
 from revocation.forms import refusal_on_form
@@ -107,12 +109,14 @@ def letter_file(request, pk):
     letter = _letter_for(request.user, pk)
     if not letter.file:
         raise Http404
-    return attachment(
+    response = attachment(
         letter.file,
         filename=f"letter-{letter.number.replace('/', '-')}.pdf",
         content_type="application/pdf",
         inline=True,
     )
+    record_read(request, Read.Action.LETTER, case_id=letter.case_id, detail=f"letter {pk}")
+    return response
 
 
 @login_required
@@ -278,6 +282,12 @@ def register_pdf(request):
     name = f"dispatch-list-{province.code}-{day.isoformat()}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
+    record_read(
+        request,
+        Read.Action.DISPATCH_REGISTER,
+        cases=[row.letter.case_id for row in rows],
+        detail=f"{province.code} {day.isoformat()}",
+    )
     return response
 
 

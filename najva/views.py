@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import permissions
 from accounts.roles import Capability
+from audit.models import Read
+from audit.reads import record_read
 from cases.models import CaseSubject
 from cases.views.common import case_or_404
 from najva import forms, selectors, services
@@ -134,12 +136,14 @@ def form_print(request, number, subject_id):
 @require_safe
 def form_file(request, pk):
     form = _form_or_404(request.user, pk)
-    return attachment(
+    response = attachment(
         form.file,
         filename=f"cancellation-form-{form.subject.case.number}-{form.subject_id}.pdf",
         content_type="application/pdf",
         inline=True,
     )
+    record_read(request, Read.Action.NAJVA_FORM, case=form.subject.case, detail=f"form {pk}")
+    return response
 
 
 @login_required
@@ -176,11 +180,13 @@ def form_scan(request, pk):
     form = _form_or_404(request.user, pk)
     if not form.signed_scan:
         raise Http404
-    return attachment(
+    response = attachment(
         form.signed_scan,
         filename=f"cancellation-form-signed-{form.subject.case.number}-{form.subject_id}",
         content_type=form.scan_content_type,
     )
+    record_read(request, Read.Action.SCAN, case=form.subject.case, detail=f"form {pk}")
+    return response
 
 
 @login_required

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "najva",
     "enforcement",
     "letters",
+    "oversight",
     # The project package: seed_demo, which spans every app, is its management command.
     "revocation",
 ]
@@ -213,7 +215,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # whose next attempt is due (najva.tasks.sweep).
 CELERY_BEAT_SCHEDULE = {
     "najva-sweep": {"task": "najva.tasks.sweep", "schedule": 30.0},
+    # Each day at 00:05 Tehran time, the audit chains' heads to a signed file and the log
+    # (audit.heads; README "Audit chain and read log").
+    "audit-export-heads": {
+        "task": "audit.tasks.export_heads",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
+# The key that signs the exported heads and hashes the identity numbers in the read log's
+# searches; without it, one derived from SECRET_KEY (audit.heads.audit_key).
+AUDIT_HEAD_KEY = os.environ.get("AUDIT_HEAD_KEY", "")
 
 # Najva, the national registry (najva.backends; README "Najva"). "embedded" keeps the registry in
 # this database (the demo works offline); "http" talks to a real Najva at NAJVA_URL.

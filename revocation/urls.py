@@ -35,5 +35,6 @@ urlpatterns = [
     path("najva/", include("najva.urls")),
     path("enforcement/", include("enforcement.urls")),
     path("letters/", include("letters.urls")),
+    path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ LAYERS = [
     "najva",
     "enforcement",
     "letters",
+    "oversight",
 ]
 
 

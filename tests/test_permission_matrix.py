@@ -619,6 +619,16 @@ TABLE = [
     Row("letters:verify", S.CARD_CANCELLED, setup=_letter_printed,
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+
+    # The read log and the audit chain's state (oversight): the auditor's alone. A search is
+    # POSTed and kept on the server (302 to its result page).
+    #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
+    Row("oversight:reads", None,
+        get=  (L,   403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403),
+        post= (L,   403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 302, 403)),
+    Row("oversight:reads_export", None,
+        get=  (L,   403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
 ]
 # fmt: on
 

@@ -34,6 +34,13 @@ def may_read_najva_queue(context):
 
 
 @register.simple_tag(takes_context=True)
+def may_read_audit_log(context):
+    """``{% may_read_audit_log as name %}``: whether the read log is the user's (the auditor's)."""
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    return user is not None and permissions.may_read_audit_log(user)
+
+
+@register.simple_tag(takes_context=True)
 def may_read_letters(context):
     """``{% may_read_letters as name %}``: whether the letters and the dispatch register are the
     user's to read (the navigation link)."""

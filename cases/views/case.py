@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
 from accounts.roles import Capability
+from audit.models import Read
+from audit.reads import record_read
 from cases import forms, services
 from cases.choices import (
     EXPERT_STATES,
@@ -42,6 +44,7 @@ def case_detail(request, number):
         case = case_for_page(user=request.user, number=number)
     except Case.DoesNotExist:
         raise Http404 from None
+    record_read(request, Read.Action.CASE_PAGE, case=case)
     return render(request, "cases/case_detail.html", case_context(request, case))
 
 

@@ -9,6 +9,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions, searches
+from audit.models import Read
+from audit.reads import record_read
 from cases import forms, services
 from cases.choices import (
     REQUIRED_EVIDENCE,
@@ -58,6 +60,14 @@ def intake(request):
             return redirect(f"{reverse('cases:intake')}?{urlencode({'s': token})}")
         return _intake_page(request, find_form=find_form, status=400)
     households = list(find_households(text=params["number"])) if params else None
+    if households is not None and request.method == "GET":
+        record_read(
+            request,
+            Read.Action.PEOPLE_SEARCH,
+            found=len(households),
+            query=params["number"],
+            detail="households " + ",".join(str(h.pk) for h in households[:50]),
+        )
     found = {h.pk for h in households or []}
     household_id = request.POST.get("household") or request.GET.get("household") or ""
     household = None

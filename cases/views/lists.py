@@ -10,6 +10,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import searches
+from audit.models import Read
+from audit.reads import record_read
 from cases import forms
 from cases.models import Case
 from cases.selectors import (
@@ -79,6 +81,14 @@ def case_list(request):
     page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page") or 1)
     if request.GET.get("s") and params:
         link = {"s": request.GET["s"]}
+        # The read log: the terms (numbers hashed there) and the cases this page shows.
+        record_read(
+            request,
+            Read.Action.CASE_SEARCH,
+            cases=[case.pk for case in page.object_list],
+            found=page.paginator.count,
+            query=" ".join(f"{name}={value}" for name, value in params.items() if value),
+        )
     elif params:
         link = {"state": params["state"]}
     else:

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import Capability
+from audit.models import Read
+from audit.reads import record_read
 from cases import forms, services
 from cases.choices import (
     EXPERT_STATES,
@@ -103,11 +105,13 @@ def evidence_download(request, number, evidence_id):
     case = case_or_404(request.user, number)
     item = get_object_or_404(case.evidence, pk=evidence_id)
     extension = forms.EXTENSIONS.get(item.content_type, "bin")
-    return attachment(
+    response = attachment(
         item.file,
         filename=f"{case.number}-{item.evidence_type}-{item.pk}.{extension}",
         content_type=item.content_type,
     )
+    record_read(request, Read.Action.EVIDENCE, case=case, detail=f"evidence {item.pk}")
+    return response
 
 
 def _inquiry_page(request, number, agency, *, form_class, record, title, done, initial=None):
@@ -193,11 +197,13 @@ def inquiry_reply_download(request, number, agency):
         (ct for signature, ct, _ in forms.SIGNATURES if head.startswith(signature)),
         "application/octet-stream",
     )
-    return attachment(
+    response = attachment(
         inquiry.reply_document,
         filename=f"{case.number}-{agency}-reply.{forms.EXTENSIONS.get(content_type, 'bin')}",
         content_type=content_type,
     )
+    record_read(request, Read.Action.INQUIRY_REPLY, case=case, detail=f"inquiry {agency}")
+    return response
 
 
 @login_required
