@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import RequestFactory
 
+from audit.heads import export_heads
 from audit.models import Event
+from audit.reads import record_read
 from cases.choices import CaseState
 from cases.models import Evidence
 
@@ -60,10 +63,16 @@ def test_a_backup_restores_into_a_fresh_database_with_its_files_and_audit_trail(
     private_storage, case_in, tmp_path, settings, fresh_database
 ):
     settings.DATA_DIR = tmp_path / "data"
+    settings.AUDIT_HEAD_KEY = "restore-test-audit-key"
     case = case_in(CaseState.EXPELLED)
     evidence = list(Evidence.objects.filter(case=case))
     assert evidence
-    events = list(Event.objects.order_by("pk").values_list("pk", "action", "case_id"))
+    # A read of the case page and the day's exported heads are in the backup too.
+    request = RequestFactory().get(f"/cases/{case.number}/")
+    request.user = Event.objects.filter(case=case).first().actor
+    record_read(request, "case_page", case=case)
+    export_heads()
+    events = list(Event.objects.order_by("pk").values_list("pk", "action", "case_id", "hash"))
 
     call_command("backup", to=str(tmp_path / "backup"))
     assert (tmp_path / "backup" / "database.dump").stat().st_mode & 0o777 == 0o640
@@ -73,6 +82,7 @@ def test_a_backup_restores_into_a_fresh_database_with_its_files_and_audit_trail(
         "DATABASE_URL": fresh_database,
         "REVOCATION_DATA_DIR": str(tmp_path / "restored"),
         "REVOCATION_PRIVATE_MEDIA_ROOT": str(restored_files),
+        "AUDIT_HEAD_KEY": "restore-test-audit-key",
     }
     if os.environ.get("DATABASE_APP_ROLE"):
         env["DATABASE_APP_ROLE"] = os.environ["DATABASE_APP_ROLE"]
@@ -85,7 +95,7 @@ def test_a_backup_restores_into_a_fresh_database_with_its_files_and_audit_trail(
     with psycopg2.connect(fresh_database) as copy, copy.cursor() as cursor:
         cursor.execute("SELECT state FROM cases_case WHERE number = %s", [case.number])
         assert cursor.fetchone() == (CaseState.EXPELLED,)
-        cursor.execute("SELECT id, action, case_id FROM audit_event ORDER BY id")
+        cursor.execute("SELECT id, action, case_id, hash FROM audit_event ORDER BY id")
         assert cursor.fetchall() == events
         # The append-only trigger came back with the table.
         cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_event_append_only'")
@@ -94,6 +104,11 @@ def test_a_backup_restores_into_a_fresh_database_with_its_files_and_audit_trail(
     # Every stored file is back, byte for byte.
     for item in evidence:
         assert sha256(restored_files / item.file.name) == item.sha256
+
+    # The restored audit chains, and the restored exported heads, verify.
+    verified = manage("verify_audit", env=env)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert list((tmp_path / "restored" / "audit-heads").glob("*.json"))
 
     # And a second restore into it is refused: it is no longer empty.
     again = manage("restore", "--from", str(tmp_path / "backup"), env=env)
