@@ -439,7 +439,9 @@ def test_another_provinces_person_needs_the_token_of_a_search_of_their_document(
     assert [f.person_id for f in found.context["elsewhere"]] == [theirs.pk]
     page = client.get(url, {"s": token_of(found), "person": theirs.pk})
     assert page.status_code == 200
-    assert page.context["household"] == theirs.household
+    assert page.context["household"] is None  # the page is given the person, not the household
+    assert page.context["person_elsewhere"].person_id == theirs.pk
+    assert f'name="subjects" value="{theirs.pk}"' in html(page)
     assert reverse("people:household_member_new", args=[theirs.household_id]) not in html(page)
     # Through the person, never the household: the household id is no key.
     assert (

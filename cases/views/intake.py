@@ -108,7 +108,8 @@ def intake(request):
         request,
         households=households,
         elsewhere=elsewhere,
-        household=household,
+        # Another province's person: the page gets what found_elsewhere tells, not the household.
+        household=household if person is None else None,
         person_elsewhere=next((f for f in elsewhere if person and f.person_id == person.pk), None),
         form=intake_form,
         token=token if params else "",
@@ -128,8 +129,7 @@ def _person_elsewhere(person_id: str, elsewhere) -> Person:
 
 def _intake_page(request, *, find_form=None, status=200, **context):
     household = context.get("household")
-    # The head first, then the others as registered (another province's: none of them).
-    if household is not None and context.get("person_elsewhere") is None:
+    if household is not None:  # the head first, then the others as registered
         context["members"] = sorted(
             household.members.all(), key=lambda m: (m.pk != household.head_id, m.pk)
         )
