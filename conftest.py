@@ -179,6 +179,9 @@ def walk_new_case(state, actors, *, source_type=None, subjects=None):
         source_reference=factories.reference(),
         source_date=factories.days_ago(20),
         subjects=subjects,
+        # A test naming a person already on an open case means it: the warning it would get at
+        # intake is tested in cases/tests/test_across_provinces.py.
+        confirmed_open_cases=True,
     )
     attach_required_evidence(case, actors.expert)
     # Najva registers at once (the embedded registry), unless the case is to wait for it.

@@ -116,22 +116,44 @@ class IntakeForm(BootstrapMixin, forms.Form):
         error_messages={"required": "دست‌کم یک شخص موضوع پرونده را انتخاب کنید."},
     )
 
-    def __init__(self, *args, household, **kwargs):
+    def __init__(self, *args, household, only=None, **kwargs):
+        """``only``: the one person of another province's household the expert may name (the
+        one whose document number they typed); the other members are not shown."""
         super().__init__(*args, **kwargs)
+        if "confirm_open_cases" in self.data:
+            self.ask_confirmation()
         members = list(household.members.order_by("pk"))
+        if only is not None:
+            members = [p for p in members if p.pk == only.pk]
         unavailable = subjects_unavailable(members)
         # Head first, then the others as registered.
         members.sort(key=lambda p: (p.pk != household.head_id, p.pk))
-        self.fields["subjects"].queryset = household.members.exclude(pk__in=unavailable).order_by(
-            models.Case(models.When(pk=household.head_id, then=0), default=1), "pk"
+        self.fields["subjects"].queryset = (
+            household.members.filter(pk__in=[p.pk for p in members])
+            .exclude(pk__in=unavailable)
+            .order_by(models.Case(models.When(pk=household.head_id, then=0), default=1), "pk")
         )
         self.fields["subjects"].label_from_instance = lambda p: (
-            f"{p.full_name} فرزند {p.father_name} ({p.relation_label})"
+            # Another province's person: their name only, nothing of their household.
+            p.full_name
+            if only is not None
+            else f"{p.full_name} فرزند {p.father_name} ({p.relation_label})"
         )
         if unavailable:
             names = {p.pk: p.full_name for p in members}
             self.fields["subjects"].help_text = "قابل انتخاب نیست: " + "؛ ".join(
                 f"{names[pk]} ({reason})" for pk, reason in unavailable.items()
+            )
+
+    def ask_confirmation(self) -> None:
+        """The second step when a subject is named on an open case: a box the expert ticks to
+        open the case all the same (cases.services.OpenCasesElsewhere)."""
+        if "confirm_open_cases" not in self.fields:
+            self.fields["confirm_open_cases"] = forms.BooleanField(
+                label="پرونده باز را دیدم؛ این پرونده هم ثبت شود "
+                "(سرپرستان هر دو استان با رایانامه آگاه می‌شوند).",
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
 
 

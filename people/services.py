@@ -13,6 +13,10 @@ from people.models import POSTAL_CODE, Household, IdentityDocument, Person, Rela
 from revocation.persian import normalize_identifier
 
 DOCUMENT_TAKEN = "این شماره مدرک پیش‌تر برای {} ثبت شده است."
+DOCUMENT_TAKEN_ELSEWHERE = (
+    "این شماره {} پیش‌تر در استان {} ثبت شده است؛ این شخص را دوباره ثبت نکنید و از همان استان "
+    "بخواهید."
+)
 HOUSEHOLD_TAKEN = "خانواری با این شماره پیش‌تر ثبت شده است."
 
 # The document fields of a registration, and the form fields they are typed in.
@@ -55,14 +59,28 @@ def validate_document(document: dict) -> None:
         ) from None
 
 
+def _document_taken(household, document_type, number: str) -> ValidationError:
+    """The refusal of a number already registered: where another province registered it, which
+    one (the number identifies the person: that province keeps their record)."""
+    registered_in = (
+        IdentityDocument.objects.filter(document_type=document_type, number=number)
+        .exclude(person__household__province_id=household.province_id)
+        .values_list("person__household__province__name", flat=True)
+        .first()
+    )
+    if registered_in:
+        message = DOCUMENT_TAKEN_ELSEWHERE.format(document_type, registered_in)
+    else:
+        message = DOCUMENT_TAKEN.format(document_type)
+    return ValidationError({"document_number": message})
+
+
 def _person_with_document(*, household, relation, person: dict, document: dict) -> Person:
     validate_document(document)
     document_type = document["document_type"]
-    taken = ValidationError({"document_number": DOCUMENT_TAKEN.format(document_type)})
-    if IdentityDocument.objects.filter(
-        document_type=document_type, number=document["number"]
-    ).exists():
-        raise taken
+    number = normalize_identifier(document["number"])
+    if IdentityDocument.objects.filter(document_type=document_type, number=number).exists():
+        raise _document_taken(household, document_type, number)
     created = Person.objects.create(household=household, relation_to_head=relation, **person)
     try:
         # A savepoint: a registration of the same number committed since the check above loses
@@ -70,7 +88,7 @@ def _person_with_document(*, household, relation, person: dict, document: dict) 
         with transaction.atomic():
             IdentityDocument.objects.create(person=created, **document)
     except IntegrityError:
-        raise taken from None
+        raise _document_taken(household, document_type, number) from None
     return created
 
 

@@ -15,6 +15,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from revocation import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "revocation.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -287,6 +290,7 @@ SECURE_HSTS_SECONDS = int(
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+TRUST_REQUEST_ID = env_bool("DJANGO_TLS_PROXY", default=False)  # the proxy's X-Request-ID
 if env_bool("DJANGO_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # No script but the project's own files (no inline script, no eval); styles may be inline (the
@@ -313,15 +317,12 @@ PERMISSIONS_POLICY = (
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-pass-1405")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # One line per eager task, or per step of a PDF, would drown what matters in the console.
-    "loggers": {
-        "celery": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# Log lines on stdout (docker logs), each with its request id and user, identity numbers masked
+# (revocation/logs.py). DJANGO_LOG_FORMAT=json in production (.env.example): one JSON object a
+# line; text, readable, in development and tests.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
+LOGGING = logs.logging_config(
+    json=LOG_FORMAT == "json", level=os.environ.get("DJANGO_LOG_LEVEL", "INFO")
+)
+# Celery leaves the loggers as configured above (its own would bypass the masking).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

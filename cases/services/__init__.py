@@ -7,7 +7,7 @@ rolled back.
 """
 
 from cases.services.common import CaseActionRefused, CaseStateConflict, require
-from cases.services.opening import case_open, require_opener
+from cases.services.opening import OpenCasesElsewhere, case_open, require_opener
 from cases.services.records import (
     case_grant_access,
     evidence_add,
@@ -28,6 +28,7 @@ from cases.services.steps import (
 __all__ = [
     "CaseActionRefused",
     "CaseStateConflict",
+    "OpenCasesElsewhere",
     "case_grant_access",
     "case_open",
     "case_take_step",

@@ -1,6 +1,7 @@
 """Opening a case: its number, its subjects, and the suspension of their documents."""
 
 import datetime
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,13 +11,43 @@ from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
 from audit.models import Event
+from cases import tasks
 from cases.choices import CaseState, SourceType
 from cases.models import Case, CaseNumberSequence, CaseSubject
-from cases.selectors import subjects_unavailable
+from cases.selectors import OpenCase, open_cases_naming, subjects_unavailable
 from cases.services.common import CaseActionRefused, queue_notice, record
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument, Person
 from revocation.numbering import next_value
+
+logger = logging.getLogger(__name__)
+
+
+class OpenCasesElsewhere(CaseActionRefused):
+    """The subjects are named on cases still open (in another province, or this one): the case
+    is opened only once the expert has seen this and confirmed. Nothing was saved."""
+
+    def __init__(self, open_cases: list[OpenCase]):
+        self.open_cases = open_cases
+        super().__init__({"confirm_open_cases": [warning(case) for case in open_cases]})
+
+
+def warning(case: OpenCase) -> str:
+    """What the expert is told of an open case: the person and the province, no case number (it
+    may be another province's)."""
+    return f"{case.person_name} پرونده باز در استان {case.province} دارد."
+
+
+def queue_open_elsewhere_notice(case: Case) -> None:
+    """After commit, tell the supervisors of both provinces that a second case was opened."""
+
+    def send():
+        try:
+            tasks.notify_open_case_elsewhere.delay(case.pk)
+        except Exception:  # the case is committed; a lost e-mail must not turn it into an error
+            logger.exception("could not queue the second-case notice for %s", case.pk)
+
+    transaction.on_commit(send)
 
 
 def _refuse_unavailable(subjects, source_type: str, source_reference: str) -> None:
@@ -64,8 +95,14 @@ def case_open(
     source_date: datetime.date,
     subjects: list[Person],
     summary: str = "",
+    confirmed_open_cases: bool = False,
 ) -> Case:
-    """Register a case in the expert's province and suspend the subjects' valid documents."""
+    """Register a case in the expert's province and suspend the subjects' valid documents.
+
+    A subject already named on an open case (any province's) is a possible duplicate: without
+    ``confirmed_open_cases`` this refuses with ``OpenCasesElsewhere`` (the page shows it and asks
+    for confirmation); with it, the case is opened, an event on it records the warning and the
+    confirmation, and the supervisors of both provinces are told by e-mail after commit."""
     require_opener(by)
     if source_type not in SourceType.values:
         raise CaseActionRefused({"source_type": "منشأ پرونده را از فهرست انتخاب کنید."})
@@ -83,6 +120,9 @@ def case_open(
     # one for it) and then sees it.
     people.lock_persons([p.pk for p in subjects])
     _refuse_unavailable(subjects, source_type, source_reference)
+    open_cases = open_cases_naming(subjects)
+    if open_cases and not confirmed_open_cases:
+        raise OpenCasesElsewhere(open_cases)
     year = Case.year_of(now)
     sequence = next_value(CaseNumberSequence, province=by.province, year=year)
     case = Case.objects.create(
@@ -113,4 +153,19 @@ def case_open(
         changes=changes,
     )
     queue_notice(event)
+    if open_cases:
+        provinces = sorted({c.province for c in open_cases})
+        record(
+            case=case,
+            by=by,
+            kind="security",
+            action="case_open_despite_open_case",
+            label="ثبت پرونده با وجود پرونده باز در استان " + "، ".join(provinces),
+            reason="کارشناس هشدار پرونده باز را دید و ثبت پرونده را تأیید کرد.",
+            changes=[
+                audit.change("هشدار", "", warning(c), field=f"open_case:{c.case_id}")
+                for c in open_cases
+            ],
+        )
+        queue_open_elsewhere_notice(case)
     return case

@@ -105,6 +105,7 @@ def test_a_document_stays_suspended_while_another_open_case_names_its_holder(cas
         source_reference="R-2",
         source_date=factories.days_ago(1),
         subjects=people[:1],
+        confirmed_open_cases=True,  # a second case on a person: opened once confirmed
     )
     withdraw(first, actors_a.supervisor, "تکراری است.")
     assert people[0].documents.get().status == DocumentStatus.SUSPENDED  # still on `second`

@@ -418,7 +418,7 @@ def test_intake_takes_an_own_household_by_id_in_a_fresh_session(client, users):
     assert Case.objects.get().subjects.get().person == child
 
 
-def test_another_provinces_household_needs_the_token_of_a_search_that_found_it(
+def test_another_provinces_person_needs_the_token_of_a_search_of_their_document(
     client, users, isfahan
 ):
     (theirs,) = factories.household_with_members(1, province=isfahan)
@@ -426,23 +426,30 @@ def test_another_provinces_household_needs_the_token_of_a_search_that_found_it(
     client.force_login(users["expert_a"])
     url = reverse("cases:intake")
     assert client.get(url, {"household": theirs.household_id}).status_code == 404
+    assert client.get(url, {"person": theirs.pk}).status_code == 404
     # A search that found another household does not open this one.
     other_search = find(client, ours.household.number)
-    assert (
-        client.get(url, {"s": token_of(other_search), "household": theirs.household_id}).status_code
-        == 404
-    )
-    # The search that found it does, read-only: no member is added from here.
-    found = find(client, theirs.household.number)
-    page = client.get(url, {"s": token_of(found), "household": theirs.household_id})
+    assert client.get(url, {"s": token_of(other_search), "person": theirs.pk}).status_code == 404
+    # Their household number finds nothing across provinces: document numbers only.
+    by_household = find(client, theirs.household.number)
+    assert by_household.context["households"] == []
+    assert by_household.context["elsewhere"] == []
+    # Their document number does, the person alone, read-only: no member is added from here.
+    found = find(client, theirs.documents.get().number)
+    assert [f.person_id for f in found.context["elsewhere"]] == [theirs.pk]
+    page = client.get(url, {"s": token_of(found), "person": theirs.pk})
     assert page.status_code == 200
-    assert page.context["household"] == theirs.household
+    assert page.context["household"] is None  # the page is given the person, not the household
+    assert page.context["person_elsewhere"].person_id == theirs.pk
+    assert f'name="subjects" value="{theirs.pk}"' in html(page)
     assert reverse("people:household_member_new", args=[theirs.household_id]) not in html(page)
+    # Through the person, never the household: the household id is no key.
+    assert (
+        client.get(url, {"s": token_of(found), "household": theirs.household_id}).status_code == 404
+    )
     # Someone else's token is not a key either.
     client.force_login(users["expert_b"])
-    assert (
-        client.get(url, {"s": token_of(found), "household": ours.household_id}).status_code == 404
-    )
+    assert client.get(url, {"s": token_of(found), "person": ours.pk}).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -1286,12 +1293,16 @@ def test_the_national_register_is_not_browsed_by_household_id(client, case_in, a
     member_new = reverse("people:household_member_new", args=[household.pk])
     assert client.get(member_new).status_code == 404
     assert client.post(member_new, {**HOUSEHOLD, "relation_to_head": "spouse"}).status_code == 404
-    # Found by its number, it shows its people and numbers, but not that a case holds them.
+    # Its number finds nothing in another province (issue 11, item 8: document numbers only).
     found = find(client, household.number)
-    assert found.context["household"] == household
-    page = html(found)
-    assert case.subjects.first().person.full_name in page
-    assert "معلق" not in page and "پرونده باز" not in page
+    assert found.context["household"] is None
+    assert case.subjects.first().person.full_name not in html(found)
+    # A member's document number finds that person: their name, the status, where a case is
+    # open; not the household (cases/tests/test_across_provinces.py).
+    person = case.subjects.first().person
+    page = html(find(client, person.documents.get().number))
+    assert person.full_name in page and "پرونده باز در استان تهران" in page
+    assert household.number not in page and case.number not in page
 
 
 def test_recording_a_reply_again_without_a_new_scan_keeps_the_old_one(expert, case_in):

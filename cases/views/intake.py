@@ -17,17 +17,19 @@ from cases.choices import (
     EvidenceType,
     SourceType,
 )
-from cases.services import CaseActionRefused
+from cases.selectors import found_elsewhere
+from cases.services import CaseActionRefused, OpenCasesElsewhere
 from cases.views.common import answers_conflicts
 from people.forms import FindHouseholdForm
-from people.models import Household
+from people.models import Household, Person
 from people.selectors import find_households, households_of
 from revocation.forms import refusal_on_form
 
 
 def _intake_household(user, household_id: str, found: set[int]) -> Household:
-    """A household the user may open a case on: one of their province's, or one another province
-    registered that they reached by a number search (``found``). 404 otherwise."""
+    """A household the user may open a case on: one of their province's (``found`` holds only
+    those). Another province's is reached person by person (``_person_elsewhere``). 404
+    otherwise."""
     if not (household_id.isascii() and household_id.isdigit()):
         raise Http404
     pk = int(household_id)
@@ -59,26 +61,40 @@ def intake(request):
             )
             return redirect(f"{reverse('cases:intake')}?{urlencode({'s': token})}")
         return _intake_page(request, find_form=find_form, status=400)
-    households = list(find_households(text=params["number"])) if params else None
+    if params:
+        # The user's province's households found by the number; of other provinces', only the
+        # persons whose document has exactly this number, and only what found_elsewhere tells.
+        households = list(
+            find_households(text=params["number"]).filter(province_id=request.user.province_id)
+        )
+        elsewhere = found_elsewhere(user=request.user, document_number=params["number"])
+    else:
+        households, elsewhere = None, []
     if households is not None and request.method == "GET":
         record_read(
             request,
             Read.Action.PEOPLE_SEARCH,
-            found=len(households),
+            found=len(households) + len(elsewhere),
             query=params["number"],
-            detail="households " + ",".join(str(h.pk) for h in households[:50]),
+            detail="households "
+            + ",".join(str(h.pk) for h in households[:50])
+            + (f"; {len(elsewhere)} found in other provinces" if elsewhere else ""),
         )
     found = {h.pk for h in households or []}
     household_id = request.POST.get("household") or request.GET.get("household") or ""
-    household = None
-    if household_id:
+    person_id = request.POST.get("person") or request.GET.get("person") or ""
+    household = person = None
+    if person_id:
+        person = _person_elsewhere(person_id, elsewhere)
+        household = person.household
+    elif household_id:
         household = _intake_household(request.user, household_id, found)
-    elif households and len(households) == 1:
+    elif households and len(households) == 1 and not elsewhere:
         household = households[0]
     intake_form = None
     if household is not None:
         intake_form = forms.IntakeForm(
-            request.POST if request.method == "POST" else None, household=household
+            request.POST if request.method == "POST" else None, household=household, only=person
         )
     if request.method == "POST" and intake_form is not None and intake_form.is_valid():
         data = intake_form.cleaned_data
@@ -90,7 +106,11 @@ def intake(request):
                 source_date=data["source_date"],
                 subjects=list(data["subjects"]),
                 summary=data["summary"],
+                confirmed_open_cases=data.get("confirm_open_cases", False),
             )
+        except OpenCasesElsewhere as warning:
+            intake_form.ask_confirmation()
+            refusal_on_form(intake_form, warning)
         except CaseActionRefused as error:
             refusal_on_form(intake_form, error)
         else:
@@ -99,11 +119,24 @@ def intake(request):
     return _intake_page(
         request,
         households=households,
-        household=household,
+        elsewhere=elsewhere,
+        # Another province's person: the page gets what found_elsewhere tells, not the household.
+        household=household if person is None else None,
+        person_elsewhere=next((f for f in elsewhere if person and f.person_id == person.pk), None),
         form=intake_form,
         token=token if params else "",
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _person_elsewhere(person_id: str, elsewhere) -> Person:
+    """A person another province registered, reached by the search of their document number that
+    the page carries (its token): 404 otherwise."""
+    if not (person_id.isascii() and person_id.isdigit()):
+        raise Http404
+    if int(person_id) not in {f.person_id for f in elsewhere}:
+        raise Http404
+    return get_object_or_404(Person.objects.select_related("household"), pk=int(person_id))
 
 
 def _intake_page(request, *, find_form=None, status=200, **context):
@@ -118,6 +151,7 @@ def _intake_page(request, *, find_form=None, status=200, **context):
         {
             "find_form": find_form or FindHouseholdForm(),
             "households": None,
+            "elsewhere": [],
             "may_add_member": household is not None
             and permissions.may_register_in(request.user, household),
             "required_evidence": [
