@@ -109,6 +109,10 @@ def letter_file(request, pk):
         raise Http404
     return attachment(
         letter.file,
+        request=request,
+        sha256=letter.sha256,
+        case=letter.case,
+        label=f"نامه {letter.number}",
         filename=f"letter-{letter.number.replace('/', '-')}.pdf",
         content_type="application/pdf",
         inline=True,
