@@ -17,7 +17,7 @@ from cases.demo import DEMO_PDF
 from cases.models import Evidence
 from conftest import require
 from revocation.uploads import EICAR, safe_display_name, validate_upload
-from tests.files import PNG, png_with_text
+from tests.files import PNG, png_with_pixels, png_with_text
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +157,17 @@ def test_validate_upload_refuses_a_name_with_a_bidi_override():
 )
 def test_a_display_name_is_a_basename_with_the_contents_extension(name, content_type, shown):
     assert safe_display_name(name, content_type) == shown
+
+
+def test_markup_or_zip_bytes_inside_pixel_data_are_not_a_polyglot():
+    # Compressed pixel data is never read as HTML or as a zip: only the file's structure is
+    # searched, or about 2% of 10 MB scans would be refused for spelling "<svg" by chance.
+    image = png_with_pixels(b"<svg PK\x03\x04")
+    assert b"<svg" in image and b"PK\x03\x04" in image
+    assert validate_upload(SimpleUploadedFile("scan.png", image)) == "image/png"
+    # The same bytes in a text chunk (metadata a viewer may show) are refused.
+    with pytest.raises(ValidationError):
+        validate_upload(SimpleUploadedFile("scan.png", png_with_text(b"<svg onload=x>")))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -62,6 +62,18 @@ def png_declaring(width: int, height: int) -> bytes:
     )
 
 
+def png_with_pixels(row: bytes) -> bytes:
+    """A one-row grey PNG stored uncompressed, so ``row`` appears as it is inside its IDAT data
+    (as four random bytes of a real scan's compressed data can spell ``<svg``)."""
+    header = struct.pack(">IIBBBBB", len(row), 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" + row, 0))
+        + png_chunk(b"IEND", b"")
+    )
+
+
 def png_with_text(text: bytes) -> bytes:
     """A whole PNG carrying ``text`` in a tEXt chunk (valid: every check but a scanner passes)."""
     good = image("PNG")
