@@ -53,8 +53,9 @@ EXPECTED_QUERIES = {
     "search, household number (expert_teh)": 10,
     "search, case number (expert_teh)": 10,
     # The case page's case was expelled: + its registrations and forms (najva), its orders and
-    # the persons on them (enforcement), its letters and their postings (letters).
-    "case page (expert_teh)": 17,
+    # the persons on them (enforcement), its letters and their postings (letters), and the
+    # inquiries' replaced scans (kept as earlier versions).
+    "case page (expert_teh)": 18,
     "case list (national_secretariat)": 7,
     "case list, one state (national_secretariat)": 7,
     "search, common name (national_secretariat)": 11,
@@ -63,7 +64,7 @@ EXPECTED_QUERIES = {
     "search, document number (national_secretariat)": 9,
     "search, household number (national_secretariat)": 9,
     "search, case number (national_secretariat)": 9,
-    "case page (national_secretariat)": 16,
+    "case page (national_secretariat)": 17,
     "national queue (national_secretariat)": 8,
     "najva queue (najva_operator)": 6,
     "najva record page (najva_operator)": 5,

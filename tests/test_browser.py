@@ -22,10 +22,10 @@ from cases.models import Case
 from conftest import make_user
 from people.models import DocumentStatus
 from revocation.persian import jalali
+from tests.files import PNG
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-PDF = DEMO_PDF  # a whole one-page PDF: the upload checks parse it
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = DEMO_PDF  # a whole one-page PDF and a real PNG: the upload checks parse them
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
