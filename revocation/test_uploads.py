@@ -19,7 +19,7 @@ from conftest import require
 from revocation.uploads import EICAR, safe_display_name, validate_upload
 from tests.files import PNG, png_with_pixels, png_with_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 DECLARED = 200 * 1024 * 1024
 BOUNDARY = "----revocation-test-boundary"

@@ -71,6 +71,7 @@ def test_every_download_passes_the_recorded_digest():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("private_storage")  # it alters the files on disk
 def test_altered_printed_files_are_refused_on_download(client, case_in, actors_a):
     """The PDFs we print (the Najva cancellation form, the expulsion order) and the stored scans:
     each altered on disk, each refused by its own view, each with its security event."""

@@ -18,7 +18,8 @@ from cases.models import Evidence, ReplyScanVersion
 from revocation.persian import jalali
 from tests.files import HOSTILE, JPEG, PNG
 
-pytestmark = pytest.mark.django_db
+# Each test in its own folder: the tests count and alter the files on disk.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
 
 @pytest.fixture
