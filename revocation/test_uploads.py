@@ -139,6 +139,16 @@ def test_a_big_form_body_is_refused_unread(case_in):
     assert body.consumed == 0
 
 
+@pytest.mark.parametrize("text", ["علی\u202eرضا", "\u2066Ali\u2069", "x\u202a", "x\u2068"])
+def test_a_person_name_with_bidi_controls_is_refused(text):
+    from people.forms import PersonFields
+
+    form = PersonFields({"first_name": text, "last_name": "احمدی"})
+    form.is_valid()
+    assert "کنترل دوسویه یونیکد" in " ".join(form.errors.get("first_name", []))
+    assert "last_name" not in form.errors
+
+
 def test_validate_upload_refuses_a_name_with_a_bidi_override():
     with pytest.raises(ValidationError) as refused:
         validate_upload(SimpleUploadedFile("report\u202efdp.exe", DEMO_PDF))
