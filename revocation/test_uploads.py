@@ -169,6 +169,21 @@ def test_a_display_name_is_a_basename_with_the_contents_extension(name, content_
     assert safe_display_name(name, content_type) == shown
 
 
+def test_a_phones_mpo_photo_is_a_jpeg():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32), "white").save(
+        buffer, "MPO", save_all=True, append_images=[Image.new("RGB", (8, 8), "grey")]
+    )
+    photo = buffer.getvalue()
+    assert validate_upload(SimpleUploadedFile("photo.jpg", photo)) == "image/jpeg"
+    with pytest.raises(ValidationError):  # but not with something after its last picture
+        validate_upload(SimpleUploadedFile("photo.jpg", photo + b"\x01tail"))
+
+
 def test_markup_or_zip_bytes_inside_pixel_data_are_not_a_polyglot():
     # Compressed pixel data is never read as HTML or as a zip: only the file's structure is
     # searched, or about 2% of 10 MB scans would be refused for spelling "<svg" by chance.

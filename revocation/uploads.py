@@ -42,7 +42,8 @@ SIGNATURES = [
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
 ]
 EXTENSIONS = {content_type: ext for _, content_type, ext in SIGNATURES}
-PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
+# A phone's photo is often MPO: a JPEG followed by more JPEGs (depth map, a smaller copy).
+PILLOW_FORMATS = {"image/png": {"PNG"}, "image/jpeg": {"JPEG", "MPO"}}
 
 # A scanned A4 page at 600 dpi is about 35 megapixels.
 MAX_IMAGE_PIXELS = 40_000_000
@@ -239,7 +240,7 @@ def _check_image(data: bytes, content_type: str) -> None:
     unreadable = "این تصویر خراب است یا کامل خوانده نمی‌شود."
     try:
         with Image.open(io.BytesIO(data)) as image:
-            if image.format != PILLOW_FORMATS[content_type]:
+            if image.format not in PILLOW_FORMATS[content_type]:
                 _refuse("قالب تصویر با محتوای آن نمی‌خواند.", "format")
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
@@ -259,6 +260,10 @@ def _check_image(data: bytes, content_type: str) -> None:
     except Exception:
         _refuse(unreadable, "unreadable")
     end = (_png_end if content_type == "image/png" else _jpeg_end)(data)
+    # MPO: each further picture is a whole JPEG of its own, right after the one before.
+    while end is not None and content_type == "image/jpeg" and data[end:].startswith(b"\xff\xd8"):
+        more = _jpeg_end(data[end:])
+        end = None if more is None else end + more
     if end is None:
         _refuse(unreadable, "unreadable")
     if data[end:].strip(b"\x00"):
