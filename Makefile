@@ -8,7 +8,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 # tests need on top (Chromium for the browser tests, poppler-utils for PDFs, graphviz for
 # the state diagram, zbar-tools to read the QR codes of printed forms).
 RUN_DEBS  := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-TEST_DEBS := $(RUN_DEBS) chromium poppler-utils graphviz zbar-tools
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils graphviz zbar-tools clamav-daemon
 
 .PHONY: run test lint format diagram bench-small backup restore system-deps-run system-deps-test clean
 

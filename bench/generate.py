@@ -895,7 +895,8 @@ def generate(persons: int, seed: int) -> None:
                     "due_on": sent + datetime.timedelta(days=14),
                     "replied_on": sent + datetime.timedelta(days=1) if replied else None,
                     "outcome": InquiryOutcome.NO_RECORD.value if replied else "",
-                    "reply_document": "", "reply_on_paper_only": replied,
+                    "reply_document": "", "reply_sha256": "", "reply_content_type": "",
+                    "reply_on_paper_only": replied,
                     "reply_note": "پاسخ کاغذی در پرونده است" if replied else "",
                 }  # fmt: skip
                 inquiries_out.add(*(inquiry[c] for c in inquiry_columns))

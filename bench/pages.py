@@ -55,8 +55,9 @@ EXPECTED_QUERIES = {
     "search, household number (expert_teh)": 15,
     "search, case number (expert_teh)": 15,
     # The case page's case was expelled: + its registrations and forms (najva), its orders and
-    # the persons on them (enforcement), its letters and their postings (letters).
-    "case page (expert_teh)": 22,
+    # the persons on them (enforcement), its letters and their postings (letters), and the
+    # inquiries' replaced scans (kept as earlier versions); + the read log's record.
+    "case page (expert_teh)": 23,
     "case list (national_secretariat)": 7,
     "case list, one state (national_secretariat)": 7,
     "search, common name (national_secretariat)": 16,
@@ -65,7 +66,7 @@ EXPECTED_QUERIES = {
     "search, document number (national_secretariat)": 14,
     "search, household number (national_secretariat)": 14,
     "search, case number (national_secretariat)": 14,
-    "case page (national_secretariat)": 21,
+    "case page (national_secretariat)": 22,
     "national queue (national_secretariat)": 8,
     "najva queue (najva_operator)": 6,
     "najva record page (najva_operator)": 5,

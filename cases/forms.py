@@ -1,7 +1,6 @@
 """Input validation for the expert's pages. Forms validate; services write."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -16,7 +15,10 @@ from cases.choices import (
 from cases.selectors import subjects_unavailable
 from reference.models import OffenceType
 from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
-from revocation.persian import digits_to_persian, jalali_year
+from revocation.persian import jalali_year
+
+# The content checks live in revocation.uploads (every upload form uses them).
+from revocation.uploads import EXTENSIONS, validate_upload  # noqa: F401
 
 FILE_ERRORS = {
     "required": "فایل را انتخاب کنید.",
@@ -24,41 +26,6 @@ FILE_ERRORS = {
     "missing": "فایلی فرستاده نشد.",
     "invalid": "فایل فرستاده‌شده خوانا نیست.",
 }
-
-# What an upload may be, recognised by its first bytes, never by its name.
-SIGNATURES = [
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-]
-EXTENSIONS = {content_type: ext for _, content_type, ext in SIGNATURES}
-
-
-def sniff_content_type(upload) -> str | None:
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, content_type, _ in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
-
-
-def validate_upload(upload) -> str:
-    """The content type of an acceptable upload, or a ValidationError in Persian."""
-    limit = settings.UPLOAD_MAX_BYTES
-    if upload.size > limit:
-        megabytes = digits_to_persian(f"{limit / (1024 * 1024):g}")
-        raise ValidationError(f"اندازه فایل بیش از حد مجاز ({megabytes} مگابایت) است.")
-    if upload.size == 0:
-        raise ValidationError("فایل خالی است.")
-    content_type = sniff_content_type(upload)
-    if content_type is None:
-        raise ValidationError(
-            "محتوای این فایل PDF، JPEG یا PNG نیست (نام فایل ملاک نیست)؛ "
-            "فقط این سه نوع پذیرفته می‌شود."
-        )
-    return content_type
 
 
 class CaseSearchForm(BootstrapMixin, forms.Form):

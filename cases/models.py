@@ -348,6 +348,9 @@ class Inquiry(models.Model):
     reply_document = models.FileField(
         "تصویر پاسخ", upload_to=inquiry_reply_upload_to, blank=True, max_length=255
     )
+    # Checked on every download (revocation.http.attachment), like every file we keep.
+    reply_sha256 = models.CharField("چکیده SHA-256 تصویر پاسخ", max_length=64, blank=True)
+    reply_content_type = models.CharField("نوع محتوای تصویر پاسخ", max_length=64, blank=True)
     # A reply kept on paper only: said explicitly, with a note of where the paper is.
     reply_on_paper_only = models.BooleanField("پاسخ کاغذی بدون تصویر", default=False)
     reply_note = models.CharField("یادداشت پاسخ", max_length=500, blank=True)
@@ -370,6 +373,32 @@ class Inquiry(models.Model):
             and self.due_on is not None
             and self.due_on < timezone.localdate()
         )
+
+
+class ReplyScanVersion(models.Model):
+    """A reply scan replaced by a newer one (a reply recorded again): kept, never orphaned."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name="استعلام", on_delete=models.PROTECT, related_name="earlier_scans"
+    )
+    file = models.FileField("فایل", max_length=255)
+    sha256 = models.CharField("چکیده SHA-256", max_length=64)
+    content_type = models.CharField("نوع محتوا", max_length=64, blank=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="جایگزین‌کننده",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    replaced_at = models.DateTimeField("زمان جایگزینی", default=timezone.now)
+
+    class Meta:
+        ordering = ["replaced_at", "pk"]
+        verbose_name = "نسخه پیشین تصویر پاسخ"
+        verbose_name_plural = "نسخه‌های پیشین تصویر پاسخ"
+
+    def __str__(self):
+        return f"{self.inquiry} — {self.sha256[:12]}"
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

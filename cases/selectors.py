@@ -75,13 +75,14 @@ def cases_visible_to(*, user):
 
 def case_for_page(*, user, number: str) -> Case:
     """One case with everything its page shows, in a fixed number of queries (DoesNotExist when
-    the user may not see it): the case, its inquiries, its evidence with who uploaded or withdrew
-    it, its subjects with their households' heads and provinces (joined), the members of those
-    households, and the subjects' documents with their types (joined)."""
+    the user may not see it): the case, its inquiries and their replaced scans, its evidence with
+    who uploaded or withdrew it, its subjects with their households' heads and provinces (joined),
+    the members of those households, and the subjects' documents with their types (joined)."""
     return (
         cases_visible_to(user=user)
         .prefetch_related(
             "inquiries",
+            "inquiries__earlier_scans",
             Prefetch(
                 "evidence",
                 queryset=Evidence.objects.select_related("uploaded_by", "withdrawn_by").order_by(

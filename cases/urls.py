@@ -48,6 +48,11 @@ urlpatterns = [
         name="inquiry_reply_download",
     ),
     path(
+        "<case_number:number>/inquiries/<agency:agency>/reply/earlier/<int:version_id>/",
+        views.inquiry_reply_version_download,
+        name="inquiry_reply_version_download",
+    ),
+    path(
         "<case_number:number>/subjects/<int:person_id>/add/",
         views.subject_add,
         name="subject_add",

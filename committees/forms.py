@@ -106,7 +106,7 @@ class SignedScanForm(BootstrapMixin, forms.Form):
     )
 
     def clean_scan(self):
-        from cases.forms import validate_upload
+        from revocation.uploads import validate_upload
 
         upload = self.cleaned_data["scan"]
         self.content_type = validate_upload(upload)

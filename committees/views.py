@@ -319,6 +319,9 @@ def minutes_file(request, pk):
         raise Http404("صورتجلسه این نسخه از جلسه هنوز تهیه نشده است.")
     response = attachment(
         current.file,
+        request=request,
+        sha256=current.sha256,
+        label=f"صورتجلسه جلسه {current.session_id}",
         filename=f"minutes-{current.session_id}-v{current.version}.pdf",
         content_type="application/pdf",
     )
@@ -344,6 +347,9 @@ def minutes_signed(request, pk):
         extension = EXTENSIONS.get(current.signed_content_type, "bin")
         response = attachment(
             current.signed_scan,
+            request=request,
+            sha256=current.signed_sha256,
+            label=f"صورتجلسه امضاشده جلسه {session.pk}",
             filename=f"minutes-{session.pk}-signed.{extension}",
             content_type=current.signed_content_type,
         )

@@ -2,11 +2,11 @@
 
 from django import forms
 
-from cases.forms import validate_upload
 from enforcement.models import Outcome
 from reference.models import BorderPoint
 from revocation.forms import BootstrapMixin, JalaliDateField
 from revocation.persian import digits_to_ascii
+from revocation.uploads import validate_upload
 
 
 class BorderPointField(forms.ModelChoiceField):

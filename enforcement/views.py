@@ -134,6 +134,10 @@ def order_file(request, pk):
     order = _order_or_404(request.user, pk)
     response = attachment(
         order.file,
+        request=request,
+        sha256=order.sha256,
+        case=order.case,
+        label=f"دستور اخراج {order.number}",
         filename=f"expulsion-order-{order.number}.pdf",
         content_type="application/pdf",
         inline=True,
@@ -247,6 +251,10 @@ def proof(request, pk):
         raise Http404
     response = attachment(
         entry.proof,
+        request=request,
+        sha256=entry.proof_sha256,
+        case=entry.order.case,
+        label="مدرک خروج",
         filename=f"exit-proof-{entry.order.case.number}-{entry.pk}",
         content_type=entry.proof_content_type,
     )

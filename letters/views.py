@@ -111,6 +111,10 @@ def letter_file(request, pk):
         raise Http404
     response = attachment(
         letter.file,
+        request=request,
+        sha256=letter.sha256,
+        case=letter.case,
+        label=f"نامه {letter.number}",
         filename=f"letter-{letter.number.replace('/', '-')}.pdf",
         content_type="application/pdf",
         inline=True,

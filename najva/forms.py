@@ -2,8 +2,8 @@
 
 from django import forms
 
-from cases.forms import validate_upload
 from revocation.forms import BootstrapMixin
+from revocation.uploads import validate_upload
 
 
 class ManualRecordForm(BootstrapMixin, forms.Form):

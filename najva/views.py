@@ -138,6 +138,10 @@ def form_file(request, pk):
     form = _form_or_404(request.user, pk)
     response = attachment(
         form.file,
+        request=request,
+        sha256=form.sha256,
+        case=form.subject.case,
+        label="فرم ابطال کارت",
         filename=f"cancellation-form-{form.subject.case.number}-{form.subject_id}.pdf",
         content_type="application/pdf",
         inline=True,
@@ -182,6 +186,10 @@ def form_scan(request, pk):
         raise Http404
     response = attachment(
         form.signed_scan,
+        request=request,
+        sha256=form.scan_sha256,
+        case=form.subject.case,
+        label="تصویر فرم ابطال امضاشده",
         filename=f"cancellation-form-signed-{form.subject.case.number}-{form.subject_id}",
         content_type=form.scan_content_type,
     )

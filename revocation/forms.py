@@ -1,10 +1,12 @@
-"""Form pieces every app uses: Bootstrap styling and Solar Hijri date fields."""
+"""Form pieces every app uses: Bootstrap styling, no bidi control characters in any text, and
+Solar Hijri date fields."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from revocation import persian
+from revocation.uploads import no_bidi_controls
 
 
 class BootstrapMixin:
@@ -21,6 +23,9 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            # Names, reasons, notes and numbers: no character that reorders what others read.
+            if isinstance(field, forms.CharField) and no_bidi_controls not in field.validators:
+                field.validators.append(no_bidi_controls)
             # A browser silently cuts pasted text at maxlength; the server says so instead.
             widget.attrs.pop("maxlength", None)
             if getattr(field, "max_length", None):

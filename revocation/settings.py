@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "revocation.uploads.RefusedUploadMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -201,6 +202,21 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = int(os.environ.get("REVOCATION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Read no further than the limit: the first handler stops an upload past UPLOAD_MAX_BYTES while it
+# streams (and reads nothing of a signed-out visitor's file); a non-file body is capped by Django.
+FILE_UPLOAD_HANDLERS = [
+    "revocation.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Stored files readable by the application's user and group only (FileSystemStorage applies these
+# to uploads and to the PDFs we write alike).
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# clamd to ask about every upload, e.g. tcp://127.0.0.1:3310 or unix:///run/clamav/clamd.ctl;
+# empty: no virus scan (the content checks still run). Set but unreachable: uploads are refused.
+CLAMAV_ADDRESS = os.environ.get("REVOCATION_CLAMAV_ADDRESS", "")
 
 # Celery: eager in-process unless a broker is configured.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -17,14 +17,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.choices import CaseState
+from cases.demo import DEMO_PDF
 from cases.models import Case
 from conftest import make_user
 from people.models import DocumentStatus
 from revocation.persian import jalali
+from tests.files import PNG
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = DEMO_PDF  # a whole one-page PDF and a real PNG: the upload checks parse them
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 from audit.models import Event
 from cases.choices import Agency, CaseState, InquiryOutcome, SourceType, Step, SubjectDecision
 from cases.demo import DEMO_PDF, REASONS, inputs_for, prepare
-from cases.models import Case, CaseSubject, Evidence, Inquiry
+from cases.models import Case, CaseSubject, Evidence, Inquiry, ReplyScanVersion
 from cases.services import subject_decide
 from cases.steps import STEPS
 from committees.models import AgendaItem, Minutes, Session, Vote
@@ -131,6 +131,18 @@ def _new_member(case, actors):
     household = case.subjects.first().person.household
     factories.IdentityDocumentFactory(
         person=factories.PersonFactory(household=household, relation_to_head="child")
+    )
+
+
+def _replaced_reply_scan(case, actors):
+    """A reply scan kept as an earlier version (the same file: only who may read it is tested)."""
+    inquiry = case.inquiries.get(agency=Agency.INTELLIGENCE)
+    ReplyScanVersion.objects.create(
+        inquiry=inquiry,
+        file=inquiry.reply_document.name,
+        sha256=inquiry.reply_sha256,
+        content_type=inquiry.reply_content_type,
+        replaced_by=actors.expert,
     )
 
 
@@ -447,6 +459,14 @@ TABLE = [
     Row("cases:inquiry_reply_download", S.RECEIVED,  # no inquiry yet
         get=  (L,   404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    # A replaced reply scan, kept: readable by whoever reads the current one.
+    Row("cases:inquiry_reply_version_download", S.READY_FOR_PROVINCE, setup=_replaced_reply_scan,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 404, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("cases:inquiry_reply_version_download", S.CONFIRMED_NATIONALLY,
+        setup=_replaced_reply_scan,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
 
     # The subjects and their household: POST only, the expert's, while the case is with them.
     Row("cases:subject_decision", S.RECEIVED,
@@ -700,6 +720,9 @@ def url_of(row: Row, ctx: Context) -> str:
         kwargs["name"] = row.step
     elif row.name in {"cases:evidence_download", "cases:evidence_withdraw"}:
         kwargs["evidence_id"] = case.evidence.order_by("pk").first().pk
+    elif row.name == "cases:inquiry_reply_version_download":
+        kwargs["agency"] = row.agency
+        kwargs["version_id"] = ReplyScanVersion.objects.get(inquiry__case=case).pk
     elif row.name.startswith("cases:inquiry_"):
         kwargs["agency"] = row.agency
     elif row.name == "cases:subject_decision":

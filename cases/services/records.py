@@ -20,12 +20,13 @@ from cases.choices import (
     InquiryOutcome,
     SubjectDecision,
 )
-from cases.models import Case, CaseSubject, Evidence, Inquiry
+from cases.models import Case, CaseSubject, Evidence, Inquiry, ReplyScanVersion
 from cases.selectors import subjects_unavailable
 from cases.services.common import CaseActionRefused, CaseStateConflict, lock, record, require
 from cases.services.opening import subject_attach
 from people import services as people
 from people.models import Household, Person
+from revocation.uploads import sniff_content_type
 
 
 def _require_expert_step(case: Case, by, states=EXPERT_STATES, what="تغییر اطلاعات پرونده"):
@@ -145,13 +146,25 @@ def inquiry_record_reply(
     inquiry.reply_note = reply_note.strip()
     changes = []
     if reply_document is not None:
+        old_sha256 = inquiry.reply_sha256
+        if inquiry.reply_document:
+            # The scan it replaces stays on disk and in the record, as an earlier version.
+            ReplyScanVersion.objects.create(
+                inquiry=inquiry,
+                file=inquiry.reply_document.name,
+                sha256=inquiry.reply_sha256,
+                content_type=inquiry.reply_content_type,
+                replaced_by=by,
+            )
         inquiry.reply_document = reply_document
+        inquiry.reply_sha256 = Evidence.digest(reply_document)
+        inquiry.reply_content_type = sniff_content_type(reply_document) or ""
         # Which scan: its checksum, kept as it is (a replaced scan shows as a new one).
         changes.append(
             audit.change(
                 "چکیده SHA-256 تصویر پاسخ",
-                "",
-                Evidence.digest(reply_document),
+                old_sha256,
+                inquiry.reply_sha256,
                 field="reply_sha256",
                 kind="code",
             )

@@ -1,6 +1,7 @@
 """The expert's pages: for each page and action, the response, the database after it, the event."""
 
 import datetime
+import io
 import re
 import time
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from accounts.middleware import SESSION_STARTED_KEY
 from accounts.roles import Role
@@ -25,8 +27,16 @@ from revocation.persian import digits_to_persian, jalali
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+def _image(fmt: str) -> bytes:
+    # Real images (the upload checks decode them whole), made the way a scanner's would be.
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), "white").save(buffer, fmt)
+    return buffer.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 def html(response):

@@ -16,12 +16,13 @@ from cases.choices import (
     INQUIRY_STATES,
     Agency,
 )
+from cases.models import ReplyScanVersion
 from cases.selectors import (
     case_for_page,
 )
 from cases.services import CaseActionRefused
 from cases.views.case import case_context
-from cases.views.common import answers_conflicts, case_or_404, conflict_page, logger
+from cases.views.common import answers_conflicts, case_or_404, conflict_page
 from people.models import Household, Person
 from revocation.forms import refusal_on_form
 from revocation.http import attachment
@@ -107,6 +108,10 @@ def evidence_download(request, number, evidence_id):
     extension = forms.EXTENSIONS.get(item.content_type, "bin")
     response = attachment(
         item.file,
+        request=request,
+        sha256=item.sha256,
+        case=case,
+        label=f"مستند «{item.get_evidence_type_display()}»",
         filename=f"{case.number}-{item.evidence_type}-{item.pk}.{extension}",
         content_type=item.content_type,
     )
@@ -187,22 +192,45 @@ def inquiry_reply_download(request, number, agency):
     inquiry = get_object_or_404(case.inquiries, agency=agency)
     if not inquiry.reply_document:
         raise Http404
-    try:
-        with inquiry.reply_document.open("rb") as handle:
-            head = handle.read(16)
-    except FileNotFoundError:
-        logger.error("stored file %s is missing", inquiry.reply_document.name)
-        raise Http404 from None
-    content_type = next(
-        (ct for signature, ct, _ in forms.SIGNATURES if head.startswith(signature)),
-        "application/octet-stream",
-    )
+    content_type = inquiry.reply_content_type or "application/octet-stream"
     response = attachment(
         inquiry.reply_document,
+        request=request,
+        sha256=inquiry.reply_sha256,
+        case=case,
+        label=f"تصویر پاسخ استعلام {inquiry.get_agency_display()}",
         filename=f"{case.number}-{agency}-reply.{forms.EXTENSIONS.get(content_type, 'bin')}",
         content_type=content_type,
     )
     record_read(request, Read.Action.INQUIRY_REPLY, case=case, detail=f"inquiry {agency}")
+    return response
+
+
+@login_required
+@require_safe
+def inquiry_reply_version_download(request, number, agency, version_id):
+    """A reply scan that a later one replaced: kept, and served under the same checks."""
+    case = case_or_404(request.user, number)
+    version = get_object_or_404(
+        ReplyScanVersion, pk=version_id, inquiry__case=case, inquiry__agency=agency
+    )
+    content_type = version.content_type or "application/octet-stream"
+    extension = forms.EXTENSIONS.get(content_type, "bin")
+    response = attachment(
+        version.file,
+        request=request,
+        sha256=version.sha256,
+        case=case,
+        label=f"نسخه پیشین تصویر پاسخ استعلام {version.inquiry.get_agency_display()}",
+        filename=f"{case.number}-{agency}-reply-earlier-{version.pk}.{extension}",
+        content_type=content_type,
+    )
+    record_read(
+        request,
+        Read.Action.INQUIRY_REPLY,
+        case=case,
+        detail=f"inquiry {agency} earlier version {version.pk}",
+    )
     return response
 
 

@@ -1,0 +1,102 @@
+"""Every stored file has its SHA-256 recorded, and no download serves one without checking it."""
+
+import ast
+import hashlib
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.urls import reverse
+
+from audit.models import Event
+from cases.choices import CaseState
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every FileField of the project -> the field holding the SHA-256 of its bytes, and the download
+# URL of a row (None: served only through another row's view).
+STORED_FILES = {
+    ("cases.Evidence", "file"): "sha256",
+    ("cases.Inquiry", "reply_document"): "reply_sha256",
+    ("cases.ReplyScanVersion", "file"): "sha256",
+    ("committees.Minutes", "file"): "sha256",
+    ("committees.Minutes", "signed_scan"): "signed_sha256",
+    ("najva.CancellationForm", "file"): "sha256",
+    ("najva.CancellationForm", "signed_scan"): "scan_sha256",
+    ("enforcement.ExpulsionOrder", "file"): "sha256",
+    ("enforcement.OrderedPerson", "proof"): "proof_sha256",
+    ("letters.Letter", "file"): "sha256",
+}
+
+
+def test_every_file_field_has_a_recorded_digest():
+    found = {
+        (model._meta.label, field.name)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FileField)
+    }
+    assert found == set(STORED_FILES), "a new FileField needs its SHA-256 field and a checked view"
+    for (label, _), digest in STORED_FILES.items():
+        assert apps.get_model(label)._meta.get_field(digest).max_length == 64
+
+
+def attachment_calls():
+    for path in ROOT.glob("*/views*.py"):
+        yield from _calls(path)
+    for path in ROOT.glob("*/views/*.py"):
+        yield from _calls(path)
+
+
+def _calls(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "attachment":
+            yield path.relative_to(ROOT), node
+
+
+def test_every_download_passes_the_recorded_digest():
+    calls = list(attachment_calls())
+    assert len(calls) >= 9
+    digests = set(STORED_FILES.values())
+    for path, call in calls:
+        given = {k.arg: k.value for k in call.keywords}
+        assert "sha256" in given and "request" in given, (path, call.lineno)
+        assert isinstance(given["sha256"], ast.Attribute), (path, call.lineno)
+        assert given["sha256"].attr in digests, (path, call.lineno)
+    # And no view streams a stored file by any other means.
+    for path in [*ROOT.glob("*/views*.py"), *ROOT.glob("*/views/*.py")]:
+        assert "FileResponse" not in path.read_text(), path
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("private_storage")  # it alters the files on disk
+def test_altered_printed_files_are_refused_on_download(client, case_in, actors_a):
+    """The PDFs we print (the Najva cancellation form, the expulsion order) and the stored scans:
+    each altered on disk, each refused by its own view, each with its security event."""
+    from enforcement.models import ExpulsionOrder
+    from najva import services as najva
+
+    case = case_in(CaseState.EXPULSION_ORDERED)
+    form = najva.form_print(subject=case.subjects.first(), by=actors_a.supervisor)
+    rows = [
+        (ExpulsionOrder.objects.get(case=case), "enforcement:order_file"),
+        (form, "najva:form_file"),
+    ]
+    people = [actors_a.supervisor, actors_a.secretary, actors_a.expert]
+    for row, name in rows:
+        assert row is not None and row.file, name
+        assert hashlib.sha256(row.file.open("rb").read()).hexdigest() == row.sha256
+        url = reverse(name, args=[row.pk])
+        reader = next(
+            p for p in people if client.force_login(p) or client.get(url).status_code == 200
+        )
+        client.force_login(reader)
+        with open(row.file.path, "ab") as handle:
+            handle.write(b"\n% appended")
+        refused = client.get(url)
+        assert refused.status_code == 500, name
+        assert "در بررسی سلامت رد شد" in refused.content.decode()
+    events = Event.objects.filter(action="file_integrity_failed", kind="security", case=case)
+    assert events.count() == len(rows)
