@@ -80,3 +80,24 @@ def totp_enrol_confirm(*, device, code: str) -> None:
 def totp_verify(*, device, code: str) -> None:
     """Check a code against the user's confirmed device (CodeRefused if not accepted)."""
     _check_code(device, code)
+
+
+# The demo's authenticator key (base32, as an app takes it): published in the README, so a
+# device holding it protects nothing. seed_demo gives it to the demo users who need a second
+# factor, and demo_totp prints a code only for a device that holds it.
+DEMO_TOTP_SECRET = "REVOCATIONDEMOTOTPSECRETFORSEEDS"  # noqa: S105 - published on purpose
+
+
+def demo_totp_key() -> str:
+    """DEMO_TOTP_SECRET as django-otp stores a key (hex)."""
+    import base64
+
+    return base64.b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def totp_demo_device(*, user):
+    """The demo user's device, holding the demo key (made once: seed_demo stays idempotent)."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="دستگاه نمایشی", defaults={"key": demo_totp_key(), "confirmed": True}
+    )
+    return device
