@@ -101,3 +101,17 @@ def totp_demo_device(*, user):
         user=user, name="دستگاه نمایشی", defaults={"key": demo_totp_key(), "confirmed": True}
     )
     return device
+
+
+@transaction.atomic
+def totp_device_remove(*, device, by) -> None:
+    """Remove a user's device (a lost phone): their next sign-in enrols a new one. Recorded."""
+    user = device.user
+    device.delete()
+    audit.record(
+        by=by,
+        kind="account",
+        action="totp_removed",
+        label=f"حذف دستگاه ورود دومرحله‌ای کاربر {user.username}",
+        account=user,
+    )

@@ -330,10 +330,30 @@ def test_signing_out_is_open_before_the_code(client, users):
     assert client.get(reverse("home"))["Location"].startswith(LOGIN)
 
 
-def test_a_removed_device_asks_for_a_new_enrolment(client, users):
-    """The IT admin removes a lost device in the admin: the next sign-in enrols a new one."""
+def test_the_it_admin_removes_a_lost_device_in_the_admin_and_it_is_recorded(users, it_admin):
+    admin = Client()
+    admin.force_login(it_admin)
     supervisor = with_password(users["supervisor_a"])
-    device_for(supervisor).delete()
+    lost = device_for(supervisor)
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk])
+    assert admin.get(url).status_code == 200
+    assert admin.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()
+    event = Event.objects.get(action="totp_removed")
+    assert (event.account, event.actor) == (supervisor, it_admin)
+
+    client = Client()
     sign_in(client, supervisor.username)
-    response = client.get(reverse("second_factor"))
-    assert response["Location"].startswith(reverse("second_factor_enrol"))
+    assert client.get(reverse("second_factor"))["Location"].startswith(
+        reverse("second_factor_enrol")
+    )
+
+
+def test_the_it_admin_sees_the_lockouts_in_the_admin(client, auditor, it_admin):
+    for _ in range(5):
+        sign_in(client, "auditor", WRONG)
+    admin = Client()
+    admin.force_login(it_admin)
+    page = admin.get(reverse("admin:axes_accessattempt_changelist"))
+    assert page.status_code == 200
+    assert "auditor" in page.content.decode()
