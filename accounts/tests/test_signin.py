@@ -79,6 +79,8 @@ def test_a_hundred_wrong_passwords_lock_the_account_and_the_right_one_is_then_re
     assert '<html lang="fa" dir="rtl"' in page
     # Not signed in: the work queue still asks for the sign-in.
     assert client.get(reverse("home"))["Location"].startswith(LOGIN)
+    assert Event.objects.filter(action="sign_in_failed").count() == 101
+    assert Event.objects.filter(action="sign_in_locked").count() == 1
 
 
 def test_the_same_user_from_another_address_still_signs_in(client, auditor):
@@ -90,6 +92,22 @@ def test_the_same_user_from_another_address_still_signs_in(client, auditor):
     response = sign_in(desk, "auditor", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+def test_guesses_spread_over_many_addresses_lock_the_username_everywhere(auditor):
+    # Four guesses from each of five addresses: no address reaches its limit of five, but the
+    # twentieth failure of one username from anywhere locks it at every address.
+    answers = []
+    for host in range(5):
+        attacker = Client(REMOTE_ADDR=f"198.51.100.{host}")
+        answers += [sign_in(attacker, "auditor", WRONG).status_code for _ in range(4)]
+    assert answers == [200] * 19 + [429]
+    desk = Client(REMOTE_ADDR="10.0.0.7")
+    assert sign_in(desk, "auditor", PASSWORD).status_code == 429
+    locked = Event.objects.get(action="sign_in_locked")
+    assert "از هر نشانی" in locked.reason
+    call_command("axes_reset_username", "auditor")
+    assert sign_in(desk, "auditor", PASSWORD).status_code == 302
 
 
 def test_a_client_cannot_dodge_the_lock_with_a_forwarded_for_header(client, auditor):
@@ -173,14 +191,15 @@ def test_a_failure_for_an_unknown_username_is_recorded_with_no_account(client, c
 
 def test_the_lockout_is_recorded_once(client, auditor, caplog):
     with caplog.at_level(logging.WARNING, logger="accounts.signin"):
-        for _ in range(5):
+        for _ in range(30):
             sign_in(client, "auditor", WRONG)
     locked = Event.objects.get(action="sign_in_locked")
     assert locked.kind == "security"
     assert locked.account == auditor
     assert "۳۰" in locked.reason or "30" in locked.reason
     assert "sign-in locked for username 'auditor' from 127.0.0.1 for 30 minutes" in caplog.text
-    assert Event.objects.filter(action="sign_in_failed").count() == 5
+    # Every try is a failure, those during the lock too (and each restarts the cool-off).
+    assert Event.objects.filter(action="sign_in_failed").count() == 30
 
 
 def test_a_successful_sign_in_is_logged(client, users, caplog):
