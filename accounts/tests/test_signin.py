@@ -376,3 +376,19 @@ def test_the_it_admin_sees_the_lockouts_in_the_admin(client, auditor, it_admin):
     page = admin.get(reverse("admin:axes_accessattempt_changelist"))
     assert page.status_code == 200
     assert "auditor" in page.content.decode()
+
+
+def test_a_code_is_good_once(client, users):
+    supervisor = with_password(users["supervisor_a"])
+    device = device_for(supervisor)
+    sign_in(client, supervisor.username)
+    code = code_of(device)
+    assert client.post(reverse("second_factor"), {"code": code})["Location"] == reverse("home")
+    client.post(reverse("logout"))
+
+    # Someone who watched the code typed, with the password, a moment later:
+    sign_in(client, supervisor.username)
+    replay = client.post(reverse("second_factor"), {"code": code})
+    assert replay.status_code == 200
+    assert "کد نادرست است" in replay.content.decode()
+    assert client.get(reverse("home")).status_code == 302
