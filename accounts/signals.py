@@ -1,6 +1,9 @@
 """A change of roles, province or staff status made outside ``accounts.services`` (the shell, a
 script, a data fix) is recorded too, with no actor: nothing that decides what a user may do changes
-without a trace. Changes made through the services are recorded there, once, with their actor."""
+without a trace. Changes made through the services are recorded there, once, with their actor.
+
+Sign-ins too: each failure (Django's ``user_login_failed``), each lockout (axes'
+``user_locked_out``) and each success (``user_logged_in``) goes to ``accounts.signin``."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
