@@ -62,6 +62,33 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` stands for a user fully signed in: for a role that needs a
+    second factor, the session has passed it too, with a confirmed device made for the purpose.
+    The tests of the second factor itself (accounts/tests/test_signin.py) and the browser
+    journeys sign in through the forms instead, typing a real code."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.permissions import needs_second_factor
+
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        if needs_second_factor(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
 @pytest.fixture
 def private_storage(settings, tmp_path):
     """Uploaded and generated files (evidence, minutes, scans) in the test's own folder."""

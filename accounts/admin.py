@@ -4,10 +4,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User, validate_roles
 from accounts.roles import Role
-from accounts.services import account_set_roles
+from accounts.services import account_set_roles, totp_device_remove
 from accounts.trail import account_snapshot, recorded_by_service
 
 # What a role may do is code (accounts.roles); a group edited here would change every holder.
@@ -76,3 +78,18 @@ class UserAdmin(BaseUserAdmin):
             roles=form.cleaned_data.get("roles") or [],
             before=request._account_before,
         )
+
+
+# A user's second-factor device (django-otp's admin): the IT admin removes a lost one here, and
+# the user enrols a new one at their next sign-in. Each removal is an account event.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class RecordedTOTPDeviceAdmin(TOTPDeviceAdmin):
+    def delete_model(self, request, obj):
+        totp_device_remove(device=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset.select_related("user"):
+            totp_device_remove(device=device, by=request.user)

@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
+from revocation import persian
 from revocation.forms import BootstrapMixin
 
 
@@ -36,3 +38,27 @@ class PersianPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
     def validate_password_for_user(self, user, *args, **kwargs):
         # What is wrong with the new password is shown under it, not under its repetition.
         super().validate_password_for_user(user, NEW_PASSWORD_FIELD)
+
+
+class CodeForm(BootstrapMixin, forms.Form):
+    """The six digits of an authenticator app, typed in any script, with or without spaces."""
+
+    code = forms.CharField(label="کد شش‌رقمی", max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        attrs = self.fields["code"].widget.attrs
+        attrs.update(
+            {
+                "dir": "ltr",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+            }
+        )
+
+    def clean_code(self):
+        code = "".join(persian.digits_to_ascii(self.cleaned_data["code"]).split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError("کد شش رقم است؛ آن را از برنامه احراز هویت بخوانید.")
+        return code

@@ -1,12 +1,17 @@
-"""Session lifetime and caching rules for signed-in users."""
+"""Session lifetime, caching rules and the second factor for signed-in users."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+
+from accounts.permissions import needs_second_factor
 
 SESSION_STARTED_KEY = "revocation_session_started"
 SESSION_SEEN_KEY = "revocation_session_seen"
@@ -49,3 +54,38 @@ class NoStoreForSignedInMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             patch_cache_control(response, no_store=True, no_cache=True, private=True)
         return response
+
+
+class SecondFactorMiddleware:
+    """A user who needs a second factor (accounts.permissions.needs_second_factor) and has not
+    passed it in this session reaches only the code and enrolment pages, sign-out and the static
+    files; every other page, the admin site included, sends them to the code (or enrolment) page.
+
+    Runs after django_otp's OTPMiddleware, which tells ``request.user.is_verified()``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not self._open(request.path_info)
+            and needs_second_factor(user)
+            and not user.is_verified()
+        ):
+            return redirect(
+                f"{reverse('second_factor')}?{urlencode({'next': request.get_full_path()})}"
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _open(path: str) -> bool:
+        open_paths = (
+            reverse("second_factor"),
+            reverse("second_factor_enrol"),
+            reverse("logout"),
+            reverse("login"),
+        )
+        return path in open_paths or path.startswith("/" + settings.STATIC_URL.lstrip("/"))

@@ -258,3 +258,20 @@ def may_read_letters(user) -> bool:
     """Whether ``user`` reads the letters' pages: the print queue, a letter, the dispatch
     register (else 403). Which letters: those of the cases the user may see."""
     return bool(roles_of(user) & LETTER_READERS)
+
+
+# The roles whose sign-in needs a second factor (TOTP): those that see every province, or decide
+# on expulsions; experts, secretaries and enforcement liaisons sign in with a password alone.
+SECOND_FACTOR_ROLES = frozenset(
+    {Role.SUPERVISOR, Role.NATIONAL_SECRETARIAT, Role.REGISTRY_OPERATOR, Role.AUDITOR}
+)
+
+
+def needs_second_factor(user) -> bool:
+    """Whether ``user`` must pass a TOTP code after the password before reaching any page: the
+    roles of ``SECOND_FACTOR_ROLES`` and the IT administrators (staff or superuser)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return any(Role(code) in SECOND_FACTOR_ROLES for code in user.role_codes)

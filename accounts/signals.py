@@ -1,9 +1,15 @@
 """A change of roles, province or staff status made outside ``accounts.services`` (the shell, a
 script, a data fix) is recorded too, with no actor: nothing that decides what a user may do changes
-without a trace. Changes made through the services are recorded there, once, with their actor."""
+without a trace. Changes made through the services are recorded there, once, with their actor.
 
+Sign-ins too: each failure (Django's ``user_login_failed``), each lockout (axes'
+``user_locked_out``) and each success (``user_logged_in``) goes to ``accounts.signin``."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import m2m_changed, post_save, pre_save
 
+from accounts import signin
 from accounts.models import User
 from accounts.trail import (
     ACCOUNT_FIELDS,
@@ -66,7 +72,24 @@ def _record_roles(sender, instance, action, reverse=False, pk_set=None, **kwargs
         instance._roles_before = {}
 
 
+def _sign_in_failed(sender, credentials, request=None, **kwargs):
+    # Django's credentials dict has the password replaced by stars; only the username is read.
+    signin.record_failure(request=request, username=str(credentials.get("username") or ""))
+
+
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    signin.record_lockout(request=request, username=username or "", address=ip_address or "")
+
+
+def _signed_in(sender, request=None, user=None, **kwargs):
+    if request is not None:
+        signin.record_success(request=request, user=user)
+
+
 def connect():
+    user_login_failed.connect(_sign_in_failed, dispatch_uid="accounts.sign_in_failed")
+    user_locked_out.connect(_locked_out, dispatch_uid="accounts.locked_out")
+    user_logged_in.connect(_signed_in, dispatch_uid="accounts.signed_in")
     pre_save.connect(_stash_account, sender=User, dispatch_uid="accounts.stash_account")
     post_save.connect(_record_account, sender=User, dispatch_uid="accounts.record_account")
     m2m_changed.connect(

@@ -20,12 +20,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import collect_static, fmt_ms, setup_django, timed
+from common import collect_static, fmt_ms, setup_django, signed_in_client, timed
 from pages import session_query
 
-# The national queue: session (none when Redis holds it), user with roles; the count, the page, the provincial resolutions,
+# The national queue: session (none when Redis holds it), user with roles, the second factor's
+# device; the count, the page, the provincial resolutions,
 # the open national sessions, and the filter form's provinces and offence types.
-NATIONAL_QUEUE_QUERIES = 8
+NATIONAL_QUEUE_QUERIES = 9
 
 
 class Rollback(Exception):
@@ -76,8 +77,7 @@ def run(args) -> int:
         Case.objects.filter(state=CaseState.APPROVED_BY_PROVINCE)
         .values("province").distinct().count()
     )  # fmt: skip
-    client = Client()
-    client.force_login(national)
+    client = signed_in_client(national)
     url = reverse("committees:national_queue")
 
     def queue():

@@ -63,3 +63,24 @@ def timed(fn, repeat: int) -> tuple[float, float, object]:
 
 def fmt_ms(value: float) -> str:
     return f"{value:,.1f} ms" if value < 100 else f"{value:,.0f} ms"
+
+
+def signed_in_client(user):
+    """A test client signed in as ``user``, past the second factor for the roles that need one
+    (accounts.permissions.needs_second_factor), as a person is after typing their code."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.permissions import needs_second_factor
+
+    client = Client()
+    client.force_login(user)
+    if needs_second_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

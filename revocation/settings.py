@@ -6,6 +6,7 @@ and ``REDIS_URL`` a real broker with a separate worker. There is no production-o
 difference comes from a variable, listed in README.md and .env.example.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -77,6 +78,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_fsm",
     "guardian",
+    # Sign-in: lockout after repeated failures, and the second factor (README "Sign-in").
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "reference",
     "accounts",
     "audit",
@@ -101,12 +106,18 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "revocation.uploads.RefusedUploadMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor; then the roles
+    # that need one reach nothing else until it has (accounts.middleware).
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "revocation.middleware.PermissionsPolicyMiddleware",
+    # Last, as axes requires: it turns a locked-out sign-in into the Persian lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "revocation.urls"
@@ -156,6 +167,8 @@ DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out user and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "accounts.backends.UserWithProvinceBackend",
     # Sessions signed in before accounts.backends existed name this one: kept so that a deploy
     # signs nobody out (they move to the backend above at their next sign-in).
@@ -172,6 +185,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.NumericPasswordValidator"},
 ]
+# Lockout (django-axes, README "Sign-in"). After AXES_FAILURE_LIMIT failures for one username from
+# one address, that pair is locked for AXES_COOLOFF_MINUTES; the same user from another address
+# (their colleague's desk) still signs in, so one stranger cannot lock a real user out by
+# guessing. Guesses spread over many addresses meet a looser limit on the username alone,
+# AXES_USERNAME_FAILURE_LIMIT from anywhere within the cool-off (accounts.signin.SignInHandler).
+# A success resets the count of its address. Attempts are kept in the database (axes' database
+# handler, which SignInHandler extends): a lockout survives a restart and holds across workers.
+AXES_ENABLED = True
+AXES_HANDLER = "accounts.signin.SignInHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "30"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The address of the client: REMOTE_ADDR, or behind the TLS proxy the address that proxy appended
+# to X-Forwarded-For (never what the client wrote there itself): accounts.signin.client_address.
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_address"
+# The password is never stored by axes (it keeps the POST data of an attempt, minus these).
+AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_password", "code"]
+# Second factor (django-otp TOTP, accounts.views): after each wrong code the device waits
+# 1, 2, 4... seconds times this factor before it accepts another.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "سامانه ابطال مدارک")
+OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("OTP_TOTP_THROTTLE_FACTOR", "1"))
+
 LOGIN_URL = "login"
 LOGOUT_REDIRECT_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -306,8 +346,9 @@ SECURE_HSTS_SECONDS = int(
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
-TRUST_REQUEST_ID = env_bool("DJANGO_TLS_PROXY", default=False)  # the proxy's X-Request-ID
-if env_bool("DJANGO_TLS_PROXY", default=False):
+TLS_PROXY = env_bool("DJANGO_TLS_PROXY", default=False)
+TRUST_REQUEST_ID = TLS_PROXY  # the proxy's X-Request-ID
+if TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # No script but the project's own files (no inline script, no eval); styles may be inline (the
 # templates' column widths, htmx's indicator style); nothing framed, posted or loaded elsewhere.

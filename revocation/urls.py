@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as account_views
 from accounts.forms import LoginForm, PersianPasswordChangeForm
 from cases import views as case_views
 
@@ -19,6 +20,12 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", account_views.second_factor, name="second_factor"),
+    path(
+        "accounts/second-factor/enrol/",
+        account_views.second_factor_enrol,
+        name="second_factor_enrol",
+    ),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(form_class=PersianPasswordChangeForm),

@@ -2,8 +2,11 @@
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.permissions import roles_of
 from accounts.roles import Role
@@ -52,6 +55,17 @@ def test_seed_demo_makes_every_state_and_every_login(reference_data, settings, c
         Role.NATIONAL_SECRETARIAT
     }
     assert settings.DEMO_PASSWORD in printed
+    # The demo users who need a second factor hold the published demo key, printed here.
+    assert "REVOCATIONDEMOTOTPSECRETFORSEEDS" in printed
+    for username in [
+        "supervisor_teh",
+        "najva_operator",
+        "national_secretariat",
+        "auditor",
+        "admin",
+    ]:
+        assert TOTPDevice.objects.filter(user__username=username, confirmed=True).count() == 1
+    assert not TOTPDevice.objects.filter(user__username="expert_teh").exists()
     # Every demo case has a real trail, opened by the expert of its province.
     for case in Case.objects.all():
         opened = case.events.order_by("pk").first()
@@ -108,3 +122,21 @@ def test_the_demo_expelled_case_went_the_whole_way_with_its_order_and_letters(re
     for letter in letters:
         assert letter.status == "delivered" and letter.file.read().startswith(b"%PDF")
         assert Dispatch.objects.filter(letter=letter).exclude(tracking_number="").exists()
+
+
+def test_demo_totp_prints_the_code_a_demo_user_types_to_sign_in(reference_data, client, capsys):
+    call_command("seed_demo")
+    capsys.readouterr()
+    client.post(reverse("login"), {"username": "auditor", "password": settings.DEMO_PASSWORD})
+    call_command("demo_totp", "auditor")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6
+    done = client.post(reverse("second_factor"), {"code": code})
+    assert done["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_demo_totp_shows_no_code_for_a_device_without_the_demo_key(users):
+    TOTPDevice.objects.create(user=users["auditor"], name="real", confirmed=True)
+    with pytest.raises(CommandError, match="no device with the demo key"):
+        call_command("demo_totp", "auditor")

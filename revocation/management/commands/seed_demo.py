@@ -13,8 +13,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.permissions import needs_second_factor
 from accounts.roles import Role
-from accounts.services import account_set_roles
+from accounts.services import DEMO_TOTP_SECRET, account_set_roles, totp_demo_device
 from cases import services
 from cases.choices import CaseState, SourceType
 from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
@@ -138,6 +139,11 @@ class Command(BaseCommand):
             where = f" — {Province.objects.get(slug=province).name}" if province else ""
             self.stdout.write(f"  {username:<22} {Role(role).label}{where}")
         self.stdout.write("  admin                  مدیر فنی سامانه (داده‌های پایه و کاربران)")
+        self.stdout.write(
+            "Second factor (supervisors, national roles, auditor, admin): add the demo key "
+            f"{DEMO_TOTP_SECRET} to an authenticator app (time-based), or print the current "
+            "code with: python manage.py demo_totp <username>"
+        )
 
     def _users(self):
         User = get_user_model()
@@ -166,6 +172,10 @@ class Command(BaseCommand):
         if not admin.check_password(settings.DEMO_PASSWORD):
             admin.set_password(settings.DEMO_PASSWORD)
             admin.save(update_fields=["password"])
+        # The roles that need a second factor get the published demo key (README "Sign-in").
+        for user in [*users.values(), admin]:
+            if needs_second_factor(user):
+                totp_demo_device(user=user)
         return users
 
     def _offence_catalogues(self):

@@ -1,0 +1,90 @@
+"""The second factor's two pages: the code asked after the password, and the enrolment of an
+authenticator app (a QR code drawn here, offline) for whoever needs one and has none yet."""
+
+import base64
+
+import django_otp
+import segno
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+from accounts import services
+from accounts.forms import CodeForm
+from accounts.permissions import needs_second_factor
+from accounts.signin import record_code_refused
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+def _done(request) -> bool:
+    """Nothing to do here: the user needs no second factor or this session has passed it."""
+    return not needs_second_factor(request.user) or request.user.is_verified()
+
+
+@login_required
+def second_factor(request):
+    """The six-digit code from the user's authenticator app, after the password."""
+    if _done(request):
+        return redirect(_next(request))
+    device = services.totp_device_of(request.user)
+    if device is None:
+        return redirect(f"{reverse('second_factor_enrol')}?{urlencode({'next': _next(request)})}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_verify(device=device, code=form.cleaned_data["code"])
+        except services.CodeRefused as refused:
+            record_code_refused(request=request, user=request.user)
+            form.add_error("code", str(refused))
+        else:
+            django_otp.login(request, device)
+            return redirect(_next(request))
+    return render(
+        request, "registration/second_factor.html", {"form": form, "next": _next(request)}
+    )
+
+
+def _grouped(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@login_required
+def second_factor_enrol(request):
+    """A first authenticator app: the QR code (and its secret, to type by hand), then a first
+    code that confirms it."""
+    if _done(request):
+        return redirect(_next(request))
+    if services.totp_device_of(request.user) is not None:
+        return redirect(f"{reverse('second_factor')}?{urlencode({'next': _next(request)})}")
+    device = services.totp_enrolment_device(user=request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_enrol_confirm(device=device, code=form.cleaned_data["code"])
+        except services.CodeRefused as refused:
+            form.add_error("code", str(refused))
+        else:
+            django_otp.login(request, device)
+            return redirect(_next(request))
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return render(
+        request,
+        "registration/second_factor_enrol.html",
+        {
+            "form": form,
+            "next": _next(request),
+            # An SVG data URI, drawn here: the secret goes to no outside service, and the CSP
+            # allows data: images.
+            "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
+            "secret": _grouped(secret),
+        },
+    )
