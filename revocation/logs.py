@@ -52,10 +52,23 @@ def _mask(match: re.Match) -> str:
     return "*" * (len(digits) - KEEP) + "".join(digits[-KEEP:])
 
 
+# A SHA-256 or another digest written in hex (the audit chain's heads, a file's checksum): its
+# digit runs are no identity number, and a masked digest could not be compared any more.
+DIGEST = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32,}(?![0-9A-Za-z])")
+
+
 def mask_identifiers(text: str) -> str:
     """``text`` with every digit run that looks like an identity number masked but for its last
-    four digits: ``1234567890`` → ``******7890`` (in whichever digits it was written)."""
-    return IDENTIFIER.sub(_mask, text) if text else text
+    four digits: ``1234567890`` → ``******7890`` (in whichever digits it was written); hex digests
+    are left whole."""
+    if not text:
+        return text
+    kept, start = [], 0
+    for digest in DIGEST.finditer(text):
+        kept += [IDENTIFIER.sub(_mask, text[start : digest.start()]), digest.group()]
+        start = digest.end()
+    kept.append(IDENTIFIER.sub(_mask, text[start:]))
+    return "".join(kept)
 
 
 def new_request_id() -> str:

@@ -85,6 +85,12 @@ def test_dates_times_and_case_numbers_stay_readable():
     assert logs.mask_identifiers(text) == text
 
 
+def test_a_hex_digest_stays_whole_beside_a_masked_number():
+    digest = "c01644efb78830b08e608de8c95fde3188d75b794409485f522e5233e4250ad4"
+    line = logs.mask_identifiers(f"file {digest} of person 1234567890")
+    assert line == f"file {digest} of person ******7890"
+
+
 def test_the_text_format_masks_too(monkeypatch):
     stream = io.StringIO()
     monkeypatch.setattr("sys.stdout", stream)
