@@ -1,19 +1,35 @@
-"""The hash chain: every audit record is sealed in order as it is inserted.
+"""The hash chains of the audit records, sealed after commit by a single sealer.
 
-A record's ``hash`` is SHA-256 (hex) over a canonical serialization of its sealed fields, its
-``seq`` and its ``prev_hash`` (the ``hash`` of the record before it; the first record's is
-``GENESIS``). Rewriting, deleting or inserting a record in the middle breaks every link after it.
+A record (``audit.Event``, ``audit.Read``) is inserted plainly, with no lock and nothing of the
+chain: the service's transaction that writes it holds no lock on its account. After that
+transaction commits, ``seal_pending`` seals it: in a short transaction of its own it takes the
+chain's lock (on PostgreSQL ``pg_advisory_xact_lock(<the chain's key>)``; SQLite serializes
+writers already), reads the chain's last seal, finds the committed records not yet sealed, in id
+order, and inserts one ``audit.Seal`` row for each. Nothing else happens in that transaction, so
+no lock is ever waited for while holding another: no lock cycle (deadlock) with the services'
+row locks is possible, and writers no longer queue behind each other's first record.
+
+A seal's ``hash`` is SHA-256 (hex) over a canonical serialization of its record's sealed fields,
+its ``seq`` and its ``prev_hash`` (the ``hash`` of the seal before it; the first one's is
+``GENESIS``). Rewriting or deleting a record, or a seal, breaks every link after it. The seals
+table is append-only like the records (a trigger refuses UPDATE and DELETE on PostgreSQL).
 
 Canonical serialization: a JSON object of the sealed fields by attribute name (a foreign key as its
-id, ``actor_id``), keys sorted, no spaces, UTF-8, datetimes in UTC ISO 8601. The database id is not
-sealed (it is known only after the INSERT): ``seq`` is the order. Which fields are sealed is
-fixed per model (``SEALED_FIELDS``): a field added later is outside the seal unless the chain is
-re-based, since old records' hashes were computed without it.
+id, ``actor_id``), keys sorted, no spaces, UTF-8, datetimes in UTC ISO 8601, as the database gives
+them back (the sealer reads the committed row). The database id is not hashed: ``seq`` is the
+order. Which fields are sealed is fixed per model (``SEALED_FIELDS``): a field added later is
+outside the seal unless the chain is re-based, since old records' hashes were computed without it.
 
-Sealing takes the chain's lock, reads the last record and inserts, in one transaction: on
-PostgreSQL ``pg_advisory_xact_lock(<the chain's key>)``, held to the commit, so that two writers
-never take the same ``seq`` (and ``seq`` is unique besides); SQLite serializes writers already. A
-record is complete when inserted: nothing seals it by a later UPDATE, which the database refuses.
+When: ``Chained.save`` asks for ``seal_pending`` at the commit of its transaction (once per
+transaction and chain; at once when there is no transaction), and a beat task runs it every
+minute for records whose process died between its commit and the sealing.
+
+Finding the pending records stays cheap on millions of rows: the records with an id above the
+highest sealed one, plus the few committed late with a lower id (a transaction that took its id
+before another one but committed after it), looked for only among the ``SEAL_WINDOW`` ids below
+the highest sealed one (an anti-join on the seals' (chain, record_id) index). A record committed
+later than that, or never sealed for any reason, is reported by ``verify_audit`` once it is older
+than ``AUDIT_SEAL_GRACE`` seconds.
 """
 
 import datetime
@@ -23,13 +39,22 @@ import json
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections, models, router, transaction
+from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 GENESIS = "0" * 64
 
 # The fixed pg_advisory_xact_lock keys, one per chain ("audit" in ASCII, then the chain's number).
 LOCK_EVENTS = 0x617564697401
 LOCK_READS = 0x617564697402
+
+# How far below the highest sealed record id the sealer looks for records committed late.
+SEAL_WINDOW = 10_000
+# Records sealed per INSERT (a backlog is sealed in several short transactions).
+SEAL_BATCH = 1_000
 
 
 def _plain(value):
@@ -56,51 +81,111 @@ def digest(values: dict, *, seq: int, prev_hash: str) -> str:
     return hashlib.sha256(canonical({**values, "seq": seq, "prev_hash": prev_hash})).hexdigest()
 
 
-def _sealed_fields(model) -> list[models.Field]:
-    return [model._meta.get_field(name) for name in model.SEALED_FIELDS]
+def sealed_attnames(model) -> list[str]:
+    return [model._meta.get_field(name).attname for name in model.SEALED_FIELDS]
 
 
-def _normalize(instance) -> dict:
-    """The sealed fields as the database will give them back (a ``str`` subclass as ``str``, a
-    JSON value through JSON, an IPv6 address in its short form), set back on ``instance``."""
-    values = {}
-    for field in _sealed_fields(type(instance)):
-        value = getattr(instance, field.attname)
-        if isinstance(field, models.JSONField):
-            value = json.loads(json.dumps(value, cls=field.encoder))
-        else:
-            value = field.to_python(value)
-            if isinstance(value, str):
-                value = str(value)
-        setattr(instance, field.attname, value)
-        values[field.attname] = value
-    return values
+# --------------------------------------------------------------------------------------------------
+# Sealing
 
 
-def seal(instance, *, using=None) -> None:
-    """Give ``instance`` (not yet saved) its ``seq``, ``prev_hash`` and ``hash``. Call inside the
-    transaction that inserts it (``Chained.save`` does)."""
-    model = type(instance)
-    using = using or router.db_for_write(model, instance=instance)
+def _seal_batch(name: str, model, *, using: str, window: int, batch: int) -> int:
+    """One short transaction: the lock, then up to ``batch`` pending records with the chain's last
+    seal, then their seals."""
+    from audit.models import Seal
+
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [model.CHAIN_LOCK])
-    last = model._base_manager.using(using).order_by("-seq").values_list("seq", "hash").first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    values = _normalize(instance)
-    instance.seq, instance.prev_hash = seq, prev_hash
-    instance.hash = digest(values, seq=seq, prev_hash=prev_hash)
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [model.CHAIN_LOCK])
+        seals = Seal.objects.using(using).filter(chain=name)
+        last = seals.order_by("-seq")[:1]
+        # The highest record id sealed (not the last seal's when a late record was sealed last).
+        top = Coalesce(Subquery(seals.order_by("-record_id").values("record_id")[:1]), Value(0))
+        fields = sealed_attnames(model)
+        # One query: the pending records, each with the chain's last seal (none pending: no
+        # seal needed).
+        pending = list(
+            model._base_manager.using(using)
+            .filter(pk__gt=top - Value(window))
+            .filter(~Exists(seals.filter(record_id=OuterRef("pk"))))
+            .annotate(
+                last_seq=Subquery(last.values("seq")), last_hash=Subquery(last.values("hash"))
+            )
+            .order_by("pk")
+            .values_list("last_seq", "last_hash", "pk", *fields)[:batch]
+        )
+        if not pending:
+            return 0
+        seq, prev_hash = pending[0][0] or 0, pending[0][1] or GENESIS
+        rows = []
+        now = timezone.now()
+        for _last_seq, _last_hash, pk, *values in pending:
+            seq += 1
+            hash_ = digest(dict(zip(fields, values, strict=True)), seq=seq, prev_hash=prev_hash)
+            rows.append(
+                Seal(
+                    chain=name,
+                    seq=seq,
+                    record_id=pk,
+                    prev_hash=prev_hash,
+                    hash=hash_,
+                    sealed_at=now,
+                )
+            )
+            prev_hash = hash_
+        Seal.objects.using(using).bulk_create(rows)
+        return len(rows)
+
+
+def seal_pending(name: str, *, using: str | None = None, window: int = SEAL_WINDOW,
+                 batch: int = SEAL_BATCH) -> int:  # fmt: skip
+    """Seal the committed records of chain ``name`` ("events", "reads") not yet sealed, in id
+    order; returns how many. Call it outside the writer's transaction (at its commit)."""
+    from audit.models import CHAINS, Seal
+
+    model = CHAINS[name]
+    using = using or router.db_for_write(Seal)
+    total = 0
+    while True:
+        sealed = _seal_batch(name, model, using=using, window=window, batch=batch)
+        total += sealed
+        if sealed < batch:
+            return total
+
+
+def seal_all(*, using: str | None = None) -> dict[str, int]:
+    """Every chain's pending records sealed (the beat task, the demo and the bench)."""
+    from audit.models import CHAINS
+
+    return {name: seal_pending(name, using=using) for name in CHAINS}
+
+
+def _seal_after_commit(name: str, using: str) -> None:
+    """Ask for ``seal_pending(name)`` when the current transaction commits (at once without
+    one), once per transaction and chain."""
+    connection = connections[using]
+    if connection.in_atomic_block and any(
+        getattr(func, "audit_chain", None) == name
+        for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+
+    def seal():
+        seal_pending(name, using=using)
+
+    seal.audit_chain = name
+    # robust: the change has committed; a failed sealing is logged and left to the beat task
+    # (and verify_audit reports a record left unsealed too long), not shown as the user's error.
+    transaction.on_commit(seal, using=using, robust=True)
 
 
 class Chained(models.Model):
-    """An append-only record sealed into its model's chain when inserted."""
-
-    seq = models.BigIntegerField("شماره در زنجیره", unique=True, editable=False)
-    prev_hash = models.CharField("چکیده پیشین", max_length=64, editable=False)
-    hash = models.CharField("چکیده", max_length=64, editable=False)
+    """An append-only record sealed into its chain (``CHAIN``) after its transaction commits."""
 
     SEALED_FIELDS: tuple[str, ...] = ()
+    CHAIN: str = ""
     CHAIN_LOCK: int = 0
 
     class Meta:
@@ -108,11 +193,15 @@ class Chained(models.Model):
 
     def save(self, *args, using=None, **kwargs):
         using = using or router.db_for_write(type(self), instance=self)
-        # The lock, the last record and the INSERT in one transaction (no savepoint: an audit
-        # record that cannot be written fails the change it records).
-        with transaction.atomic(using=using, savepoint=False):
-            seal(self, using=using)
-            super().save(*args, using=using, **kwargs)
+        super().save(*args, using=using, **kwargs)
+        _seal_after_commit(self.CHAIN, using)
+
+    @property
+    def seal(self):
+        """This record's seal (None while pending)."""
+        from audit.models import Seal
+
+        return Seal.objects.filter(chain=self.CHAIN, record_id=self.pk).first()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -137,41 +226,109 @@ class ChainState:
         return not self.problem
 
 
-def verify(name: str, model, *, batch: int = 2000) -> ChainState:
-    """Walk ``model``'s chain in ``seq`` order in batches (flat memory on millions of rows),
-    recompute each hash and check each link; stop at the first broken one."""
+def _broken(state, seq, pk, problem) -> ChainState:
+    state.broken_seq, state.broken_id, state.problem = seq, pk, problem
+    return state
+
+
+def verify(name: str, model, *, batch: int = 2000, now=None) -> ChainState:
+    """Walk chain ``name``'s seals in ``seq`` order in batches (flat memory on millions of rows),
+    join each to its record, recompute its hash and check each link; stop at the first broken
+    one. Then look for records left unsealed longer than ``AUDIT_SEAL_GRACE`` seconds."""
+    from audit.models import Seal
+
     state = ChainState(name=name, table=model._meta.db_table)
-    fields = [field.attname for field in _sealed_fields(model)]
-    rows = (
-        model._base_manager.order_by("seq")
-        .values_list("pk", "seq", "prev_hash", "hash", *fields)
+    fields = sealed_attnames(model)
+    seals = (
+        Seal.objects.filter(chain=name)
+        .order_by("seq")
+        .values_list("seq", "record_id", "prev_hash", "hash")
         .iterator(chunk_size=batch)
     )
     expected_seq, prev_hash = 1, GENESIS
-    for pk, seq, stored_prev, stored_hash, *values in rows:
-        problem = ""
-        if seq != expected_seq:
-            problem = (
-                f"شماره {expected_seq} در زنجیره نیست (حذف شده؟): پس از {expected_seq - 1} "
-                f"رکورد {seq} آمده است / seq {expected_seq} missing (deleted?): "
-                f"{seq} follows {expected_seq - 1}"
-            )
-        elif stored_prev != prev_hash:
-            problem = (
-                "چکیده پیشین با چکیده رکورد قبلی نمی‌خواند / prev_hash does not match the "
-                "previous record's hash"
-            )
-        elif digest(dict(zip(fields, values, strict=True)), seq=seq, prev_hash=stored_prev) != (
-            stored_hash
-        ):
-            problem = (
-                "محتوای رکورد با چکیده آن نمی‌خواند (دستکاری شده) / the record's content does "
-                "not match its hash (altered)"
-            )
-        if problem:
-            state.broken_seq, state.broken_id, state.problem = seq, pk, problem
-            return state
-        state.checked += 1
-        state.head_seq, state.head_hash = seq, stored_hash
-        expected_seq, prev_hash = seq + 1, stored_hash
+    chunk: list[tuple] = []
+
+    def walk(chunk) -> bool:
+        nonlocal expected_seq, prev_hash
+        records = {
+            pk: values
+            for pk, *values in model._base_manager.filter(
+                pk__in=[record_id for _seq, record_id, _prev, _hash in chunk]
+            ).values_list("pk", *fields)
+        }
+        for seq, record_id, stored_prev, stored_hash in chunk:
+            values = records.get(record_id)
+            if seq != expected_seq:
+                problem = (
+                    f"شماره {expected_seq} در زنجیره نیست (حذف شده؟): پس از {expected_seq - 1} "
+                    f"مهر {seq} آمده است / seq {expected_seq} missing (deleted?): "
+                    f"{seq} follows {expected_seq - 1}"
+                )
+            elif stored_prev != prev_hash:
+                problem = (
+                    "چکیده پیشین با چکیده مهر قبلی نمی‌خواند / prev_hash does not match the "
+                    "previous seal's hash"
+                )
+            elif values is None:
+                problem = (
+                    "رکورد مهرشده در پایگاه داده نیست (حذف شده) / the sealed record is missing "
+                    "(deleted)"
+                )
+            elif digest(dict(zip(fields, values, strict=True)), seq=seq, prev_hash=stored_prev) != (
+                stored_hash
+            ):
+                problem = (
+                    "محتوای رکورد با چکیده آن نمی‌خواند (دستکاری شده) / the record's content does "
+                    "not match its hash (altered)"
+                )
+            else:
+                state.checked += 1
+                state.head_seq, state.head_hash = seq, stored_hash
+                expected_seq, prev_hash = seq + 1, stored_hash
+                continue
+            _broken(state, seq, record_id, problem)
+            return False
+        return True
+
+    for row in seals:
+        chunk.append(row)
+        if len(chunk) >= batch:
+            if not walk(chunk):
+                return state
+            chunk = []
+    if chunk and not walk(chunk):
+        return state
+
+    grace = datetime.timedelta(seconds=settings.AUDIT_SEAL_GRACE)
+    unsealed = (
+        model._base_manager.filter(at__lt=(now or timezone.now()) - grace)
+        .filter(~Exists(Seal.objects.filter(chain=name, record_id=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if unsealed is not None:
+        minutes = settings.AUDIT_SEAL_GRACE // 60
+        _broken(
+            state,
+            None,
+            unsealed,
+            f"رکورد بیش از {minutes} دقیقه پس از ثبت مهر نشده است / not sealed "
+            f"(older than {settings.AUDIT_SEAL_GRACE} s)",
+        )
     return state
+
+
+def pending_count(name: str, model) -> int:
+    """How many records of chain ``name`` wait for their seal, where the sealer looks (above the
+    highest sealed id, and in the window below it): the auditor's page. Older unsealed records
+    are ``verify``'s to report."""
+    from audit.models import Seal
+
+    seals = Seal.objects.filter(chain=name)
+    top = seals.order_by("-record_id").values_list("record_id", flat=True).first() or 0
+    return (
+        model._base_manager.filter(pk__gt=top - SEAL_WINDOW)
+        .filter(~Exists(seals.filter(record_id=OuterRef("pk"))))
+        .count()
+    )

@@ -39,13 +39,13 @@ def heads_dir() -> Path:
 
 
 def current_heads() -> dict:
-    """{chain: {"seq": n, "hash": "..."}}: the last record of each chain (seq 0 when empty)."""
+    """{chain: {"seq": n, "hash": "..."}}: the last seal of each chain (seq 0 when empty)."""
     from audit.chain import GENESIS
-    from audit.models import CHAINS
+    from audit.models import CHAINS, Seal
 
     heads = {}
-    for name, model in CHAINS.items():
-        last = model._base_manager.order_by("-seq").values_list("seq", "hash").first()
+    for name in CHAINS:
+        last = Seal.objects.filter(chain=name).order_by("-seq").values_list("seq", "hash").first()
         heads[name] = {"seq": last[0], "hash": last[1]} if last else {"seq": 0, "hash": GENESIS}
     return heads
 
@@ -102,7 +102,7 @@ def exported_files() -> list[Path]:
 def check_export(path: Path) -> list[str]:
     """What is wrong with one exported file: its signature, or a head the chain no longer has.
     An empty list: it still matches."""
-    from audit.models import CHAINS
+    from audit.models import CHAINS, Seal
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -114,10 +114,11 @@ def check_export(path: Path) -> list[str]:
     if not hmac.compare_digest(str(signature), _signature(data)):
         problems.append(f"{path.name}: امضا نمی‌خواند / signature does not verify")
     for name, head in chains.items():
-        model = CHAINS.get(name)
-        if model is None or not head.get("seq"):
+        if name not in CHAINS or not head.get("seq"):
             continue
-        stored = model._base_manager.filter(seq=head["seq"]).values_list("hash", flat=True).first()
+        stored = (
+            Seal.objects.filter(chain=name, seq=head["seq"]).values_list("hash", flat=True).first()
+        )
         if stored != head.get("hash"):
             problems.append(
                 f"{path.name}: سر زنجیره {name} در شماره {head['seq']} دیگر در پایگاه داده نیست "

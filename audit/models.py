@@ -28,8 +28,16 @@ class EventQuerySet(models.QuerySet):
         raise ImmutableRecord("رویدادهای سوابق قابل حذف نیستند.")
 
     def bulk_create(self, *args, **kwargs):
-        # Each record is sealed into the chain as it is saved (audit.chain).
+        # Each record asks for its sealing as it is saved (audit.chain).
         raise ImmutableRecord("رویدادهای سوابق یکی‌یکی و مهرشده ثبت می‌شوند.")
+
+
+class SealQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableRecord("مهرهای زنجیره قابل ویرایش نیستند.")
+
+    def delete(self):
+        raise ImmutableRecord("مهرهای زنجیره قابل حذف نیستند.")
 
 
 class Event(Chained):
@@ -37,7 +45,7 @@ class Event(Chained):
 
     Append-only: the model and its queryset refuse updates and deletes, the admin shows it
     read-only, and on PostgreSQL a trigger refuses UPDATE and DELETE on the table itself. Each
-    event is sealed into the events' hash chain when inserted (audit.chain).
+    event is sealed into the events' hash chain after its transaction commits (audit.chain).
     """
 
     class Kind(models.TextChoices):
@@ -116,6 +124,7 @@ class Event(Chained):
         "reason",
         "changes",
     )
+    CHAIN = "events"
     CHAIN_LOCK = LOCK_EVENTS
 
     class Meta:
@@ -197,6 +206,7 @@ class Read(Chained):
         "detail",
         "ip",
     )
+    CHAIN = "reads"
     CHAIN_LOCK = LOCK_READS
 
     class Meta:
@@ -218,6 +228,46 @@ class Read(Chained):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecord("گزارش خواندن قابل حذف نیست.")
+
+
+class Seal(models.Model):
+    """One record's place in its chain (audit.chain): written by the sealer after the record's
+    transaction commits, never changed (append-only like the records: the queryset refuses,
+    and on PostgreSQL a trigger refuses UPDATE and DELETE on the table)."""
+
+    class Chain(models.TextChoices):
+        EVENTS = "events", "رویدادها"
+        READS = "reads", "خواندن‌ها"
+
+    chain = models.CharField("زنجیره", max_length=16, choices=Chain.choices)
+    seq = models.BigIntegerField("شماره در زنجیره")
+    # The id of the Event or Read (by chain): no foreign key, one table for both chains.
+    record_id = models.BigIntegerField("شناسه رکورد")
+    prev_hash = models.CharField("چکیده پیشین", max_length=64)
+    hash = models.CharField("چکیده", max_length=64)
+    sealed_at = models.DateTimeField("زمان مهر", default=timezone.now)
+
+    objects = SealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["chain", "seq"]
+        verbose_name = "مهر زنجیره"
+        verbose_name_plural = "مهرهای زنجیره"
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_seal_chain_seq"),
+            models.UniqueConstraint(fields=["chain", "record_id"], name="audit_seal_chain_record"),
+        ]
+
+    def __str__(self):
+        return f"{self.chain} {self.seq}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableRecord("مهرهای زنجیره قابل ویرایش نیستند.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord("مهرهای زنجیره قابل حذف نیستند.")
 
 
 class Verification(models.Model):

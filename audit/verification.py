@@ -20,6 +20,11 @@ class Report:
     @property
     def problem(self) -> str:
         for state in self.chains:
+            if not state.ok and state.broken_seq is None:
+                return (
+                    f"جدول {state.table}، شناسه {state.broken_id}: {state.problem} / "
+                    f"table {state.table}, id {state.broken_id}"
+                )
             if not state.ok:
                 return (
                     f"جدول {state.table}، شماره {state.broken_seq} (شناسه {state.broken_id}): "
@@ -56,11 +61,14 @@ def verify_all(*, batch: int = 2000, keep: bool = True) -> Report:
 
 
 def overview() -> dict:
-    """What the auditor's page says about the chains, honestly: each chain's head as it is now,
+    """What the auditor's page says about the chains, honestly: each chain's head as it is now
+    (its seq is how many records are sealed) and how many records wait for their seal,
     the last full verification (when, and what it found), and the last exported heads and
     whether the chains still hold them. It verifies nothing itself: a full walk is
     ``verify_audit``'s (scheduled by the operator), and the page says when it last ran."""
     now = heads.current_heads()
+    for name, model in CHAINS.items():
+        now[name]["pending"] = chain.pending_count(name, model)
     files = heads.exported_files()
     last_file = files[-1] if files else None
     return {

@@ -346,8 +346,8 @@ def generate(persons: int, seed: int) -> None:
     from django.db import connection
 
     from accounts.roles import Role
-    from audit.chain import GENESIS, digest
-    from audit.models import Event
+    from audit.chain import GENESIS, digest, seal_all
+    from audit.models import Event, Seal
     from cases.choices import (
         CARDS_CANCELLED,
         CLOSED_STATES,
@@ -724,11 +724,18 @@ def generate(persons: int, seed: int) -> None:
                 }  # fmt: skip
                 dispatches_out.add(*(dispatch[c] for c in dispatch_columns))
 
-    # The events are sealed into the audit chain as the app would have sealed them (audit.chain),
-    # after the users' own events: verify_audit passes on the generated database.
+    # The events are sealed into the audit chain as the app's sealer would have sealed them
+    # (audit.chain: one audit_seal row each, in id order), after the users' own events: verify_audit
+    # passes on the generated database.
+    seal_all()
     sealed = [Event._meta.get_field(name).attname for name in Event.SEALED_FIELDS]
-    head = Event.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS)
+    head = Seal.objects.filter(chain="events").order_by("-seq").values_list(
+        "seq", "hash"
+    ).first() or (0, GENESIS)
     chain = {"seq": head[0], "hash": head[1]}
+    seal_columns = ["chain", "seq", "record_id", "prev_hash", "hash", "sealed_at"]
+    seals_out = Copier(cursor, Seal._meta.db_table, seal_columns)
+    sealed_at = datetime.datetime.now(datetime.UTC)
 
     def event_row(case_id, who, role, at, kind, action, label, old="", new="", reason=""):
         ids["event"] += 1
@@ -743,10 +750,11 @@ def generate(persons: int, seed: int) -> None:
             "changes": [],
         }  # fmt: skip
         chain["seq"] += 1
-        row["seq"], row["prev_hash"] = chain["seq"], chain["hash"]
         values = {name: str(v) if isinstance(v, str) else v for name, v in row.items()
                   if name in sealed}  # fmt: skip
-        row["hash"] = chain["hash"] = digest(values, seq=row["seq"], prev_hash=row["prev_hash"])
+        prev_hash = chain["hash"]
+        chain["hash"] = digest(values, seq=chain["seq"], prev_hash=prev_hash)
+        seals_out.add("events", chain["seq"], row["id"], prev_hash, chain["hash"], sealed_at)
         row["changes"] = json.dumps([])
         return row
 
@@ -932,7 +940,7 @@ def generate(persons: int, seed: int) -> None:
                     manifest.append((case_id, typo, "typo"))
     for copier in (cases_out, subjects_out, events_out, inquiries_out, evidence_out,
                    registrations_out, orders_out, ordered_out, letters_out, named_out,
-                   dispatches_out):  # fmt: skip
+                   dispatches_out, seals_out):  # fmt: skip
         copier.flush()
     report(
         f"{cases_out.written:,} cases, {subjects_out.written:,} subjects, "

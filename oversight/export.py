@@ -1,7 +1,9 @@
 """The read log as an Excel workbook: one right-to-left sheet with Persian headers."""
 
 import xlsxwriter
+from django.db.models import OuterRef, Subquery
 
+from audit.models import Seal
 from oversight.selectors import case_numbers
 from revocation.persian import jalali
 
@@ -57,7 +59,7 @@ def write_reads(output, rows) -> int:
                 read.query,
                 read.detail,
                 read.ip or "",
-                read.seq,
+                "" if read.seq is None else read.seq,  # not yet sealed
             )
             for column, value in enumerate(values):
                 if isinstance(value, int):
@@ -66,7 +68,9 @@ def write_reads(output, rows) -> int:
                     sheet.write_string(written, column, value)
         batch.clear()
 
-    for read in rows[:CAP].iterator(chunk_size=BATCH):
+    # Each read's place in its chain (audit.chain), from its seal.
+    seals = Seal.objects.filter(chain="reads", record_id=OuterRef("pk")).values("seq")[:1]
+    for read in rows.annotate(seq=Subquery(seals))[:CAP].iterator(chunk_size=BATCH):
         batch.append(read)
         if len(batch) >= BATCH:
             flush()

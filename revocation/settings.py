@@ -276,6 +276,8 @@ CELERY_BEAT_SCHEDULE = {
     "najva-sweep": {"task": "najva.tasks.sweep", "schedule": 30.0},
     # Each day at 00:05 Tehran time, the audit chains' heads to a signed file and the log
     # (audit.heads; README "Audit chain and read log").
+    # Every minute, the audit records left unsealed after their commit (audit.chain.seal_pending).
+    "audit-seal": {"task": "audit.tasks.seal", "schedule": 60.0},
     "audit-export-heads": {
         "task": "audit.tasks.export_heads",
         "schedule": crontab(hour=0, minute=5),
@@ -284,6 +286,9 @@ CELERY_BEAT_SCHEDULE = {
 # The key that signs the exported heads and hashes the identity numbers in the read log's
 # searches; without it, one derived from SECRET_KEY (audit.heads.audit_key).
 AUDIT_HEAD_KEY = os.environ.get("AUDIT_HEAD_KEY", "")
+# An audit record still unsealed this many seconds after it was written is reported broken by
+# verify_audit (audit.chain: the sealer runs at each commit and every minute).
+AUDIT_SEAL_GRACE = int(os.environ.get("AUDIT_SEAL_GRACE", "600"))
 
 # Najva, the national registry (najva.backends; README "Najva"). "embedded" keeps the registry in
 # this database (the demo works offline); "http" talks to a real Najva at NAJVA_URL.

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import RequestFactory
 
 from audit.heads import export_heads
-from audit.models import Event
+from audit.models import Event, Seal
 from audit.reads import record_read
 from cases.choices import CaseState
 from cases.models import Evidence
@@ -72,7 +72,12 @@ def test_a_backup_restores_into_a_fresh_database_with_its_files_and_audit_trail(
     request.user = Event.objects.filter(case=case).first().actor
     record_read(request, "case_page", case=case)
     export_heads()
-    events = list(Event.objects.order_by("pk").values_list("pk", "action", "case_id", "hash"))
+    events = list(Event.objects.order_by("pk").values_list("pk", "action", "case_id"))
+    # (each commit sealed its records: the seals are in the backup too)
+    seals = list(
+        Seal.objects.order_by("chain", "seq").values_list("chain", "seq", "record_id", "hash")
+    )
+    assert len(seals) == len(events) + 1
 
     call_command("backup", to=str(tmp_path / "backup"))
     assert (tmp_path / "backup" / "database.dump").stat().st_mode & 0o777 == 0o640
@@ -95,11 +100,16 @@ def test_a_backup_restores_into_a_fresh_database_with_its_files_and_audit_trail(
     with psycopg2.connect(fresh_database) as copy, copy.cursor() as cursor:
         cursor.execute("SELECT state FROM cases_case WHERE number = %s", [case.number])
         assert cursor.fetchone() == (CaseState.EXPELLED,)
-        cursor.execute("SELECT id, action, case_id, hash FROM audit_event ORDER BY id")
+        cursor.execute("SELECT id, action, case_id FROM audit_event ORDER BY id")
         assert cursor.fetchall() == events
-        # The append-only trigger came back with the table.
-        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_event_append_only'")
-        assert cursor.fetchone() == (1,)
+        cursor.execute("SELECT chain, seq, record_id, hash FROM audit_seal ORDER BY chain, seq")
+        assert cursor.fetchall() == seals
+        # The append-only triggers came back with the tables.
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgname IN "
+            "('audit_event_append_only', 'audit_seal_append_only')"
+        )
+        assert cursor.fetchone() == (2,)
     copy.close()
     # Every stored file is back, byte for byte.
     for item in evidence:

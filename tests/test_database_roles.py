@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
+from audit.chain import seal_all
 from audit.models import Event
 from cases.choices import CaseState
 from conftest import require
@@ -87,13 +88,17 @@ def test_the_whole_procedure_runs_as_the_app_role(app_role, actors_a, offences):
     case.refresh_from_db()
     assert case.state == CaseState.EXPELLED
     assert case.events.filter(to_state=CaseState.EXPELLED).exists()
+    # The sealer runs as it too (at each commit; this test's transaction never commits).
+    assert seal_all()["events"] == Event.objects.count()
+    assert "permission denied for table audit_seal" in refused("UPDATE audit_seal SET hash = ''")
+    assert "permission denied for table audit_seal" in refused("DELETE FROM audit_seal")
 
 
 @pytest.mark.django_db
 def test_every_append_only_table_is_kept_from_update_and_delete(app_role):
     with connection.cursor() as cursor:
         guarded = append_only_tables(cursor)
-        assert {"audit_event", "audit_read", "audit_verification"} <= set(guarded)
+        assert {"audit_event", "audit_read", "audit_seal", "audit_verification"} <= set(guarded)
         for table in guarded:
             for privilege in ("UPDATE", "DELETE", "TRUNCATE"):
                 cursor.execute(

@@ -1,38 +1,10 @@
-"""The hash chain (audit.chain): the events gain seq, prev_hash and hash, the existing events are
-sealed in the order they were inserted (by id), and the read log and the verification runs get
-their tables, the read log append-only on PostgreSQL like the events.
-
-Sealing the existing events is an UPDATE, which the append-only trigger refuses: on PostgreSQL
-the trigger is disabled for this migration's UPDATE only, inside its transaction, and enabled
-again before it commits (a migration runs as the tables' owner). Nothing else seals by UPDATE.
-"""
+"""The read log and the verification runs get their tables, the read log append-only on
+PostgreSQL like the events. The chains' seals are 0006's."""
 
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
-
-from audit.chain import GENESIS, digest
-
-# Event.SEALED_FIELDS as they are when the chain begins (attribute names).
-SEALED = (
-    "case_id",
-    "household_id",
-    "account_id",
-    "actor_id",
-    "actor_name",
-    "actor_roles",
-    "at",
-    "kind",
-    "action",
-    "label",
-    "from_state",
-    "from_state_label",
-    "to_state",
-    "to_state_label",
-    "reason",
-    "changes",
-)
 
 APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
@@ -50,29 +22,6 @@ DROP_APPEND_ONLY = """
 DROP TRIGGER IF EXISTS audit_read_append_only ON audit_read;
 DROP FUNCTION IF EXISTS audit_append_only();
 """
-
-
-def seal_existing(apps, schema_editor):
-    Event = apps.get_model("audit", "Event")
-    postgres = schema_editor.connection.vendor == "postgresql"
-    if postgres:
-        schema_editor.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
-    seq, prev_hash, batch = 0, GENESIS, []
-    rows = Event.objects.order_by("pk").values_list("pk", *SEALED).iterator(chunk_size=2000)
-    for pk, *values in rows:
-        seq += 1
-        row = Event(pk=pk, seq=seq, prev_hash=prev_hash)
-        row.hash = prev_hash = digest(
-            dict(zip(SEALED, values, strict=True)), seq=seq, prev_hash=row.prev_hash
-        )
-        batch.append(row)
-        if len(batch) >= 500:
-            Event.objects.bulk_update(batch, ["seq", "prev_hash", "hash"])
-            batch = []
-    if batch:
-        Event.objects.bulk_update(batch, ["seq", "prev_hash", "hash"])
-    if postgres:
-        schema_editor.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only")
 
 
 def read_append_only(apps, schema_editor):
@@ -93,27 +42,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="event",
-            name="seq",
-            field=models.BigIntegerField(
-                editable=False, null=True, unique=True, verbose_name="شماره در زنجیره"
-            ),
-        ),
-        migrations.AddField(
-            model_name="event",
-            name="prev_hash",
-            field=models.CharField(
-                default="", editable=False, max_length=64, verbose_name="چکیده پیشین"
-            ),
-            preserve_default=False,
-        ),
-        migrations.AddField(
-            model_name="event",
-            name="hash",
-            field=models.CharField(default="", editable=False, max_length=64, verbose_name="چکیده"),
-            preserve_default=False,
-        ),
         migrations.AlterField(
             model_name="event",
             name="kind",
@@ -130,7 +58,6 @@ class Migration(migrations.Migration):
                 verbose_name="نوع",
             ),
         ),
-        migrations.RunPython(seal_existing, migrations.RunPython.noop),
         migrations.CreateModel(
             name="Read",
             fields=[
@@ -140,17 +67,6 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                (
-                    "seq",
-                    models.BigIntegerField(
-                        editable=False, unique=True, verbose_name="شماره در زنجیره"
-                    ),
-                ),
-                (
-                    "prev_hash",
-                    models.CharField(editable=False, max_length=64, verbose_name="چکیده پیشین"),
-                ),
-                ("hash", models.CharField(editable=False, max_length=64, verbose_name="چکیده")),
                 (
                     "at",
                     models.DateTimeField(

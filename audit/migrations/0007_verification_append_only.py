@@ -24,6 +24,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0006_event_seq_required")]
+    dependencies = [("audit", "0006_seal")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import heads
-from audit.models import Read
+from audit.chain import seal_all, seal_pending
+from audit.models import Read, Seal
 from audit.reads import mask_numbers, number_tokens, record_read
 from cases.choices import CaseState
 from revocation.persian import digits_to_persian, jalali
@@ -39,7 +40,11 @@ def test_opening_a_case_page_records_one_read(case_in, actors_a):
     assert read.action == Read.Action.CASE_PAGE
     assert read.actor == actors_a.expert and read.case == case
     assert read.ip == "10.1.2.3"
-    assert read.actor_name and read.seq == 1 and len(read.hash) == 64
+    assert read.actor_name
+    # This test's transaction never commits: the sealer at commit has not run; it seals it so.
+    assert read.seal is None
+    seal_pending("reads")
+    assert read.seal.seq == 1 and len(read.seal.hash) == 64
 
 
 def test_a_page_another_province_may_not_see_records_nothing(case_in, users):
@@ -201,16 +206,27 @@ def test_only_the_auditor_reaches_the_page_and_sees_it_in_the_menu(users):
 def test_the_page_shows_the_chain_state_honestly(logged, users, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     auditor = signed_in(users["auditor"])
-    page = text(auditor.get(reverse("oversight:reads")))
-    assert "هنوز هیچ‌گاه به‌طور کامل وارسی نشده است" in page
-    assert "هنوز سر زنجیره‌ای صادر نشده است" in page
+    page = auditor.get(reverse("oversight:reads"))
+    content = text(page)
+    assert "هنوز هیچ‌گاه به‌طور کامل وارسی نشده است" in content
+    assert "هنوز سر زنجیره‌ای صادر نشده است" in content
+    # This test's transaction never commits, so the sealer at commit has not run: the three
+    # reads logged wait for their seal, and the page says so.
+    heads_now = page.context["chain"]["heads"]
+    assert heads_now["reads"]["seq"] == 0 and heads_now["reads"]["pending"] == 3
+    assert "<td>۰</td> <td>۳</td>" in content
+    assert "در انتظار مهر" in content
+    seal_all()
     heads.export_heads()
     call_command("verify_audit", stdout=io.StringIO())
-    head = Read.objects.order_by("-seq").first()
-    page = text(auditor.get(reverse("oversight:reads")))
-    assert "آخرین وارسی کامل" in page and "سالم بودند" in page
-    assert head.hash in page
-    assert "هنوز با سوابق می‌خواند" in page
+    head = Seal.objects.filter(chain="reads").order_by("-seq").first()
+    page = auditor.get(reverse("oversight:reads"))
+    assert page.context["chain"]["heads"]["reads"] == {"seq": 3, "hash": head.hash, "pending": 0}
+    content = text(page)
+    assert "آخرین وارسی کامل" in content and "سالم بودند" in content
+    assert head.hash in content
+    assert "<td>۳</td> <td>۰</td>" in content
+    assert "هنوز با سوابق می‌خواند" in content
 
 
 def test_record_read_keeps_a_capped_list_of_a_big_search(rf, users):
