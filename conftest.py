@@ -53,8 +53,11 @@ def _eager_celery(request):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # What the app writes under its data directory at run time (the audit chain's daily heads,
+    # backups) goes to the test's own folder, never to the checkout's var/.
+    settings.DATA_DIR = tmp_path / "data"
     # Tests render pages without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,

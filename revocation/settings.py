@@ -193,6 +193,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # A success resets the count of its address. Attempts are kept in the database (axes' database
 # handler, which SignInHandler extends): a lockout survives a restart and holds across workers.
 AXES_ENABLED = True
+# Axes' own log lines would repeat ours (accounts.signin logs each failure and lockout, masked).
+AXES_VERBOSE = False
 AXES_HANDLER = "accounts.signin.SignInHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

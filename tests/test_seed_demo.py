@@ -80,6 +80,17 @@ def test_seed_demo_run_twice_leaves_the_same_data(reference_data):
     assert snapshot() == first
 
 
+def test_the_demo_leaves_the_audit_chains_verified_and_their_heads_exported(
+    reference_data, settings
+):
+    from audit.heads import exported_files
+    from audit.models import Verification
+
+    call_command("seed_demo")
+    assert Verification.objects.get().ok
+    assert [path.parent for path in exported_files()] == [settings.DATA_DIR / "audit-heads"]
+
+
 def test_the_demo_has_a_closed_session_with_minutes_and_cases_for_the_next_sessions(
     reference_data,
 ):

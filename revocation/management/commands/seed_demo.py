@@ -16,6 +16,8 @@ from django.utils import timezone
 from accounts.permissions import needs_second_factor
 from accounts.roles import Role
 from accounts.services import DEMO_TOTP_SECRET, account_set_roles, totp_demo_device
+from audit.heads import export_heads
+from audit.verification import verify_all
 from cases import services
 from cases.choices import CaseState, SourceType
 from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
@@ -134,6 +136,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"seed_demo: {made} demo cases made, {Case.objects.count()} cases in all."
         )
+        # The auditor's page then shows a verified chain and the day's exported heads, as a
+        # server's nightly verify_audit and beat would leave them (once: a rerun adds nothing).
+        if made:
+            export_heads()
+            report = verify_all()
+            sealed = ", ".join(f"{state.name} {state.checked}" for state in report.chains)
+            result = "intact" if report.ok else report.problem
+            self.stdout.write(f"audit chains verified ({sealed} records): {result}")
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for username, role, province, *_ in DEMO_USERS:
             where = f" — {Province.objects.get(slug=province).name}" if province else ""
