@@ -12,7 +12,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revocation.settings")
 
 from revocation.logs import logging_config
 
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+# Each number named: "200 4135 7044ms" side by side reads as a grouped identity number to the
+# masking, and was masked whole.
+access_log_format = (
+    '%(h)s "%(m)s %(U)s %(H)s" status=%(s)s bytes=%(b)s ms=%(M)s request_id=%({x-request-id}o)s'
+)
 logconfig_dict = logging_config(
     json=os.environ.get("DJANGO_LOG_FORMAT", "text") == "json",
     level=os.environ.get("DJANGO_LOG_LEVEL", "INFO"),

@@ -91,6 +91,22 @@ def test_a_hex_digest_stays_whole_beside_a_masked_number():
     assert line == f"file {digest} of person ******7890"
 
 
+def test_gunicorns_access_line_keeps_its_status_size_and_time():
+    import runpy
+
+    line = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))["access_log_format"] % {
+        "h": "127.0.0.1",
+        "m": "GET",
+        "U": "/cases/23-1405-00001/",
+        "H": "HTTP/1.1",
+        "s": "200",
+        "b": "41350",
+        "M": "7044",
+        "{x-request-id}o": "abc",
+    }
+    assert logs.mask_identifiers(line) == line
+
+
 def test_the_text_format_masks_too(monkeypatch):
     stream = io.StringIO()
     monkeypatch.setattr("sys.stdout", stream)
