@@ -15,4 +15,4 @@ COPY . .
 RUN useradd --system --home /app revocation && mkdir -p /data && chown revocation /data
 USER revocation
 EXPOSE 8000
-CMD ["gunicorn", "revocation.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "revocation.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3"]

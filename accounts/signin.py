@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.shortcuts import render
 
 from audit import services as audit
+from revocation import http
 
 log = logging.getLogger("accounts.signin")
 
@@ -26,18 +27,10 @@ SECURITY = "security"  # audit.models.Event.Kind.SECURITY, added to audit on its
 
 
 def client_address(request) -> str:
-    """The address a sign-in came from.
-
-    REMOTE_ADDR, unless the app runs behind the TLS proxy (DJANGO_TLS_PROXY): then the last entry
-    of X-Forwarded-For, the one the proxy appended. Every earlier entry was written by the client
-    and could be anything, so trusting it would let an attacker pick a fresh address per guess.
-    """
-    if settings.TLS_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
+    """The address a sign-in came from (AXES_CLIENT_IP_CALLABLE): revocation.http.client_address,
+    REMOTE_ADDR or, behind the TLS proxy, the last X-Forwarded-For hop, the one our proxy wrote.
+    Trusting an earlier entry would let an attacker pick a fresh address per guess."""
+    return http.client_address(request)
 
 
 class SignInHandler(AxesDatabaseHandler):

@@ -15,6 +15,7 @@ import re
 from audit.heads import audit_key
 from audit.models import Read
 from audit.services import describe_actor
+from revocation import http
 
 # A search's returned case ids kept on its record (the count is kept whole).
 CASES_KEPT = 200
@@ -39,9 +40,9 @@ def number_tokens(number: str) -> list[str]:
 
 
 def client_address(request) -> str | None:
-    """The address the request came from as the web server saw it (REMOTE_ADDR; behind the
-    proxy, the proxy's own address unless it sets REMOTE_ADDR for the app)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request came from (revocation.http.client_address: behind the TLS proxy,
+    the client's address as our proxy reported it)."""
+    return http.client_address(request) or None
 
 
 def record_read(

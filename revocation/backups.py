@@ -14,6 +14,7 @@ PostgreSQL the app role's grants are given again (``DATABASE_APP_ROLE``). Afterw
 
 import datetime
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -41,6 +42,16 @@ def file_directories() -> dict[str, Path]:
         "private": Path(default_storage.location),
         "audit-heads": Path(settings.DATA_DIR) / "audit-heads",
     }
+
+
+def _signature(manifest: dict) -> str:
+    """HMAC-SHA256 of the manifest (all but its signature) under the audit key (AUDIT_HEAD_KEY):
+    whoever alters a part cannot write a manifest that matches it without that key."""
+    from audit.heads import audit_key
+
+    body = {name: value for name, value in manifest.items() if name != "signature"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hmac.new(audit_key("backup-manifest"), canonical.encode(), hashlib.sha256).hexdigest()
 
 
 def _sha256(path: Path) -> str:
@@ -122,6 +133,7 @@ def backup(target: Path) -> dict:
             for name, path in parts.items()
         },
     }
+    manifest["signature"] = _signature(manifest)
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     (target / MANIFEST).chmod(0o640)
     return manifest
@@ -134,6 +146,11 @@ def _checked_manifest(source: Path) -> dict:
         raise BackupError(f"{source / MANIFEST} cannot be read: {error}") from None
     if manifest.get("format") != FORMAT:
         raise BackupError(f"unknown backup format {manifest.get('format')!r}")
+    if not hmac.compare_digest(str(manifest.get("signature", "")), _signature(manifest)):
+        raise BackupError(
+            "the manifest's signature does not match: it was altered, or the backup was made "
+            "under another AUDIT_HEAD_KEY (restore with the key it was made with)"
+        )
     for name, part in manifest["parts"].items():
         path = source / part["file"]
         if not path.is_file():

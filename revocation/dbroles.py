@@ -80,4 +80,13 @@ def grant_app_role(role: str, *, connection=None) -> list[str]:
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {name}")
         for table in kept_off:
             cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {quote(table)} FROM {name}")
+        # A role that may create tables could own one (and hide things there). PostgreSQL 15
+        # gives no one CREATE on the public schema; older clusters give it to PUBLIC.
+        cursor.execute(f"REVOKE CREATE ON SCHEMA public FROM {name}")
+        cursor.execute("SELECT has_schema_privilege(%s, 'public', 'CREATE')", [role])
+        if cursor.fetchone()[0]:
+            raise RoleMisconfigured(
+                f"the app role {role!r} may create tables in the public schema (through PUBLIC): "
+                "run REVOKE CREATE ON SCHEMA public FROM PUBLIC as the schema's owner"
+            )
     return kept_off

@@ -4,13 +4,45 @@ and only when its bytes are still the ones whose SHA-256 we recorded when we sto
 import hashlib
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 256 * 1024
+
+
+def client_address(request) -> str:
+    """The address a request came from: REMOTE_ADDR, unless the app runs behind the TLS proxy
+    (DJANGO_TLS_PROXY): then the last entry of X-Forwarded-For, the one our proxy wrote (compose's
+    nginx sets it to the client's address as the TLS proxy reported it: deploy/nginx.conf). Every
+    earlier entry was written by the client and could be anything. The sign-in lockout and the
+    read log both use this."""
+    if settings.TLS_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class FileRefused(Exception):
+    """A stored file failed its check: ``response`` is the integrity page to answer with
+    (revocation.middleware.FileRefusedMiddleware). Raised, not returned, so that nothing the view
+    does after ``attachment`` (such as writing the read log) happens for a file not served."""
+
+    def __init__(self, response: HttpResponse):
+        super().__init__("stored file refused")
+        self.response = response
+
+
+def _sha256_of(handle) -> str:
+    sha = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(CHUNK), b""):
+        sha.update(chunk)
+    return sha.hexdigest()
 
 
 def file_sha256(stored_file) -> str:
@@ -37,21 +69,30 @@ def attachment(
     our PDFs; never for an upload, whose content we did not make).
 
     ``sha256`` is the digest recorded when the file was stored. The file is read once to check it
-    before a byte is sent (reading twice from local disk is cheap; streaming then finding a
-    mismatch at the end would have served the altered bytes already). A mismatch, or no recorded
-    digest, is refused with the integrity page, an ERROR log line and a security event.
+    before a byte is sent (streaming then finding a mismatch at the end would have served the
+    altered bytes already), and the same open file is then served from its start, so it cannot be
+    swapped between the check and the answer. A mismatch, a missing file or no recorded digest
+    raises ``FileRefused``: the integrity page, an ERROR log line and a security event.
     """
     try:
-        actual = file_sha256(stored_file)
+        handle = stored_file.open("rb")
     except FileNotFoundError:
-        logger.error("stored file %s is missing", stored_file.name)
-        raise Http404 from None
+        raise FileRefused(
+            integrity_failure(
+                request, stored_file, expected=sha256, actual="", case=case, label=label
+            )
+        ) from None
+    actual = _sha256_of(handle)
     if not sha256 or actual != sha256:
-        return integrity_failure(
-            request, stored_file, expected=sha256, actual=actual, case=case, label=label
+        handle.close()
+        raise FileRefused(
+            integrity_failure(
+                request, stored_file, expected=sha256, actual=actual, case=case, label=label
+            )
         )
+    handle.seek(0)
     response = FileResponse(
-        stored_file.open("rb"),
+        handle,
         as_attachment=not inline,
         filename=filename,
         content_type=content_type,
@@ -72,7 +113,7 @@ def integrity_failure(request, stored_file, *, expected, actual, case, label) ->
         "file integrity check failed: %s (recorded sha256 %s, on disk %s)",
         stored_file.name,
         expected or "none",
-        actual,
+        actual or "missing",
     )
     with transaction.atomic():
         audit.record(
@@ -83,7 +124,13 @@ def integrity_failure(request, stored_file, *, expected, actual, case, label) ->
             case=case,
             changes=[
                 audit.change("چکیده ثبت‌شده", "", expected or "—", field="sha256", kind="code"),
-                audit.change("چکیده فایل روی دیسک", "", actual, field="actual", kind="code"),
+                audit.change(
+                    "چکیده فایل روی دیسک",
+                    "",
+                    actual or "فایل یافت نشد",
+                    field="actual",
+                    kind="code",
+                ),
             ],
         )
     return render(request, "integrity_failed.html", {"label": label}, status=500)

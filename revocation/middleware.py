@@ -54,3 +54,21 @@ class RequestIdMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             logs.user.set(user.get_username())
+
+
+class FileRefusedMiddleware:
+    """Answers a download whose stored file failed its check (revocation.http.FileRefused) with
+    the integrity page the check made."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from revocation.http import FileRefused
+
+        if isinstance(exception, FileRefused):
+            return exception.response
+        return None

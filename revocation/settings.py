@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "revocation.uploads.RefusedUploadMiddleware",
+    "revocation.middleware.FileRefusedMiddleware",
     # request.user.is_verified(): whether this session passed the second factor; then the roles
     # that need one reach nothing else until it has (accounts.middleware).
     "django_otp.middleware.OTPMiddleware",
@@ -288,6 +289,10 @@ CELERY_BEAT_SCHEDULE = {
 # The key that signs the exported heads and hashes the identity numbers in the read log's
 # searches; without it, one derived from SECRET_KEY (audit.heads.audit_key).
 AUDIT_HEAD_KEY = os.environ.get("AUDIT_HEAD_KEY", "")
+if AUDIT_HEAD_KEY.startswith("change-me"):
+    raise ImproperlyConfigured(
+        "AUDIT_HEAD_KEY is the example's: set a long random key of its own (see .env.example)."
+    )
 # An audit record still unsealed this many seconds after it was written is reported broken by
 # verify_audit (audit.chain: the sealer runs at each commit and every minute).
 AUDIT_SEAL_GRACE = int(os.environ.get("AUDIT_SEAL_GRACE", "600"))

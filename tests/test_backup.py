@@ -2,6 +2,7 @@
 files, the audit trail intact; a restore refuses a database in use and a part that was altered."""
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -142,12 +143,21 @@ def test_a_restore_refuses_a_database_in_use_and_an_altered_backup(
     with pytest.raises(CommandError, match="does not match its SHA-256"):
         call_command("restore", source=str(tmp_path / "backup"))
 
+    # Nor does writing the altered part's hash into the manifest help without the audit key.
+    manifest_path = tmp_path / "backup" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["parts"]["private"]["sha256"] = sha256(archive)
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(CommandError, match="signature does not match"):
+        call_command("restore", source=str(tmp_path / "backup"))
+
 
 def test_the_embedded_sqlite_database_backs_up_and_restores(tmp_path):
     """What `make backup` and `make restore` do for a newcomer on SQLite."""
     original = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "REVOCATION_DATA_DIR": str(tmp_path / "data"),
+        "AUDIT_HEAD_KEY": "sqlite-backup-test-key",
     }
     assert manage("migrate", "-v0", env=original).returncode == 0
     (tmp_path / "data" / "private" / "evidence").mkdir(parents=True)
@@ -158,6 +168,7 @@ def test_the_embedded_sqlite_database_backs_up_and_restores(tmp_path):
     restored = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'restored.sqlite3'}",
         "REVOCATION_DATA_DIR": str(tmp_path / "restored"),
+        "AUDIT_HEAD_KEY": "sqlite-backup-test-key",
     }
     done = manage("restore", "--from", str(tmp_path / "backup"), env=restored)
     assert done.returncode == 0, done.stderr

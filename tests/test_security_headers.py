@@ -72,6 +72,14 @@ def test_the_example_secret_key_is_refused_at_start():
     assert "DJANGO_SECRET_KEY is the example's" in refused.stderr
 
 
+def test_the_example_audit_key_is_refused_at_start():
+    refused = _settings_of(
+        {**PRODUCTION, "AUDIT_HEAD_KEY": "change-me-to-another-long-random-string"}
+    )
+    assert refused.returncode != 0
+    assert "AUDIT_HEAD_KEY is the example's" in refused.stderr
+
+
 def test_production_sends_hsts_and_redirects_plain_http(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 31536000

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 def record_existing_hashes(apps, schema_editor):
     """Scans stored before this migration get the digest of the bytes they have now: from here on a
-    change is caught (a file already altered cannot be told apart, and is named in the log)."""
+    change is caught (a file altered before this migration cannot be told apart from its original)."""
     Inquiry = apps.get_model("cases", "Inquiry")
     signatures = {
         b"%PDF-": "application/pdf",

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from audit.models import Event
+from audit.models import Event, Read
 from cases.choices import CaseState
 from cases.demo import DEMO_PDF
 from cases.models import Evidence, ReplyScanVersion
@@ -123,6 +123,23 @@ def test_an_evidence_file_altered_on_disk_is_refused_with_a_security_event(
         r.levelno == logging.ERROR and "integrity check failed" in r.getMessage()
         for r in caplog.records
     )
+    # Only the download that was served is in the read log.
+    assert Read.objects.filter(action=Read.Action.EVIDENCE, case=case).count() == 1
+
+
+def test_a_stored_file_gone_from_disk_is_refused_like_an_altered_one(expert, case_in, actors_a):
+    case = case_in(CaseState.RECEIVED)
+    item = case.evidence.first()
+    os.remove(item.file.path)
+
+    refused = expert.get(reverse("cases:evidence_download", args=[case.number, item.pk]))
+
+    assert refused.status_code == 500
+    assert "در بررسی سلامت رد شد" in refused.content.decode()
+    event = Event.objects.get(action="file_integrity_failed")
+    assert (event.kind, event.case) == ("security", case)
+    assert "فایل یافت نشد" in str(event.changes)
+    assert not Read.objects.filter(action=Read.Action.EVIDENCE, case=case).exists()
 
 
 def _reply(client, case, content, name="reply.png"):

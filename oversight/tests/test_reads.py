@@ -47,6 +47,18 @@ def test_opening_a_case_page_records_one_read(case_in, actors_a):
     assert read.seal.seq == 1 and len(read.seal.hash) == 64
 
 
+def test_behind_the_proxy_the_read_keeps_the_clients_address_not_the_proxys(
+    case_in, actors_a, settings
+):
+    settings.TLS_PROXY = True
+    case = case_in(CaseState.EXPERT_REVIEW)
+    client = Client(REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7")
+    client.force_login(actors_a.expert)
+    assert client.get(reverse("cases:detail", args=[case.number])).status_code == 200
+    # What the client wrote itself (1.1.1.1) is not taken; the hop our proxy wrote is.
+    assert Read.objects.get().ip == "203.0.113.7"
+
+
 def test_a_page_another_province_may_not_see_records_nothing(case_in, users):
     case = case_in(CaseState.EXPERT_REVIEW)
     response = signed_in(users["expert_b"]).get(reverse("cases:detail", args=[case.number]))
