@@ -16,9 +16,17 @@ LIFETIME = datetime.timedelta(hours=12)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
+def searches_purge() -> int:
+    """Delete the saved searches past their lifetime (they hold the identity numbers typed):
+    at each save, and every hour (accounts.tasks.purge_searches), so none outlives it for long
+    when nobody searches. Backups leave the table's rows out (revocation.backups)."""
+    deleted, _ = SavedSearch.objects.filter(created_at__lt=timezone.now() - LIFETIME).delete()
+    return deleted
+
+
 def search_save(*, user, kind: str, params: dict) -> str:
     """Keep ``params`` for ``user`` and return the token of the result page."""
-    SavedSearch.objects.filter(created_at__lt=timezone.now() - LIFETIME).delete()
+    searches_purge()
     token = secrets.token_urlsafe(32)
     SavedSearch.objects.create(token=token, user=user, kind=kind, params=params)
     return token

@@ -277,14 +277,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # whose next attempt is due (najva.tasks.sweep).
 CELERY_BEAT_SCHEDULE = {
     "najva-sweep": {"task": "najva.tasks.sweep", "schedule": 30.0},
-    # Each day at 00:05 Tehran time, the audit chains' heads to a signed file and the log
-    # (audit.heads; README "Audit chain and read log").
     # Every minute, the audit records left unsealed after their commit (audit.chain.seal_pending).
     "audit-seal": {"task": "audit.tasks.seal", "schedule": 60.0},
+    # Each day at 00:05 Tehran time, the audit chains' heads to a signed file and the log
+    # (audit.heads; README "Audit chain and read log").
     "audit-export-heads": {
         "task": "audit.tasks.export_heads",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Every hour, the saved searches past their 12 hours (they hold the identity numbers typed).
+    "accounts-purge-searches": {"task": "accounts.tasks.purge_searches", "schedule": 3600.0},
 }
 # The key that signs the exported heads and hashes the identity numbers in the read log's
 # searches; without it, one derived from SECRET_KEY (audit.heads.audit_key).
