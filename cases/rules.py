@@ -107,14 +107,27 @@ def _has_live_document(person) -> bool:
     return person.documents.exclude(status=DocumentStatus.CANCELLED).exists()
 
 
+def household_elsewhere(case, household) -> bool:
+    """Whether ``household`` is registered in another province than the case's: a case opened on
+    a person another province registered (cases.selectors.found_elsewhere) decides for that
+    person only; the rest of the household is the other province's to manage."""
+    return household.province_id != case.province_id
+
+
 def undecided_members(case) -> list:
     """The members of the subjects' households the case has no decision for: not on the case, or
     on it without a decision. A member whose every document is already cancelled has nothing left
-    to decide."""
-    decided = {s.person_id for s in rows(case, "subjects") if s.decision != SubjectDecision.PENDING}
+    to decide. Of a household registered in another province only the case's own subjects count:
+    its other members cannot be added to the case, and are not this province's to decide."""
+    subjects = list(rows(case, "subjects"))
+    decided = {s.person_id for s in subjects if s.decision != SubjectDecision.PENDING}
+    on_case = {s.person_id for s in subjects}
     undecided = []
-    for household in {s.person.household for s in rows(case, "subjects")}:
+    for household in {s.person.household for s in subjects}:
+        elsewhere = household_elsewhere(case, household)
         for member in rows(household, "members"):
+            if elsewhere and member.pk not in on_case:
+                continue
             if member.pk not in decided and _has_live_document(member):
                 undecided.append(member)
     return undecided

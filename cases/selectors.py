@@ -154,12 +154,17 @@ def applies_to(case: Case, rule: StepRule) -> bool:
 def cancellation_preview(case: Case) -> dict:
     """What the cancellation's confirmation page names: every person on the case with their
     documents (those to cancel first), and the members of their households who are not on the
-    case (registered since the submission), whose documents the step leaves as they are."""
+    case (registered since the submission), whose documents the step leaves as they are. Of a
+    household registered in another province, only the case's own subjects are named."""
     subjects = sorted(
         case.subjects.select_related("person__household"),
         key=lambda s: (s.decision != SubjectDecision.CANCEL, s.pk),
     )
-    households = {s.person.household_id for s in subjects}
+    households = {
+        s.person.household_id
+        for s in subjects
+        if s.person.household.province_id == case.province_id
+    }
     on_case = {s.person_id for s in subjects}
     documents = IdentityDocument.objects.select_related("document_type").order_by("pk")
     others = (

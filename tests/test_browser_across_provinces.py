@@ -22,6 +22,9 @@ def test_isfahans_expert_is_warned_of_tehrans_open_case(page, live_server, tehra
     head, spouse = factories.household_with_members(2)
     head.first_name, head.last_name = "علی", "کریمی‌نژاد"
     head.save()
+    household = head.household
+    household.postal_address = "تهران، خیابان ولیعصر، پلاک 4719"
+    household.save()
     tehrans = services.case_open(
         by=expert_teh,
         source_type="agency_report",
@@ -58,4 +61,19 @@ def test_isfahans_expert_is_warned_of_tehrans_open_case(page, live_server, tehra
     journey.submit("ثبت پرونده")
     assert Case.objects.count() == 2
     expect(page.locator("#case-state")).to_have_text("دریافت‌شده")
+    # Isfahan's case page names the man and his card, and of Tehran's household nothing else.
+    expect(page.locator("#subjects")).to_contain_text("علی کریمی‌نژاد")
+    expect(page.locator("[data-household-elsewhere]")).to_contain_text(
+        "در استان تهران ثبت شده است و همان استان به آن رسیدگی می‌کند"
+    )
+    text = page.content()
+    for absent in (
+        household.number,
+        digits_to_persian(household.number),
+        spouse.full_name,
+        "ولیعصر",
+        digits_to_persian("4719"),
+        "افزودن به پرونده",
+    ):
+        assert absent not in text, absent
     journey.check_and_shoot("second-case-opened")

@@ -21,6 +21,7 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.models import Case, CaseSubject, Evidence, Inquiry, ReplyScanVersion
+from cases.rules import household_elsewhere
 from cases.selectors import subjects_unavailable
 from cases.services.common import CaseActionRefused, CaseStateConflict, lock, record, require
 from cases.services.opening import subject_attach
@@ -269,6 +270,14 @@ def subject_add(*, case, by, person: Person) -> CaseSubject:
         raise CaseActionRefused("این شخص پیش‌تر در این پرونده است.")
     if not case.subjects.filter(person__household_id=person.household_id).exists():
         raise CaseActionRefused("فقط اعضای خانوار اشخاص همین پرونده افزوده می‌شوند.")
+    household = person.household
+    if household_elsewhere(case, household):
+        # The case was opened on a person another province registered: the rest of that
+        # household is that province's (issue 11, item 8), whoever asks.
+        raise PermissionDenied(
+            f"این خانوار در استان {household.province} ثبت شده است و همان استان به اعضای آن "
+            "رسیدگی می‌کند؛ افزودن اعضای آن به پرونده این استان ممکن نیست."
+        )
     why = subjects_unavailable([person])
     if why:
         raise CaseActionRefused(f"{person.full_name} {why[person.pk]}.")

@@ -6,13 +6,15 @@ opening a second case on them; both provinces' supervisors are then told."""
 import jdatetime
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from audit.models import Event
 from cases import services
-from cases.choices import CaseState
+from cases.choices import CaseState, SubjectDecision
 from cases.models import Case
-from cases.selectors import found_elsewhere
+from cases.rules import household_members_decided, household_settled, undecided_members
+from cases.selectors import cancellation_preview, found_elsewhere
 from people.models import DocumentStatus, Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
@@ -237,3 +239,121 @@ def test_the_service_refuses_a_second_case_unconfirmed(users, tehran_case):
         )
     assert [c.case_id for c in refusal.value.open_cases] == [case.pk]
     assert Case.objects.count() == 1
+
+
+# Once Isfahan's case is open on a person Tehran registered, it is Isfahan's case on that person
+# only: its page names nothing else of the household, and nobody else of it can be added.
+
+
+@pytest.fixture
+def isfahans_case(case_in, actors_b):
+    """A Tehran household of three with a postal address; Isfahan's case on the child only."""
+    head, spouse, child = factories.household_with_members(3)
+    household = head.household
+    household.postal_address = "تهران، خیابان ولیعصر، کوچه ۱۴، پلاک 4719"
+    household.postal_code = "1415913579"
+    household.save()
+    case = case_in(CaseState.EXPERT_REVIEW, actors=actors_b, subjects=[child])
+    return case, head, spouse, child
+
+
+def test_isfahans_case_page_names_tehrans_person_only(client, users, isfahans_case):
+    case, head, spouse, child = isfahans_case
+    household = head.household
+    client.force_login(users["expert_b"])
+    page = client.get(case.get_absolute_url())
+    assert page.status_code == 200
+    text = html(page)
+    assert child.full_name in text
+    assert digits_to_persian(child.documents.get().number) in text
+    assert "در استان تهران ثبت شده است و همان استان به آن رسیدگی می‌کند" in text
+    for absent in (
+        household.number,
+        digits_to_persian(household.number),
+        head.full_name,
+        spouse.full_name,
+        head.documents.get().number,
+        digits_to_persian(head.documents.get().number),
+        digits_to_persian(spouse.documents.get().number),
+        "خیابان ولیعصر",
+        household.postal_code,
+        digits_to_persian(household.postal_code),
+        "4719",
+        digits_to_persian("4719"),
+        "نشانی پستی",
+        "افزودن به پرونده",
+        reverse("cases:subject_add", args=[case.number, head.pk]),
+        reverse("cases:subject_add", args=[case.number, spouse.pk]),
+        reverse("people:household_address", args=[household.pk]),
+    ):
+        assert absent not in text, absent
+    assert [h.elsewhere for h in page.context["households"]] == [True]
+
+
+def test_adding_another_member_of_tehrans_household_is_refused(client, users, isfahans_case):
+    case, head, spouse, _child = isfahans_case
+    client.force_login(users["expert_b"])
+    subjects, events = case.subjects.count(), Event.objects.count()
+    for person in (head, spouse):
+        answer = client.post(reverse("cases:subject_add", args=[case.number, person.pk]))
+        assert answer.status_code == 403
+        assert "این خانوار در استان تهران ثبت شده است" in html(answer)
+        assert "افزودن اعضای آن به پرونده این استان ممکن نیست" in html(answer)
+        assert person.documents.get().status == DocumentStatus.VALID
+    assert (case.subjects.count(), Event.objects.count()) == (subjects, events)
+    # The service refuses too, whoever calls it.
+    with pytest.raises(PermissionDenied):
+        services.subject_add(case=case, by=users["expert_b"], person=spouse)
+    assert case.subjects.count() == subjects
+
+
+def test_isfahans_case_on_tehrans_person_moves_on_deciding_that_person_only(
+    users, actors_b, case_in
+):
+    head, spouse, child = factories.household_with_members(3)
+    case = case_in(CaseState.CARD_CANCELLED, actors=actors_b, subjects=[spouse])
+    assert case.state == CaseState.CARD_CANCELLED
+    assert case.province == users["expert_b"].province
+    assert [s.person for s in case.subjects.all()] == [spouse]
+    assert spouse.documents.get().status == DocumentStatus.CANCELLED
+    # The rest of Tehran's household is Tehran's: untouched, and never asked for.
+    assert head.documents.get().status == DocumentStatus.VALID
+    assert child.documents.get().status == DocumentStatus.VALID
+    assert undecided_members(case) == []
+
+
+def test_the_undecided_members_of_a_foreign_household_are_its_subjects_on_the_case_only(
+    actors_b, case_in
+):
+    head, spouse, child = factories.household_with_members(3)
+    case = case_in(CaseState.EXPERT_REVIEW, actors=actors_b, subjects=[child])
+    assert undecided_members(case) == [child]
+    assert not household_members_decided(case)
+    services.subject_decide(
+        case=case, by=actors_b.expert, person=child, decision=SubjectDecision.CANCEL
+    )
+    assert household_members_decided(case)
+    # Tehran's own case on the same household still asks for every member.
+    own = case_in(CaseState.EXPERT_REVIEW, subjects=[head])
+    assert set(undecided_members(own)) == {head, spouse, child}
+    assert cancellation_preview(case)["others"] == []
+    assert {p.pk for p in cancellation_preview(own)["others"]} == {spouse.pk, child.pk}
+
+
+def test_a_foreign_head_cancelled_waits_for_tehran_to_record_a_new_head(
+    client, users, actors_b, case_in
+):
+    head, spouse = factories.household_with_members(2)
+    case = case_in(CaseState.EXPERT_REVIEW, actors=actors_b, subjects=[head])
+    services.subject_decide(case=case, by=actors_b.expert, person=head, decision="cancel")
+    assert household_members_decided(case)
+    assert not household_settled(case)
+    client.force_login(users["expert_b"])
+    text = html(client.get(case.get_absolute_url()))
+    assert "سرپرست جدید را کارشناس استان تهران ثبت می‌کند" in text
+    assert spouse.full_name not in text and 'name="new_head"' not in text
+    # Once Tehran's expert records the new head, Isfahan's case is settled.
+    household = head.household
+    household.head = spouse
+    household.save()
+    assert household_settled(Case.objects.get(pk=case.pk))

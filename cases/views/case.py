@@ -23,7 +23,7 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.models import Case
-from cases.rules import missing_evidence_types, undecided_members
+from cases.rules import household_elsewhere, missing_evidence_types, undecided_members
 from cases.selectors import (
     cancellation_preview,
     case_due_on,
@@ -56,6 +56,9 @@ def case_context(request, case, **extra):
     on_case = {s.person_id for s in subjects}
     off_case = [m for m in undecided_members(case) if m.pk not in on_case]
     for household in households:
+        # A household another province registered (the case was opened on a person found by
+        # document number): the page names the case's own subjects only, nothing of the rest.
+        household.elsewhere = household_elsewhere(case, household)
         # Offer to record a new head only where the head loses their card and others remain.
         household.needs_new_head = household.head_id in cancelled and any(
             m.pk not in cancelled for m in household.members.all()
