@@ -47,7 +47,7 @@ def test_an_expert_cannot_replace_the_head_of_another_provinces_household(
     )
     client.force_login(actors_a.expert)
     page = client.get(reverse("cases:detail", args=[case.number]))
-    assert "سرپرست جدید را کارشناس آن استان ثبت می‌کند" in page.content.decode()
+    assert "سرپرست جدید را کارشناس استان اصفهان ثبت می‌کند" in page.content.decode()
     events = Event.objects.count()
     answer = client.post(
         reverse("cases:household_head", args=[case.number, head.household_id]),
