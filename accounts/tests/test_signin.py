@@ -392,3 +392,13 @@ def test_a_code_is_good_once(client, users):
     assert replay.status_code == 200
     assert "کد نادرست است" in replay.content.decode()
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_password_with_a_bidi_control_is_a_wrong_password_counted_as_a_failure(client, auditor):
+    response = sign_in(client, "auditor", "wrong\u202epass", REMOTE_ADDR="10.1.2.9")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "نام کاربری یا گذرواژه نادرست است." in page
+    assert "نویسه" not in page
+    assert AccessAttempt.objects.get(username="auditor").failures_since_start == 1
+    assert Event.objects.filter(action="sign_in_failed", account=auditor).count() == 1
