@@ -220,5 +220,8 @@ def logging_config(*, json: bool, level: str) -> dict:
             "celery": {"level": "WARNING"},
             "weasyprint": {"level": "WARNING"},
             "fontTools": {"level": "WARNING"},
+            # axes writes each failure with the username typed, in clear (whatever was typed:
+            # a password in the wrong box); accounts.signin logs each failure and lockout itself.
+            "axes": {"level": "ERROR"},
         },
     }

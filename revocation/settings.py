@@ -189,7 +189,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # one address, that pair is locked for AXES_COOLOFF_MINUTES; the same user from another address
 # (their colleague's desk) still signs in, so one stranger cannot lock a real user out by
 # guessing. Guesses spread over many addresses meet a looser limit on the username alone,
-# AXES_USERNAME_FAILURE_LIMIT from anywhere within the cool-off (accounts.signin.SignInHandler).
+# AXES_USERNAME_FAILURE_LIMIT from anywhere within the cool-off (accounts.signin.SignInHandler);
+# guesses that change the username at each try meet a limit on the address alone,
+# AXES_ADDRESS_FAILURE_LIMIT failures from it within the cool-off, whatever the usernames.
 # A success resets the count of its address. Attempts are kept in the database (axes' database
 # handler, which SignInHandler extends): a lockout survives a restart and holds across workers.
 AXES_ENABLED = True
@@ -199,6 +201,7 @@ AXES_HANDLER = "accounts.signin.SignInHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", "20"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "30"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_RESET_ON_SUCCESS = True

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.signin import typed_username
 from audit.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -180,13 +181,38 @@ def test_a_failed_sign_in_is_logged_and_recorded_without_the_password(client, au
     assert WRONG not in str(AccessAttempt.objects.values())
 
 
-def test_a_failure_for_an_unknown_username_is_recorded_with_no_account(client, caplog):
-    with caplog.at_level(logging.WARNING, logger="accounts.signin"):
-        sign_in(client, "no_such_user", WRONG)
-    assert "username 'no_such_user'" in caplog.text
+def test_a_failure_for_an_unknown_username_is_recorded_hashed_with_no_account(client, caplog):
+    # A password or an identity number typed into the username box is kept nowhere in clear.
+    typed = "MyPass-0012345678"
+    with caplog.at_level(logging.INFO):
+        sign_in(client, typed, WRONG)
+    token = typed_username(typed, None)
+    assert token.startswith("[#") and len(token) == 19
+    assert f"username '{token}'" in caplog.text
+    assert typed not in caplog.text
     event = Event.objects.get(action="sign_in_failed")
     assert event.account is None
-    assert "no_such_user" in event.reason
+    assert token in event.reason
+    assert {c["field"]: c["new"] for c in event.changes}["username"] == token
+    assert typed not in str(Event.objects.values())
+    # The same name typed again leaves the same token: an auditor can see repeated tries.
+    assert typed_username(typed, None) == token != typed_username("other", None)
+
+
+def test_many_unknown_usernames_from_one_address_lock_that_address(client, auditor, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 12
+    for n in range(11):
+        assert sign_in(client, f"guess{n}", WRONG, REMOTE_ADDR="10.6.6.6").status_code == 200
+    assert sign_in(client, "guess11", WRONG, REMOTE_ADDR="10.6.6.6").status_code == 429
+    # Every username from that address now, the real one with its password too.
+    assert sign_in(client, "guess99", WRONG, REMOTE_ADDR="10.6.6.6").status_code == 429
+    assert sign_in(client, "auditor", REMOTE_ADDR="10.6.6.6").status_code == 429
+    locked = Event.objects.get(action="sign_in_locked")
+    assert locked.account is None
+    assert "از نشانی 10.6.6.6 با هر نام کاربری" in locked.reason
+    assert "guess" not in str(Event.objects.values())
+    # Another address is not locked.
+    assert sign_in(Client(), "auditor", REMOTE_ADDR="10.7.7.7").status_code == 302
 
 
 def test_the_lockout_is_recorded_once(client, auditor, caplog):
