@@ -8,6 +8,7 @@ Every test here signs in through the forms, as a person does (never ``force_logi
 import base64
 import datetime
 import logging
+import re
 
 import pytest
 from axes.models import AccessAttempt
@@ -53,6 +54,15 @@ def code_of(device, offset=0) -> str:
 
 def persian(code: str) -> str:
     return code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+def app_for(page: str) -> TOTPDevice:
+    """The authenticator app of whoever read the enrolment ``page``: the key shown, as an
+    (unsaved) device, to compute its codes."""
+    grouped = re.search(r'font-monospace fs-5">([A-Z2-7 ]+)</bdi>', page).group(1)
+    secret = grouped.replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
+    return TOTPDevice(key=key)
 
 
 def device_for(user):
@@ -266,26 +276,26 @@ def test_a_supervisor_without_a_device_enrols_before_anything_else(client, users
     page = response.content.decode()
     assert "فعال کردن ورود دومرحله‌ای" in page
     assert 'src="data:image/svg+xml' in page
-    device = TOTPDevice.objects.get(user=supervisor)
-    assert not device.confirmed
+    # Nothing saved until a code confirms the key: no device row holds it meanwhile.
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()
     # The secret as text, in groups of four, left to right, for typing by hand.
     assert '<bdi dir="ltr"' in page
-    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in page
+    app = app_for(page)
+    assert 'name="key"' not in page and app.key not in page
 
     enrol = reverse("second_factor_enrol")
-    wrong = client.post(enrol, {"code": "000000" if code_of(device) != "000000" else "111111"})
+    wrong = client.post(enrol, {"code": "000000" if code_of(app) != "000000" else "111111"})
     assert wrong.status_code == 200
     assert "کد نادرست است" in wrong.content.decode()
     assert client.get(reverse("home")).status_code == 302
-    device.refresh_from_db()
-    assert not device.confirmed
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()
+    # A wrong code shows the same key again: the one the user has just scanned.
+    assert app_for(wrong.content.decode()).key == app.key
 
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
-    done = client.post(enrol, {"code": code_of(device)})
+    done = client.post(enrol, {"code": code_of(app)})
     assert done["Location"] == reverse("home")
-    device.refresh_from_db()
-    assert device.confirmed
+    device = TOTPDevice.objects.get(user=supervisor)
+    assert device.confirmed and device.key == app.key
     event = Event.objects.get(action="totp_enrolled")
     assert event.kind == "account"
     assert event.account == supervisor
@@ -428,3 +438,58 @@ def test_a_password_with_a_bidi_control_is_a_wrong_password_counted_as_a_failure
     assert "نویسه" not in page
     assert AccessAttempt.objects.get(username="auditor").failures_since_start == 1
     assert Event.objects.filter(action="sign_in_failed", account=auditor).count() == 1
+
+
+def test_each_display_of_the_enrolment_shows_a_fresh_key_and_only_the_last_one_confirms(
+    client, users, django_capture_on_commit_callbacks, mailoutbox
+):
+    supervisor = with_password(users["supervisor_a"])
+    supervisor.email = "supervisor@example.org"
+    supervisor.save()
+    enrol = reverse("second_factor_enrol")
+    # Someone with only the password reads the key, then signs out (or keeps their session).
+    intruder = Client()
+    sign_in(intruder, supervisor.username)
+    harvested = app_for(intruder.get(enrol).content.decode())
+
+    sign_in(client, supervisor.username)
+    first = app_for(client.get(enrol).content.decode())
+    second = app_for(client.get(enrol).content.decode())
+    assert len({harvested.key, first.key, second.key}) == 3
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()
+
+    # A code from the key shown before is refused once another has been shown.
+    stale = client.post(enrol, {"code": code_of(first)})
+    assert stale.status_code == 200
+    assert "کد نادرست است" in stale.content.decode()
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(enrol, {"code": code_of(second)})
+    assert done["Location"] == reverse("home")
+    device = TOTPDevice.objects.get(user=supervisor)
+    assert device.confirmed and device.key == second.key
+    assert Event.objects.get(action="totp_enrolled").account == supervisor
+    assert [m.to for m in mailoutbox] == [["supervisor@example.org"]]
+    assert "ورود دومرحله‌ای" in mailoutbox[0].subject
+
+    # The harvested key is worth nothing: its enrolment is refused, its codes do not sign in.
+    late = intruder.post(enrol, {"code": code_of(harvested)})
+    assert late["Location"].startswith(reverse("second_factor"))
+    assert TOTPDevice.objects.filter(user=supervisor).count() == 1
+    refused = intruder.post(reverse("second_factor"), {"code": code_of(harvested)})
+    assert "کد نادرست است" in refused.content.decode()
+    assert intruder.get(reverse("home")).status_code == 302
+
+
+def test_an_unconfirmed_device_left_by_the_old_enrolment_page_is_not_shown_and_goes(client, users):
+    supervisor = with_password(users["supervisor_a"])
+    old = TOTPDevice.objects.create(user=supervisor, name="برنامه احراز هویت", confirmed=False)
+    sign_in(client, supervisor.username)
+    enrol = reverse("second_factor_enrol")
+    app = app_for(client.get(enrol).content.decode())
+    assert app.key != old.key
+    assert client.post(enrol, {"code": code_of(app)})["Location"] == reverse("home")
+    assert list(TOTPDevice.objects.filter(user=supervisor).values_list("key", "confirmed")) == [
+        (app.key, True)
+    ]
