@@ -141,6 +141,23 @@ def totp_demo_device(*, user):
 
 
 @transaction.atomic
+def totp_device_changed(*, device, by, changed: dict) -> None:
+    """Record an IT admin's change of a user's device (its name, tolerance, drift, throttling:
+    the admin can change nothing else). ``changed`` is {field: (old, new)}."""
+    audit.record(
+        by=by,
+        kind="account",
+        action="totp_changed",
+        label=f"تغییر دستگاه ورود دومرحله‌ای کاربر {device.user.username}",
+        account=device.user,
+        changes=[
+            audit.change(str(TOTPDevice._meta.get_field(name).verbose_name), old, new, field=name)
+            for name, (old, new) in changed.items()
+        ],
+    )
+
+
+@transaction.atomic
 def totp_device_remove(*, device, by) -> None:
     """Remove a user's device (a lost phone): their next sign-in enrols a new one. Recorded."""
     user = device.user

@@ -216,6 +216,8 @@ AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_
 # 1, 2, 4... seconds times this factor before it accepts another.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "سامانه ابطال مدارک")
 OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("OTP_TOTP_THROTTLE_FACTOR", "1"))
+# The admin never shows a device's key or its QR code (an IT admin could copy a user's factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "login"
 LOGOUT_REDIRECT_URL = "login"

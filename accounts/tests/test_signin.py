@@ -493,3 +493,69 @@ def test_an_unconfirmed_device_left_by_the_old_enrolment_page_is_not_shown_and_g
     assert list(TOTPDevice.objects.filter(user=supervisor).values_list("key", "confirmed")) == [
         (app.key, True)
     ]
+
+
+def test_the_it_admin_cannot_add_a_device_or_set_its_key_and_each_change_is_recorded(
+    users, it_admin
+):
+    admin = Client()
+    admin.force_login(it_admin)
+    auditor = users["auditor"]
+    device = device_for(auditor)
+    assert admin.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+    known = "00" * 20
+    added = admin.post(
+        reverse("admin:otp_totp_totpdevice_add"),
+        {
+            "user": auditor.pk,
+            "name": "x",
+            "key": known,
+            "confirmed": "on",
+            "step": 30,
+            "t0": 0,
+            "digits": 6,
+            "tolerance": 1,
+            "drift": 0,
+            "throttling_failure_count": 0,
+        },
+    )
+    assert added.status_code == 403
+    # Neither the key nor its QR code is shown.
+    change = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    page = admin.get(change).content.decode()
+    assert device.key not in page
+    assert admin.get(f"{change.rsplit('/change/', 1)[0]}/config/").status_code == 403
+
+    unconfirmed = device_for(users["supervisor_a"])
+    unconfirmed.confirmed = False
+    unconfirmed.save()
+    for target in (device, unconfirmed):
+        response = admin.post(
+            reverse("admin:otp_totp_totpdevice_change", args=[target.pk]),
+            {
+                "user": it_admin.pk,
+                "name": "گوشی تازه",
+                "key": known,
+                "confirmed": "on",
+                "step": 60,
+                "digits": 8,
+                "tolerance": 1,
+                "drift": 0,
+                "throttling_failure_count": 0,
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    device.refresh_from_db()
+    unconfirmed.refresh_from_db()
+    assert (device.key, device.user, device.step, device.digits) != (known, it_admin, 60, 8)
+    assert device.user == auditor and device.key != known
+    assert unconfirmed.key != known and not unconfirmed.confirmed
+    assert device.name == "گوشی تازه"
+    events = Event.objects.filter(action="totp_changed").order_by("pk")
+    assert [(e.kind, e.actor, e.account) for e in events] == [
+        ("account", it_admin, auditor),
+        ("account", it_admin, users["supervisor_a"]),
+    ]
+    assert {c["field"]: (c["old"], c["new"]) for c in events[0].changes} == {
+        "name": ("گوشی", "گوشی تازه")
+    }
