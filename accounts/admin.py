@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User, validate_roles
 from accounts.roles import Role
-from accounts.services import account_set_roles, totp_device_remove
+from accounts.services import account_set_roles, totp_device_changed, totp_device_remove
 from accounts.trail import account_snapshot, recorded_by_service
 
 # What a role may do is code (accounts.roles); a group edited here would change every holder.
@@ -81,12 +81,39 @@ class UserAdmin(BaseUserAdmin):
 
 
 # A user's second-factor device (django-otp's admin): the IT admin removes a lost one here, and
-# the user enrols a new one at their next sign-in. Each removal is an account event.
+# the user enrols a new one at their next sign-in. Each removal and each change is an account
+# event. Devices are made only by the user's enrolment: no "add" here, and whose device it is,
+# its key (never shown: OTP_ADMIN_HIDE_SENSITIVE_DATA) and whether it is confirmed cannot be
+# changed, so no admin can give a user a device whose key the admin knows.
 admin.site.unregister(TOTPDevice)
 
 
 @admin.register(TOTPDevice)
 class RecordedTOTPDeviceAdmin(TOTPDeviceAdmin):
+    readonly_fields = [
+        *TOTPDeviceAdmin.readonly_fields,
+        "user",
+        "key",
+        "confirmed",
+        "step",
+        "t0",
+        "digits",
+    ]
+    raw_id_fields = []
+    radio_fields = {}
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        before = TOTPDevice.objects.get(pk=obj.pk) if obj.pk else TOTPDevice()
+        super().save_model(request, obj, form, change)
+        changed = {
+            name: (str(getattr(before, name) or ""), str(getattr(obj, name) or ""))
+            for name in form.changed_data
+        }
+        totp_device_changed(device=obj, by=request.user, changed=changed)
+
     def delete_model(self, request, obj):
         totp_device_remove(device=obj, by=request.user)
 

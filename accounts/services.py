@@ -1,9 +1,13 @@
 """Changes to who may do what: every change of a user's roles, province or staff status is an event
 of the audit trail, with who made it."""
 
+import time
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from accounts.models import validate_roles
 from accounts.roles import Role
@@ -38,13 +42,22 @@ def totp_device_of(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def totp_enrolment_device(*, user):
-    """The unconfirmed device the enrolment page shows: the same one (and secret) on every visit
-    until a first code confirms it."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="برنامه احراز هویت", confirmed=False)
-    return device
+ENROLMENT_DEVICE_NAME = "برنامه احراز هویت"
+
+
+def totp_new_key() -> str:
+    """A fresh key (hex, as django-otp stores it) for one display of the enrolment page.
+
+    Nothing is saved: the view keeps it in the session of whoever saw it, and only a device
+    confirmed with a code from it is saved. A key shown once is never shown again, so someone who
+    has only a user's password cannot read a key now and hold a second factor once the real user
+    confirms that same key."""
+    return default_key()
+
+
+def totp_unsaved_device(*, user, key: str) -> TOTPDevice:
+    """The device ``key`` would make (for its QR code): not saved."""
+    return TOTPDevice(user=user, name=ENROLMENT_DEVICE_NAME, key=key, confirmed=False)
 
 
 class CodeRefused(Exception):
@@ -62,19 +75,43 @@ def _check_code(device, code: str) -> None:
         raise CodeRefused("کد نادرست است یا زمان آن گذشته است؛ کد تازه برنامه را وارد کنید.")
 
 
-def totp_enrol_confirm(*, device, code: str) -> None:
-    """Confirm ``device`` with a first code from the user's app, and record the enrolment."""
-    _check_code(device, code)
-    with transaction.atomic():
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        audit.record(
-            by=device.user,
-            kind="account",
-            action="totp_enrolled",
-            label=f"فعال شدن ورود دومرحله‌ای کاربر {device.user.username}",
-            account=device.user,
-        )
+ALREADY_ENROLLED = "ورود دومرحله‌ای این حساب پیش‌تر فعال شده است؛ کد برنامه را وارد کنید."
+
+
+@transaction.atomic
+def totp_enrol_confirm(*, user, key: str, code: str) -> TOTPDevice:
+    """Save the user's device for ``key`` (the key shown to them), confirmed by a first code from
+    their app; record the enrolment and, after commit, tell the user by e-mail.
+
+    No throttling here: whoever types a code holds the key already (a wrong code only says that
+    the app was set up wrongly). Unconfirmed devices the user may have (left by an earlier
+    version of this page, which saved them) are removed, so no key waits for a confirmation."""
+    from accounts.tasks import notify_second_factor_enrolled
+
+    # One enrolment at a time per user: two tabs confirming at once make one device, not two.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise CodeRefused(ALREADY_ENROLLED)
+    device = totp_unsaved_device(user=user, key=key)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(int(code), device.tolerance):
+        raise CodeRefused("کد نادرست است یا زمان آن گذشته است؛ کد تازه برنامه را وارد کنید.")
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device.last_t = totp.t()  # this code is used: not good again at the next sign-in
+    device.drift = totp.drift
+    device.confirmed = True
+    device.save()
+    audit.record(
+        by=user,
+        kind="account",
+        action="totp_enrolled",
+        label=f"فعال شدن ورود دومرحله‌ای کاربر {user.username}",
+        account=user,
+    )
+    if user.email:
+        transaction.on_commit(lambda: notify_second_factor_enrolled.delay(user.pk))
+    return device
 
 
 def totp_verify(*, device, code: str) -> None:
@@ -101,6 +138,23 @@ def totp_demo_device(*, user):
         user=user, name="دستگاه نمایشی", defaults={"key": demo_totp_key(), "confirmed": True}
     )
     return device
+
+
+@transaction.atomic
+def totp_device_changed(*, device, by, changed: dict) -> None:
+    """Record an IT admin's change of a user's device (its name, tolerance, drift, throttling:
+    the admin can change nothing else). ``changed`` is {field: (old, new)}."""
+    audit.record(
+        by=by,
+        kind="account",
+        action="totp_changed",
+        label=f"تغییر دستگاه ورود دومرحله‌ای کاربر {device.user.username}",
+        account=device.user,
+        changes=[
+            audit.change(str(TOTPDevice._meta.get_field(name).verbose_name), old, new, field=name)
+            for name, (old, new) in changed.items()
+        ],
+    )
 
 
 @transaction.atomic

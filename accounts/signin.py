@@ -3,9 +3,13 @@ leaves in the log and the audit trail (README "Sign-in").
 
 django-axes counts the failures and locks (settings ``AXES_*``); this module gives it the address
 to count by and the Persian page it answers with, and records each failure and each lockout. The
-password typed is never written anywhere: only the username typed and the address.
+password typed is never written anywhere. The username typed is written in clear only when it is
+an account's; any other (a password or an identity number typed in the wrong box) only as its
+keyed hash (``typed_username``), so failures cannot fill the append-only audit trail with text.
 """
 
+import hashlib
+import hmac
 import logging
 
 from axes.attempts import get_cool_off_threshold
@@ -19,6 +23,7 @@ from django.db.models import Sum
 from django.shortcuts import render
 
 from audit import services as audit
+from audit.heads import audit_key
 from revocation import http
 
 log = logging.getLogger("accounts.signin")
@@ -33,32 +38,46 @@ def client_address(request) -> str:
     return http.client_address(request)
 
 
+def _failures_within_cool_off(request, **where) -> int:
+    return (
+        AccessAttempt.objects.filter(
+            attempt_time__gte=get_cool_off_threshold(request), **where
+        ).aggregate(total=Sum("failures_since_start"))["total"]
+        or 0
+    )
+
+
 class SignInHandler(AxesDatabaseHandler):
-    """axes' database handler, with a second, looser limit on the username alone.
+    """axes' database handler, with two more, looser limits: the username alone, the address
+    alone (axes 8 has one limit for all its lockout parameters, so these two are counted here).
 
     axes counts failures per username and address (AXES_LOCKOUT_PARAMETERS) against one limit.
     An attacker who spreads guesses over many addresses would never reach it, so a username is
     also locked, from every address, once AXES_USERNAME_FAILURE_LIMIT failures from anywhere
     fall within the cool-off. The price: such an attacker can lock the real user out for the
-    cool-off; the IT admin sees it in the admin and can unlock (README "Sign-in").
+    cool-off; the IT admin sees it in the admin and can unlock (README "Sign-in"). One who
+    changes the username at each try would meet neither, so an address is also locked, for
+    every username, once AXES_ADDRESS_FAILURE_LIMIT failures from it fall within the cool-off.
     """
 
     def get_failures(self, request, credentials=None) -> int:
         pair = super().get_failures(request, credentials)
         request.signin_pair_failures = pair
         request.signin_username_failures = 0
+        request.signin_address_failures = 0
+        locked = False
+        # One query each, on the sign-in path only (a failure, or the check before a password).
+        address = getattr(request, "axes_ip_address", None)
+        if address:
+            from_address = _failures_within_cool_off(request, ip_address=address)
+            request.signin_address_failures = from_address
+            locked |= from_address >= settings.AXES_ADDRESS_FAILURE_LIMIT
         username = get_client_username(request, credentials)
-        if not username:
-            return pair
-        # One query, on the sign-in path only (a failure, or the check before a password).
-        total = (
-            AccessAttempt.objects.filter(
-                username=username, attempt_time__gte=get_cool_off_threshold(request)
-            ).aggregate(total=Sum("failures_since_start"))["total"]
-            or 0
-        )
-        request.signin_username_failures = total
-        if total >= settings.AXES_USERNAME_FAILURE_LIMIT:
+        if username:
+            everywhere = _failures_within_cool_off(request, username=username)
+            request.signin_username_failures = everywhere
+            locked |= everywhere >= settings.AXES_USERNAME_FAILURE_LIMIT
+        if locked:
             return max(pair, settings.AXES_FAILURE_LIMIT)
         return pair
 
@@ -79,6 +98,16 @@ def _account(username: str):
     return get_user_model().objects.filter(username=username).first()
 
 
+def typed_username(username: str, account) -> str:
+    """The username typed, as the log and the trail keep it: in clear when it is ``account``'s,
+    else its keyed hash ``[#<16 hex>]`` (HMAC-SHA256 under the audit key). An auditor who wants
+    to know whether a given name was tried hashes it the same way."""
+    if account is not None:
+        return username
+    mac = hmac.new(audit_key("signin.username"), username.encode(), hashlib.sha256)
+    return f"[#{mac.hexdigest()[:16]}]"
+
+
 def _changes(username: str, address: str) -> list[dict]:
     return [
         audit.change("نام کاربری واردشده", "", username, field="username"),
@@ -89,6 +118,8 @@ def _changes(username: str, address: str) -> list[dict]:
 def record_failure(*, request, username: str) -> None:
     """One failed sign-in: a WARNING line and a security event (the account, when it exists)."""
     address = client_address(request) if request is not None else ""
+    account = _account(username)
+    username = typed_username(username, account)
     log.warning("sign-in failed for username %r from %s", username, address)
     with transaction.atomic():
         audit.record(
@@ -96,47 +127,55 @@ def record_failure(*, request, username: str) -> None:
             kind=SECURITY,
             action="sign_in_failed",
             label="ورود ناموفق",
-            account=_account(username),
+            account=account,
             reason=f"ورود ناموفق با نام کاربری «{username}» از نشانی {address}",
             changes=_changes(username, address),
         )
 
 
 def record_lockout(*, request, username: str, address: str) -> None:
-    """A username locked at an address (or everywhere) after too many failures.
+    """A username locked at an address, a username everywhere, or an address for every username,
+    after too many failures.
 
     axes signals a lockout on every failure once locked (each try during the lock counts, and
-    restarts the cool-off); only the failure that locked is recorded.
+    restarts the cool-off); only the failure that locked is recorded: one count has just reached
+    its limit and none was over its limit already.
     """
-    pair = getattr(request, "signin_pair_failures", 0)
-    everywhere = getattr(request, "signin_username_failures", 0)
-    pair_limit, username_limit = settings.AXES_FAILURE_LIMIT, settings.AXES_USERNAME_FAILURE_LIMIT
-    locks_pair = pair == pair_limit and everywhere <= username_limit
-    locks_username = everywhere == username_limit and pair < pair_limit
-    if not (locks_pair or locks_username):
-        return  # locked already
-    log.warning(
-        "sign-in locked for username %r from %s for %s minutes",
-        username,
-        address,
-        settings.AXES_COOLOFF_MINUTES,
-    )
+    counts = {
+        "pair": (getattr(request, "signin_pair_failures", 0), settings.AXES_FAILURE_LIMIT),
+        "username": (
+            getattr(request, "signin_username_failures", 0),
+            settings.AXES_USERNAME_FAILURE_LIMIT,
+        ),
+        "address": (
+            getattr(request, "signin_address_failures", 0),
+            settings.AXES_ADDRESS_FAILURE_LIMIT,
+        ),
+    }
+    reached = [name for name, (count, limit) in counts.items() if count == limit]
+    if not reached or any(count > limit for count, limit in counts.values()):
+        return  # not locked, or locked already
+    account = _account(username)
+    username = typed_username(username, account)
+    minutes = settings.AXES_COOLOFF_MINUTES
+    if "pair" in reached:
+        what = f"ورود با نام کاربری «{username}» از نشانی {address}"
+        logged = "username %r from %s"
+    elif "username" in reached:
+        what = f"ورود با نام کاربری «{username}» از هر نشانی (آخرین تلاش از {address})"
+        logged = "username %r from every address (last from %s)"
+    else:
+        what = f"ورود از نشانی {address} با هر نام کاربری (آخرین تلاش با «{username}»)"
+        logged = "every username (last %r) from %s"
+    log.warning(f"sign-in locked for {logged} for %s minutes", username, address, minutes)
     with transaction.atomic():
         audit.record(
             by=None,
             kind=SECURITY,
             action="sign_in_locked",
             label="قفل شدن ورود",
-            account=_account(username),
-            reason=(
-                f"ورود با نام کاربری «{username}» "
-                + (
-                    f"از نشانی {address}"
-                    if locks_pair
-                    else f"از هر نشانی (آخرین تلاش از {address})"
-                )
-                + f" پس از تلاش‌های ناموفق پیاپی برای {settings.AXES_COOLOFF_MINUTES} دقیقه قفل شد"
-            ),
+            account=account,
+            reason=f"{what} پس از تلاش‌های ناموفق پیاپی برای {minutes} دقیقه قفل شد",
             changes=_changes(username, address),
         )
 

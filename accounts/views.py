@@ -57,24 +57,39 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+ENROLMENT_KEY = "second_factor_enrol_key"  # the session's key: the one this page showed last
+
+
 @login_required
 def second_factor_enrol(request):
     """A first authenticator app: the QR code (and its secret, to type by hand), then a first
-    code that confirms it."""
+    code that confirms it.
+
+    Each display shows a fresh key, kept in this session only (never in the page's form); a code
+    is checked against the key this session was shown last. A wrong code shows the same key again
+    (the one the user has just scanned)."""
     if _done(request):
         return redirect(_next(request))
     if services.totp_device_of(request.user) is not None:
         return redirect(f"{reverse('second_factor')}?{urlencode({'next': _next(request)})}")
-    device = services.totp_enrolment_device(user=request.user)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    key = request.session.get(ENROLMENT_KEY) if request.method == "POST" else None
+    if request.method == "POST" and key is None:
+        form.add_error(None, "زمان این صفحه گذشته است؛ کد QR تازه را در برنامه بخوانید.")
+    elif request.method == "POST" and form.is_valid():
         try:
-            services.totp_enrol_confirm(device=device, code=form.cleaned_data["code"])
+            device = services.totp_enrol_confirm(
+                user=request.user, key=key, code=form.cleaned_data["code"]
+            )
         except services.CodeRefused as refused:
             form.add_error("code", str(refused))
         else:
+            request.session.pop(ENROLMENT_KEY, None)
             django_otp.login(request, device)
             return redirect(_next(request))
+    if key is None:
+        key = request.session[ENROLMENT_KEY] = services.totp_new_key()
+    device = services.totp_unsaved_device(user=request.user, key=key)
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
     return render(
         request,

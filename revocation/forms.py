@@ -24,7 +24,13 @@ class BootstrapMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             # Names, reasons, notes and numbers: no character that reorders what others read.
-            if isinstance(field, forms.CharField) and no_bidi_controls not in field.validators:
+            # Not passwords: never shown to anyone, and a refusal there would answer a sign-in
+            # before it is counted as a failure (README "Sign-in").
+            if (
+                isinstance(field, forms.CharField)
+                and not isinstance(widget, forms.PasswordInput)
+                and no_bidi_controls not in field.validators
+            ):
                 field.validators.append(no_bidi_controls)
             # A browser silently cuts pasted text at maxlength; the server says so instead.
             widget.attrs.pop("maxlength", None)

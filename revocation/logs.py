@@ -54,7 +54,8 @@ def _mask(match: re.Match) -> str:
 
 # A SHA-256 or another digest written in hex (the audit chain's heads, a file's checksum): its
 # digit runs are no identity number, and a masked digest could not be compared any more.
-DIGEST = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32,}(?![0-9A-Za-z])")
+# Sixteen hex characters or more, at least one a letter (a run of digits alone is masked).
+DIGEST = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[a-f])[0-9a-f]{16,}(?![0-9A-Za-z])")
 
 
 def mask_identifiers(text: str) -> str:
@@ -220,5 +221,8 @@ def logging_config(*, json: bool, level: str) -> dict:
             "celery": {"level": "WARNING"},
             "weasyprint": {"level": "WARNING"},
             "fontTools": {"level": "WARNING"},
+            # axes writes each failure with the username typed, in clear (whatever was typed:
+            # a password in the wrong box); accounts.signin logs each failure and lockout itself.
+            "axes": {"level": "ERROR"},
         },
     }

@@ -190,7 +190,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # one address, that pair is locked for AXES_COOLOFF_MINUTES; the same user from another address
 # (their colleague's desk) still signs in, so one stranger cannot lock a real user out by
 # guessing. Guesses spread over many addresses meet a looser limit on the username alone,
-# AXES_USERNAME_FAILURE_LIMIT from anywhere within the cool-off (accounts.signin.SignInHandler).
+# AXES_USERNAME_FAILURE_LIMIT from anywhere within the cool-off (accounts.signin.SignInHandler);
+# guesses that change the username at each try meet a limit on the address alone,
+# AXES_ADDRESS_FAILURE_LIMIT failures from it within the cool-off, whatever the usernames.
 # A success resets the count of its address. Attempts are kept in the database (axes' database
 # handler, which SignInHandler extends): a lockout survives a restart and holds across workers.
 AXES_ENABLED = True
@@ -200,6 +202,7 @@ AXES_HANDLER = "accounts.signin.SignInHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", "20"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "30"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_RESET_ON_SUCCESS = True
@@ -214,6 +217,8 @@ AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_
 # 1, 2, 4... seconds times this factor before it accepts another.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "سامانه ابطال مدارک")
 OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("OTP_TOTP_THROTTLE_FACTOR", "1"))
+# The admin never shows a device's key or its QR code (an IT admin could copy a user's factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "login"
 LOGOUT_REDIRECT_URL = "login"

@@ -89,6 +89,9 @@ def test_a_hex_digest_stays_whole_beside_a_masked_number():
     digest = "c01644efb78830b08e608de8c95fde3188d75b794409485f522e5233e4250ad4"
     line = logs.mask_identifiers(f"file {digest} of person 1234567890")
     assert line == f"file {digest} of person ******7890"
+    # A username hashed for the log keeps its token; sixteen digits alone are still masked.
+    assert logs.mask_identifiers("user [#1234567890abcdef]") == "user [#1234567890abcdef]"
+    assert logs.mask_identifiers("card 1234567890123456") == "card ************3456"
 
 
 def test_gunicorns_access_line_keeps_its_status_size_and_time():

@@ -8,6 +8,7 @@ Every test here signs in through the forms, as a person does (never ``force_logi
 import base64
 import datetime
 import logging
+import re
 
 import pytest
 from axes.models import AccessAttempt
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.signin import typed_username
 from audit.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,15 @@ def code_of(device, offset=0) -> str:
 
 def persian(code: str) -> str:
     return code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+def app_for(page: str) -> TOTPDevice:
+    """The authenticator app of whoever read the enrolment ``page``: the key shown, as an
+    (unsaved) device, to compute its codes."""
+    grouped = re.search(r'font-monospace fs-5">([A-Z2-7 ]+)</bdi>', page).group(1)
+    secret = grouped.replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
+    return TOTPDevice(key=key)
 
 
 def device_for(user):
@@ -180,13 +191,38 @@ def test_a_failed_sign_in_is_logged_and_recorded_without_the_password(client, au
     assert WRONG not in str(AccessAttempt.objects.values())
 
 
-def test_a_failure_for_an_unknown_username_is_recorded_with_no_account(client, caplog):
-    with caplog.at_level(logging.WARNING, logger="accounts.signin"):
-        sign_in(client, "no_such_user", WRONG)
-    assert "username 'no_such_user'" in caplog.text
+def test_a_failure_for_an_unknown_username_is_recorded_hashed_with_no_account(client, caplog):
+    # A password or an identity number typed into the username box is kept nowhere in clear.
+    typed = "MyPass-0012345678"
+    with caplog.at_level(logging.INFO):
+        sign_in(client, typed, WRONG)
+    token = typed_username(typed, None)
+    assert token.startswith("[#") and len(token) == 19
+    assert f"username '{token}'" in caplog.text
+    assert typed not in caplog.text
     event = Event.objects.get(action="sign_in_failed")
     assert event.account is None
-    assert "no_such_user" in event.reason
+    assert token in event.reason
+    assert {c["field"]: c["new"] for c in event.changes}["username"] == token
+    assert typed not in str(Event.objects.values())
+    # The same name typed again leaves the same token: an auditor can see repeated tries.
+    assert typed_username(typed, None) == token != typed_username("other", None)
+
+
+def test_many_unknown_usernames_from_one_address_lock_that_address(client, auditor, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 12
+    for n in range(11):
+        assert sign_in(client, f"guess{n}", WRONG, REMOTE_ADDR="10.6.6.6").status_code == 200
+    assert sign_in(client, "guess11", WRONG, REMOTE_ADDR="10.6.6.6").status_code == 429
+    # Every username from that address now, the real one with its password too.
+    assert sign_in(client, "guess99", WRONG, REMOTE_ADDR="10.6.6.6").status_code == 429
+    assert sign_in(client, "auditor", REMOTE_ADDR="10.6.6.6").status_code == 429
+    locked = Event.objects.get(action="sign_in_locked")
+    assert locked.account is None
+    assert "از نشانی 10.6.6.6 با هر نام کاربری" in locked.reason
+    assert "guess" not in str(Event.objects.values())
+    # Another address is not locked.
+    assert sign_in(Client(), "auditor", REMOTE_ADDR="10.7.7.7").status_code == 302
 
 
 def test_the_lockout_is_recorded_once(client, auditor, caplog):
@@ -240,26 +276,26 @@ def test_a_supervisor_without_a_device_enrols_before_anything_else(client, users
     page = response.content.decode()
     assert "فعال کردن ورود دومرحله‌ای" in page
     assert 'src="data:image/svg+xml' in page
-    device = TOTPDevice.objects.get(user=supervisor)
-    assert not device.confirmed
+    # Nothing saved until a code confirms the key: no device row holds it meanwhile.
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()
     # The secret as text, in groups of four, left to right, for typing by hand.
     assert '<bdi dir="ltr"' in page
-    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in page
+    app = app_for(page)
+    assert 'name="key"' not in page and app.key not in page
 
     enrol = reverse("second_factor_enrol")
-    wrong = client.post(enrol, {"code": "000000" if code_of(device) != "000000" else "111111"})
+    wrong = client.post(enrol, {"code": "000000" if code_of(app) != "000000" else "111111"})
     assert wrong.status_code == 200
     assert "کد نادرست است" in wrong.content.decode()
     assert client.get(reverse("home")).status_code == 302
-    device.refresh_from_db()
-    assert not device.confirmed
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()
+    # A wrong code shows the same key again: the one the user has just scanned.
+    assert app_for(wrong.content.decode()).key == app.key
 
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
-    done = client.post(enrol, {"code": code_of(device)})
+    done = client.post(enrol, {"code": code_of(app)})
     assert done["Location"] == reverse("home")
-    device.refresh_from_db()
-    assert device.confirmed
+    device = TOTPDevice.objects.get(user=supervisor)
+    assert device.confirmed and device.key == app.key
     event = Event.objects.get(action="totp_enrolled")
     assert event.kind == "account"
     assert event.account == supervisor
@@ -392,3 +428,134 @@ def test_a_code_is_good_once(client, users):
     assert replay.status_code == 200
     assert "کد نادرست است" in replay.content.decode()
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_password_with_a_bidi_control_is_a_wrong_password_counted_as_a_failure(client, auditor):
+    response = sign_in(client, "auditor", "wrong\u202epass", REMOTE_ADDR="10.1.2.9")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "نام کاربری یا گذرواژه نادرست است." in page
+    assert "نویسه" not in page
+    assert AccessAttempt.objects.get(username="auditor").failures_since_start == 1
+    assert Event.objects.filter(action="sign_in_failed", account=auditor).count() == 1
+
+
+def test_each_display_of_the_enrolment_shows_a_fresh_key_and_only_the_last_one_confirms(
+    client, users, django_capture_on_commit_callbacks, mailoutbox
+):
+    supervisor = with_password(users["supervisor_a"])
+    supervisor.email = "supervisor@example.org"
+    supervisor.save()
+    enrol = reverse("second_factor_enrol")
+    # Someone with only the password reads the key, then signs out (or keeps their session).
+    intruder = Client()
+    sign_in(intruder, supervisor.username)
+    harvested = app_for(intruder.get(enrol).content.decode())
+
+    sign_in(client, supervisor.username)
+    first = app_for(client.get(enrol).content.decode())
+    second = app_for(client.get(enrol).content.decode())
+    assert len({harvested.key, first.key, second.key}) == 3
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()
+
+    # A code from the key shown before is refused once another has been shown.
+    stale = client.post(enrol, {"code": code_of(first)})
+    assert stale.status_code == 200
+    assert "کد نادرست است" in stale.content.decode()
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(enrol, {"code": code_of(second)})
+    assert done["Location"] == reverse("home")
+    device = TOTPDevice.objects.get(user=supervisor)
+    assert device.confirmed and device.key == second.key
+    assert Event.objects.get(action="totp_enrolled").account == supervisor
+    assert [m.to for m in mailoutbox] == [["supervisor@example.org"]]
+    assert "ورود دومرحله‌ای" in mailoutbox[0].subject
+
+    # The harvested key is worth nothing: its enrolment is refused, its codes do not sign in.
+    late = intruder.post(enrol, {"code": code_of(harvested)})
+    assert late["Location"].startswith(reverse("second_factor"))
+    assert TOTPDevice.objects.filter(user=supervisor).count() == 1
+    refused = intruder.post(reverse("second_factor"), {"code": code_of(harvested)})
+    assert "کد نادرست است" in refused.content.decode()
+    assert intruder.get(reverse("home")).status_code == 302
+
+
+def test_an_unconfirmed_device_left_by_the_old_enrolment_page_is_not_shown_and_goes(client, users):
+    supervisor = with_password(users["supervisor_a"])
+    old = TOTPDevice.objects.create(user=supervisor, name="برنامه احراز هویت", confirmed=False)
+    sign_in(client, supervisor.username)
+    enrol = reverse("second_factor_enrol")
+    app = app_for(client.get(enrol).content.decode())
+    assert app.key != old.key
+    assert client.post(enrol, {"code": code_of(app)})["Location"] == reverse("home")
+    assert list(TOTPDevice.objects.filter(user=supervisor).values_list("key", "confirmed")) == [
+        (app.key, True)
+    ]
+
+
+def test_the_it_admin_cannot_add_a_device_or_set_its_key_and_each_change_is_recorded(
+    users, it_admin
+):
+    admin = Client()
+    admin.force_login(it_admin)
+    auditor = users["auditor"]
+    device = device_for(auditor)
+    assert admin.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+    known = "00" * 20
+    added = admin.post(
+        reverse("admin:otp_totp_totpdevice_add"),
+        {
+            "user": auditor.pk,
+            "name": "x",
+            "key": known,
+            "confirmed": "on",
+            "step": 30,
+            "t0": 0,
+            "digits": 6,
+            "tolerance": 1,
+            "drift": 0,
+            "throttling_failure_count": 0,
+        },
+    )
+    assert added.status_code == 403
+    # Neither the key nor its QR code is shown.
+    change = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    page = admin.get(change).content.decode()
+    assert device.key not in page
+    assert admin.get(f"{change.rsplit('/change/', 1)[0]}/config/").status_code == 403
+
+    unconfirmed = device_for(users["supervisor_a"])
+    unconfirmed.confirmed = False
+    unconfirmed.save()
+    for target in (device, unconfirmed):
+        response = admin.post(
+            reverse("admin:otp_totp_totpdevice_change", args=[target.pk]),
+            {
+                "user": it_admin.pk,
+                "name": "گوشی تازه",
+                "key": known,
+                "confirmed": "on",
+                "step": 60,
+                "digits": 8,
+                "tolerance": 1,
+                "drift": 0,
+                "throttling_failure_count": 0,
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    device.refresh_from_db()
+    unconfirmed.refresh_from_db()
+    assert (device.key, device.user, device.step, device.digits) != (known, it_admin, 60, 8)
+    assert device.user == auditor and device.key != known
+    assert unconfirmed.key != known and not unconfirmed.confirmed
+    assert device.name == "گوشی تازه"
+    events = Event.objects.filter(action="totp_changed").order_by("pk")
+    assert [(e.kind, e.actor, e.account) for e in events] == [
+        ("account", it_admin, auditor),
+        ("account", it_admin, users["supervisor_a"]),
+    ]
+    assert {c["field"]: (c["old"], c["new"]) for c in events[0].changes} == {
+        "name": ("گوشی", "گوشی تازه")
+    }
