@@ -50,9 +50,11 @@ def current_heads() -> dict:
     return heads
 
 
-def _signature(payload: dict) -> str:
+def signature(payload: dict, *, purpose: str = "heads") -> str:
+    """HMAC-SHA256 of ``payload`` as canonical JSON under the audit key for ``purpose``: the daily
+    heads, and the backups' manifests (revocation.backups)."""
     body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hmac.new(audit_key("heads"), body.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(audit_key(purpose), body.encode(), hashlib.sha256).hexdigest()
 
 
 def export_heads(*, now: datetime.datetime | None = None) -> Path:
@@ -71,7 +73,7 @@ def export_heads(*, now: datetime.datetime | None = None) -> Path:
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         json.dump(
-            {**payload, "signature": _signature(payload)},
+            {**payload, "signature": signature(payload)},
             handle,
             ensure_ascii=False,
             indent=2,
@@ -106,12 +108,12 @@ def check_export(path: Path) -> list[str]:
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        signature = data.pop("signature")
+        written = data.pop("signature")
         chains = data["chains"]
     except (OSError, ValueError, KeyError, TypeError) as error:
         return [f"{path.name}: پرونده سر زنجیره خوانده نشد / unreadable ({error})"]
     problems = []
-    if not hmac.compare_digest(str(signature), _signature(data)):
+    if not hmac.compare_digest(str(written), signature(data)):
         problems.append(f"{path.name}: امضا نمی‌خواند / signature does not verify")
     for name, head in chains.items():
         if name not in CHAINS or not head.get("seq"):

@@ -20,27 +20,43 @@ class ImmutableRecord(Exception):
     pass
 
 
-class EventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses to change or delete rows, with the model's own words (``AppendOnly.REFUSED``)."""
+
     def update(self, **kwargs):
-        raise ImmutableRecord("رویدادهای سوابق قابل ویرایش نیستند.")
+        raise ImmutableRecord(self.model.REFUSED["edit"])
 
     def delete(self):
-        raise ImmutableRecord("رویدادهای سوابق قابل حذف نیستند.")
+        raise ImmutableRecord(self.model.REFUSED["delete"])
 
+
+class ChainedQuerySet(AppendOnlyQuerySet):
     def bulk_create(self, *args, **kwargs):
         # Each record asks for its sealing as it is saved (audit.chain).
-        raise ImmutableRecord("رویدادهای سوابق یکی‌یکی و مهرشده ثبت می‌شوند.")
+        raise ImmutableRecord(self.model.REFUSED["bulk"])
 
 
-class SealQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ImmutableRecord("مهرهای زنجیره قابل ویرایش نیستند.")
+class AppendOnly(models.Model):
+    """A row written once: saving it again or deleting it is refused (and on PostgreSQL a trigger
+    named ``…_append_only`` refuses UPDATE and DELETE on its table)."""
 
-    def delete(self):
-        raise ImmutableRecord("مهرهای زنجیره قابل حذف نیستند.")
+    REFUSED: dict[str, str] = {}
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableRecord(self.REFUSED["edit"])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord(self.REFUSED["delete"])
 
 
-class Event(Chained):
+class Event(AppendOnly, Chained):
     """One entry of the audit trail.
 
     Append-only: the model and its queryset refuse updates and deletes, the admin shows it
@@ -103,7 +119,12 @@ class Event(Chained):
     # [{"field": ..., "label": ..., "old": ..., "new": ..., "type": "text" | "date"}, ...]
     changes = models.JSONField("تغییرات", default=list, blank=True)
 
-    objects = EventQuerySet.as_manager()
+    objects = ChainedQuerySet.as_manager()
+    REFUSED = {
+        "edit": "رویدادهای سوابق قابل ویرایش نیستند.",
+        "delete": "رویدادهای سوابق قابل حذف نیستند.",
+        "bulk": "رویدادهای سوابق یکی‌یکی و مهرشده ثبت می‌شوند.",
+    }
 
     # Fixed: the chain's hashes were computed over these (see audit.chain).
     SEALED_FIELDS = (
@@ -136,16 +157,8 @@ class Event(Chained):
     def __str__(self):
         return f"{self.label} — {self.actor_name}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableRecord("رویدادهای سوابق قابل ویرایش نیستند.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecord("رویدادهای سوابق قابل حذف نیستند.")
-
-
-class Read(Chained):
+class Read(AppendOnly, Chained):
     """One reading of personal data: a case page opened, a file downloaded, a PDF printed, a
     search made. Who, when, from which address, which case or which cases a search returned,
     and the search's terms with every identity or document number replaced by its keyed hash
@@ -191,7 +204,12 @@ class Read(Chained):
     detail = models.CharField("جزئیات", max_length=300, blank=True)
     ip = models.GenericIPAddressField("نشانی", null=True, blank=True)
 
-    objects = EventQuerySet.as_manager()
+    objects = ChainedQuerySet.as_manager()
+    REFUSED = {
+        "edit": "گزارش خواندن قابل ویرایش نیست.",
+        "delete": "گزارش خواندن قابل حذف نیست.",
+        "bulk": "خواندن‌ها یکی‌یکی و مهرشده ثبت می‌شوند.",
+    }
 
     SEALED_FIELDS = (
         "at",
@@ -221,16 +239,8 @@ class Read(Chained):
     def __str__(self):
         return f"{self.get_action_display()} — {self.actor_name}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableRecord("گزارش خواندن قابل ویرایش نیست.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecord("گزارش خواندن قابل حذف نیست.")
-
-
-class Seal(models.Model):
+class Seal(AppendOnly):
     """One record's place in its chain (audit.chain): written by the sealer after the record's
     transaction commits, never changed (append-only like the records: the queryset refuses,
     and on PostgreSQL a trigger refuses UPDATE and DELETE on the table)."""
@@ -247,7 +257,10 @@ class Seal(models.Model):
     hash = models.CharField("چکیده", max_length=64)
     sealed_at = models.DateTimeField("زمان مهر", default=timezone.now)
 
-    objects = SealQuerySet.as_manager()
+    REFUSED = {
+        "edit": "مهرهای زنجیره قابل ویرایش نیستند.",
+        "delete": "مهرهای زنجیره قابل حذف نیستند.",
+    }
 
     class Meta:
         ordering = ["chain", "seq"]
@@ -260,14 +273,6 @@ class Seal(models.Model):
 
     def __str__(self):
         return f"{self.chain} {self.seq}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableRecord("مهرهای زنجیره قابل ویرایش نیستند.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecord("مهرهای زنجیره قابل حذف نیستند.")
 
 
 class Verification(models.Model):

@@ -13,7 +13,6 @@ PostgreSQL the app role's grants are given again (``DATABASE_APP_ROLE``). Afterw
 """
 
 import datetime
-import hashlib
 import hmac
 import json
 import os
@@ -25,6 +24,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+
+from revocation.http import sha256_of
 
 MANIFEST = "manifest.json"
 TRANSIENT_TABLES = ("accounts_savedsearch", "django_session")
@@ -46,21 +47,17 @@ def file_directories() -> dict[str, Path]:
 
 
 def _signature(manifest: dict) -> str:
-    """HMAC-SHA256 of the manifest (all but its signature) under the audit key (AUDIT_HEAD_KEY):
-    whoever alters a part cannot write a manifest that matches it without that key."""
-    from audit.heads import audit_key
+    """The manifest's signature (all but the signature itself) under the audit key
+    (AUDIT_HEAD_KEY): whoever alters a part cannot write a manifest that matches it without it."""
+    from audit.heads import signature
 
     body = {name: value for name, value in manifest.items() if name != "signature"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hmac.new(audit_key("backup-manifest"), canonical.encode(), hashlib.sha256).hexdigest()
+    return signature(body, purpose="backup-manifest")
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return sha256_of(handle)
 
 
 def _pg_environment(database: dict) -> tuple[list[str], dict]:

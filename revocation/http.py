@@ -38,19 +38,12 @@ class FileRefused(Exception):
         self.response = response
 
 
-def _sha256_of(handle) -> str:
+def sha256_of(handle) -> str:
+    """The SHA-256 of an open binary file, read in chunks from where it stands (a file can be
+    large)."""
     sha = hashlib.sha256()
     for chunk in iter(lambda: handle.read(CHUNK), b""):
         sha.update(chunk)
-    return sha.hexdigest()
-
-
-def file_sha256(stored_file) -> str:
-    """The SHA-256 of a stored file, read in chunks (a file can be large)."""
-    sha = hashlib.sha256()
-    with stored_file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            sha.update(chunk)
     return sha.hexdigest()
 
 
@@ -82,7 +75,7 @@ def attachment(
                 request, stored_file, expected=sha256, actual="", case=case, label=label
             )
         ) from None
-    actual = _sha256_of(handle)
+    actual = sha256_of(handle)
     if not sha256 or actual != sha256:
         handle.close()
         raise FileRefused(
