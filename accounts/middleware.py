@@ -3,20 +3,65 @@
 import time
 
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import AuthenticationMiddleware as BaseAuthenticationMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as BaseOTPMiddleware
+from django_otp.models import Device
 
+from accounts import usercache
 from accounts.permissions import needs_second_factor
 
 SESSION_STARTED_KEY = "revocation_session_started"
 SESSION_SEEN_KEY = "revocation_session_seen"
 # How often an active session's idle timer is pushed back (one session write at most per this).
 SESSION_REFRESH_SECONDS = 60
+
+
+class AuthenticationMiddleware(BaseAuthenticationMiddleware):
+    """Django's, reading the user with the token that came with the session (accounts.usercache,
+    accounts.sessions): one query for both where it can."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user_of(request))
+
+
+def _user_of(request):
+    if not hasattr(request, "_cached_user"):
+        with usercache.reading(request.session):
+            request._cached_user = auth.get_user(request)
+    return request._cached_user
+
+
+class OTPMiddleware(BaseOTPMiddleware):
+    """django_otp's: ``request.user.otp_device`` is the device that verified this session, read on
+    every request (a device the IT admin removed ends the session's access at once), but kept in
+    the process under the token the user was checked against (accounts.usercache)."""
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = (
+                usercache.device(
+                    self._normalize_persistent_id(persistent_id),
+                    getattr(user, "auth_token", None),
+                    Device.from_persistent_id,
+                )
+                if persistent_id
+                else None
+            )
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
 
 
 class SessionLifetimeMiddleware:
@@ -71,9 +116,9 @@ class SecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not self._open(request.path_info)
             and needs_second_factor(user)
             and not user.is_verified()
+            and not self._open(request.path_info)
         ):
             return redirect(
                 f"{reverse('second_factor')}?{urlencode({'next': request.get_full_path()})}"

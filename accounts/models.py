@@ -74,3 +74,18 @@ class SavedSearch(models.Model):
 
     def __str__(self):
         return f"{self.kind} ({self.user_id})"
+
+
+class AuthState(models.Model):
+    """One row: a token that changes, by trigger on PostgreSQL, with every change to users, their
+    groups, groups, provinces and second-factor devices (accounts.usercache)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.UUIDField()
+
+    class Meta:
+        verbose_name = "نشانه وضعیت دسترسی‌ها"
+        verbose_name_plural = verbose_name
+
+    def __str__(self):
+        return str(self.token)

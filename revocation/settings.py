@@ -104,12 +104,13 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user kept between requests while the database says it is unchanged.
+    "accounts.middleware.AuthenticationMiddleware",
     "revocation.uploads.RefusedUploadMiddleware",
     "revocation.middleware.FileRefusedMiddleware",
     # request.user.is_verified(): whether this session passed the second factor; then the roles
     # that need one reach nothing else until it has (accounts.middleware).
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.OTPMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
@@ -322,11 +323,14 @@ NAJVA_MAX_ATTEMPTS = int(os.environ.get("NAJVA_MAX_ATTEMPTS", "10"))
 NAJVA_BACKOFF_SECONDS = float(os.environ.get("NAJVA_BACKOFF_SECONDS", "30"))
 NAJVA_BACKOFF_MAX_SECONDS = float(os.environ.get("NAJVA_BACKOFF_MAX_SECONDS", "3600"))
 
-# With Redis, sessions are read from it and written through to the database (cached_db): a page
-# costs no session query, and a Redis that restarts empty loses no session. The cache has its own
-# Redis database (CACHE_URL, by default REDIS_URL's server, database 1): a cache clear must never
-# flush Celery's queues. Without Redis, sessions stay in the database: a per-process memory cache
-# would keep a signed-out session alive in the other workers.
+# Sessions are stored in the database, never in a cache: a per-process one would keep a signed-out
+# session alive in the other workers, and Redis would be a second round trip on every request. On
+# PostgreSQL a request reads its session in the same query as the token that tells whether the
+# signed-in user kept in the process is unchanged (accounts.sessions, accounts.usercache).
+if DATABASES["default"]["ENGINE"] == "revocation.postgresql":
+    SESSION_ENGINE = "accounts.sessions"
+# The cache has its own Redis database (CACHE_URL, by default REDIS_URL's server, database 1): a
+# cache clear must never flush Celery's queues.
 CACHE_URL = os.environ.get("CACHE_URL", "") or (
     urlsplit(REDIS_URL)._replace(path="/1").geturl() if REDIS_URL else ""
 )
@@ -338,7 +342,6 @@ if CACHE_URL:
             "KEY_PREFIX": "revocation",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -1,30 +1,28 @@
-"""Sessions in Redis, written through to the database (settings: SESSION_ENGINE with REDIS_URL).
+"""Sessions in the database, read on PostgreSQL in one query with the token of the kept users
+(accounts.sessions, accounts.usercache).
 
-A page reads its session from Redis, not the database; a Redis that comes back empty loses no
-session; signing out ends the session wherever its cookie is; and the cache's own Redis database
-is not Celery's, so clearing the cache never empties a queue.
+A page reads its session and the token in one prepared statement and nothing more of the sign-in;
+signing out ends the session wherever its cookie is; an idle session expires on the database's
+expiry date; and the cache's own Redis database is not Celery's, so clearing it never empties a
+queue.
 """
+
+import datetime
 
 import pytest
 import redis
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import require
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def redis_sessions():
-    require(
-        settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db",
-        "this test needs Redis for the sessions (set REDIS_URL)",
-    )
 
 
 def signed_in(user) -> Client:
@@ -33,26 +31,20 @@ def signed_in(user) -> Client:
     return client
 
 
-def session_queries(client, url) -> list[str]:
+def test_a_page_reads_its_session_and_the_token_in_one_query(postgres, users):
+    client = signed_in(users["expert_a"])
+    client.get("/")  # the user is kept from here on
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return [q["sql"] for q in captured.captured_queries if '"django_session"' in q["sql"]]
+        assert client.get(reverse("cases:list")).status_code == 200
+    sqls = [q["sql"] for q in captured.captured_queries]
+    names = ("django_session", "session_and_token", "accounts_authstate")
+    signing_in = [sql for sql in sqls if any(name in sql for name in names)]
+    assert len(signing_in) == 1
+    assert signing_in[0].startswith("EXECUTE revocation_session_and_token")  # planned once
+    assert not [sql for sql in sqls if 'WHERE "accounts_user"."id" =' in sql]  # the user: kept
 
 
-def test_a_page_reads_its_session_from_redis_not_the_database(redis_sessions, users):
-    client = signed_in(users["expert_a"])
-    client.get("/")
-    assert session_queries(client, reverse("cases:list")) == []
-
-
-def test_a_redis_that_comes_back_empty_loses_no_session(redis_sessions, users):
-    client = signed_in(users["expert_a"])
-    cache.clear()  # as a Redis restarted without its data
-    assert client.get("/").status_code == 200  # still signed in: read from the database
-    assert session_queries(client, "/") == []  # and in Redis again from then on
-
-
-def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(redis_sessions, users):
+def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(users):
     first = signed_in(users["expert_a"])
     second = Client()
     second.cookies["sessionid"] = first.cookies["sessionid"].value  # the same session elsewhere
@@ -61,25 +53,32 @@ def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(redis_session
     assert second.get("/").status_code == 302  # to the sign-in page
 
 
-def test_in_redis_a_session_expires_after_thirty_idle_minutes_and_a_visit_pushes_it_on(
-    redis_sessions, users
-):
+def test_a_session_past_its_expiry_date_is_signed_out_and_a_visit_pushes_it_on(users):
     from accounts import middleware
 
     client = signed_in(users["expert_a"])
-    key = cache.make_key("django.contrib.sessions.cached_db" + client.cookies["sessionid"].value)
-    raw = cache._cache.get_client(key)
-    assert 30 * 60 - 5 < raw.ttl(key) <= 30 * 60  # the idle limit, on Redis's clock
-    raw.expire(key, 10 * 60)  # as if 20 minutes had gone by
+    key = client.cookies["sessionid"].value
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert expiry - timezone.now() > datetime.timedelta(minutes=29)  # the 30-minute idle limit
+    # 20 idle minutes: 10 left. A visit touches the session again (its last touch is old).
     session = client.session
-    session[middleware.SESSION_SEEN_KEY] = 0  # the last touch is over a minute old
+    session[middleware.SESSION_SEEN_KEY] = 0
     session.save()
-    raw.expire(key, 10 * 60)
-    assert client.get("/").status_code == 200  # a visit touches the session again
-    assert raw.ttl(key) > 29 * 60
+    sessions = Session.objects.filter(session_key=key)
+    sessions.update(expire_date=expiry - datetime.timedelta(minutes=20))
+    assert client.get("/").status_code == 200
+    pushed = Session.objects.get(session_key=key).expire_date
+    assert pushed > expiry - datetime.timedelta(minutes=1)
+    # Past it: signed out.
+    sessions.update(expire_date=pushed - datetime.timedelta(hours=1))
+    assert client.get("/").status_code == 302
 
 
-def test_clearing_the_cache_leaves_celerys_queues_alone(redis_sessions):
+def test_clearing_the_cache_leaves_celerys_queues_alone():
+    require(
+        settings.CACHES["default"]["BACKEND"].endswith("RedisCache"),
+        "this test needs Redis for the cache (set REDIS_URL)",
+    )
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     assert settings.CACHES["default"]["LOCATION"] != settings.CELERY_BROKER_URL
     broker.set("revocation-test-queue-marker", "kept")

@@ -100,13 +100,12 @@ def test_a_session_ends_twelve_hours_after_sign_in_however_active(expert, case_i
 
 
 def test_a_session_idle_for_thirty_one_minutes_is_signed_out_an_active_one_is_not(
-    settings, client, actors_a, case_in
+    client, actors_a, case_in
 ):
-    """The rule on the database's expiry date, with the clock moved. With Redis the same limit is
-    the key's expiry in Redis, on Redis's own clock (accounts/tests/test_sessions.py)."""
+    """The rule on the database's expiry date, with the clock moved (on PostgreSQL through the
+    query that reads the session with the token: accounts.sessions)."""
     from unittest import mock
 
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     client.force_login(actors_a.expert)
     expert = client
     start = timezone.now()
