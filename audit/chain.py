@@ -26,10 +26,11 @@ minute for records whose process died between its commit and the sealing.
 
 Finding the pending records stays cheap on millions of rows: the records with an id above the
 highest sealed one, plus the few committed late with a lower id (a transaction that took its id
-before another one but committed after it), looked for only among the ``SEAL_WINDOW`` ids below
-the highest sealed one (an anti-join on the seals' (chain, record_id) index). A record committed
-later than that, or never sealed for any reason, is reported by ``verify_audit`` once it is older
-than ``AUDIT_SEAL_GRACE`` seconds.
+before another one but committed after it), looked for only among the ids just below the highest
+sealed one (an anti-join on the seals' (chain, record_id) index): ``AFTER_COMMIT_WINDOW`` of them
+after a commit, ``SEAL_WINDOW`` in the beat's sweep. A record committed later than that, or never
+sealed for any reason, is reported by ``verify_audit`` once it is older than ``AUDIT_SEAL_GRACE``
+seconds.
 """
 
 import datetime
@@ -41,8 +42,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections, models, router, transaction
-from django.db.models import Exists, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 GENESIS = "0" * 64
@@ -51,8 +51,12 @@ GENESIS = "0" * 64
 LOCK_EVENTS = 0x617564697401
 LOCK_READS = 0x617564697402
 
-# How far below the highest sealed record id the sealer looks for records committed late.
+# How far below the highest sealed record id the sealer looks for records committed late: the beat's
+# sweep every minute, and the sealer after a commit (a record committed later than 200 others that
+# took their ids after it is left to the sweep; looking 10,000 back after every commit cost 3 to 5
+# ms of index probes per page read at a million records).
 SEAL_WINDOW = 10_000
+AFTER_COMMIT_WINDOW = 200
 # Records sealed per INSERT (a backlog is sealed in several short transactions).
 SEAL_BATCH = 1_000
 
@@ -90,38 +94,45 @@ def sealed_attnames(model) -> list[str]:
 
 
 def _seal_batch(name: str, model, *, using: str, window: int, batch: int) -> int:
-    """One short transaction: the lock, then up to ``batch`` pending records with the chain's last
-    seal, then their seals."""
+    """One short transaction: the lock, the chain's last seal and highest sealed record, then up to
+    ``batch`` pending records, then their seals."""
     from audit.models import Seal
 
     connection = connections[using]
     with transaction.atomic(using=using):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [model.CHAIN_LOCK])
-        seals = Seal.objects.using(using).filter(chain=name)
-        last = seals.order_by("-seq")[:1]
-        # The highest record id sealed (not the last seal's when a late record was sealed last).
-        top = Coalesce(Subquery(seals.order_by("-record_id").values("record_id")[:1]), Value(0))
-        fields = sealed_attnames(model)
-        # One query: the pending records, each with the chain's last seal (none pending: no
-        # seal needed).
-        pending = list(
-            model._base_manager.using(using)
-            .filter(pk__gt=top - Value(window))
-            .filter(~Exists(seals.filter(record_id=OuterRef("pk"))))
-            .annotate(
-                last_seq=Subquery(last.values("seq")), last_hash=Subquery(last.values("hash"))
+            # Read after the lock: what the previous sealer committed is seen. The highest record
+            # id sealed is not the last seal's when a late record was sealed last.
+            cursor.execute(
+                """SELECT (SELECT seq FROM audit_seal WHERE chain = %s ORDER BY seq DESC LIMIT 1),
+                          (SELECT hash FROM audit_seal WHERE chain = %s ORDER BY seq DESC LIMIT 1),
+                          (SELECT record_id FROM audit_seal WHERE chain = %s
+                           ORDER BY record_id DESC LIMIT 1)""",
+                [name, name, name],
             )
-            .order_by("pk")
-            .values_list("last_seq", "last_hash", "pk", *fields)[:batch]
+            last_seq, last_hash, top = cursor.fetchone()
+        fields = sealed_attnames(model)
+        # The bound is a constant, not a subquery: PostgreSQL then walks the records' primary key
+        # from it and looks each one up in the seals' (chain, record_id) index, instead of reading
+        # every seal of the chain (what it planned for a bound it could not estimate). A raw
+        # query of the model: its fields come back through their converters, as verify() reads
+        # them, without building an ORM query on every page read.
+        table, seal_table = model._meta.db_table, Seal._meta.db_table
+        records = model._base_manager.using(using).raw(
+            f"""SELECT r.* FROM {table} r WHERE r.id > %s AND NOT EXISTS (
+                    SELECT 1 FROM {seal_table} s WHERE s.chain = %s AND s.record_id = r.id)
+                ORDER BY r.id LIMIT %s""",  # noqa: S608 - the models' own table names
+            [(top or 0) - window, name, batch],
         )
+        pending = [(record.pk, *(getattr(record, f) for f in fields)) for record in records]
         if not pending:
             return 0
-        seq, prev_hash = pending[0][0] or 0, pending[0][1] or GENESIS
+        seq, prev_hash = last_seq or 0, last_hash or GENESIS
         rows = []
         now = timezone.now()
-        for _last_seq, _last_hash, pk, *values in pending:
+        for pk, *values in pending:
             seq += 1
             hash_ = digest(dict(zip(fields, values, strict=True)), seq=seq, prev_hash=prev_hash)
             rows.append(
@@ -173,7 +184,7 @@ def _seal_after_commit(name: str, using: str) -> None:
         return
 
     def seal():
-        seal_pending(name, using=using)
+        seal_pending(name, using=using, window=AFTER_COMMIT_WINDOW)
 
     seal.audit_chain = name
     # robust: the change has committed; a failed sealing is logged and left to the beat task
