@@ -12,6 +12,11 @@ from letters.models import Dispatch, Letter
 
 # The joins every list of letters shows: the case, and the addressee (person, household, agency).
 LETTER_JOINS = ("case", "person", "household", "agency")
+QUEUE_ROW_FIELDS = (
+    "kind", "addressee_kind", "status", "status_at", "printed_at", "number",
+    "case__number", "case__state", "person__first_name", "person__last_name", "household__number",
+    "agency__name",
+)  # fmt: skip
 
 
 def letters_visible_to(*, user):
@@ -98,7 +103,12 @@ def print_queue(*, user, limit: int = QUEUE_SECTION_SIZE) -> dict:
             .values_list("pk", flat=True)[:limit]
         )
     wanted = [pk for section in ids.values() for pk in section]
-    listed = Letter.objects.filter(pk__in=wanted).select_related(*LETTER_JOINS)
+    # Only what a row shows (letters.templatetags.letters.queue_row): of up to 250 letters and
+    # their cases, persons, households and agencies, the rest of the columns cost more to read
+    # into models than the query itself.
+    listed = (
+        Letter.objects.filter(pk__in=wanted).select_related(*LETTER_JOINS).only(*QUEUE_ROW_FIELDS)
+    )
     rows = {letter.pk: letter for letter in with_latest_dispatch(listed)}
     sections = []
     for status, anchor, title in QUEUE_SECTIONS:

@@ -9,6 +9,7 @@ same key. NFKC is not enough: it maps presentation forms to the *Arabic* yeh.
 import datetime
 import re
 import unicodedata
+from functools import lru_cache
 
 import jdatetime
 from django.utils import timezone
@@ -149,13 +150,32 @@ def jalali(value, fmt: str = "%Y/%m/%d") -> str:
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
+        if fmt in _PLAIN_FORMATS:  # the formats of nearly every page, without jdatetime's strftime
+            year, month, day = _jalali_day(value.date())
+            text = f"{year:04d}/{month:02d}/{day:02d}"
+            if fmt == _DAY_AND_TIME:
+                text += f" {value.hour:02d}:{value.minute:02d}"
+            return digits_to_persian(text)
         converted = jdatetime.datetime.fromgregorian(datetime=value, locale="fa_IR")
     elif isinstance(value, datetime.date):
+        if fmt == _DAY:
+            return digits_to_persian("{:04d}/{:02d}/{:02d}".format(*_jalali_day(value)))
         converted = jdatetime.date.fromgregorian(date=value, locale="fa_IR")
     else:
         return str(value)
     fmt = fmt.replace("%-d", str(converted.day))
     return digits_to_persian(converted.strftime(fmt))
+
+
+_DAY, _DAY_AND_TIME = "%Y/%m/%d", "%Y/%m/%d %H:%M"
+_PLAIN_FORMATS = (_DAY, _DAY_AND_TIME)
+
+
+@lru_cache(maxsize=8192)
+def _jalali_day(day: datetime.date) -> tuple[int, int, int]:
+    """(year, month, day) in the Solar Hijri calendar: a list of 250 rows shows few days."""
+    converted = jdatetime.date.fromgregorian(date=day)
+    return converted.year, converted.month, converted.day
 
 
 def jalali_year(value: datetime.date | datetime.datetime) -> int:

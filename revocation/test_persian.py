@@ -76,3 +76,28 @@ def test_an_identifier_in_plain_text_is_isolated_left_to_right_in_persian_digits
     from revocation.persian import isolated
 
     assert isolated("23-1405-00017") == "\u2066۲۳-۱۴۰۵-۰۰۰۱۷\u2069"
+
+
+def test_the_common_date_formats_match_jdatetimes_own_formatting_over_fifty_years():
+    """jalali() formats «%Y/%m/%d» and «%Y/%m/%d %H:%M» itself (a list of 250 rows shows few
+    days); what it prints must be what jdatetime's strftime prints, leap years and Esfand too."""
+    import datetime
+
+    import jdatetime
+    from django.utils import timezone
+
+    from revocation.persian import digits_to_persian, jalali
+
+    day = datetime.date(1990, 1, 1)
+    while day < datetime.date(2040, 1, 1):
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
+        local = timezone.localtime(moment)  # past midnight in Tehran: the next day
+        as_jalali = jdatetime.datetime.fromgregorian(datetime=local)
+        assert jalali(day) == digits_to_persian(
+            jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
+        )
+        assert jalali(moment) == digits_to_persian(as_jalali.strftime("%Y/%m/%d"))
+        assert jalali(moment, "%Y/%m/%d %H:%M") == digits_to_persian(
+            as_jalali.strftime("%Y/%m/%d %H:%M")
+        )
+        day += datetime.timedelta(days=3)
