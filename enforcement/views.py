@@ -110,10 +110,9 @@ def order_new(request, number):
 @require_safe
 def order(request, pk):
     order = _order_or_404(request.user, pk)
+    # What a row shows (enforcement/_entry_row.html): the person and the exit's border point.
     entries = list(
-        order.persons.select_related(
-            "subject__person", "exit_border_point", "handed_over_by", "recorded_by"
-        ).order_by("pk")
+        order.persons.select_related("subject__person", "exit_border_point").order_by("pk")
     )
     return render(
         request,
