@@ -21,12 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import collect_static, fmt_ms, setup_django, signed_in_client, timed
-from pages import session_query
 
-# The national queue: session (none when Redis holds it), user with roles, the second factor's
-# device; the count, the page, the provincial resolutions,
+# The national queue: the session with the token of the kept user and device (bench/pages.py);
+# the count, the page, the provincial resolutions,
 # the open national sessions, and the filter form's provinces and offence types.
-NATIONAL_QUEUE_QUERIES = 9
+NATIONAL_QUEUE_QUERIES = 7
 
 
 class Rollback(Exception):
@@ -97,7 +96,7 @@ def run(args) -> int:
         f"{'national queue, first page (national_secretariat)':<48} {fmt_ms(median):>9} "
         f"{fmt_ms(p95):>9} {len(captured):>7}"
     )
-    expected = NATIONAL_QUEUE_QUERIES - (0 if session_query() else 1)
+    expected = NATIONAL_QUEUE_QUERIES
     if len(captured) != expected:
         missed.append(f"national queue: {len(captured)} queries, not {expected}")
     if judged and median >= 100:
