@@ -74,7 +74,7 @@ EXPECTED_QUERIES = {
     "najva queue (najva_operator)": 5,
     "najva record page (najva_operator)": 4,
     "form print page (supervisor_teh)": 6,
-    "expulsion order page (enforcement_teh)": 4,
+    "expulsion order page (enforcement_teh)": 3,
     # The supervisor's print queue: the counts, the ids of the oldest of each of its five
     # sections, those letters (+ the cases shared with the user, for a provincial one).
     "letters queue (supervisor_teh)": 9,
