@@ -15,16 +15,14 @@ register = template.Library()
 
 @register.filter
 def case_row(case):
-    """``{{ case|case_row }}``: number, state, source, persons, expert and day of one case (its
-    ``subjects_rows`` prefetched with their persons, its expert joined)."""
-    names = "، ".join(escape(subject.person.full_name) for subject in case.subjects_rows)
-    expert = case.assigned_expert
-    expert_name = (expert.get_full_name() or expert.username) if expert is not None else "—"
+    """``{{ case|case_row }}``: number, state, source, persons, expert and day of one case of the
+    list (a ``cases.selectors.ListRow``)."""
+    names = "، ".join(escape(name) for name in case.subject_names)
     number = escape(digits_to_persian(case.number))
     return mark_safe(  # noqa: S308 - each value below is escaped
         f'<tr><td><a href="{escape(case_url(case.number))}">'
         f'<bdi dir="ltr" class="case-number">{number}</bdi></a></td>'
         f"<td>{escape(case.state_label)}</td><td>{escape(case.source_label)}</td>"
-        f"<td>{names}</td><td>{escape(expert_name)}</td>"
+        f"<td>{names}</td><td>{escape(case.expert_name or '—')}</td>"
         f"<td>{escape(jalali(case.opened_at))}</td></tr>"
     )

@@ -15,7 +15,9 @@ from audit.reads import record_read
 from cases import forms
 from cases.models import Case
 from cases.selectors import (
+    LIST_COLUMNS,
     experts_of,
+    list_rows,
     search_cases,
     state_counts,
 )
@@ -78,7 +80,10 @@ def case_list(request):
     oldest = request.GET.get("order") == "oldest"
     if oldest:
         cases = cases.order_by("opened_at", "pk")
-    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    page = CappedPaginator(cases.values_list(*LIST_COLUMNS), PAGE_SIZE).get_page(
+        request.GET.get("page") or 1
+    )
+    page.object_list = list_rows(page.object_list)
     if request.GET.get("s") and params:
         link = {"s": request.GET["s"]}
         # The read log: the terms (numbers hashed there) and the cases this page shows.
