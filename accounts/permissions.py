@@ -86,18 +86,29 @@ def _grants(case_model):
 
 
 def granted_case_ids(user, case_model) -> dict[str, set[int]]:
-    """{capability: ids of the cases shared with ``user`` for it}: one query, for lists."""
-    granted: dict[str, set[int]] = {}
-    if not _may_share_view(user):
-        return granted
-    rows = (
-        _grants(case_model)
-        .filter(user=user)
-        .values_list("permission__codename", "content_object_id")
-    )
-    for codename, case_id in rows:
-        granted.setdefault(codename, set()).add(case_id)
-    return granted
+    """{capability: ids of the cases shared with ``user`` for it}: one query, for lists.
+
+    Read once per user instance (a request's user is its own instance: accounts.usercache), so a
+    page that scopes several lists (the work queue and its counts) asks once; sharing a case
+    forgets it (``forget_grants``)."""
+    kept = user.__dict__.get("_granted_case_ids")
+    if kept is None or kept[0] is not case_model:
+        granted: dict[str, set[int]] = {}
+        if _may_share_view(user):
+            rows = (
+                _grants(case_model)
+                .filter(user=user)
+                .values_list("permission__codename", "content_object_id")
+            )
+            for codename, case_id in rows:
+                granted.setdefault(codename, set()).add(case_id)
+        kept = user.__dict__["_granted_case_ids"] = (case_model, granted)
+    return {codename: set(ids) for codename, ids in kept[1].items()}
+
+
+def forget_grants(user) -> None:
+    """After a case is shared with ``user``: their next list reads the grants again."""
+    user.__dict__.pop("_granted_case_ids", None)
 
 
 def _may_share_view(user) -> bool:

@@ -362,6 +362,7 @@ def case_grant_access(*, case, by, user, capabilities=(Capability.VIEW_CASE,)) -
             raise CaseActionRefused("این کاربر نقشی ندارد که این اقدام را انجام دهد.")
     for capability in capabilities:
         assign_perm(f"cases.{SHAREABLE[capability]}", user, case)
+    permissions.forget_grants(user)
     _change(
         case,
         by,

@@ -187,3 +187,21 @@ def test_no_user_holds_a_provincial_and_a_national_role(tehran):
         check([Role.AUDITOR], tehran)
     check([Role.EXPERT, Role.SUPERVISOR], tehran)
     check([Role.AUDITOR], None)
+
+
+def test_the_cases_shared_with_a_user_are_read_once_a_request_and_again_after_a_share(
+    client, users, case_in
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = case_in(CaseState.RECEIVED)
+    outsider = users["expert_b"]
+    assert case not in Case.objects.for_user(outsider)
+    services.case_grant_access(case=case, by=users["supervisor_a"], user=outsider)
+    assert case in Case.objects.for_user(outsider)  # the same instance reads them again
+    client.force_login(users["secretary_a"])
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200  # the work queue scopes three lists
+    grants = [q for q in captured.captured_queries if "caseuserobjectpermission" in q["sql"]]
+    assert len(grants) == 1
