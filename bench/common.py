@@ -61,6 +61,20 @@ def timed(fn, repeat: int) -> tuple[float, float, object]:
     return statistics.median(times), percentile(times, 95), result
 
 
+def timed_pair(first, second, repeat: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((median, p95) of ``first``, (median, p95) of ``second``) in ms, the two called in turn
+    ``repeat`` times after a warm-up of each: on a shared machine whose speed drifts within
+    seconds, a ratio of the two is then measured over the same moments."""
+    first(), second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, out in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - start) * 1000)
+    return tuple((statistics.median(t), percentile(t, 95)) for t in times)
+
+
 def fmt_ms(value: float) -> str:
     return f"{value:,.1f} ms" if value < 100 else f"{value:,.0f} ms"
 
