@@ -4,13 +4,10 @@ import functools
 import logging
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from cases.models import Case
-from cases.selectors import (
-    cases_visible_to,
-    last_move,
-)
+from cases.selectors import last_move, visible_case
 from cases.services import CaseStateConflict
 
 PAGE_SIZE = 25
@@ -19,7 +16,14 @@ logger = logging.getLogger(__name__)
 
 def case_or_404(user, number: str) -> Case:
     """The access guard: the case if ``user`` may see it, else 404."""
-    return get_object_or_404(cases_visible_to(user=user), number=number)
+    try:
+        return visible_case(
+            Case.objects.select_related("province", "assigned_expert", "offence_type"),
+            user=user,
+            number=number,
+        )
+    except Case.DoesNotExist:
+        raise Http404 from None
 
 
 def conflict_page(request, case: Case, what: str):
