@@ -60,7 +60,7 @@ EXPECTED_QUERIES = {
     # the persons on them (enforcement), its letters and their postings (letters), and the
     # inquiries' replaced scans (kept as earlier versions); + the read log's record
     # and its seal.
-    "case page (expert_teh)": 24,
+    "case page (expert_teh)": 23,
     "case list (national_secretariat)": 6,
     "case list, one state (national_secretariat)": 6,
     "search, common name (national_secretariat)": 17,
@@ -73,7 +73,7 @@ EXPECTED_QUERIES = {
     "national queue (national_secretariat)": 7,
     "najva queue (najva_operator)": 5,
     "najva record page (najva_operator)": 4,
-    "form print page (supervisor_teh)": 6,
+    "form print page (supervisor_teh)": 5,
     "expulsion order page (enforcement_teh)": 3,
     # The supervisor's print queue: the counts, the ids of the oldest of each of its five
     # sections, those letters (+ the cases shared with the user, for a provincial one).
