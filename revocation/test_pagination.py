@@ -46,6 +46,6 @@ def test_the_queue_links_to_every_case_of_a_state_oldest_first(client, case_in, 
     page = client.get(reverse("cases:list") + "?state=received&order=oldest")
     assert page.status_code == 200
     assert page.context["form"]["state"].value() == "received"
-    assert list(page.context["page"]) == [older, newer]  # the longest waiting first
+    assert [row.pk for row in page.context["page"]] == [older.pk, newer.pk]  # longest waiting first
     assert page.context["link"] == "state=received&order=oldest"  # kept on the next pages
     assert "قدیمی‌ترین نخست" in page.content.decode()
