@@ -91,7 +91,8 @@ def granted_case_ids(user, case_model) -> dict[str, set[int]]:
     Read once per user instance (a request's user is its own instance: accounts.usercache), so a
     page that scopes several lists (the work queue and its counts) asks once; sharing a case
     forgets it (``forget_grants``)."""
-    kept = user.__dict__.get("_granted_case_ids")
+    # getattr/setattr: request.user is a lazy wrapper, and these pass through it to the user.
+    kept = getattr(user, "_granted_case_ids", None)
     if kept is None or kept[0] is not case_model:
         granted: dict[str, set[int]] = {}
         if _may_share_view(user):
@@ -102,13 +103,15 @@ def granted_case_ids(user, case_model) -> dict[str, set[int]]:
             )
             for codename, case_id in rows:
                 granted.setdefault(codename, set()).add(case_id)
-        kept = user.__dict__["_granted_case_ids"] = (case_model, granted)
+        kept = (case_model, granted)
+        user._granted_case_ids = kept
     return {codename: set(ids) for codename, ids in kept[1].items()}
 
 
 def forget_grants(user) -> None:
     """After a case is shared with ``user``: their next list reads the grants again."""
-    user.__dict__.pop("_granted_case_ids", None)
+    if hasattr(user, "_granted_case_ids"):
+        del user._granted_case_ids
 
 
 def _may_share_view(user) -> bool:

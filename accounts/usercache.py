@@ -28,6 +28,8 @@ from django.db import connections
 
 # The most users (and devices) a process keeps; past it, it starts again empty.
 MAX_KEPT = 10_000
+# What is kept of a second-factor device.
+DEVICE_FIELDS = ("id", "user_id", "name", "confirmed")
 
 _users: dict = {}
 _devices: dict = {}
@@ -129,10 +131,14 @@ def device(persistent_id: str, token_then: str | None, load):
         return apps.get_model(label).from_db(using, fields, list(values))
     found = load(persistent_id)
     if found is not None and token_then is not None:
+        # What the middleware reads of it (whose device, confirmed), not its secret key: a
+        # kept device's other fields are read from the database if anything asks for them.
+        fields = [name for name in DEVICE_FIELDS if hasattr(found, name)]
+        values = [getattr(found, name) for name in fields]
         _keep(
             _devices,
             persistent_id,
-            (token_then, found._state.db, found._meta.label, _values(found)),
+            (token_then, found._state.db, found._meta.label, (fields, values)),
         )
     return found
 

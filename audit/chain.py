@@ -99,6 +99,7 @@ def _seal_batch(name: str, model, *, using: str, window: int, batch: int) -> int
     from audit.models import Seal
 
     connection = connections[using]
+    seal_table = Seal._meta.db_table
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -106,10 +107,12 @@ def _seal_batch(name: str, model, *, using: str, window: int, batch: int) -> int
             # Read after the lock: what the previous sealer committed is seen. The highest record
             # id sealed is not the last seal's when a late record was sealed last.
             cursor.execute(
-                """SELECT (SELECT seq FROM audit_seal WHERE chain = %s ORDER BY seq DESC LIMIT 1),
-                          (SELECT hash FROM audit_seal WHERE chain = %s ORDER BY seq DESC LIMIT 1),
-                          (SELECT record_id FROM audit_seal WHERE chain = %s
-                           ORDER BY record_id DESC LIMIT 1)""",
+                f"""SELECT (SELECT seq FROM {seal_table} WHERE chain = %s
+                           ORDER BY seq DESC LIMIT 1),
+                          (SELECT hash FROM {seal_table} WHERE chain = %s
+                           ORDER BY seq DESC LIMIT 1),
+                          (SELECT record_id FROM {seal_table} WHERE chain = %s
+                           ORDER BY record_id DESC LIMIT 1)""",  # noqa: S608 - the model's table
                 [name, name, name],
             )
             last_seq, last_hash, top = cursor.fetchone()
@@ -119,7 +122,7 @@ def _seal_batch(name: str, model, *, using: str, window: int, batch: int) -> int
         # every seal of the chain (what it planned for a bound it could not estimate). A raw
         # query of the model: its fields come back through their converters, as verify() reads
         # them, without building an ORM query on every page read.
-        table, seal_table = model._meta.db_table, Seal._meta.db_table
+        table = model._meta.db_table
         records = model._base_manager.using(using).raw(
             f"""SELECT r.* FROM {table} r WHERE r.id > %s AND NOT EXISTS (
                     SELECT 1 FROM {seal_table} s WHERE s.chain = %s AND s.record_id = r.id)
@@ -173,6 +176,13 @@ def seal_all(*, using: str | None = None) -> dict[str, int]:
     return {name: seal_pending(name, using=using) for name in CHAINS}
 
 
+def after_commit_window() -> int:
+    """How far back the sealer after a commit looks: ``AFTER_COMMIT_WINDOW`` where the beat sweeps
+    ``SEAL_WINDOW`` back every minute; the whole ``SEAL_WINDOW`` where no beat runs (tasks run
+    in-process: no Redis), or a record committed late would never be sealed."""
+    return SEAL_WINDOW if settings.CELERY_TASK_ALWAYS_EAGER else AFTER_COMMIT_WINDOW
+
+
 def _seal_after_commit(name: str, using: str) -> None:
     """Ask for ``seal_pending(name)`` when the current transaction commits (at once without
     one), once per transaction and chain."""
@@ -184,7 +194,7 @@ def _seal_after_commit(name: str, using: str) -> None:
         return
 
     def seal():
-        seal_pending(name, using=using, window=AFTER_COMMIT_WINDOW)
+        seal_pending(name, using=using, window=after_commit_window())
 
     seal.audit_chain = name
     # robust: the change has committed; a failed sealing is logged and left to the beat task

@@ -165,6 +165,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # The role the web, worker and beat connect as on PostgreSQL (README, Security): it owns nothing and
 # may only read and insert in the audit tables. `migrate`, run as the owner, grants it that.
 DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
+# The session and token query of every request is a prepared statement of its connection
+# (revocation.postgresql). Behind a pooler that gives each transaction another server connection
+# (PgBouncer in transaction mode), set false.
+DATABASE_PREPARED = env_bool("DATABASE_PREPARED", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -24,10 +24,13 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
+# ENABLE ALWAYS: it fires under session_replication_role = replica too (a bulk fix or a restore
+# run that way); only an explicit ALTER TABLE ... DISABLE TRIGGER by the owner stops it.
 TRIGGER = """
 CREATE TRIGGER {table}_authstate
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION accounts_authstate_change();
+ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_authstate;
 """
 
 

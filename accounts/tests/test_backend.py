@@ -185,3 +185,30 @@ def test_two_sessions_of_the_same_user_see_the_same_change(postgres, users):
     assert first.get("/").status_code == second.get("/").status_code == 200
     raw("UPDATE accounts_user SET is_active = false WHERE id = %s", [expert.pk])
     assert first.get("/").status_code == second.get("/").status_code == 302
+
+
+def test_the_token_triggers_fire_in_replica_mode_too(postgres):
+    """A bulk fix or a restore run with session_replication_role = replica (ordinary triggers
+    off) still changes the token: each trigger is ENABLE ALWAYS ('A' in pg_trigger)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, tgenabled FROM pg_trigger "
+            "WHERE tgname LIKE '%%_authstate' ORDER BY 1"
+        )
+        triggers = dict(cursor.fetchall())
+    assert triggers == {
+        "accounts_user": "A",
+        "accounts_user_groups": "A",
+        "auth_group": "A",
+        "otp_totp_totpdevice": "A",
+        "reference_province": "A",
+    }
+
+
+def test_a_kept_device_keeps_no_secret_key(postgres, client, users):
+    supervisor = users["supervisor_a"]
+    client.force_login(supervisor)
+    assert client.get("/").status_code == 200
+    kept = [entry for entry in usercache._devices.values() if entry[3][1][1] == supervisor.pk]
+    assert kept and all("key" not in entry[3][0] for entry in kept)
+    assert client.get("/").status_code == 200  # verified from what was kept

@@ -87,3 +87,26 @@ def test_clearing_the_cache_leaves_celerys_queues_alone():
         assert broker.get("revocation-test-queue-marker") == b"kept"
     finally:
         broker.delete("revocation-test-queue-marker")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_prepared_statement_comes_back_after_a_new_connection_or_a_discard(postgres, users):
+    client = signed_in(users["expert_a"])
+    assert client.get("/").status_code == 200
+    connection.close()  # a new server connection: nothing prepared on it yet
+    assert client.get("/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as a pooler's reset would
+    assert client.get("/").status_code == 200  # prepared again, still signed in
+    connection.prepared_statements.clear()  # prepared on the server, forgotten here
+    assert client.get("/").status_code == 200
+
+
+def test_without_prepared_statements_the_same_query_runs_plainly(postgres, settings, users):
+    settings.DATABASE_PREPARED = False
+    client = signed_in(users["expert_a"])
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    (query,) = [q["sql"] for q in captured.captured_queries if "accounts_authstate" in q["sql"]]
+    assert "django_session" in query and "EXECUTE" not in query

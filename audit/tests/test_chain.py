@@ -422,3 +422,14 @@ def test_concurrent_writers_on_postgresql_do_not_fork_the_chain(postgres, refere
             model.objects.values_list("pk", flat=True)
         )
     assert "chain intact" in verify()
+
+
+def test_after_a_commit_the_sealer_looks_far_back_only_where_the_beat_does_not(settings):
+    """With a worker and its beat, the sealer after a commit looks 200 ids back and the beat's
+    sweep 10,000; with tasks run in-process (no beat) the sealer after a commit looks 10,000."""
+    from audit.chain import AFTER_COMMIT_WINDOW, SEAL_WINDOW, after_commit_window
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert after_commit_window() == AFTER_COMMIT_WINDOW == 200
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert after_commit_window() == SEAL_WINDOW == 10_000
