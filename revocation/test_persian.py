@@ -90,8 +90,10 @@ def test_the_common_date_formats_match_jdatetimes_own_formatting_over_fifty_year
 
     day = datetime.date(1990, 1, 1)
     while day < datetime.date(2040, 1, 1):
-        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
-        local = timezone.localtime(moment)  # past midnight in Tehran: the next day
+        # 21:00 UTC is 00:30 (or 01:30) in Tehran: the next day there.
+        moment = datetime.datetime.combine(day, datetime.time(21, 0), tzinfo=datetime.UTC)
+        local = timezone.localtime(moment)
+        assert local.date() == day + datetime.timedelta(days=1)
         as_jalali = jdatetime.datetime.fromgregorian(datetime=local)
         assert jalali(day) == digits_to_persian(
             jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")

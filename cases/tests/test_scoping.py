@@ -205,3 +205,27 @@ def test_the_cases_shared_with_a_user_are_read_once_a_request_and_again_after_a_
         assert client.get("/").status_code == 200  # the work queue scopes three lists
     grants = [q for q in captured.captured_queries if "caseuserobjectpermission" in q["sql"]]
     assert len(grants) == 1
+
+
+def test_a_case_read_by_number_is_seen_exactly_when_the_lists_show_it(users, world, it_admin):
+    """The case page, every case view (cases' case_or_404) and the order page read a case by its
+    number and check it with permissions.may: the same cases as the lists' filter, for every
+    role, a shared case, an inactive account and the IT administrator."""
+    from cases.selectors import visible_case
+
+    services.case_grant_access(
+        case=world["teh_new"], by=users["supervisor_a"], user=users["expert_b"]
+    )
+    inactive = users["secretary_b"]
+    inactive.is_active = False
+    inactive.save()
+    for user in [*users.values(), it_admin]:
+        listed = set(Case.objects.for_user(user))
+        for case in world.values():
+            try:
+                visible_case(Case.objects.all(), user=user, number=case.number)
+                seen = True
+            except Case.DoesNotExist:
+                seen = False
+            assert seen == (case in listed), (user.username, case.number)
+    assert world["teh_new"] in set(Case.objects.for_user(users["expert_b"]))  # the shared one

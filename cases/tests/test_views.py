@@ -1399,3 +1399,16 @@ def test_a_signed_in_page_writes_the_session_at_most_once_a_minute(expert, case_
     ):
         assert expert.get("/").status_code == 200
     assert Session.objects.get(session_key=key).expire_date == first + datetime.timedelta(minutes=2)
+
+
+def test_a_name_with_markup_is_shown_as_text_in_the_case_list(client, actors_a, case_in):
+    """The list's rows are made in Python (cases' case_row): every value is escaped."""
+    case = case_in(CaseState.RECEIVED)
+    person = case.subjects.first().person
+    person.first_name = '<img src=x onerror="alert(1)">'
+    person.last_name = "<b>O'Brien</b>"
+    person.save()
+    client.force_login(actors_a.expert)
+    page = client.get(reverse("cases:list")).content.decode()
+    assert "<img" not in page and "<b>O" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &lt;b&gt;O&#x27;Brien&lt;/b&gt;" in page

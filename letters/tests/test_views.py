@@ -420,3 +420,16 @@ def test_a_case_shared_with_another_province_shows_its_letters_but_gives_no_hand
     # Only that case is shared: a letter of another Tehran case stays unseen.
     other = letters_of(case_in(CaseState.CARD_CANCELLED))[0]
     assert client.get(reverse("letters:detail", args=[other.pk])).status_code == 404
+
+
+def test_a_name_with_markup_is_shown_as_text_in_the_print_queue(client, cancelled_case, users):
+    """The queue's rows are made in Python (letters' queue_row): every value is escaped."""
+    head, *_ = letters_of(cancelled_case)
+    head.person.first_name = '<script>alert("x")</script>'
+    head.person.last_name = "O'Brien & <b>co</b>"
+    head.person.save()
+    client.force_login(users["supervisor_a"])
+    queue = html(client.get(reverse("letters:queue")))
+    assert "<script>" not in queue and "<b>co</b>" not in queue
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in queue
+    assert "O&#x27;Brien &amp; &lt;b&gt;co&lt;/b&gt;" in queue
