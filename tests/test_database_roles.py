@@ -9,6 +9,7 @@ role, exactly as the web and the worker connect in production.
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 
 from audit.chain import seal_all
 from audit.models import Event
@@ -127,3 +128,21 @@ def test_the_owner_or_a_missing_role_is_refused_as_the_app_role(postgres):
         grant_app_role(owner)
     with pytest.raises(RoleMisconfigured, match="does not exist"):
         grant_app_role("no_such_role_here")
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_and_a_role_taken_away_work_as_the_app_role(app_role, client, users):
+    """As the app role: the session with the kept user's token (a prepared statement), and the
+    triggers that change the token when a user's roles change (accounts.usercache)."""
+    from accounts.services import account_set_roles
+
+    as_role(app_role)
+    expert = users["expert_a"]
+    client.force_login(expert)
+    assert client.get("/").status_code == 200
+    assert client.get(reverse("cases:list")).status_code == 200  # the user kept
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        assert cursor.fetchone() == (app_role,)
+    account_set_roles(by=None, user=expert, roles=[])  # the trigger, as the app role
+    assert client.get("/").context["user"].role_codes == frozenset()
