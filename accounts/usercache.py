@@ -71,8 +71,9 @@ def token(using: str = "default") -> str | None:
     return str(row[0])
 
 
-def _values(instance) -> tuple:
-    fields = [field.attname for field in instance._meta.concrete_fields]
+def _values(instance, names=None) -> tuple:
+    """(field names, values) of ``instance``: ``names``, or every concrete field."""
+    fields = list(names or (field.attname for field in instance._meta.concrete_fields))
     return fields, [getattr(instance, name) for name in fields]
 
 
@@ -133,12 +134,10 @@ def device(persistent_id: str, token_then: str | None, load):
     if found is not None and token_then is not None:
         # What the middleware reads of it (whose device, confirmed), not its secret key: a
         # kept device's other fields are read from the database if anything asks for them.
-        fields = [name for name in DEVICE_FIELDS if hasattr(found, name)]
-        values = [getattr(found, name) for name in fields]
         _keep(
             _devices,
             persistent_id,
-            (token_then, found._state.db, found._meta.label, (fields, values)),
+            (token_then, found._state.db, found._meta.label, _values(found, DEVICE_FIELDS)),
         )
     return found
 

@@ -493,20 +493,6 @@ def _require_trigrams() -> None:
     connection._persian_trigrams_ok = True
 
 
-# The columns of the case list (templates/cases/case_list.html); cases/tests/test_queries.py holds
-# the list to a fixed number of queries, so a column read but not listed here would fail it.
-LIST_FIELDS = (
-    "number",
-    "state",
-    "source_type",
-    "opened_at",
-    "province_id",
-    "assigned_expert__first_name",
-    "assigned_expert__last_name",
-    "assigned_expert__username",
-)
-
-
 # A search whose text matches more cases than this is left to the database as a subquery (it walks
 # the cases newest first and stops at the page); fewer are fetched as ids first, so that the scope,
 # the filters and the page apply to a short list of ids, whatever the plan the database would guess.
@@ -557,9 +543,8 @@ def search_cases(*, user, text: str = "", filters: dict | None = None):
     UNION), and the user's scope, the filters and the page apply to those ids. No DISTINCT over
     joins: the page's count stays as cheap as the page.
     """
-    # Only what the list shows: a list page of 25 cases built every column and three related rows
-    # of each (the case page reads the rest, through case_for_page).
-    cases = Case.objects.for_user(user).select_related("assigned_expert").only(*LIST_FIELDS)
+    # The list reads its page of these as plain values (``LIST_COLUMNS``, ``list_rows``).
+    cases = Case.objects.for_user(user)
     filters = filters or {}
     if filters.get("state"):
         cases = cases.filter(state=filters["state"])
@@ -621,7 +606,8 @@ class ListRow:
         return f"{self.expert_first_name} {self.expert_last_name}".strip() or self.expert_username
 
 
-# What a row of the list reads of ``search_cases``' cases, in ListRow's order.
+# What a row of the list reads of ``search_cases``' cases, in ListRow's order;
+# cases/tests/test_queries.py holds the list to a fixed number of queries.
 LIST_COLUMNS = (
     "pk",
     "number",

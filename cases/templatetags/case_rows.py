@@ -8,7 +8,8 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from cases.links import case_url
-from revocation.persian import digits_to_persian, jalali
+from revocation.persian import jalali
+from revocation.templatetags import bdi_markup
 
 register = template.Library()
 
@@ -18,10 +19,8 @@ def case_row(case):
     """``{{ case|case_row }}``: number, state, source, persons, expert and day of one case of the
     list (a ``cases.selectors.ListRow``)."""
     names = "، ".join(escape(name) for name in case.subject_names)
-    number = escape(digits_to_persian(case.number))
     return mark_safe(  # noqa: S308 - each value below is escaped
-        f'<tr><td><a href="{escape(case_url(case.number))}">'
-        f'<bdi dir="ltr" class="case-number">{number}</bdi></a></td>'
+        f'<tr><td><a href="{escape(case_url(case.number))}">{bdi_markup(case.number)}</a></td>'
         f"<td>{escape(case.state_label)}</td><td>{escape(case.source_label)}</td>"
         f"<td>{names}</td><td>{escape(case.expert_name or '—')}</td>"
         f"<td>{escape(jalali(case.opened_at))}</td></tr>"

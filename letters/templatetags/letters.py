@@ -15,7 +15,7 @@ from letters import selectors
 from letters.links import letter_url
 from letters.models import Letter
 from revocation.persian import digits_to_persian, jalali
-from revocation.templatetags import bdi
+from revocation.templatetags import bdi, bdi_markup
 
 register = template.Library()
 
@@ -118,11 +118,6 @@ def action_buttons(letter):
 NO_NUMBER = '<span class="text-muted small">—</span>'
 
 
-def _bdi(value) -> str:
-    """revocation.templatetags.bdi's markup, as a plain string."""
-    return f'<bdi dir="ltr" class="case-number">{escape(digits_to_persian(value))}</bdi>'
-
-
 @register.filter
 def queue_row(letter, may_act):
     """``{{ letter|queue_row:may_act }}``: the letter's row of the print queue, the same markup as
@@ -133,11 +128,11 @@ def queue_row(letter, may_act):
     actions = f'<td class="text-nowrap">{action_buttons(letter)}</td>' if may_act else ""
     return mark_safe(  # noqa: S308 - each value below is escaped, or markup made escaped
         f'<tr class="letter-row" data-letter="{letter.pk}">'
-        f'<td><a href="{escape(case_url(number))}#letters">{_bdi(number)}</a></td>'
+        f'<td><a href="{escape(case_url(number))}#letters">{bdi_markup(number)}</a></td>'
         f'<td><a href="{escape(letter_url(letter.pk))}">'
         f"{escape(digits_to_persian(letter.addressee_label))}</a>"
         f'<div class="small text-muted">{escape(letter.get_kind_display())}</div></td>'
-        f"<td>{_bdi(letter.number) if letter.number else NO_NUMBER}</td>"
+        f"<td>{bdi_markup(letter.number) if letter.number else NO_NUMBER}</td>"
         f"<td>{whereabouts(letter)}</td>"
         f'<td class="small">{escape(jalali(letter.status_at, "%Y/%m/%d %H:%M"))}</td>'
         f"{actions}</tr>"
