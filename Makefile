@@ -50,7 +50,7 @@ test: system-deps-test $(VENV)/.dev lint
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi; \
 	exit $$status
 
-## make bench-small: the benchmark scripts on a few thousand persons (CI runs this; see README).
+## make bench-small: the bench scripts on a few thousand persons (CI runs it; docs/performance.md).
 ## BENCH_DATABASE_URL names a PostgreSQL database the generator may drop and recreate.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/revocation_bench_ci
 bench-small: $(VENV)/.dev
@@ -79,7 +79,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## make diagram: the state diagram of README.md, and docs/state-diagram.svg
+## make diagram: the state diagram of README.md, docs/state-diagram.dot and docs/state-diagram.svg
 diagram: $(VENV)/.dev
 	$(BIN)/python manage.py graph_transitions cases.Case > docs/state-diagram.dot
 	dot -Tsvg docs/state-diagram.dot -o docs/state-diagram.svg

@@ -1,4 +1,4 @@
-"""The roles of DOMAIN.md and what each may do, defined here in code and nowhere else.
+"""The roles of docs/domain.md and what each may do, defined here in code and nowhere else.
 
 A user holds a role through the Django group named by the role's code (``provincial_expert``). The
 groups carry no permissions that matter: what a role may do is ``ROLE_CAPABILITIES`` below, read

@@ -2,7 +2,7 @@
 
 A signed-in request needs two things from outside the process: its session, and the token that
 says whether the user the process keeps is still the user in the database. Read apart (the
-session from Redis, the token from PostgreSQL) they are two round trips, about 0.15 ms each; read
+session from Redis, the token from PostgreSQL) they are two round trips a request; read
 here they are one. The session is stored as Django's database backend stores it (written when
 changed, at most once a minute for an active one: accounts.middleware), so nothing of it lives
 only in a cache that may restart empty.

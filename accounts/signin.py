@@ -1,5 +1,5 @@
 """Sign-in security: the client's address, the lockout page, and what a failed or locked sign-in
-leaves in the log and the audit trail (README "Sign-in").
+leaves in the log and the audit trail (docs/security.md, Sign-in).
 
 django-axes counts the failures and locks (settings ``AXES_*``); this module gives it the address
 to count by and the Persian page it answers with, and records each failure and each lockout. The
@@ -55,7 +55,7 @@ class SignInHandler(AxesDatabaseHandler):
     An attacker who spreads guesses over many addresses would never reach it, so a username is
     also locked, from every address, once AXES_USERNAME_FAILURE_LIMIT failures from anywhere
     fall within the cool-off. The price: such an attacker can lock the real user out for the
-    cool-off; the IT admin sees it in the admin and can unlock (README "Sign-in"). One who
+    cool-off; the IT admin sees it in the admin and can unlock (docs/security.md, Sign-in). One who
     changes the username at each try would meet neither, so an address is also locked, for
     every username, once AXES_ADDRESS_FAILURE_LIMIT failures from it fall within the cool-off.
     """

@@ -53,7 +53,7 @@ class CaseSearchForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, experts, **kwargs):
         super().__init__(*args, **kwargs)
         # The options read once as plain rows: a ModelChoiceField builds a model for each option
-        # at every render (1.4 ms of the case list's 15). A chosen value is still validated
+        # at every render, a share of the case list's time. A chosen value is still validated
         # against the queryset.
         offence_type = self.fields["offence_type"]
         offence_type.choices = [("", offence_type.empty_label)] + [

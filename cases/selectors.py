@@ -623,7 +623,7 @@ LIST_COLUMNS = (
 def list_rows(cases) -> list[ListRow]:
     """``cases`` (a page of ``search_cases``, as ``.values_list(*LIST_COLUMNS)``) as rows with
     each case's subjects' names: two queries and no models (25 cases and their subjects built as
-    models cost 3 ms of the list's 11, five times the queries' own time)."""
+    models cost several times the queries' own time)."""
     rows = [ListRow(*values) for values in cases]
     by_pk = {row.pk: row for row in rows}
     subjects = (

@@ -1,4 +1,4 @@
-"""Working groups, their members, sessions, agendas, votes and resolutions (DOMAIN.md, steps 4-5).
+"""Working groups, their members, sessions, agendas, votes, resolutions (docs/domain.md, steps 4-5).
 
 A provincial working group (کارگروه اتباع بیگانه استان) meets in sessions: the members present
 make the quorum, each case on the agenda is voted on, and its resolution (مصوبه) gets a number.

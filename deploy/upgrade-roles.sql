@@ -1,8 +1,8 @@
 -- Hand a database made before the two roles (its tables owned by the old POSTGRES_USER, the
 -- cluster's superuser) to revocation_owner. Run once, as the superuser, in the revocation
--- database, after creating the two roles (README, "Upgrading a deployment made before the two
--- database roles"). REASSIGN OWNED cannot be used: the bootstrap superuser also owns the system
--- catalogs. Identity sequences follow their tables.
+-- database, after creating the two roles (docs/operations.md, "Upgrading"). REASSIGN OWNED
+-- cannot be used: the bootstrap superuser also owns the system catalogs. Identity sequences
+-- follow their tables.
 ALTER DATABASE revocation OWNER TO revocation_owner;
 ALTER SCHEMA public OWNER TO revocation_owner;
 DO $$

@@ -30,8 +30,8 @@ def entries_visible_to(*, user):
 def order_for(*, user, pk: int) -> ExpulsionOrder:
     """One order the user may see (DoesNotExist otherwise: 404). Read by its key, then its case
     checked by the same rule the lists filter with (accounts.permissions.may): PostgreSQL plans
-    one narrow read instead of the order joined to every case of the user's province, 2 of the
-    order page's 8 ms at a million persons."""
+    one narrow read instead of the order joined to every case of the user's province, which at a
+    million persons was a large share of the order page's time."""
     order = (
         ExpulsionOrder.objects.select_related(
             "case__province", "border_point", "issued_by", "replaces"

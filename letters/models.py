@@ -119,7 +119,7 @@ class Letter(FSMModelMixin, models.Model):
     )
     # The case's province, kept on the letter (a case never changes province): the print queue
     # and the dispatch register of a province read the letters through their own index instead
-    # of joining every case of the province (bench/pages.py: 191 ms → see README).
+    # of joining every case of the province (bench/pages.py measures both pages).
     province = models.ForeignKey(
         "reference.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="+"
     )

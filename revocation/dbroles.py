@@ -52,7 +52,7 @@ def grant_app_role(role: str, *, connection=None) -> list[str]:
         if row is None:
             raise RoleMisconfigured(
                 f"the database role {role!r} (DATABASE_APP_ROLE) does not exist: create it "
-                f"first (CREATE ROLE {role} LOGIN PASSWORD '…'; see README, Security)"
+                f"first (CREATE ROLE {role} LOGIN PASSWORD '…'; docs/operations.md)"
             )
         oid, superuser, is_current = row
         if superuser or is_current:

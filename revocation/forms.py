@@ -25,7 +25,7 @@ class BootstrapMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             # Names, reasons, notes and numbers: no character that reorders what others read.
             # Not passwords: never shown to anyone, and a refusal there would answer a sign-in
-            # before it is counted as a failure (README "Sign-in").
+            # before it is counted as a failure (docs/security.md, Sign-in).
             if (
                 isinstance(field, forms.CharField)
                 and not isinstance(widget, forms.PasswordInput)

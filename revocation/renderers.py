@@ -1,7 +1,7 @@
 """The form renderer: Django's, with its commonest widget templates written out in Python.
 
 Django renders every widget through a template, and every ``<option>`` of a select through one
-more: the case list's search form alone cost 10 ms a request that way (bench/pages.py). The
+more: the case list's search form alone was a large share of its page that way (bench/pages.py). The
 templates below produce the same HTML as Django's own (``django/forms/widgets/``), escaped the same
 way; any other widget template is rendered by Django as before.
 """

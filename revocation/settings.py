@@ -3,7 +3,7 @@
 With no variable set the app runs embedded: a SQLite file under ``var/`` and Celery tasks executed
 eagerly in the web process, so a newcomer needs nothing else. ``DATABASE_URL`` selects PostgreSQL
 and ``REDIS_URL`` a real broker with a separate worker. There is no production-only branch: every
-difference comes from a variable, listed in README.md and .env.example.
+difference comes from a variable, listed in docs/operations.md and .env.example.
 """
 
 import datetime
@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_fsm",
     "guardian",
-    # Sign-in: lockout after repeated failures, and the second factor (README "Sign-in").
+    # Sign-in: lockout after repeated failures, and the second factor (docs/security.md).
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -157,12 +157,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "revocation.postgresql"
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
     # A form's choices are read with QuerySet.iterator(), which on PostgreSQL opens a server-side
-    # cursor: DECLARE, FETCH and CLOSE for a handful of rows, 1.5 ms of the case list's 15 (bench/).
+    # cursor: DECLARE, FETCH and CLOSE, three round trips for a handful of rows (bench/pages.py).
     # No code of ours iterates a large query that way (migrations walk the primary key in batches);
     # this is also what a transaction-pooling PgBouncer needs.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
-# The role the web, worker and beat connect as on PostgreSQL (README, Security): it owns nothing and
+# The role the web, worker and beat connect as (docs/operations.md): it owns nothing and
 # may only read and insert in the audit tables. `migrate`, run as the owner, grants it that.
 DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
 # The session and token query of every request is a prepared statement of its connection
@@ -191,7 +191,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.NumericPasswordValidator"},
 ]
-# Lockout (django-axes, README "Sign-in"). After AXES_FAILURE_LIMIT failures for one username from
+# Lockout (django-axes, docs/security.md). After AXES_FAILURE_LIMIT failures for one username from
 # one address, that pair is locked for AXES_COOLOFF_MINUTES; the same user from another address
 # (their colleague's desk) still signs in, so one stranger cannot lock a real user out by
 # guessing. Guesses spread over many addresses meet a looser limit on the username alone,
@@ -290,7 +290,7 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute, the audit records left unsealed after their commit (audit.chain.seal_pending).
     "audit-seal": {"task": "audit.tasks.seal", "schedule": 60.0},
     # Each day at 00:05 Tehran time, the audit chains' heads to a signed file and the log
-    # (audit.heads; README "Audit chain and read log").
+    # (audit.heads; docs/security.md, audit chain).
     "audit-export-heads": {
         "task": "audit.tasks.export_heads",
         "schedule": crontab(hour=0, minute=5),
@@ -309,7 +309,7 @@ if AUDIT_HEAD_KEY.startswith("change-me"):
 # verify_audit (audit.chain: the sealer runs at each commit and every minute).
 AUDIT_SEAL_GRACE = int(os.environ.get("AUDIT_SEAL_GRACE", "600"))
 
-# Najva, the national registry (najva.backends; README "Najva"). "embedded" keeps the registry in
+# Najva, the national registry (najva.backends; docs/operations.md). "embedded" keeps it in
 # this database (the demo works offline); "http" talks to a real Najva at NAJVA_URL.
 NAJVA_BACKEND = os.environ.get("NAJVA_BACKEND", "embedded")
 NAJVA_URL = os.environ.get("NAJVA_URL", "")

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run once by the postgres image when its data directory is created (docker-entrypoint-initdb.d).
-# Two roles (README, Security): revocation_owner owns the database and runs the migrations;
+# Two roles (docs/operations.md): revocation_owner owns the database and runs the migrations;
 # revocation_app, which the web, worker and beat connect as, owns nothing, and `migrate` grants it
 # read and write but only SELECT and INSERT on the audit trail. The superuser of POSTGRES_USER is
 # for the database administrator, never for the app.

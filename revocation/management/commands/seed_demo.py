@@ -182,7 +182,7 @@ class Command(BaseCommand):
         if not admin.check_password(settings.DEMO_PASSWORD):
             admin.set_password(settings.DEMO_PASSWORD)
             admin.save(update_fields=["password"])
-        # The roles that need a second factor get the published demo key (README "Sign-in").
+        # The roles that need a second factor get the published demo key (docs/security.md).
         for user in [*users.values(), admin]:
             if needs_second_factor(user):
                 totp_demo_device(user=user)
