@@ -3,9 +3,18 @@
 import contextvars
 from contextlib import contextmanager
 
+from django.db import models
+
 from accounts.roles import Role
+from audit import kinds
 from audit import services as audit
 from audit.models import Event
+
+
+@kinds.events
+class AccountEvent(models.TextChoices):
+    ACCOUNT = "account", "تغییر نقش یا استان کاربر"
+
 
 ACCOUNT_FIELDS = ("province", "is_active", "is_staff", "is_superuser")
 
@@ -52,7 +61,7 @@ def record_account_change(*, by, user, before: dict, after: dict, label: str) ->
     return audit.record(
         by=by,
         account=user,
-        kind=Event.Kind.ACCOUNT,
+        kind=AccountEvent.ACCOUNT,
         action="account_change",
         label=label,
         changes=changes,

@@ -13,7 +13,7 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ("at", "label", "actor_name", "actor_roles", "account")
     fields = (
         "at",
-        "kind",
+        "kind_label",
         "label",
         "account",
         "actor_name",
@@ -22,6 +22,10 @@ class EventAdmin(admin.ModelAdmin):
         "what_changed",
     )
     readonly_fields = fields
+
+    @admin.display(description="نوع")
+    def kind_label(self, event):
+        return event.kind_label
 
     @admin.display(description="تغییرات")
     def what_changed(self, event):
@@ -32,7 +36,7 @@ class EventAdmin(admin.ModelAdmin):
         )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(case__isnull=True, household__isnull=True)
+        return super().get_queryset(request).filter(case_id__isnull=True, household_id__isnull=True)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -19,6 +19,15 @@ class AuditConfig(AppConfig):
     verbose_name = "سوابق (رویدادها)"
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        from audit.services import record_integrity_failure
+        from revocation import http
+
+        # Every app's trail module declares the kinds and read actions it writes (audit.kinds).
+        autodiscover_modules("trail")
+        # The helpers below every app tell the trail of a damaged file through this hook.
+        http.on_integrity_failure(record_integrity_failure)
         # post_migrate is sent per app after all migrations ran: every table exists by then.
         post_migrate.connect(
             grant_app_role_after_migrate, sender=self, dispatch_uid="audit.grant_app_role"

@@ -4,15 +4,19 @@ An event keeps what it needs to be read years later without the rows it was abou
 and roles as they were at that moment, the Persian label of the action, and each changed field with
 its label and its old and new values. How an event is shown lives in ``audit.presentation``.
 
-This app imports no other app of the project: the case or household an event belongs to is a
-foreign key by name ("cases.Case", "people.Household"; a schema dependency, not an import), and the
-actor is described by what ``record`` reads off the user.
+This app imports and references no other app of the project. The case or household an event is
+about is its id (``case_id``, ``household_id``), a subject reference of the trail's own, not a
+foreign key: the apps above own the link (``Case.events``, ``Household.events``) and the trail
+stays the ground floor. The actor is the user model Django is configured with (settings), described
+by what ``record`` reads off the user. The kinds of event and the read actions of the apps above
+are theirs to declare (``audit.kinds``).
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from audit import kinds
 from audit.chain import LOCK_EVENTS, LOCK_READS, Chained
 
 
@@ -64,30 +68,20 @@ class Event(AppendOnly, Chained):
     event is sealed into the events' hash chain after its transaction commits (audit.chain).
     """
 
+    # The trail's own kinds; the apps above declare theirs (a case opened, a step...) in their
+    # trail module (audit.kinds).
+    @kinds.events
     class Kind(models.TextChoices):
-        OPENED = "opened", "ثبت پرونده"
-        STEP = "transition", "تغییر وضعیت"
         CHANGE = "change", "تغییر اطلاعات"
-        ACCOUNT = "account", "تغییر نقش یا استان کاربر"
-        REGISTER = "register", "ثبت در فهرست اتباع"
         SECURITY = "security", "رویداد امنیتی"
 
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name="پرونده",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="events",
-    )
-    household = models.ForeignKey(
-        "people.Household",
-        verbose_name="خانوار",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="events",
-    )
+    # The subject, by id and not by foreign key: the trail references no app above it, and a
+    # subject reference inside the record is sealed with it (audit.chain hashes "case_id" as it
+    # did when this was a foreign key), where a link row owned by the case would sit outside the
+    # chain and could be moved unseen. Nothing deletes a case or a household; were one deleted,
+    # its events would keep its id, as a trail outlives what it is about.
+    case_id = models.BigIntegerField("پرونده", null=True, blank=True, db_index=True)
+    household_id = models.BigIntegerField("خانوار", null=True, blank=True, db_index=True)
     account = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="حساب کاربری موضوع رویداد",
@@ -108,7 +102,7 @@ class Event(AppendOnly, Chained):
     actor_name = models.CharField("نام انجام‌دهنده", max_length=300, blank=True)
     actor_roles = models.CharField("نقش انجام‌دهنده", max_length=300, blank=True)
     at = models.DateTimeField("زمان", default=timezone.now, db_index=True)
-    kind = models.CharField("نوع", max_length=16, choices=Kind.choices)
+    kind = models.CharField("نوع", max_length=16)
     action = models.CharField("کد اقدام", max_length=64)
     label = models.CharField("اقدام", max_length=255)
     from_state = models.CharField("از وضعیت", max_length=32, blank=True)
@@ -128,8 +122,8 @@ class Event(AppendOnly, Chained):
 
     # Fixed: the chain's hashes were computed over these (see audit.chain).
     SEALED_FIELDS = (
-        "case",
-        "household",
+        "case_id",
+        "household_id",
         "account",
         "actor",
         "actor_name",
@@ -152,10 +146,14 @@ class Event(AppendOnly, Chained):
         ordering = ["at", "pk"]
         verbose_name = "رویداد"
         verbose_name_plural = "رویدادها"
-        indexes = [models.Index(fields=["case", "at"], name="audit_event_case_at")]
+        indexes = [models.Index(fields=["case_id", "at"], name="audit_event_case_at")]
 
     def __str__(self):
         return f"{self.label} — {self.actor_name}"
+
+    @property
+    def kind_label(self) -> str:
+        return kinds.label("events", self.kind)
 
 
 class Read(AppendOnly, Chained):
@@ -163,19 +161,6 @@ class Read(AppendOnly, Chained):
     search made. Who, when, from which address, which case or which cases a search returned,
     and the search's terms with every identity or document number replaced by its keyed hash
     (audit.reads). Append-only and sealed into its own chain, like the events."""
-
-    class Action(models.TextChoices):
-        CASE_PAGE = "case_page", "دیدن صفحه پرونده"
-        EVIDENCE = "evidence", "دریافت مستند پرونده"
-        INQUIRY_REPLY = "inquiry_reply", "دریافت پاسخ استعلام"
-        SCAN = "scan", "دریافت نسخه امضاشده"
-        NAJVA_FORM = "najva_form", "چاپ فرم ابطال کارت"
-        ORDER = "order", "چاپ دستور اخراج"
-        MINUTES = "minutes", "چاپ صورتجلسه"
-        LETTER = "letter", "چاپ نامه"
-        DISPATCH_REGISTER = "dispatch_register", "چاپ فهرست ارسال پستی"
-        CASE_SEARCH = "case_search", "جست‌وجوی پرونده"
-        PEOPLE_SEARCH = "people_search", "جست‌وجوی شخص یا خانوار"
 
     at = models.DateTimeField("زمان", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -188,15 +173,10 @@ class Read(AppendOnly, Chained):
     )
     actor_name = models.CharField("نام کاربر", max_length=300, blank=True)
     actor_roles = models.CharField("نقش کاربر", max_length=300, blank=True)
-    action = models.CharField("اقدام", max_length=32, choices=Action.choices)
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name="پرونده",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reads",
-    )
+    # What was read, as the app that serves it declared it (audit.kinds: "case_page", "order"...).
+    action = models.CharField("اقدام", max_length=32)
+    # The case read, by id (as Event.case_id).
+    case_id = models.BigIntegerField("پرونده", null=True, blank=True, db_index=True)
     # A search: the ids of the cases it returned (at most audit.reads.CASES_KEPT) and how many.
     case_ids = models.JSONField("پرونده‌های یافته", default=list, blank=True)
     found = models.PositiveIntegerField("تعداد یافته", null=True, blank=True)
@@ -217,7 +197,7 @@ class Read(AppendOnly, Chained):
         "actor_name",
         "actor_roles",
         "action",
-        "case",
+        "case_id",
         "case_ids",
         "found",
         "query",
@@ -232,12 +212,16 @@ class Read(AppendOnly, Chained):
         verbose_name = "خواندن"
         verbose_name_plural = "گزارش خواندن‌ها"
         indexes = [
-            models.Index(fields=["case", "at"], name="audit_read_case_at"),
+            models.Index(fields=["case_id", "at"], name="audit_read_case_at"),
             models.Index(fields=["actor", "at"], name="audit_read_actor_at"),
         ]
 
     def __str__(self):
-        return f"{self.get_action_display()} — {self.actor_name}"
+        return f"{self.action_label} — {self.actor_name}"
+
+    @property
+    def action_label(self) -> str:
+        return kinds.label("reads", self.action)
 
 
 class Seal(AppendOnly):

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 
+from audit import kinds
 from audit.heads import audit_key
 from audit.models import Read
 from audit.services import describe_actor
@@ -56,9 +57,9 @@ def record_read(
     query="",
     detail="",
 ) -> Read:
-    """Append one read by ``request.user``: ``case`` (or ``case_id``) for a page or file of one
-    case; ``cases``
-    (ids) for a search, with its terms in ``query`` (masked here) and, when ``cases`` is one page
+    """Append one read by ``request.user``: ``action`` as the serving app declared it
+    (audit.kinds), ``case`` (or ``case_id``) for a page or file of one case; ``cases`` (ids) for
+    a search, with its terms in ``query`` (masked here) and, when ``cases`` is one page
     of the result, the whole result's count in ``found``."""
     name, roles = describe_actor(request.user)
     ids = None if cases is None else [int(pk) for pk in cases]
@@ -66,8 +67,7 @@ def record_read(
         actor=request.user,
         actor_name=name,
         actor_roles=roles,
-        action=action,
-        case=case,
+        action=kinds.known("reads", action),
         case_id=case.pk if case is not None else case_id,
         case_ids=(ids or [])[:CASES_KEPT],
         found=found if found is not None else (None if ids is None else len(ids)),

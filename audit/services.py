@@ -4,6 +4,7 @@ import datetime
 
 from django.db import models
 
+from audit import kinds
 from audit.models import Event
 
 
@@ -51,16 +52,17 @@ def record(
     reason: str = "",
     changes: list | None = None,
 ) -> Event:
-    """Append one event. Call it inside the transaction of the change it records."""
+    """Append one event about ``case`` or ``household`` (the objects, or their ids). Call it inside
+    the transaction of the change it records."""
     actor_name, actor_roles = describe_actor(by)
     return Event.objects.create(
-        case=case,
-        household=household,
+        case_id=getattr(case, "pk", case),
+        household_id=getattr(household, "pk", household),
         account=account,
         actor=by,
         actor_name=actor_name,
         actor_roles=actor_roles,
-        kind=kind,
+        kind=kinds.known("events", kind),
         action=action,
         label=label,
         from_state=from_state,
@@ -69,6 +71,23 @@ def record(
         to_state_label=to_state_label,
         reason=reason,
         changes=list(changes or []),
+    )
+
+
+def record_integrity_failure(request, *, name, expected, actual, case, label) -> Event:
+    """A stored file whose bytes changed on disk: a security event (revocation.http calls it)."""
+    return record(
+        by=request.user,
+        kind=Event.Kind.SECURITY,
+        action="file_integrity_failed",
+        label=f"فایل خراب یا دست‌خورده: {label or name}",
+        case=case,
+        changes=[
+            change("چکیده ثبت‌شده", "", expected or "—", field="sha256", kind="code"),
+            change(
+                "چکیده فایل روی دیسک", "", actual or "فایل یافت نشد", field="actual", kind="code"
+            ),
+        ],
     )
 
 

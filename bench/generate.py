@@ -30,6 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import setup_django
 
+from cases.trail import CaseEvent
+
 ZWNJ = "\u200c"
 
 MALE = [
@@ -879,7 +881,7 @@ def generate(persons: int, seed: int) -> None:
             cancelled_at = moments[step_names.index(Step.CANCEL_CARD) + 1]
             write_letters(case_id, province, subjects_of_case, cancelled_at)
 
-        event = event_row(case_id, expert, Role.EXPERT.value, moments[0], Event.Kind.OPENED,
+        event = event_row(case_id, expert, Role.EXPERT.value, moments[0], CaseEvent.OPENED,
                           "open", "ثبت پرونده", new="received")  # fmt: skip
         events_out.add(*(event[c] for c in event_columns))
         previous = "received"
@@ -887,7 +889,7 @@ def generate(persons: int, seed: int) -> None:
             role = role_of_capability[rule.capability]
             who = actor(province.pk, role) if role else None
             reason = "مدارک کافی نیست" if rule.needs_reason else ""
-            event = event_row(case_id, who, role, moment, Event.Kind.STEP, rule.name, rule.label,
+            event = event_row(case_id, who, role, moment, CaseEvent.STEP, rule.name, rule.label,
                               previous, rule.target.value, reason)  # fmt: skip
             events_out.add(*(event[c] for c in event_columns))
             previous = rule.target.value

@@ -14,6 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import UserObjectPermissionBase
 
 from accounts import permissions
+from audit.models import Event
 from cases.choices import (
     CLOSED_STATES,
     Agency,
@@ -157,6 +158,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return case_url(self.number)
+
+    @property
+    def events(self):
+        """The case's audit trail: the trail keeps the case's id, the link is the case's to hold."""
+        return Event.objects.filter(case_id=self.pk)
 
     @property
     def state_label(self) -> str:

@@ -30,6 +30,7 @@ from cases.links import step_url
 from cases.models import Case, CaseSubject, Evidence
 from cases.rules import rows
 from cases.steps import STEPS, StepRule, rules_from
+from cases.trail import CaseEvent
 from people.checks import trigram_problems
 from people.models import DocumentStatus, IdentityDocument, Person
 from people.selectors import persons_matching_name
@@ -360,7 +361,7 @@ def work_queue(*, user, per_step: int = QUEUE_PER_STEP) -> list[QueueGroup]:
 def last_move(case: Case) -> Event | None:
     """The latest step taken on the case: who moved it, when, and to which state (409 pages)."""
     return (
-        case.events.filter(kind__in=[Event.Kind.STEP, Event.Kind.OPENED])
+        case.events.filter(kind__in=[CaseEvent.STEP, CaseEvent.OPENED])
         .order_by("-at", "-pk")
         .first()
     )

@@ -11,6 +11,7 @@ from accounts.roles import Capability
 from audit.models import Event
 from cases.models import Case
 from cases.selectors import next_actors, open_cases_naming
+from cases.trail import CaseEvent
 from revocation.persian import digits_to_persian
 
 
@@ -24,7 +25,7 @@ def notify_next_actors(event_id: int) -> int:
     """
     event = Event.objects.get(pk=event_id)
     case = Case.objects.select_related("province").get(pk=event.case_id)
-    moved_since = case.events.filter(pk__gt=event.pk, kind__in=[Event.Kind.OPENED, Event.Kind.STEP])
+    moved_since = case.events.filter(pk__gt=event.pk, kind__in=[CaseEvent.OPENED, CaseEvent.STEP])
     if moved_since.exists():
         return 0
     number = digits_to_persian(case.number)

@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import permissions
-from audit.models import Read
 from audit.reads import record_read
 from cases.forms import EXTENSIONS
 from cases.models import CaseSubject
@@ -26,6 +25,7 @@ from committees.selectors import (
     working_group_of,
 )
 from committees.selectors import national_queue as national_queue_of
+from committees.trail import CommitteeRead
 from revocation.forms import refusal_on_form
 from revocation.http import attachment
 from revocation.pagination import CappedPaginator
@@ -328,7 +328,7 @@ def minutes_file(request, pk):
     # The minutes name every case on the agenda.
     record_read(
         request,
-        Read.Action.MINUTES,
+        CommitteeRead.MINUTES,
         cases=session.items.values_list("case_id", flat=True),
         detail=f"session {session.pk} v{current.version}",
     )
@@ -355,7 +355,7 @@ def minutes_signed(request, pk):
         )
         record_read(
             request,
-            Read.Action.SCAN,
+            CommitteeRead.SCAN,
             cases=session.items.values_list("case_id", flat=True),
             detail=f"session {session.pk} signed",
         )

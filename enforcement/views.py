@@ -14,13 +14,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
 from accounts.roles import Capability
-from audit.models import Read
 from audit.reads import record_read
 from cases import rules
 from cases.choices import CaseState, SourceType, Step
 from cases.views.common import answers_conflicts, case_or_404, conflict_page
 from enforcement import forms, selectors, services
 from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome
+from enforcement.trail import EnforcementRead
 from revocation.forms import refusal_on_form
 from revocation.http import attachment
 from revocation.persian import digits_to_persian
@@ -141,7 +141,7 @@ def order_file(request, pk):
         content_type="application/pdf",
         inline=True,
     )
-    record_read(request, Read.Action.ORDER, case_id=order.case_id, detail=f"order {pk}")
+    record_read(request, EnforcementRead.ORDER, case_id=order.case_id, detail=f"order {pk}")
     return response
 
 
@@ -257,7 +257,7 @@ def proof(request, pk):
         filename=f"exit-proof-{entry.order.case.number}-{entry.pk}",
         content_type=entry.proof_content_type,
     )
-    record_read(request, Read.Action.SCAN, case_id=entry.order.case_id, detail=f"proof {pk}")
+    record_read(request, EnforcementRead.SCAN, case_id=entry.order.case_id, detail=f"proof {pk}")
     return response
 
 

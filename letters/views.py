@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
 from accounts.roles import Capability
-from audit.models import Read
 from audit.reads import record_read
 from letters import documents, forms, selectors, services
 from letters.models import Letter
+from letters.trail import LetterRead
 from revocation.forms import refusal_on_form
 from revocation.http import attachment
 from revocation.persian import isolated, jalali
@@ -119,7 +119,7 @@ def letter_file(request, pk):
         content_type="application/pdf",
         inline=True,
     )
-    record_read(request, Read.Action.LETTER, case_id=letter.case_id, detail=f"letter {pk}")
+    record_read(request, LetterRead.LETTER, case_id=letter.case_id, detail=f"letter {pk}")
     return response
 
 
@@ -288,7 +288,7 @@ def register_pdf(request):
     response["X-Content-Type-Options"] = "nosniff"
     record_read(
         request,
-        Read.Action.DISPATCH_REGISTER,
+        LetterRead.DISPATCH_REGISTER,
         cases=[row.letter.case_id for row in rows],
         detail=f"{province.code} {day.isoformat()}",
     )

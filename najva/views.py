@@ -12,12 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import permissions
 from accounts.roles import Capability
-from audit.models import Read
 from audit.reads import record_read
 from cases.models import CaseSubject
 from cases.views.common import case_or_404
 from najva import forms, selectors, services
 from najva.models import CancellationForm, Registration
+from najva.trail import NajvaRead
 from revocation.forms import refusal_on_form
 from revocation.http import attachment
 from revocation.persian import digits_to_persian
@@ -146,7 +146,7 @@ def form_file(request, pk):
         content_type="application/pdf",
         inline=True,
     )
-    record_read(request, Read.Action.NAJVA_FORM, case=form.subject.case, detail=f"form {pk}")
+    record_read(request, NajvaRead.NAJVA_FORM, case=form.subject.case, detail=f"form {pk}")
     return response
 
 
@@ -193,7 +193,7 @@ def form_scan(request, pk):
         filename=f"cancellation-form-signed-{form.subject.case.number}-{form.subject_id}",
         content_type=form.scan_content_type,
     )
-    record_read(request, Read.Action.SCAN, case=form.subject.case, detail=f"form {pk}")
+    record_read(request, NajvaRead.SCAN, case=form.subject.case, detail=f"form {pk}")
     return response
 
 

@@ -44,7 +44,7 @@ def write_reads(output, rows) -> int:
 
     def flush():
         nonlocal written
-        case_numbers(batch)  # sets found_numbers on each
+        case_numbers(batch)  # sets case_number and found_numbers on each
         for read in batch:
             written += 1
             found = "، ".join(read.found_numbers)
@@ -52,8 +52,8 @@ def write_reads(output, rows) -> int:
                 jalali(read.at, "%Y/%m/%d %H:%M:%S"),
                 read.actor_name,
                 read.actor_roles,
-                read.get_action_display(),
-                read.case.number if read.case_id else "",
+                read.action_label,
+                read.case_number,
                 found,
                 "" if read.found is None else read.found,
                 read.query,

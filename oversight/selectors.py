@@ -21,7 +21,7 @@ def reads_matching(*, user="", case="", since=None, until=None, number="") -> tu
     ``case``: the reads of that case's pages and files, and the searches that returned it (its id
     in ``case_ids``, matched on the JSON's text so that SQLite and PostgreSQL answer alike).
     ``number``: the searches whose terms held it (its keyed hash, audit.reads)."""
-    rows = Read.objects.select_related("case")
+    rows = Read.objects.all()
     if user:
         rows = rows.filter(Q(actor__username=user) | Q(actor_name__icontains=user))
     unknown_case = False
@@ -42,10 +42,12 @@ def reads_matching(*, user="", case="", since=None, until=None, number="") -> tu
 
 
 def case_numbers(reads) -> dict[int, str]:
-    """{case id: number} for the cases the searches among ``reads`` returned (one query), also
-    set on each read as ``found_numbers``."""
-    ids = {pk for read in reads for pk in read.case_ids or []}
+    """{case id: number} for the case each of ``reads`` is about and the cases the searches among
+    them returned (one query; the read log keeps case ids, audit.models.Read), also set on each
+    read as ``case_number`` and ``found_numbers``."""
+    ids = {pk for read in reads for pk in [read.case_id, *(read.case_ids or [])] if pk}
     numbers = dict(Case.objects.filter(pk__in=ids).values_list("pk", "number")) if ids else {}
     for read in reads:
+        read.case_number = numbers.get(read.case_id, str(read.case_id or ""))
         read.found_numbers = [numbers.get(pk, str(pk)) for pk in read.case_ids or []]
     return numbers

@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from audit.models import Event
 from revocation.persian import name_parts, normalize_identifier, normalize_name
 
 
@@ -74,6 +75,11 @@ class Household(models.Model):
         self.number = normalize_identifier(self.number)
         self.postal_code = normalize_identifier(self.postal_code)
         super().save(*args, **kwargs)
+
+    @property
+    def events(self):
+        """The household's audit trail (the trail keeps its id; the link is the household's)."""
+        return Event.objects.filter(household_id=self.pk)
 
 
 class Person(models.Model):

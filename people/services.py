@@ -10,6 +10,7 @@ from accounts.roles import Capability
 from audit import services as audit
 from audit.models import Event
 from people.models import POSTAL_CODE, Household, IdentityDocument, Person, Relation
+from people.trail import PeopleEvent
 from revocation.persian import normalize_identifier
 
 DOCUMENT_TAKEN = "این شماره مدرک پیش‌تر برای {} ثبت شده است."
@@ -98,7 +99,7 @@ def _record_registration(*, by, household, person: Person, label: str) -> None:
     audit.record(
         by=by,
         household=household,
-        kind=Event.Kind.REGISTER,
+        kind=PeopleEvent.REGISTER,
         action="person_register",
         label=label,
         changes=[

@@ -1,5 +1,6 @@
 """Registering households and their members (the expert's intake comes back here from cases)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +13,13 @@ from people import forms, services
 from people.selectors import households_of
 from revocation.forms import refusal_on_form
 from revocation.persian import digits_to_persian
+
+
+def _back(household=None) -> str:
+    """Where the register sends the user back, with the household chosen: a page of an app above
+    people (the intake of a case), named by the project in settings.HOUSEHOLD_RETURN_URL."""
+    url = reverse(settings.HOUSEHOLD_RETURN_URL)
+    return f"{url}?household={household.pk}" if household is not None else url
 
 
 def _person_data(data):
@@ -52,11 +60,11 @@ def household_new(request):
             refusal_on_form(form, error)
         else:
             messages.success(request, "خانوار و سرپرست آن ثبت شد.")
-            return redirect(f"{reverse('cases:intake')}?household={household.pk}")
+            return redirect(_back(household))
     return render(
         request,
         "people/person_form.html",
-        {"form": form, "title": "ثبت خانوار جدید و سرپرست آن"},
+        {"form": form, "title": "ثبت خانوار جدید و سرپرست آن", "back": _back()},
         status=400 if form.is_bound else 200,
     )
 
@@ -82,7 +90,7 @@ def household_member_new(request, household_id):
             refusal_on_form(form, error)
         else:
             messages.success(request, "عضو خانوار ثبت شد.")
-            return redirect(f"{reverse('cases:intake')}?household={household.pk}")
+            return redirect(_back(household))
     return render(
         request,
         "people/person_form.html",
@@ -90,6 +98,7 @@ def household_member_new(request, household_id):
             "form": form,
             "title": f"ثبت عضو جدید خانوار {digits_to_persian(household.number)}",
             "household": household,
+            "back": _back(household),
         },
         status=400 if form.is_bound else 200,
     )
@@ -108,7 +117,7 @@ def household_address(request, household_id):
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        back = f"{reverse('cases:intake')}?household={household.pk}"
+        back = _back(household)
     initial = {"postal_address": household.postal_address, "postal_code": household.postal_code}
     form = forms.HouseholdAddressForm(
         request.POST if request.method == "POST" else None, initial=initial

@@ -94,14 +94,24 @@ def attachment(
     return response
 
 
+# Who records a file that failed its check, besides the log: the audit app registers its recorder
+# at start-up (audit.apps), so that this module, below every app, imports none of them.
+_integrity_recorders: list = []
+
+
+def on_integrity_failure(recorder) -> None:
+    """Register ``recorder(request, *, name, expected, actual, case, label)``, called inside the
+    transaction of the refusal for every file that failed its check."""
+    if recorder not in _integrity_recorders:
+        _integrity_recorders.append(recorder)
+
+
 def integrity_failure(request, stored_file, *, expected, actual, case, label) -> HttpResponse:
     """Refuse a file whose bytes changed on disk since we stored it.
 
     500, not 409: nothing the user sent conflicts with anything and nothing they can do fixes it;
     the fault is in what the server holds, and monitoring that counts 5xx answers should see it.
     """
-    from audit import services as audit  # the project package sits below the apps at import time
-
     logger.error(
         "file integrity check failed: %s (recorded sha256 %s, on disk %s)",
         stored_file.name,
@@ -109,21 +119,13 @@ def integrity_failure(request, stored_file, *, expected, actual, case, label) ->
         actual or "missing",
     )
     with transaction.atomic():
-        audit.record(
-            by=request.user,
-            kind="security",
-            action="file_integrity_failed",
-            label=f"فایل خراب یا دست‌خورده: {label or stored_file.name}",
-            case=case,
-            changes=[
-                audit.change("چکیده ثبت‌شده", "", expected or "—", field="sha256", kind="code"),
-                audit.change(
-                    "چکیده فایل روی دیسک",
-                    "",
-                    actual or "فایل یافت نشد",
-                    field="actual",
-                    kind="code",
-                ),
-            ],
-        )
+        for recorder in _integrity_recorders:
+            recorder(
+                request,
+                name=stored_file.name,
+                expected=expected,
+                actual=actual,
+                case=case,
+                label=label,
+            )
     return render(request, "integrity_failed.html", {"label": label}, status=500)

@@ -228,6 +228,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGOUT_REDIRECT_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Where the register of people (an app below cases) sends the user back with the household
+# chosen: the intake of a case. Named here, where the project composes its apps.
+HOUSEHOLD_RETURN_URL = "cases:intake"
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", "فارسی")]

@@ -71,7 +71,7 @@ def test_a_backup_restores_into_a_fresh_database_with_its_files_and_audit_trail(
     assert evidence
     # A read of the case page and the day's exported heads are in the backup too.
     request = RequestFactory().get(f"/cases/{case.number}/")
-    request.user = Event.objects.filter(case=case).first().actor
+    request.user = Event.objects.filter(case_id=case.pk).first().actor
     record_read(request, "case_page", case=case)
     export_heads()
     # A search kept for its result page holds the number typed: it stays out of the backup.

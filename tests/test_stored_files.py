@@ -98,5 +98,5 @@ def test_altered_printed_files_are_refused_on_download(client, case_in, actors_a
         refused = client.get(url)
         assert refused.status_code == 500, name
         assert "در بررسی سلامت رد شد" in refused.content.decode()
-    events = Event.objects.filter(action="file_integrity_failed", kind="security", case=case)
+    events = Event.objects.filter(action="file_integrity_failed", kind="security", case_id=case.pk)
     assert events.count() == len(rows)

@@ -124,7 +124,7 @@ def test_a_renamed_actor_keeps_their_name_in_past_events(users, case_in):
     name_then = expert.get_full_name() or expert.username
     expert.first_name, expert.last_name = "نام", "جدید"
     expert.save()
-    opened = Event.objects.get(case=case, action="case_open")
+    opened = Event.objects.get(case_id=case.pk, action="case_open")
     assert opened.actor_name == name_then
     assert opened.actor_roles == f"{Role.EXPERT.label}، استان تهران"
 

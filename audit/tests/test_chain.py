@@ -30,6 +30,7 @@ from audit.models import CHAINS, Event, ImmutableRecord, Read, Seal, Verificatio
 from audit.services import record
 from audit.tasks import export_heads
 from cases.choices import CaseState
+from cases.trail import CaseRead
 
 pytestmark = pytest.mark.django_db
 
@@ -76,14 +77,14 @@ def trail(case_in):
     their commits would have sealed them."""
     case = case_in(CaseState.EXPERT_REVIEW)
     for _ in range(3):
-        Read.objects.create(actor=case.opened_by, action=Read.Action.CASE_PAGE, case=case)
+        Read.objects.create(actor=case.opened_by, action=CaseRead.CASE_PAGE, case_id=case.pk)
     seal_all()
     return case
 
 
 def test_records_are_inserted_plainly_and_sealed_in_order_after(case_in):
     case = case_in(CaseState.EXPERT_REVIEW)
-    Read.objects.create(action=Read.Action.CASE_SEARCH, query="x")
+    Read.objects.create(action=CaseRead.CASE_SEARCH, query="x")
     # Nothing is sealed before the commit (this test's transaction never commits).
     assert not Seal.objects.exists()
     assert seal_all() == {"events": Event.objects.count(), "reads": 1}
@@ -161,9 +162,9 @@ def test_a_record_left_unsealed_past_the_grace_is_reported(trail, settings):
     """A record the sealer never sealed (its process died, and the beat task too; or it was
     written around the sealer) is pending for a while, then broken."""
     settings.AUDIT_SEAL_GRACE = 600
-    young = Read.objects.create(action=Read.Action.CASE_SEARCH, query="young")
+    young = Read.objects.create(action=CaseRead.CASE_SEARCH, query="young")
     assert "chain intact" in verify()  # pending, not yet late
-    old = Read.objects.create(action=Read.Action.CASE_SEARCH, query="old",
+    old = Read.objects.create(action=CaseRead.CASE_SEARCH, query="old",
                               at=timezone.now() - datetime.timedelta(minutes=11))  # fmt: skip
     message = broken()
     assert f"audit_read, id {old.pk}" in message and "not sealed" in message
@@ -175,8 +176,8 @@ def test_a_record_left_unsealed_past_the_grace_is_reported(trail, settings):
 
 def test_the_sealer_seals_a_late_record_within_its_window_only(trail):
     """Ids below the highest sealed one are looked for in a window only (cheap on millions)."""
-    first = Read.objects.create(action=Read.Action.CASE_SEARCH, query="first")
-    second = Read.objects.create(action=Read.Action.CASE_SEARCH, query="second")
+    first = Read.objects.create(action=CaseRead.CASE_SEARCH, query="first")
+    second = Read.objects.create(action=CaseRead.CASE_SEARCH, query="second")
     # As if ``first``'s transaction committed after ``second``'s had been sealed.
     seal_pending("reads", window=0, batch=10)
     raw("DELETE FROM audit_seal WHERE chain = 'reads' AND record_id = %s", [first.pk],
@@ -295,7 +296,7 @@ def test_records_are_sealed_when_their_transaction_commits(reference_data):
     with transaction.atomic():
         record(by=None, kind="security", action="test", label="a")
         record(by=None, kind="security", action="test", label="b")
-        Read.objects.create(action=Read.Action.CASE_SEARCH, query="a")
+        Read.objects.create(action=CaseRead.CASE_SEARCH, query="a")
         assert not Seal.objects.exists()
         assert len(connection.run_on_commit) == 2  # one sealing per chain
     assert [s.seq for s in seals("events")] == [1, 2]
@@ -304,7 +305,7 @@ def test_records_are_sealed_when_their_transaction_commits(reference_data):
     with pytest.raises(RuntimeError), transaction.atomic():
         record(by=None, kind="security", action="test", label="rolled back")
         raise RuntimeError
-    read = Read.objects.create(action=Read.Action.CASE_SEARCH, query="autocommit")
+    read = Read.objects.create(action=CaseRead.CASE_SEARCH, query="autocommit")
     assert read.seal.seq == 2
     with transaction.atomic():
         record(by=None, kind="security", action="test", label="c")
@@ -372,13 +373,13 @@ def test_a_record_committed_late_is_sealed_after_the_later_one(postgres, referen
 
     def early():
         with transaction.atomic():
-            ids["early"] = Read.objects.create(action=Read.Action.CASE_SEARCH, query="early").pk
+            ids["early"] = Read.objects.create(action=CaseRead.CASE_SEARCH, query="early").pk
             inserted.set()
             assert committed.wait(30)
 
     def late():
         assert inserted.wait(30)
-        ids["late"] = Read.objects.create(action=Read.Action.CASE_SEARCH, query="late").pk
+        ids["late"] = Read.objects.create(action=CaseRead.CASE_SEARCH, query="late").pk
         committed.set()
 
     threads = [_thread(early, failures), _thread(late, failures)]
@@ -405,7 +406,7 @@ def test_concurrent_writers_on_postgresql_do_not_fork_the_chain(postgres, refere
             for index in range(25):
                 with transaction.atomic():
                     record(by=None, kind="security", action="test", label=f"{name} {index}")
-                    Read.objects.create(action=Read.Action.CASE_SEARCH, query=f"{name} {index}")
+                    Read.objects.create(action=CaseRead.CASE_SEARCH, query=f"{name} {index}")
 
         return write
 

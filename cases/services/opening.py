@@ -10,12 +10,12 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
-from audit.models import Event
 from cases import tasks
 from cases.choices import CaseState, SourceType
 from cases.models import Case, CaseNumberSequence, CaseSubject
 from cases.selectors import OpenCase, open_cases_naming, subjects_unavailable
 from cases.services.common import CaseActionRefused, queue_notice, record
+from cases.trail import CaseEvent
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument, Person
 from revocation.numbering import next_value
@@ -145,7 +145,7 @@ def case_open(
     event = record(
         case=case,
         by=by,
-        kind=Event.Kind.OPENED,
+        kind=CaseEvent.OPENED,
         action="case_open",
         label="ثبت پرونده",
         to_state=case.state,

@@ -26,6 +26,7 @@ from cases.services.common import (
 )
 from cases.signals import step_taken
 from cases.steps import STEPS
+from cases.trail import CaseEvent
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument
 
@@ -163,7 +164,7 @@ def case_take_step(
     event = record(
         case=case,
         by=by,
-        kind=Event.Kind.STEP,
+        kind=CaseEvent.STEP,
         action=step.value,
         label=rule.label,
         from_state=from_state,

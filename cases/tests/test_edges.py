@@ -112,7 +112,7 @@ def test_the_it_administrator_reads_no_register_or_case_event_in_the_admin(
     client.force_login(it_admin)
     listing = client.get("/admin/audit/event/").content.decode()
     assert household.number not in listing
-    event = Event.objects.get(household=household)
+    event = Event.objects.get(household_id=household.pk)
     assert client.get(f"/admin/audit/event/{event.pk}/change/").status_code == 302
     home = client.get("/").content.decode()
     assert "این حساب نقشی در پرونده‌ها ندارد" in home

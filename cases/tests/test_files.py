@@ -15,6 +15,7 @@ from audit.models import Event, Read
 from cases.choices import CaseState
 from cases.demo import DEMO_PDF
 from cases.models import Evidence, ReplyScanVersion
+from cases.trail import CaseRead
 from revocation.persian import jalali
 from tests.files import HOSTILE, JPEG, PNG
 
@@ -116,7 +117,7 @@ def test_an_evidence_file_altered_on_disk_is_refused_with_a_security_event(
     assert "در بررسی سلامت رد شد" in page and "مدیر فناوری اطلاعات" in page
     assert b"forged" not in refused.content
     event = Event.objects.get(action="file_integrity_failed")
-    assert (event.kind, event.case, event.actor) == ("security", case, actors_a.expert)
+    assert (event.kind, event.case_id, event.actor) == ("security", case.pk, actors_a.expert)
     assert item.sha256 in str(event.changes)
     assert hashlib.sha256(DEMO_PDF + b"forged").hexdigest() in str(event.changes)
     assert any(
@@ -124,7 +125,7 @@ def test_an_evidence_file_altered_on_disk_is_refused_with_a_security_event(
         for r in caplog.records
     )
     # Only the download that was served is in the read log.
-    assert Read.objects.filter(action=Read.Action.EVIDENCE, case=case).count() == 1
+    assert Read.objects.filter(action=CaseRead.EVIDENCE, case_id=case.pk).count() == 1
 
 
 def test_a_stored_file_gone_from_disk_is_refused_like_an_altered_one(expert, case_in, actors_a):
@@ -137,9 +138,9 @@ def test_a_stored_file_gone_from_disk_is_refused_like_an_altered_one(expert, cas
     assert refused.status_code == 500
     assert "در بررسی سلامت رد شد" in refused.content.decode()
     event = Event.objects.get(action="file_integrity_failed")
-    assert (event.kind, event.case) == ("security", case)
+    assert (event.kind, event.case_id) == ("security", case.pk)
     assert "فایل یافت نشد" in str(event.changes)
-    assert not Read.objects.filter(action=Read.Action.EVIDENCE, case=case).exists()
+    assert not Read.objects.filter(action=CaseRead.EVIDENCE, case_id=case.pk).exists()
 
 
 def _reply(client, case, content, name="reply.png"):
@@ -183,7 +184,7 @@ def test_a_replaced_reply_scan_is_kept_as_an_earlier_version_and_checked(expert,
     with open(version.file.path, "ab") as handle:
         handle.write(b"\x00altered")
     assert expert.get(earlier).status_code == 500
-    assert Event.objects.filter(action="file_integrity_failed", case=case).count() == 1
+    assert Event.objects.filter(action="file_integrity_failed", case_id=case.pk).count() == 1
 
 
 def test_stored_files_are_0640_in_0750_directories(expert, case_in):

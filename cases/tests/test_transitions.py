@@ -15,6 +15,7 @@ from cases.models import Case
 from cases.services import CaseActionRefused, CaseStateConflict
 from cases.steps import STEPS
 from cases.tests.test_rules import in_session
+from cases.trail import CaseEvent
 from people.tests import factories
 from reference.models import OffenceType
 
@@ -124,7 +125,7 @@ def test_its_role_takes_the_step(step, source, target, case_in, actors_a, offenc
     event = case.events.order_by("pk").last()
     assert case.events.count() == before + 1
     assert (event.kind, event.action, event.actor, event.from_state, event.to_state) == (
-        Event.Kind.STEP,
+        CaseEvent.STEP,
         step.value,
         actor,
         source,
@@ -204,14 +205,14 @@ def test_a_step_from_the_wrong_state_is_a_conflict(step, case_in, actors_a, offe
 
 
 def refused_with(case, actor, step, message_part, **inputs):
-    events = Event.objects.filter(case=case).count()
+    events = Event.objects.filter(case_id=case.pk).count()
     state = case.state
     with pytest.raises(CaseActionRefused) as refused:
         services.case_take_step(case=case, by=actor, step=step, **in_session(step), **inputs)
     assert any(message_part in message for message in refused.value.messages), refused.value
     case.refresh_from_db()
     assert case.state == state
-    assert Event.objects.filter(case=case).count() == events
+    assert Event.objects.filter(case_id=case.pk).count() == events
     return case
 
 

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
 from accounts.roles import Capability
-from audit.models import Read
 from audit.reads import record_read
 from cases import forms, services
 from cases.choices import (
@@ -33,6 +32,7 @@ from cases.selectors import (
 )
 from cases.services import CaseActionRefused
 from cases.steps import STEPS
+from cases.trail import CaseRead
 from cases.views.common import answers_conflicts, case_or_404, conflict_page
 from revocation.forms import refusal_on_form
 
@@ -44,7 +44,7 @@ def case_detail(request, number):
         case = case_for_page(user=request.user, number=number)
     except Case.DoesNotExist:
         raise Http404 from None
-    record_read(request, Read.Action.CASE_PAGE, case=case)
+    record_read(request, CaseRead.CASE_PAGE, case=case)
     return render(request, "cases/case_detail.html", case_context(request, case))
 
 

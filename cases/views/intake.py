@@ -9,7 +9,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions, searches
-from audit.models import Read
 from audit.reads import record_read
 from cases import forms, services
 from cases.choices import (
@@ -23,6 +22,7 @@ from cases.views.common import answers_conflicts
 from people.forms import FindHouseholdForm
 from people.models import Household, Person
 from people.selectors import find_households, households_of
+from people.trail import PeopleRead
 from revocation.forms import refusal_on_form
 
 
@@ -73,7 +73,7 @@ def intake(request):
     if households is not None and request.method == "GET":
         record_read(
             request,
-            Read.Action.PEOPLE_SEARCH,
+            PeopleRead.PEOPLE_SEARCH,
             found=len(households) + len(elsewhere),
             query=params["number"],
             detail="households "

@@ -10,7 +10,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import searches
-from audit.models import Read
 from audit.reads import record_read
 from cases import forms
 from cases.models import Case
@@ -22,6 +21,7 @@ from cases.selectors import (
     state_counts,
 )
 from cases.selectors import work_queue as queue_for
+from cases.trail import CaseRead
 from cases.views.common import PAGE_SIZE
 from revocation.pagination import CappedPaginator
 
@@ -89,7 +89,7 @@ def case_list(request):
         # The read log: the terms (numbers hashed there) and the cases this page shows.
         record_read(
             request,
-            Read.Action.CASE_SEARCH,
+            CaseRead.CASE_SEARCH,
             cases=[case.pk for case in page.object_list],
             found=page.paginator.count,
             query=" ".join(f"{name}={value}" for name, value in params.items() if value),

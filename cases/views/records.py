@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import Capability
-from audit.models import Read
 from audit.reads import record_read
 from cases import forms, services
 from cases.choices import (
@@ -21,6 +20,7 @@ from cases.selectors import (
     case_for_page,
 )
 from cases.services import CaseActionRefused
+from cases.trail import CaseRead
 from cases.views.case import case_context
 from cases.views.common import answers_conflicts, case_or_404, conflict_page
 from people.models import Household, Person
@@ -115,7 +115,7 @@ def evidence_download(request, number, evidence_id):
         filename=f"{case.number}-{item.evidence_type}-{item.pk}.{extension}",
         content_type=item.content_type,
     )
-    record_read(request, Read.Action.EVIDENCE, case=case, detail=f"evidence {item.pk}")
+    record_read(request, CaseRead.EVIDENCE, case=case, detail=f"evidence {item.pk}")
     return response
 
 
@@ -202,7 +202,7 @@ def inquiry_reply_download(request, number, agency):
         filename=f"{case.number}-{agency}-reply.{forms.EXTENSIONS.get(content_type, 'bin')}",
         content_type=content_type,
     )
-    record_read(request, Read.Action.INQUIRY_REPLY, case=case, detail=f"inquiry {agency}")
+    record_read(request, CaseRead.INQUIRY_REPLY, case=case, detail=f"inquiry {agency}")
     return response
 
 
@@ -227,7 +227,7 @@ def inquiry_reply_version_download(request, number, agency, version_id):
     )
     record_read(
         request,
-        Read.Action.INQUIRY_REPLY,
+        CaseRead.INQUIRY_REPLY,
         case=case,
         detail=f"inquiry {agency} earlier version {version.pk}",
     )

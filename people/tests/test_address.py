@@ -98,14 +98,14 @@ def test_the_expert_records_the_address_from_the_case_page_and_the_change_is_an_
         "تهران، خیابان انقلاب، پلاک ۱۲",
         "1314567890",
     )
-    event = Event.objects.get(household=household, action="household_address")
+    event = Event.objects.get(household_id=household.pk, action="household_address")
     assert event.actor == users["expert_a"]
     assert {c["field"] for c in event.changes} == {"postal_address", "postal_code"}
     # The same address again changes nothing and records nothing.
     client.post(
         url, {"postal_address": "تهران، خیابان انقلاب، پلاک ۱۲", "postal_code": "1314567890"}
     )
-    assert Event.objects.filter(household=household, action="household_address").count() == 1
+    assert Event.objects.filter(household_id=household.pk, action="household_address").count() == 1
 
 
 def test_another_province_does_not_reach_the_household_nor_somewhere_else_after(client, users):
