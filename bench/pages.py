@@ -484,7 +484,7 @@ def scope_sql(user, tehran: int, permissions) -> tuple[str, list]:
     if Scope.NATIONAL in kinds:
         return "TRUE", []
     if Scope.NATIONAL_FROM_CONFIRMATION in kinds:
-        return "c.state IN %s", [tuple(sorted(permissions.FROM_NATIONAL_CONFIRMATION))]
+        return "c.state IN %s", [tuple(sorted(permissions.confirmed_states()))]
     return "c.province_id = %s", [user.province_id]
 
 

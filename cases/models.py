@@ -15,7 +15,6 @@ from guardian.models import UserObjectPermissionBase
 
 from accounts import permissions
 from cases.choices import (
-    CLOSED_STATES,
     Agency,
     CaseState,
     EvidenceType,
@@ -25,6 +24,7 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.links import case_url
+from cases.states import CLOSED_STATES
 from cases.steps import STEPS
 from revocation.persian import jalali_year
 

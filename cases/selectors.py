@@ -19,16 +19,11 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.roles import Capability, Role
 from audit.models import Event
-from cases.choices import (
-    CLOSED_STATES,
-    DECIDING_STATES,
-    CaseState,
-    SourceType,
-    SubjectDecision,
-)
+from cases.choices import CaseState, SourceType, SubjectDecision
 from cases.links import step_url
 from cases.models import Case, CaseSubject, Evidence
 from cases.rules import rows
+from cases.states import CLOSED_STATES, DECIDING_STATES
 from cases.steps import STEPS, StepRule, rules_from
 from people.checks import trigram_problems
 from people.models import DocumentStatus, IdentityDocument, Person

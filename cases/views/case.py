@@ -13,15 +13,7 @@ from accounts.roles import Capability
 from audit.models import Read
 from audit.reads import record_read
 from cases import forms, services
-from cases.choices import (
-    EXPERT_STATES,
-    INQUIRY_STATES,
-    REQUIRED_EVIDENCE,
-    Agency,
-    EvidenceType,
-    Step,
-    SubjectDecision,
-)
+from cases.choices import REQUIRED_EVIDENCE, Agency, EvidenceType, Step, SubjectDecision
 from cases.models import Case
 from cases.rules import household_elsewhere, missing_evidence_types, undecided_members
 from cases.selectors import (
@@ -32,6 +24,7 @@ from cases.selectors import (
     unmet_conditions,
 )
 from cases.services import CaseActionRefused
+from cases.states import EXPERT_STATES, INQUIRY_STATES
 from cases.steps import STEPS
 from cases.views.common import answers_conflicts, case_or_404, conflict_page
 from revocation.forms import refusal_on_form

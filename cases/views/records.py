@@ -11,16 +11,13 @@ from accounts.roles import Capability
 from audit.models import Read
 from audit.reads import record_read
 from cases import forms, services
-from cases.choices import (
-    EXPERT_STATES,
-    INQUIRY_STATES,
-    Agency,
-)
+from cases.choices import Agency
 from cases.models import ReplyScanVersion
 from cases.selectors import (
     case_for_page,
 )
 from cases.services import CaseActionRefused
+from cases.states import EXPERT_STATES, INQUIRY_STATES
 from cases.views.case import case_context
 from cases.views.common import answers_conflicts, case_or_404, conflict_page
 from people.models import Household, Person
