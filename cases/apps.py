@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CasesConfig(AppConfig):
@@ -7,7 +8,8 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from accounts import permissions
-        from cases import states
+        from cases import panels, states
 
         # accounts sits below cases: it learns the registry operator's scope from the rule book.
         permissions.use_confirmed_states(states.FROM_NATIONAL_CONFIRMATION)
+        checks.register(panels.check_panels)

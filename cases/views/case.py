@@ -12,7 +12,7 @@ from accounts import permissions
 from accounts.roles import Capability
 from audit.models import Read
 from audit.reads import record_read
-from cases import forms, services
+from cases import forms, panels, services
 from cases.choices import REQUIRED_EVIDENCE, Agency, EvidenceType, Step, SubjectDecision
 from cases.models import Case
 from cases.rules import household_elsewhere, missing_evidence_types, undecided_members
@@ -84,6 +84,8 @@ def case_context(request, case, **extra):
         "may_record_inquiries": may_edit and case.state in INQUIRY_STATES,
         "evidence_form": forms.EvidenceForm(),
         "decision_choices": forms.SubjectDecisionForm.base_fields["decision"].choices,
+        # The parts the apps above cases own (sessions, Najva, expulsion, letters): cases.panels.
+        "panels": panels.case_panels(request, case),
     }
     context.update(extra)
     return context

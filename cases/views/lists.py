@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts import searches
 from audit.models import Read
 from audit.reads import record_read
-from cases import forms
+from cases import forms, panels
 from cases.models import Case
 from cases.selectors import (
     LIST_COLUMNS,
@@ -35,6 +35,8 @@ def work_queue(request):
         "cases/work_queue.html",
         {
             "groups": queue_for(user=request.user),
+            # The parts the apps above cases own (sessions, Najva, expulsion, letters).
+            "panels": panels.queue_panels(request),
             "counts": state_counts(user=request.user),
             "today": timezone.localdate(),
         },
