@@ -117,7 +117,8 @@ def run(repeat: int, only: str = "") -> int:
 
     from accounts import permissions
     from accounts.searches import search_save
-    from cases.selectors import QUEUE_PER_STEP, search_cases
+    from cases.selectors.queues import QUEUE_PER_STEP
+    from cases.selectors.search import search_cases
     from cases.steps import STEPS
     from revocation.pagination import COUNT_CAP
     from revocation.persian import digits_to_ascii, jalali

@@ -14,7 +14,7 @@ from audit.models import Event
 from cases import tasks
 from cases.choices import CaseState, SourceType
 from cases.models import Case, CaseNumberSequence, CaseSubject
-from cases.selectors import OpenCase, open_cases_naming, subjects_unavailable
+from cases.selectors.intake import OpenCase, open_cases_naming, subjects_unavailable
 from cases.services.common import CaseActionRefused, queue_notice, record
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument, Person

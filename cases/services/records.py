@@ -15,7 +15,7 @@ from audit.models import Event
 from cases.choices import Agency, EvidenceType, InquiryOutcome, SubjectDecision
 from cases.models import Case, CaseSubject, Evidence, Inquiry, ReplyScanVersion
 from cases.rules import household_elsewhere
-from cases.selectors import subjects_unavailable
+from cases.selectors.intake import subjects_unavailable
 from cases.services.common import CaseActionRefused, CaseStateConflict, lock, record, require
 from cases.services.opening import subject_attach
 from cases.states import EXPERT_STATES, INQUIRY_STATES

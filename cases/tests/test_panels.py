@@ -35,3 +35,18 @@ def test_the_cases_templates_load_no_upper_apps_tags():
         for line in page.read_text().splitlines():
             if "{% load" in line:
                 assert not upper & set(line.split()), f"{page.name}: {line}"
+
+
+def test_no_page_compares_a_case_state_string():
+    """A page asks the rule book (a boolean from its view or a panel), never compares a state."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from cases.choices import CaseState
+
+    names = "|".join(state.value for state in CaseState)
+    compared = re.compile(rf"state\s*(==|!=|in)\s*['\"]({names})['\"]")
+    for page in (Path(settings.BASE_DIR) / "templates").rglob("*.html"):
+        assert not compared.search(page.read_text()), page

@@ -14,14 +14,9 @@ from audit.models import Read
 from audit.reads import record_read
 from cases import forms, panels
 from cases.models import Case
-from cases.selectors import (
-    LIST_COLUMNS,
-    experts_of,
-    list_rows,
-    search_cases,
-    state_counts,
-)
-from cases.selectors import work_queue as queue_for
+from cases.selectors.queues import state_counts
+from cases.selectors.queues import work_queue as queue_for
+from cases.selectors.search import LIST_COLUMNS, experts_of, list_rows, search_cases
 from cases.views.common import PAGE_SIZE
 from revocation.pagination import CappedPaginator
 

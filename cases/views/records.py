@@ -13,9 +13,7 @@ from audit.reads import record_read
 from cases import forms, services
 from cases.choices import Agency
 from cases.models import ReplyScanVersion
-from cases.selectors import (
-    case_for_page,
-)
+from cases.selectors.case_page import case_for_page
 from cases.services import CaseActionRefused
 from cases.states import EXPERT_STATES, INQUIRY_STATES
 from cases.views.case import case_context
