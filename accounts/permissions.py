@@ -19,19 +19,23 @@ from django.db.models import Q
 
 from accounts.roles import NATIONAL_ROLES, ROLE_CAPABILITIES, ROLE_SCOPE, Capability, Role, Scope
 
-# The states of a case from national confirmation on: the registry operator's scope. They are case
-# states (cases.models.CaseState), named here by value because this module sits below the cases
-# app; cases/tests/test_rules.py checks that they are exactly the states from confirmation on.
-FROM_NATIONAL_CONFIRMATION = frozenset(
-    {
-        "confirmed_nationally",
-        "awaiting_najva",
-        "card_cancelled",
-        "expulsion_ordered",
-        "expelled",
-        "closed_departed",
-    }
-)
+# The states of a case from national confirmation on: the registry operator's scope. The cases app
+# derives them from its rule book (cases.states) and hands them here at start-up (cases.apps),
+# because this module sits below it and names no case state.
+_confirmed: frozenset[str] | None = None
+
+
+def use_confirmed_states(states) -> None:
+    """Called once at start-up by the cases app with the states from national confirmation on."""
+    global _confirmed
+    _confirmed = frozenset(str(state) for state in states)
+
+
+def confirmed_states() -> frozenset[str]:
+    """The states of a case from national confirmation on (the registry operator's scope)."""
+    if _confirmed is None:  # a scope left empty would hide every case without a word
+        raise RuntimeError("cases.apps has not handed accounts.permissions its states yet")
+    return _confirmed
 
 
 def roles_of(user) -> frozenset[Role]:
@@ -61,7 +65,7 @@ def _in_scope(user, role: Role, case) -> bool:
     if scope == Scope.NATIONAL:
         return True
     if scope == Scope.NATIONAL_FROM_CONFIRMATION:
-        return case.state in FROM_NATIONAL_CONFIRMATION
+        return case.state in confirmed_states()
     return user.province_id is not None and case.province_id == user.province_id
 
 
@@ -75,7 +79,7 @@ def _scope_q(user, roles, *, province: str = "province_id", state: str = "state"
         if kind == Scope.NATIONAL:
             return None
         if kind == Scope.NATIONAL_FROM_CONFIRMATION:
-            scope |= Q(**{f"{state}__in": FROM_NATIONAL_CONFIRMATION})
+            scope |= Q(**{f"{state}__in": confirmed_states()})
         elif user.province_id is not None:
             scope |= Q(**{province: user.province_id})
     return scope
@@ -196,7 +200,7 @@ def users_who_may(users, capability, case):
         if kind == Scope.NATIONAL:
             scope |= holds
         elif kind == Scope.NATIONAL_FROM_CONFIRMATION:
-            if case.state in FROM_NATIONAL_CONFIRMATION:
+            if case.state in confirmed_states():
                 scope |= holds
         else:
             scope |= holds & Q(province_id=case.province_id)

@@ -351,10 +351,6 @@ def generate(persons: int, seed: int) -> None:
     from audit.chain import GENESIS, digest, seal_all
     from audit.models import Event, Seal
     from cases.choices import (
-        CARDS_CANCELLED,
-        CLOSED_STATES,
-        DECIDING_STATES,
-        FROM_NATIONAL_CONFIRMATION,
         Agency,
         CaseState,
         EvidenceType,
@@ -364,6 +360,12 @@ def generate(persons: int, seed: int) -> None:
         SubjectDecision,
     )
     from cases.models import Case, CaseNumberSequence, CaseSubject, Evidence, Inquiry
+    from cases.states import (
+        CARDS_CANCELLED,
+        CLOSED_STATES,
+        DECIDING_STATES,
+        FROM_NATIONAL_CONFIRMATION,
+    )
     from enforcement.models import ExpulsionOrder, OrderedPerson
     from letters.models import AgencyOffice, Dispatch, Letter, LetterRegister
     from najva.models import Registration

@@ -117,7 +117,8 @@ def run(repeat: int, only: str = "") -> int:
 
     from accounts import permissions
     from accounts.searches import search_save
-    from cases.selectors import QUEUE_PER_STEP, search_cases
+    from cases.selectors.queues import QUEUE_PER_STEP
+    from cases.selectors.search import search_cases
     from cases.steps import STEPS
     from revocation.pagination import COUNT_CAP
     from revocation.persian import digits_to_ascii, jalali
@@ -484,7 +485,7 @@ def scope_sql(user, tehran: int, permissions) -> tuple[str, list]:
     if Scope.NATIONAL in kinds:
         return "TRUE", []
     if Scope.NATIONAL_FROM_CONFIRMATION in kinds:
-        return "c.state IN %s", [tuple(sorted(permissions.FROM_NATIONAL_CONFIRMATION))]
+        return "c.state IN %s", [tuple(sorted(permissions.confirmed_states()))]
     return "c.province_id = %s", [user.province_id]
 
 

@@ -24,73 +24,15 @@ class CaseState(models.TextChoices):
     WITHDRAWN = "withdrawn", "مختومه: استرداد درخواست"
 
 
-CLOSED_STATES = frozenset(
-    {
-        CaseState.REJECTED_BY_PROVINCE,
-        CaseState.REFUSED_NATIONALLY,
-        CaseState.EXPELLED,
-        CaseState.CLOSED_DEPARTED,
-        CaseState.WITHDRAWN,
-    }
-)
-# Closing in one of these leaves the subjects' documents as they were before the case.
-CLOSED_WITHOUT_CANCELLATION = frozenset(
-    {CaseState.REJECTED_BY_PROVINCE, CaseState.REFUSED_NATIONALLY, CaseState.WITHDRAWN}
-)
-# From national confirmation on (the registry operator's scope in accounts.permissions).
-FROM_NATIONAL_CONFIRMATION = frozenset(
-    {
-        CaseState.CONFIRMED_NATIONALLY,
-        CaseState.AWAITING_NAJVA,
-        CaseState.CARD_CANCELLED,
-        CaseState.EXPULSION_ORDERED,
-        CaseState.EXPELLED,
-        CaseState.CLOSED_DEPARTED,
-    }
-)
-# From the cancellation of the cards on: the subjects' documents are cancelled (and registered in
-# Najva, or waiting to be).
-CARDS_CANCELLED = frozenset(
-    {
-        CaseState.AWAITING_NAJVA,
-        CaseState.CARD_CANCELLED,
-        CaseState.EXPULSION_ORDERED,
-        CaseState.EXPELLED,
-        CaseState.CLOSED_DEPARTED,
-    }
-)
-# Before the provincial working group votes, a case can still be withdrawn.
+# The WITHDRAW step's sources (cases.steps), declared here once: before the provincial working group
+# votes, a case can still be withdrawn. Every other set of states is derived from the rule book
+# (cases.states).
 WITHDRAWABLE_STATES = (
     CaseState.RECEIVED,
     CaseState.EXPERT_REVIEW,
     CaseState.RETURNED,
     CaseState.AWAITING_INQUIRIES,
     CaseState.READY_FOR_PROVINCE,
-)
-# Evidence and decisions are the expert's work while the case is with the expert.
-EXPERT_STATES = frozenset(
-    {
-        CaseState.RECEIVED,
-        CaseState.EXPERT_REVIEW,
-        CaseState.RETURNED,
-        CaseState.AWAITING_INQUIRIES,
-    }
-)
-# Inquiries are sent and answered once the expert's review has started.
-INQUIRY_STATES = frozenset(
-    {CaseState.EXPERT_REVIEW, CaseState.RETURNED, CaseState.AWAITING_INQUIRIES}
-)
-# Cases still deciding about their subjects' documents (from cancellation on, they have settled).
-DECIDING_STATES = frozenset(
-    {
-        CaseState.RECEIVED,
-        CaseState.EXPERT_REVIEW,
-        CaseState.RETURNED,
-        CaseState.AWAITING_INQUIRIES,
-        CaseState.READY_FOR_PROVINCE,
-        CaseState.APPROVED_BY_PROVINCE,
-        CaseState.CONFIRMED_NATIONALLY,
-    }
 )
 
 

@@ -12,7 +12,7 @@ from cases.choices import (
     SourceType,
     SubjectDecision,
 )
-from cases.selectors import subjects_unavailable
+from cases.selectors.intake import subjects_unavailable
 from reference.models import OffenceType
 from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
 from revocation.persian import jalali_year

@@ -16,7 +16,6 @@ from guardian.models import UserObjectPermissionBase
 from accounts import permissions
 from audit.models import Event
 from cases.choices import (
-    CLOSED_STATES,
     Agency,
     CaseState,
     EvidenceType,
@@ -26,6 +25,7 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.links import case_url
+from cases.states import CLOSED_STATES
 from cases.steps import STEPS
 from revocation.persian import jalali_year
 

@@ -10,7 +10,8 @@ from accounts import permissions
 from accounts.roles import Capability
 from audit.models import Event
 from cases.models import Case
-from cases.selectors import next_actors, open_cases_naming
+from cases.selectors.intake import open_cases_naming
+from cases.selectors.notices import next_actors
 from cases.trail import CaseEvent
 from revocation.persian import digits_to_persian
 

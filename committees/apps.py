@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CommitteesConfig(AppConfig):
     name = "committees"
     verbose_name = "کارگروه‌ها"
+
+    def ready(self):
+        # Its parts of the case page and the work queue (cases.panels).
+        from committees import panels
+
+        panels.register()

@@ -42,3 +42,14 @@ def outcome_agrees(outcome: str, *, is_carried: bool) -> bool:
     if outcome == Outcome.APPROVE:
         return is_carried
     return not is_carried
+
+
+CORRECTION_REFUSED = "فقط مصوبه ثبت‌شده جلسه‌ای بسته از همین کارگروه استان اصلاح می‌شود."
+
+
+def resolutions_correctable(session) -> bool:
+    """Whether the resolutions recorded in ``session`` may be corrected in a later session of its
+    working group: the session is closed (a closed session is never edited, so a correction is a
+    new item elsewhere) and provincial (the national group's letters stand as sent). Asked by the
+    service that adds a correction and by the session page that offers it."""
+    return not session.is_open and not session.group.is_national

@@ -90,3 +90,48 @@ def open_national_sessions():
     return Session.objects.filter(
         group__kind=WorkingGroup.Kind.NATIONAL, state=Session.State.OPEN
     ).order_by("-held_on", "-pk")
+
+
+def session_items(session: Session) -> list[AgendaItem]:
+    """The session's agenda in order, with what its pages show of each item: the case (its
+    province, subjects and inquiries), the offence type, the votes and the resolution it
+    corrects (four queries)."""
+    from django.db.models import Prefetch
+
+    from cases.models import CaseSubject
+    from committees.models import Vote
+
+    subjects = CaseSubject.objects.select_related("person").order_by("person_id")
+    return list(
+        session.items.select_related(
+            "case__province", "offence_type", "recorded_by", "correction_of__session"
+        )
+        .prefetch_related(
+            Prefetch("case__subjects", queryset=subjects),
+            "case__inquiries",
+            Prefetch("votes", queryset=Vote.objects.select_related("member")),
+        )
+        .order_by("position")
+    )
+
+
+def agenda_item(session: Session, pk: int, *related: str) -> AgendaItem:
+    """One item of the session's agenda, with its case (DoesNotExist otherwise: 404)."""
+    return AgendaItem.objects.select_related("case", *related).get(pk=pk, session=session)
+
+
+def active_members(group: WorkingGroup) -> list:
+    """The group's members who sit in it now."""
+    return list(group.members.filter(active=True))
+
+
+def open_sessions_of(group: WorkingGroup):
+    """The group's open sessions: where a resolution of a closed one may be corrected."""
+    return Session.objects.filter(group=group, state=Session.State.OPEN)
+
+
+def minutes_of(session: Session):
+    """The session's minutes (None before the first are requested)."""
+    from committees.models import Minutes
+
+    return Minutes.objects.filter(session=session).first()

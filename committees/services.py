@@ -576,17 +576,16 @@ def agenda_add_correction(*, session: Session, by, item: AgendaItem, reason: str
     session's agenda, with its reason. The closed session is never changed."""
     session = _lock(session, by)
     reason = (reason or "").strip()
-    corrected = AgendaItem.objects.select_related("session", "case").get(pk=item.pk)
+    corrected = AgendaItem.objects.select_related("session__group", "case").get(pk=item.pk)
     errors: dict[str, list[str]] = {}
     if not reason:
         errors["reason"] = ["دلیل اصلاح را بنویسید."]
     if (
-        session.group.is_national
-        or corrected.session.group_id != session.group_id
-        or corrected.session.is_open
+        corrected.session.group_id != session.group_id
+        or not rules.resolutions_correctable(corrected.session)
         or not corrected.is_recorded
     ):
-        errors["__all__"] = ["فقط مصوبه ثبت‌شده جلسه‌ای بسته از همین کارگروه استان اصلاح می‌شود."]
+        errors["__all__"] = [rules.CORRECTION_REFUSED]
     elif session.items.filter(case=corrected.case).exists():
         errors["__all__"] = [f"پرونده {isolated(corrected.case.number)} در دستور این جلسه هست."]
     if errors:

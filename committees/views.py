@@ -7,7 +7,6 @@ another province's, 403 for a user who reads no sessions); writes go through com
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -15,12 +14,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import permissions
 from audit.reads import record_read
 from cases.forms import EXTENSIONS
-from cases.models import CaseSubject
-from committees import forms, services
-from committees.models import AgendaItem, Session, Vote
+from committees import forms, rules, services
+from committees.models import AgendaItem, Session
 from committees.selectors import (
+    active_members,
     agenda_candidates,
+    agenda_item,
+    minutes_of,
     open_national_sessions,
+    open_sessions_of,
+    session_items,
     sessions_visible_to,
     working_group_of,
 )
@@ -45,6 +48,13 @@ def session_or_404(user, pk: int, *, record: bool = False) -> Session:
     if record and not permissions.may_record_session(user, session.group.province_id):
         raise PermissionDenied("ثبت جلسات این کارگروه با شما نیست.")
     return session
+
+
+def _item_or_404(session, pk, *related) -> AgendaItem:
+    try:
+        return agenda_item(session, pk, *related)
+    except AgendaItem.DoesNotExist:
+        raise Http404 from None
 
 
 def _open_or_409(request, session):
@@ -100,28 +110,13 @@ def session_new(request):
     )
 
 
-def _items(session):
-    subjects = CaseSubject.objects.select_related("person").order_by("person_id")
-    return list(
-        session.items.select_related(
-            "case__province", "offence_type", "recorded_by", "correction_of__session"
-        )
-        .prefetch_related(
-            Prefetch("case__subjects", queryset=subjects),
-            "case__inquiries",
-            Prefetch("votes", queryset=Vote.objects.select_related("member")),
-        )
-        .order_by("position")
-    )
-
-
 @login_required
 @require_safe
 def session_detail(request, pk):
     session = session_or_404(request.user, pk)
     group = session.group
     present = list(session.present.all())
-    members = list(group.members.filter(active=True))
+    members = active_members(group)
     may_record = permissions.may_record_session(request.user, group.province_id)
     return render(
         request,
@@ -129,12 +124,12 @@ def session_detail(request, pk):
         {
             "session": session,
             "group": group,
-            "items": _items(session),
+            "items": session_items(session),
             "present": present,
             "absent": [m for m in members if m not in present],
             "quorum": group.quorum_of(len(members)),
             "may_record": may_record and session.is_open,
-            "may_correct": may_record and not session.is_open and not group.is_national,
+            "may_correct": may_record and rules.resolutions_correctable(session),
             "attendance": forms.AttendanceForm(
                 group=group, initial={"present": [m.pk for m in present]}
             ),
@@ -194,9 +189,7 @@ def session_agenda(request, pk):
 @require_http_methods(["GET", "POST"])
 def item_record(request, pk, item_id):
     session = session_or_404(request.user, pk, record=True)
-    item = get_object_or_404(
-        AgendaItem.objects.select_related("case", "correction_of"), pk=item_id, session=session
-    )
+    item = _item_or_404(session, item_id, "correction_of")
     if closed := _open_or_409(request, session):
         return closed
     present = session.present.all()
@@ -268,15 +261,9 @@ def session_close(request, pk):
     return render(
         request,
         "committees/close_form.html",
-        {"session": session, "form": form, "items": _items(session), "failed": failed},
+        {"session": session, "form": form, "items": session_items(session), "failed": failed},
         status=status,
     )
-
-
-def _minutes_of(session):
-    from committees.models import Minutes
-
-    return Minutes.objects.filter(session=session).first()
 
 
 @login_required
@@ -291,7 +278,7 @@ def minutes(request, pk):
             raise PermissionDenied("تهیه صورتجلسه این کارگروه با شما نیست.")
         services.minutes_request(session=session, by=request.user)
         return redirect("committees:minutes", pk=session.pk)
-    current = _minutes_of(session)
+    current = minutes_of(session)
     context = {
         "session": session,
         "minutes": current,
@@ -314,7 +301,7 @@ def minutes(request, pk):
 @require_safe
 def minutes_file(request, pk):
     session = session_or_404(request.user, pk)
-    current = _minutes_of(session)
+    current = minutes_of(session)
     if current is None or not current.is_current():
         raise Http404("صورتجلسه این نسخه از جلسه هنوز تهیه نشده است.")
     response = attachment(
@@ -341,7 +328,7 @@ def minutes_signed(request, pk):
     """GET: the signed scan; POST: upload it (the secretary, once the session is closed)."""
     session = session_or_404(request.user, pk, record=request.method == "POST")
     if request.method == "GET":
-        current = _minutes_of(session)
+        current = minutes_of(session)
         if current is None or not current.signed_scan:
             raise Http404("نسخه امضاشده بارگذاری نشده است.")
         extension = EXTENSIONS.get(current.signed_content_type, "bin")
@@ -448,7 +435,7 @@ def session_batch(request, pk):
         return closed
     if not session.group.is_national:
         raise Http404("تصمیم دسته‌ای فقط در جلسه کارگروه دائمی کشور است.")
-    items = _items(session)
+    items = session_items(session)
     initial = {}
     for item in items:
         if item.is_recorded:
@@ -480,10 +467,10 @@ def item_correct(request, pk, item_id):
     """Correct a resolution of a closed session: a new item, with its reason, on an open session
     of the same working group (the closed session is never edited)."""
     session = session_or_404(request.user, pk, record=True)
-    item = get_object_or_404(AgendaItem.objects.select_related("case"), pk=item_id, session=session)
+    item = _item_or_404(session, item_id)
     if session.is_open:
         return redirect("committees:item", pk=session.pk, item_id=item.pk)
-    sessions = Session.objects.filter(group=session.group, state=Session.State.OPEN)
+    sessions = open_sessions_of(session.group)
     form = forms.CorrectionForm(
         request.POST if request.method == "POST" else None, sessions=sessions
     )
@@ -515,7 +502,7 @@ def item_correct(request, pk, item_id):
 def item_remove(request, pk, item_id):
     """Take a case off an open session's agenda (its votes with it); it can be put on again."""
     session = session_or_404(request.user, pk, record=True)
-    item = get_object_or_404(AgendaItem.objects.select_related("case"), pk=item_id, session=session)
+    item = _item_or_404(session, item_id)
     if closed := _open_or_409(request, session):
         return closed
     services.agenda_remove(item=item, by=request.user)

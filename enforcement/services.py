@@ -20,10 +20,11 @@ from accounts.roles import Capability
 from audit import services as audit
 from cases import rules
 from cases import services as case_services
-from cases.choices import CaseState, EvidenceType, SourceType, Step, SubjectDecision
+from cases.choices import CaseState, EvidenceType, Step, SubjectDecision
 from cases.models import Case, CaseSubject, Evidence
 from cases.services import CaseStateConflict
 from enforcement import order_pdf, signals, tasks
+from enforcement import rules as enforcement_rules
 from enforcement.models import (
     CLOSING_OUTCOMES,
     ExpulsionOrder,
@@ -193,10 +194,11 @@ def order_issue(
     """
     case = _lock(case, by, Capability.SUPERVISE_CASE)
     first = case.state == CaseState.CARD_CANCELLED
-    if case.state not in (CaseState.CARD_CANCELLED, CaseState.EXPULSION_ORDERED):
+    refusal = enforcement_rules.order_refusal(case, replacing=replaces is not None)
+    if refusal == enforcement_rules.WRONG_STATE:
         raise CaseStateConflict(case, Step.ORDER_EXPULSION.label)
-    if first and case.source_type == SourceType.ILLEGAL_EXIT_REPORT:
-        raise EnforcementRefused(rules.source_is_not_illegal_exit.description)
+    if refusal:
+        raise EnforcementRefused(refusal)
     if replaces is not None and replaces.case_id != case.pk:
         raise EnforcementRefused("دستور پیشین از این پرونده نیست.")
     subjects = list(
@@ -296,7 +298,7 @@ def _lock_entry(entry: OrderedPerson, by) -> tuple[Case, OrderedPerson]:
         .select_related("order__border_point", "subject__person")
         .get(pk=entry.pk)
     )
-    if case.state != CaseState.EXPULSION_ORDERED:
+    if not enforcement_rules.outcomes_open(case):
         raise CaseStateConflict(case, "ثبت تحویل یا اجرای اخراج")
     return case, entry
 
@@ -512,10 +514,11 @@ def close_as_departed(*, case: Case, by, exits: dict, report: Evidence) -> Case:
     None)}), the report that proves it, and the household members who stay named as the case left
     them; then «مختومه: خروج پیشین از کشور»."""
     case = _lock(case, by, Capability.SUPERVISE_CASE)
-    if case.state != CaseState.CARD_CANCELLED:
+    refusal = enforcement_rules.departure_refusal(case)
+    if refusal == enforcement_rules.WRONG_STATE:
         raise CaseStateConflict(case, Step.CLOSE_AS_DEPARTED.label)
-    if case.source_type != SourceType.ILLEGAL_EXIT_REPORT:
-        raise EnforcementRefused(rules.source_is_illegal_exit.description)
+    if refusal:
+        raise EnforcementRefused(refusal)
     subjects = leaving_subjects(case)
     errors: dict[str, list[str]] = {}
     for subject in subjects:

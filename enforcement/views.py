@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts import permissions
 from accounts.roles import Capability
 from audit.reads import record_read
-from cases import rules
-from cases.choices import CaseState, SourceType, Step
+from cases.choices import Step
 from cases.views.common import answers_conflicts, case_or_404, conflict_page
 from enforcement import forms, selectors, services
+from enforcement import rules as enforcement_rules
 from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome
 from enforcement.trail import EnforcementRead
 from revocation.forms import refusal_on_form
@@ -48,10 +48,11 @@ def order_new(request, number):
     it (numbered and printed; an order is never withdrawn)."""
     case = case_or_404(request.user, number)
     services.require(case, request.user, Capability.SUPERVISE_CASE)
-    if case.state not in (CaseState.CARD_CANCELLED, CaseState.EXPULSION_ORDERED):
+    refusal = enforcement_rules.order_refusal(case)
+    if refusal == enforcement_rules.WRONG_STATE:
         return conflict_page(request, case, Step.ORDER_EXPULSION.label)
-    if case.source_type == SourceType.ILLEGAL_EXIT_REPORT:
-        raise PermissionDenied(rules.source_is_not_illegal_exit.description)
+    if refusal:
+        raise PermissionDenied(refusal)
     replaces = None
     raw = request.POST.get("replaces") or request.GET.get("replaces")
     if raw:
@@ -121,7 +122,9 @@ def order(request, pk):
             "order": order,
             "case": order.case,
             "entries": entries,
-            "may_record": permissions.may(request.user, Capability.RECORD_EXPULSION, order.case),
+            # The liaison's buttons: their role on the case, while outcomes are recorded.
+            "may_record": enforcement_rules.outcomes_open(order.case)
+            and permissions.may(request.user, Capability.RECORD_EXPULSION, order.case),
             "may_supervise": permissions.may(request.user, Capability.SUPERVISE_CASE, order.case),
         },
     )
@@ -268,10 +271,11 @@ def departed(request, number):
     """GET: the exit to record and who of the household stays, to confirm. POST: close."""
     case = case_or_404(request.user, number)
     services.require(case, request.user, Capability.SUPERVISE_CASE)
-    if case.state != CaseState.CARD_CANCELLED:
+    refusal = enforcement_rules.departure_refusal(case)
+    if refusal == enforcement_rules.WRONG_STATE:
         return conflict_page(request, case, Step.CLOSE_AS_DEPARTED.label)
-    if case.source_type != SourceType.ILLEGAL_EXIT_REPORT:
-        raise PermissionDenied(rules.source_is_illegal_exit.description)
+    if refusal:
+        raise PermissionDenied(refusal)
     reports = services.exit_reports(case)
     leaving = services.leaving_subjects(case)
     form = forms.DepartedForm(

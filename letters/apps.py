@@ -6,5 +6,9 @@ class LettersConfig(AppConfig):
     verbose_name = "نامه‌ها و ارسال پستی"
 
     def ready(self):
+        # Its parts of the case page and the work queue (cases.panels).
+        from letters import panels
+
+        panels.register()
         # The letters of a decision are written when it is taken (cases.signals.step_taken).
         from letters import receivers  # noqa: F401

@@ -6,8 +6,8 @@ import datetime
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
 from accounts import permissions
-from cases.choices import CARDS_CANCELLED
 from cases.models import Case
+from cases.states import CARDS_CANCELLED
 from letters.models import Dispatch, Letter
 
 # The joins every list of letters shows: the case, and the addressee (person, household, agency).

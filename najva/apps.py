@@ -6,5 +6,9 @@ class NajvaConfig(AppConfig):
     verbose_name = "نجوا"
 
     def ready(self):
+        # Its parts of the case page and the work queue (cases.panels).
+        from najva import panels
+
+        panels.register()
         # The outbox rows are written when a card is cancelled (cases.signals.step_taken).
         from najva import receivers  # noqa: F401

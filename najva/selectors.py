@@ -2,8 +2,8 @@
 
 from django.db.models import Count
 
-from cases.choices import CARDS_CANCELLED
 from cases.models import Case
+from cases.states import CARDS_CANCELLED
 from najva.models import CancellationForm, Registration
 
 

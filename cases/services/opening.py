@@ -13,7 +13,7 @@ from audit import services as audit
 from cases import tasks
 from cases.choices import CaseState, SourceType
 from cases.models import Case, CaseNumberSequence, CaseSubject
-from cases.selectors import OpenCase, open_cases_naming, subjects_unavailable
+from cases.selectors.intake import OpenCase, open_cases_naming, subjects_unavailable
 from cases.services.common import CaseActionRefused, queue_notice, record
 from cases.trail import CaseEvent
 from people import services as people

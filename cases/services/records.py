@@ -12,19 +12,13 @@ from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
 from audit.models import Event
-from cases.choices import (
-    EXPERT_STATES,
-    INQUIRY_STATES,
-    Agency,
-    EvidenceType,
-    InquiryOutcome,
-    SubjectDecision,
-)
+from cases.choices import Agency, EvidenceType, InquiryOutcome, SubjectDecision
 from cases.models import Case, CaseSubject, Evidence, Inquiry, ReplyScanVersion
 from cases.rules import household_elsewhere
-from cases.selectors import subjects_unavailable
+from cases.selectors.intake import subjects_unavailable
 from cases.services.common import CaseActionRefused, CaseStateConflict, lock, record, require
 from cases.services.opening import subject_attach
+from cases.states import EXPERT_STATES, INQUIRY_STATES
 from people import services as people
 from people.models import Household, Person
 from revocation.uploads import sniff_content_type

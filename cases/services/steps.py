@@ -7,14 +7,7 @@ from django.utils import timezone
 from audit import services as audit
 from audit.models import Event
 from cases import rules
-from cases.choices import (
-    CLOSED_STATES,
-    CLOSED_WITHOUT_CANCELLATION,
-    DECIDING_STATES,
-    CaseState,
-    Step,
-    SubjectDecision,
-)
+from cases.choices import CaseState, Step, SubjectDecision
 from cases.models import Case, CaseSubject
 from cases.services.common import (
     CaseActionRefused,
@@ -25,6 +18,7 @@ from cases.services.common import (
     require,
 )
 from cases.signals import step_taken
+from cases.states import CLOSED_STATES, CLOSED_WITHOUT_CANCELLATION, DECIDING_STATES
 from cases.steps import STEPS
 from cases.trail import CaseEvent
 from people import services as people

@@ -17,7 +17,7 @@ register = template.Library()
 @register.filter
 def case_row(case):
     """``{{ case|case_row }}``: number, state, source, persons, expert and day of one case of the
-    list (a ``cases.selectors.ListRow``)."""
+    list (a ``cases.selectors.search.ListRow``)."""
     names = "، ".join(escape(name) for name in case.subject_names)
     return mark_safe(  # noqa: S308 - each value below is escaped
         f'<tr><td><a href="{escape(case_url(case.number))}">{bdi_markup(case.number)}</a></td>'

@@ -14,7 +14,8 @@ from cases import services
 from cases.choices import CaseState, SubjectDecision
 from cases.models import Case
 from cases.rules import household_members_decided, household_settled, undecided_members
-from cases.selectors import cancellation_preview, found_elsewhere
+from cases.selectors.cancellation import cancellation_preview
+from cases.selectors.intake import found_elsewhere
 from people.models import DocumentStatus, Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType

@@ -12,7 +12,7 @@ from accounts.roles import Role
 from cases import services
 from cases.choices import CaseState, Step
 from cases.demo import REASONS, prepare
-from cases.selectors import next_actors
+from cases.selectors.notices import next_actors
 from cases.tests.test_rules import in_session
 from conftest import make_user, require
 from reference.models import OffenceType

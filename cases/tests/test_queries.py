@@ -11,7 +11,7 @@ from cases import services
 from cases.choices import CaseState
 from cases.demo import STEPS_TO, attach_required_evidence, source_for, walk
 from cases.models import Case
-from cases.selectors import QUEUE_PER_STEP
+from cases.selectors.queues import QUEUE_PER_STEP
 from najva.demo import settle as najva_settle
 from people.tests import factories
 
@@ -102,7 +102,7 @@ def test_the_case_page_costs_the_same_for_1_subject_as_for_50(
 def test_notice_recipients_are_found_with_a_fixed_number_of_queries(
     users, actors_a, offences, django_assert_max_num_queries
 ):
-    from cases.selectors import next_actors
+    from cases.selectors.notices import next_actors
 
     case = Case.objects.get(pk=open_cases(actors_a, 1, CaseState.READY_FOR_PROVINCE)[0].pk)
     with django_assert_max_num_queries(4):

@@ -6,12 +6,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.permissions import FROM_NATIONAL_CONFIRMATION as SCOPE_STATES
+from accounts.permissions import confirmed_states
 from audit.models import Event
 from cases import services
-from cases.choices import FROM_NATIONAL_CONFIRMATION, CaseState, Step
+from cases.choices import CaseState, Step
 from cases.models import Case
 from cases.services import CaseActionRefused
+from cases.states import FROM_NATIONAL_CONFIRMATION
 from cases.steps import STEPS
 from people.tests import factories
 
@@ -59,7 +60,7 @@ def test_every_step_has_one_rule_and_the_transition_carries_it():
 
 
 def test_the_registry_scope_is_exactly_the_states_from_national_confirmation():
-    assert SCOPE_STATES == {state.value for state in FROM_NATIONAL_CONFIRMATION}
+    assert confirmed_states() == {state.value for state in FROM_NATIONAL_CONFIRMATION}
 
 
 def test_a_provincial_resolution_dated_tomorrow_is_refused(case_in, actors_a):

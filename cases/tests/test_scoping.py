@@ -211,7 +211,7 @@ def test_a_case_read_by_number_is_seen_exactly_when_the_lists_show_it(users, wor
     """The case page, every case view (cases' case_or_404) and the order page read a case by its
     number and check it with permissions.may: the same cases as the lists' filter, for every
     role, a shared case, an inactive account and the IT administrator."""
-    from cases.selectors import visible_case
+    from cases.selectors.case_page import visible_case
 
     services.case_grant_access(
         case=world["teh_new"], by=users["supervisor_a"], user=users["expert_b"]

@@ -7,7 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from cases.choices import CaseState
-from cases.selectors import search_cases
+from cases.selectors.search import search_cases
 from people.checks import trigram_problems
 from people.models import NamePart, Person
 from people.selectors import parts_meant, persons_matching_name
@@ -137,9 +137,9 @@ def test_a_database_with_a_c_character_type_is_refused_loudly(
     problems = trigram_problems(c_ctype_database)
     assert problems and "LC_CTYPE 'C'" in problems[0]
 
-    import cases.selectors
+    import cases.selectors.search
 
-    monkeypatch.setattr(cases.selectors, "connection", c_ctype_database)
+    monkeypatch.setattr(cases.selectors.search, "connection", c_ctype_database)
     with pytest.raises(ImproperlyConfigured, match="LC_CTYPE"):
         list(search_cases(user=actors_a.expert, text="علی"))
 

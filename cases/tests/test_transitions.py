@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases import rules, services
-from cases.choices import FROM_NATIONAL_CONFIRMATION, CaseState, SourceType, Step
+from cases.choices import CaseState, SourceType, Step
 from cases.demo import DEMO_PDF, prepare, walk
 from cases.models import Case
 from cases.services import CaseActionRefused, CaseStateConflict
+from cases.states import FROM_NATIONAL_CONFIRMATION
 from cases.steps import STEPS
 from cases.tests.test_rules import in_session
 from cases.trail import CaseEvent

@@ -8,28 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import permissions
-from accounts.roles import Capability
 from audit.reads import record_read
-from cases import forms, services
-from cases.choices import (
-    EXPERT_STATES,
-    INQUIRY_STATES,
-    REQUIRED_EVIDENCE,
-    Agency,
-    EvidenceType,
-    Step,
-    SubjectDecision,
-)
+from cases import forms, panels, services
+from cases.choices import Step
 from cases.models import Case
-from cases.rules import household_elsewhere, missing_evidence_types, undecided_members
-from cases.selectors import (
-    cancellation_preview,
-    case_due_on,
-    case_for_page,
-    steps_for,
-    unmet_conditions,
-)
+from cases.selectors.cancellation import cancellation_preview
+from cases.selectors.case_page import case_for_page, case_page_context, unmet_conditions
 from cases.services import CaseActionRefused
 from cases.steps import STEPS
 from cases.trail import CaseRead
@@ -49,49 +33,15 @@ def case_detail(request, number):
 
 
 def case_context(request, case, **extra):
-    user = request.user
-    subjects = list(case.subjects.all())
-    households = {s.person.household for s in subjects}
-    cancelled = {s.person_id for s in subjects if s.decision == SubjectDecision.CANCEL}
-    on_case = {s.person_id for s in subjects}
-    off_case = [m for m in undecided_members(case) if m.pk not in on_case]
-    for household in households:
-        # A household another province registered (the case was opened on a person found by
-        # document number): the page names the case's own subjects only, nothing of the rest.
-        household.elsewhere = household_elsewhere(case, household)
-        # Offer to record a new head only where the head loses their card and others remain.
-        household.needs_new_head = household.head_id in cancelled and any(
-            m.pk not in cancelled for m in household.members.all()
-        )
-        household.may_change_head = permissions.may_register_in(user, household)
-        # The postal address the letters go to: recorded by the same experts, in any state.
-        household.may_record_address = household.may_change_head
-        # Members the case has no decision for and who are not on it (each needs adding first).
-        household.undecided = [m for m in off_case if m.household_id == household.pk]
-    evidence = list(case.evidence.all())
-    missing = set(missing_evidence_types(case))
-    checklist = [
-        (EvidenceType(t).label, t not in missing)
-        for t in REQUIRED_EVIDENCE.get(case.source_type, [])
-    ]
-    inquiries = {i.agency: i for i in case.inquiries.all()}
-    may_edit = case.state in EXPERT_STATES and permissions.may(user, Capability.REVIEW_CASE, case)
-    steps = steps_for(case=case, user=user)
-    context = {
-        "case": case,
-        "subjects": subjects,
-        "households": households,
-        "evidence": evidence,
-        "checklist": checklist,
-        "inquiries": [(agency, label, inquiries.get(agency)) for agency, label in Agency.choices],
-        "events": case.events.all(),
-        "actions": [s for s in steps if s.available and not s.rule.elsewhere],
-        "due_on": case_due_on(case),
-        "may_edit": may_edit,
-        "may_record_inquiries": may_edit and case.state in INQUIRY_STATES,
-        "evidence_form": forms.EvidenceForm(),
-        "decision_choices": forms.SubjectDecisionForm.base_fields["decision"].choices,
-    }
+    """What the case page shows: the selector's reads and decisions (cases.selectors.case_page),
+    the forms it offers, and the upper apps' parts (cases.panels)."""
+    context = case_page_context(case=case, user=request.user)
+    context.update(
+        evidence_form=forms.EvidenceForm(),
+        decision_choices=forms.SubjectDecisionForm.base_fields["decision"].choices,
+        # The parts the apps above cases own (sessions, Najva, expulsion, letters): cases.panels.
+        panels=panels.case_panels(request, case),
+    )
     context.update(extra)
     return context
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from cases.models import Case
-from cases.selectors import last_move, visible_case
+from cases.selectors.case_page import last_move, visible_case
 from cases.services import CaseStateConflict
 
 PAGE_SIZE = 25

@@ -16,7 +16,7 @@ from cases.choices import (
     EvidenceType,
     SourceType,
 )
-from cases.selectors import found_elsewhere
+from cases.selectors.intake import found_elsewhere
 from cases.services import CaseActionRefused, OpenCasesElsewhere
 from cases.views.common import answers_conflicts
 from people.forms import FindHouseholdForm

@@ -11,16 +11,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import searches
 from audit.reads import record_read
-from cases import forms
+from cases import forms, panels
 from cases.models import Case
-from cases.selectors import (
-    LIST_COLUMNS,
-    experts_of,
-    list_rows,
-    search_cases,
-    state_counts,
-)
-from cases.selectors import work_queue as queue_for
+from cases.selectors.queues import state_counts
+from cases.selectors.queues import work_queue as queue_for
+from cases.selectors.search import LIST_COLUMNS, experts_of, list_rows, search_cases
 from cases.trail import CaseRead
 from cases.views.common import PAGE_SIZE
 from revocation.pagination import CappedPaginator
@@ -35,6 +30,8 @@ def work_queue(request):
         "cases/work_queue.html",
         {
             "groups": queue_for(user=request.user),
+            # The parts the apps above cases own (sessions, Najva, expulsion, letters).
+            "panels": panels.queue_panels(request),
             "counts": state_counts(user=request.user),
             "today": timezone.localdate(),
         },

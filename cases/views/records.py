@@ -10,16 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.roles import Capability
 from audit.reads import record_read
 from cases import forms, services
-from cases.choices import (
-    EXPERT_STATES,
-    INQUIRY_STATES,
-    Agency,
-)
+from cases.choices import Agency
 from cases.models import ReplyScanVersion
-from cases.selectors import (
-    case_for_page,
-)
+from cases.selectors.case_page import case_for_page
 from cases.services import CaseActionRefused
+from cases.states import EXPERT_STATES, INQUIRY_STATES
 from cases.trail import CaseRead
 from cases.views.case import case_context
 from cases.views.common import answers_conflicts, case_or_404, conflict_page

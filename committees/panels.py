@@ -1,26 +1,17 @@
-"""The working groups' parts of pages other apps own: the sessions on the case page, and the
-sessions waiting on the secretary's work queue. The cases app knows nothing of committees; its
-templates load these tags."""
+"""The working groups' parts of the cases pages (cases.panels): the sessions on the case page, and
+the sessions waiting on the secretary's work queue."""
 
-from django import template
 from django.db.models import Prefetch, Q
 
 from accounts import permissions
 from committees.models import AgendaItem, Session, Vote, WorkingGroup
 
-register = template.Library()
 
-
-def _user(context):
-    return context.get("user") or getattr(context.get("request"), "user", None)
-
-
-@register.inclusion_tag("committees/_case_part.html", takes_context=True)
-def case_sessions(context, case):
+def case_part(request, case) -> dict:
     """The sessions the case was on, with the votes and the resolution, for those who read
     sessions (two queries at most)."""
-    user = _user(context)
-    if user is None or not permissions.may_read_sessions(user):
+    user = request.user
+    if not permissions.may_read_sessions(user):
         return {"items": []}
     items = [
         item
@@ -33,13 +24,10 @@ def case_sessions(context, case):
     return {"items": items}
 
 
-@register.inclusion_tag("committees/_queue_part.html", takes_context=True)
-def sessions_waiting(context):
+def queue_part(request) -> dict:
     """For whoever records sessions: their open sessions (to be closed) and closed ones whose
     signed minutes are not uploaded yet (one query; none for other users)."""
-    user = _user(context)
-    if user is None:
-        return {"sessions": []}
+    user = request.user
     if permissions.may_record_session(user, None):
         groups = Q(group__kind=WorkingGroup.Kind.NATIONAL)
     elif user.province_id and permissions.may_record_session(user, user.province_id):
@@ -53,3 +41,14 @@ def sessions_waiting(context):
         .order_by("held_on", "pk")[:20]
     )
     return {"sessions": list(sessions), "shown": True}
+
+
+def register() -> None:
+    from cases import panels
+
+    panels.register_case_panel(
+        app="committees", template="committees/_case_part.html", context=case_part, order=10
+    )
+    panels.register_queue_panel(
+        app="committees", template="committees/_queue_part.html", context=queue_part, order=10
+    )
