@@ -6,5 +6,10 @@ class LettersConfig(AppConfig):
     verbose_name = "نامه‌ها و ارسال پستی"
 
     def ready(self):
+        # The letter is a printed kind: its PDF and verification page are documents'.
         # The letters of a decision are written when it is taken (cases.signals.step_taken).
         from letters import receivers  # noqa: F401
+        from letters.printed import KIND
+        from revocation.printing import register
+
+        register(KIND)

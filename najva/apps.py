@@ -6,5 +6,10 @@ class NajvaConfig(AppConfig):
     verbose_name = "نجوا"
 
     def ready(self):
+        # The cancellation form is a printed kind: its PDF and verification page are documents'.
         # The outbox rows are written when a card is cancelled (cases.signals.step_taken).
         from najva import receivers  # noqa: F401
+        from najva.printed import KIND
+        from revocation.printing import register
+
+        register(KIND)

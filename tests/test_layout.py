@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     "reference",
     "audit",
+    # The printed documents' pages: above audit (they log reads), below every app that prints.
+    "documents",
     "accounts",
     "people",
     "cases",

@@ -89,7 +89,7 @@ def test_printing_a_letter_records_the_read(case_in, actors_a):
 
         letter = case.letters.first()
         letters.letter_print(letter=letter, by=actors_a.supervisor)
-    response = signed_in(actors_a.supervisor).get(reverse("letters:file", args=[letter.pk]))
+    response = signed_in(actors_a.supervisor).get(letter.download_url)
     assert response.status_code == 200
     read = Read.objects.get()
     assert (read.action, read.case_id) == (Read.Action.LETTER, case.pk)
@@ -264,15 +264,9 @@ def test_printing_the_forms_orders_and_minutes_records_the_reads(case_in, actors
 
     client = signed_in(actors_a.supervisor)
     urls = {
-        Read.Action.NAJVA_FORM: reverse(
-            "najva:form_file", args=[CancellationForm.objects.latest("pk").pk]
-        ),
-        Read.Action.ORDER: reverse(
-            "enforcement:order_file", args=[ExpulsionOrder.objects.latest("pk").pk]
-        ),
-        Read.Action.MINUTES: reverse(
-            "committees:minutes_file", args=[Session.objects.latest("pk").pk]
-        ),
+        Read.Action.NAJVA_FORM: CancellationForm.objects.latest("pk").download_url,
+        Read.Action.ORDER: ExpulsionOrder.objects.latest("pk").download_url,
+        Read.Action.MINUTES: Session.objects.latest("pk").minutes.download_url,
     }
     for action, url in urls.items():
         assert client.get(url).status_code == 200, action
