@@ -26,7 +26,7 @@ def minutes_context(session: Session) -> dict:
     return {
         "session": session,
         "group": group,
-        # The issuing office: the province's for a provincial group, the ministry's for the national.
+        # The issuing office: the province's for a provincial group, the ministry's otherwise.
         "province": group.province.name if group.province_id else "",
         "present": present_members,
         "absent": [m for m in members if m.pk not in present],

@@ -8,11 +8,7 @@ from revocation import printing
 
 
 def test_every_printed_model_is_a_registered_kind():
-    printed = {
-        model
-        for model in apps.get_models()
-        if issubclass(model, printing.PrintedDocument)
-    }
+    printed = {model for model in apps.get_models() if issubclass(model, printing.PrintedDocument)}
     kinds = printing.kinds()
     assert {kind.model for kind in kinds.values()} == printed
     assert set(kinds) == {"cancellation-form", "expulsion-order", "letter", "minutes"}
