@@ -10,3 +10,9 @@ class CommitteesConfig(AppConfig):
         from committees import panels
 
         panels.register()
+
+        # The minutes are a printed kind: their PDF is served by documents' download page.
+        from committees.printed import KIND
+        from revocation.printing import register
+
+        register(KIND)

@@ -8,7 +8,7 @@ shows, and served again until the session changes.
 from django.utils import timezone
 
 from committees.models import Session
-from revocation.printing import font_uris, render_document
+from revocation.printing import render_document
 
 
 def minutes_context(session: Session) -> dict:
@@ -26,6 +26,8 @@ def minutes_context(session: Session) -> dict:
     return {
         "session": session,
         "group": group,
+        # The issuing office: the province's for a provincial group, the ministry's otherwise.
+        "province": group.province.name if group.province_id else "",
         "present": present_members,
         "absent": [m for m in members if m.pk not in present],
         "items": items,
@@ -41,15 +43,6 @@ def render_minutes(session: Session) -> tuple[bytes, int]:
 
 def warm_up() -> None:
     """Load WeasyPrint, Pango and the fonts once, as a worker process starts: the first minutes
-    a process renders otherwise pay for it (about a second and a half here)."""
-    from weasyprint import HTML
-
-    fonts = font_uris()
-    regular, bold = fonts["font_regular"], fonts["font_bold"]
-    html = (
-        '<html lang="fa" dir="rtl"><style>'
-        f'@font-face {{ font-family: "Vazirmatn"; src: url("{regular}"); }}'
-        f'@font-face {{ font-family: "Vazirmatn"; src: url("{bold}"); font-weight: bold; }}'
-        'body { font-family: "Vazirmatn"; }</style><body><b>صورتجلسه</b> ۱۲۳</body></html>'
-    )
-    HTML(string=html).render().write_pdf()
+    a process renders otherwise pay for it (about a second and a half here). The empty letterhead
+    of the documents' base template loads the same faces the minutes use."""
+    render_document("pdf/base.html", {}).write_pdf()

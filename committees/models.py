@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from cases.choices import CaseState
+from revocation.printing import PrintedDocument, SignedScan
 
 
 class WorkingGroup(models.Model):
@@ -277,13 +278,19 @@ def minutes_upload_to(instance, filename):
 
 def signed_upload_to(instance, filename):
     return (
-        f"minutes/{instance.session.group_id}/{instance.session_id}/signed-{instance.signed_sha256}"
+        f"minutes/{instance.session.group_id}/{instance.session_id}/signed-{instance.scan_sha256}"
     )
 
 
-class Minutes(models.Model):
+class Minutes(PrintedDocument, SignedScan):
     """The minutes (صورتجلسه) of a session as a PDF, made in the background for one version of
-    the session and served again until the session changes; and the signed scan, once uploaded."""
+    the session and served again until the session changes; and the signed scan, once uploaded.
+    The file, its hash, the time it was made (printed_at) and the signed scan are what every
+    printed document keeps (revocation.printing); the minutes carry no QR code."""
+
+    printed_kind = "minutes"
+    upload_file_to = minutes_upload_to
+    upload_scan_to = signed_upload_to
 
     class Status(models.TextChoices):
         PENDING = "pending", "در حال تهیه"
@@ -297,23 +304,7 @@ class Minutes(models.Model):
     # The session version the file (or the pending task) is for.
     version = models.PositiveIntegerField()
     requested_at = models.DateTimeField("زمان درخواست")
-    file = models.FileField("فایل", upload_to=minutes_upload_to, blank=True, max_length=255)
-    sha256 = models.CharField("چکیده SHA-256", max_length=64, blank=True)
-    made_at = models.DateTimeField("زمان تهیه", null=True, blank=True)
     pages = models.PositiveSmallIntegerField("شمار صفحات", null=True, blank=True)
-    signed_scan = models.FileField(
-        "صورتجلسه امضاشده", upload_to=signed_upload_to, blank=True, max_length=255
-    )
-    signed_sha256 = models.CharField(max_length=64, blank=True)
-    signed_content_type = models.CharField(max_length=64, blank=True)
-    signed_uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    signed_uploaded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "صورتجلسه"

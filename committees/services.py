@@ -488,7 +488,7 @@ def minutes_make(*, session_id: int, version: int) -> bool:
         minutes.sha256 = hashlib.sha256(pdf).hexdigest()
         minutes.file.save(f"{minutes.sha256}.pdf", ContentFile(pdf), save=False)
         minutes.status = Minutes.Status.READY
-        minutes.made_at = timezone.now()
+        minutes.printed_at = timezone.now()
         minutes.pages = pages
         minutes.save()
     return True
@@ -514,11 +514,11 @@ def minutes_attach_signed(*, session: Session, by, upload, content_type: str) ->
         raise SessionRefused(
             {"scan": ["نسخه امضاشده این جلسه پیش‌تر بارگذاری شده است و جایگزین نمی‌شود."]}
         )
-    minutes.signed_sha256 = Evidence.digest(upload)  # SHA-256 in chunks, as for evidence
-    minutes.signed_content_type = content_type
+    minutes.scan_sha256 = Evidence.digest(upload)  # SHA-256 in chunks, as for evidence
+    minutes.scan_content_type = content_type
     minutes.signed_scan.save(upload.name or "signed", upload, save=False)
-    minutes.signed_uploaded_by = by
-    minutes.signed_uploaded_at = timezone.now()
+    minutes.signed_by = by
+    minutes.signed_at = timezone.now()
     minutes.save()
     return minutes
 

@@ -17,6 +17,5 @@ urlpatterns = [
     path("<int:pk>/close/", views.session_close, name="close"),
     path("<int:pk>/batch/", views.session_batch, name="batch"),
     path("<int:pk>/minutes/", views.minutes, name="minutes"),
-    path("<int:pk>/minutes/file/", views.minutes_file, name="minutes_file"),
     path("<int:pk>/minutes/signed/", views.minutes_signed, name="minutes_signed"),
 ]

@@ -298,31 +298,6 @@ def minutes(request, pk):
 
 
 @login_required
-@require_safe
-def minutes_file(request, pk):
-    session = session_or_404(request.user, pk)
-    current = minutes_of(session)
-    if current is None or not current.is_current():
-        raise Http404("صورتجلسه این نسخه از جلسه هنوز تهیه نشده است.")
-    response = attachment(
-        current.file,
-        request=request,
-        sha256=current.sha256,
-        label=f"صورتجلسه جلسه {current.session_id}",
-        filename=f"minutes-{current.session_id}-v{current.version}.pdf",
-        content_type="application/pdf",
-    )
-    # The minutes name every case on the agenda.
-    record_read(
-        request,
-        CommitteeRead.MINUTES,
-        cases=session.items.values_list("case_id", flat=True),
-        detail=f"session {session.pk} v{current.version}",
-    )
-    return response
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def minutes_signed(request, pk):
     """GET: the signed scan; POST: upload it (the secretary, once the session is closed)."""
@@ -331,14 +306,14 @@ def minutes_signed(request, pk):
         current = minutes_of(session)
         if current is None or not current.signed_scan:
             raise Http404("نسخه امضاشده بارگذاری نشده است.")
-        extension = EXTENSIONS.get(current.signed_content_type, "bin")
+        extension = EXTENSIONS.get(current.scan_content_type, "bin")
         response = attachment(
             current.signed_scan,
             request=request,
-            sha256=current.signed_sha256,
+            sha256=current.scan_sha256,
             label=f"صورتجلسه امضاشده جلسه {session.pk}",
             filename=f"minutes-{session.pk}-signed.{extension}",
-            content_type=current.signed_content_type,
+            content_type=current.scan_content_type,
         )
         record_read(
             request,

@@ -10,3 +10,9 @@ class EnforcementConfig(AppConfig):
         from enforcement import panels
 
         panels.register()
+
+        # The expulsion order is a printed kind: its PDF and verification page are documents'.
+        from enforcement.printed import KIND
+        from revocation.printing import register
+
+        register(KIND)

@@ -13,12 +13,12 @@ The day each person left is also kept on the case (``cases.CaseSubject.departed_
 what the case's rule book reads; these rows are how, where and on what proof.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from revocation.printing import PrintedDocument, Verifiable
 
 
 class OrderNumberSequence(models.Model):
@@ -40,15 +40,17 @@ class OrderNumberSequence(models.Model):
         return f"{self.province_id}-{self.year}: {self.last_value}"
 
 
-def new_serial() -> str:
-    return secrets.token_urlsafe(12)
-
-
 def order_upload_to(instance, filename):
     return f"enforcement/orders/{instance.case_id}/{instance.serial}.pdf"
 
 
-class ExpulsionOrder(models.Model):
+class ExpulsionOrder(PrintedDocument, Verifiable):
+    """The expulsion order: the PDF for signature is made with the order and kept as it was (with
+    its SHA-256); the QR code on it carries the serial and the SHA-256 of the facts it prints."""
+
+    printed_kind = "expulsion-order"
+    upload_file_to = order_upload_to
+
     case = models.ForeignKey(
         "cases.Case",
         verbose_name="پرونده",
@@ -80,12 +82,6 @@ class ExpulsionOrder(models.Model):
         related_name="+",
     )
     issued_at = models.DateTimeField("زمان ثبت", default=timezone.now)
-    # The PDF for signature, made with the order and kept as it was (with its SHA-256); the QR
-    # code on it carries the serial and the SHA-256 of the facts it prints.
-    serial = models.CharField("شناسه", max_length=32, unique=True, default=new_serial)
-    content_sha256 = models.CharField("چکیده محتوا", max_length=64)
-    file = models.FileField("فایل", upload_to=order_upload_to, max_length=255)
-    sha256 = models.CharField("چکیده SHA-256 فایل", max_length=64)
 
     class Meta:
         ordering = ["issued_at", "pk"]

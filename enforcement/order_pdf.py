@@ -1,12 +1,9 @@
 """The expulsion order (دستور اخراج) as a PDF for the supervisor's signature (WeasyPrint,
 Vazirmatn), with a QR code to its verification page (revocation.printing)."""
 
-from django.urls import reverse
-from django.utils import timezone
+from revocation.printing import content_digest, qr_context, render_pdf
 
-from revocation.printing import absolute, content_digest, qr_data_uri, render_pdf
-
-__all__ = ["content_digest", "order_facts", "render_order", "verification_url"]
+__all__ = ["content_digest", "order_facts", "render_order"]
 
 
 def _day(value) -> str:
@@ -41,12 +38,7 @@ def order_facts(order, persons) -> dict:
     }
 
 
-def verification_url(serial: str, digest: str) -> str:
-    return absolute(f"{reverse('enforcement:verify', args=[serial])}?h={digest}")
-
-
-def render_order(*, order, persons, facts, printed_by) -> bytes:
-    url = verification_url(order.serial, order.content_sha256)
+def render_order(*, order, persons, facts) -> bytes:
     documents = {
         entry.subject_id: list(entry.subject.person.documents.select_related("document_type"))
         for entry in persons
@@ -56,11 +48,11 @@ def render_order(*, order, persons, facts, printed_by) -> bytes:
         {
             "order": order,
             "case": order.case,
+            "province": order.case.province.name,
             "persons": [(entry, documents[entry.subject_id]) for entry in persons],
             "facts": facts,
-            "verify_url": url,
-            "qr": qr_data_uri(url),
-            "printed_at": timezone.now(),
-            "printed_by": printed_by,
+            "printed_at": order.printed_at,
+            "printed_by": order.printed_by,
+            **qr_context(order),
         },
     )

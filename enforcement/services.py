@@ -34,6 +34,7 @@ from enforcement.models import (
     PriorDeparture,
 )
 from reference.models import BorderPoint, YearlyPolicy
+from revocation import clock
 from revocation.numbering import next_value
 from revocation.persian import digits_to_persian, jalali, jalali_year
 
@@ -281,10 +282,11 @@ def _print(order: ExpulsionOrder, by) -> None:
     )
     facts = order_pdf.order_facts(order, persons)
     order.content_sha256 = order_pdf.content_digest(facts)
-    pdf = order_pdf.render_order(order=order, persons=persons, facts=facts, printed_by=by)
+    order.printed_at, order.printed_by = clock.now(), by
+    pdf = order_pdf.render_order(order=order, persons=persons, facts=facts)
     order.sha256 = hashlib.sha256(pdf).hexdigest()
     order.file.save("order.pdf", ContentFile(pdf), save=False)
-    order.save(update_fields=["content_sha256", "sha256", "file"])
+    order.save(update_fields=["content_sha256", "sha256", "file", "printed_at", "printed_by"])
 
 
 # --------------------------------------------------------------------------------------------------

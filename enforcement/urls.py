@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from cases import urls as _case_urls  # noqa: F401 (registers the case_number converter)
 from enforcement import views
@@ -9,9 +10,13 @@ urlpatterns = [
     path("cases/<case_number:number>/orders/new/", views.order_new, name="order_new"),
     path("cases/<case_number:number>/departed/", views.departed, name="departed"),
     path("orders/<int:pk>/", views.order, name="order"),
-    path("orders/<int:pk>/file/", views.order_file, name="order_file"),
     path("persons/<int:pk>/handover/", views.handover, name="handover"),
     path("persons/<int:pk>/outcome/", views.outcome, name="outcome"),
     path("persons/<int:pk>/proof/", views.proof, name="proof"),
-    path("verify/<str:serial>/", views.verify, name="verify"),
+    # Orders printed before the documents' pages existed carry this path in their QR code.
+    path(
+        "verify/<str:serial>/",
+        RedirectView.as_view(pattern_name="documents:verify", query_string=True),
+        {"kind": "expulsion-order"},
+    ),
 ]

@@ -131,24 +131,6 @@ def order(request, pk):
 
 
 @login_required
-@require_safe
-def order_file(request, pk):
-    order = _order_or_404(request.user, pk)
-    response = attachment(
-        order.file,
-        request=request,
-        sha256=order.sha256,
-        case=order.case,
-        label=f"دستور اخراج {order.number}",
-        filename=f"expulsion-order-{order.number}.pdf",
-        content_type="application/pdf",
-        inline=True,
-    )
-    record_read(request, EnforcementRead.ORDER, case_id=order.case_id, detail=f"order {pk}")
-    return response
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 @answers_conflicts
 def handover(request, pk):
@@ -312,22 +294,3 @@ def departed(request, number):
         },
         status=status,
     )
-
-
-@login_required
-@require_safe
-def verify(request, serial):
-    """Whether a printed order is genuine: for a user who may see its case; anyone else is
-    told only that no such order is known to them (another province's is not revealed)."""
-    digest = (request.GET.get("h") or "").strip().lower()
-    order = (
-        selectors.orders_visible_to(user=request.user)
-        .filter(serial=serial)
-        .select_related("case", "border_point", "issued_by")
-        .first()
-    )
-    context = {"order": order, "digest": digest, "genuine": False}
-    if order is not None:
-        context["genuine"] = digest == order.content_sha256
-        context["entries"] = list(order.persons.select_related("subject__person"))
-    return render(request, "enforcement/verify.html", context, status=200 if order else 404)

@@ -10,5 +10,11 @@ class LettersConfig(AppConfig):
         from letters import panels
 
         panels.register()
+
+        # The letter is a printed kind: its PDF and verification page are documents'.
         # The letters of a decision are written when it is taken (cases.signals.step_taken).
         from letters import receivers  # noqa: F401
+        from letters.printed import KIND
+        from revocation.printing import register
+
+        register(KIND)

@@ -9,7 +9,6 @@ digest covers is what the paper says.
 
 import datetime
 
-from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import SourceType
@@ -18,9 +17,9 @@ from letters.models import Letter
 from people.models import DocumentStatus, Sex
 from reference.models import YearlyPolicy
 from revocation.persian import jalali_year
-from revocation.printing import absolute, content_digest, qr_data_uri, render_pdf
+from revocation.printing import content_digest, qr_context, render_pdf
 
-__all__ = ["content_digest", "render_letter", "render_register", "verification_url"]
+__all__ = ["content_digest", "render_letter", "render_register"]
 
 
 def _honorific(person) -> str:
@@ -150,21 +149,15 @@ def subject_line(letter: Letter) -> str:
     return "ابلاغ ابطال مدارک اقامتی و لغو پناهندگی"
 
 
-def verification_url(serial: str, digest: str) -> str:
-    return absolute(f"{reverse('letters:verify', args=[serial])}?h={digest}")
-
-
 def render_letter(letter: Letter, facts: dict) -> bytes:
-    url = verification_url(letter.serial, letter.content_sha256)
     return render_pdf(
         "pdf/letter.html",
         {
             "facts": facts,
             "letter": letter,
+            "province": facts["province"],
             "body": f"pdf/letters/{letter.kind}.html",
-            "serial": letter.serial,
-            "verify_url": url,
-            "qr": qr_data_uri(url),
+            **qr_context(letter),
         },
     )
 

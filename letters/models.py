@@ -14,8 +14,6 @@ The letter moves through its states only by the transitions below (django-fsm, p
 waiting → printed → signed → dispatched → delivered, or dispatched → returned → dispatched again.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,6 +23,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from letters.links import letter_url
 from people.models import POSTAL_CODE
 from revocation.persian import digits_to_persian
+from revocation.printing import PrintedDocument, Signed, Verifiable
 
 
 class AgencyOffice(models.Model):
@@ -88,11 +87,12 @@ def letter_upload_to(instance, filename):
     return f"letters/{instance.case_id}/{instance.pk}-{instance.sha256}.pdf"
 
 
-def new_serial() -> str:
-    return secrets.token_urlsafe(12)
+class Letter(FSMModelMixin, PrintedDocument, Verifiable, Signed):
+    # The serial, the digests, the file and who printed it and recorded the signature are what
+    # every printed document keeps (revocation.printing).
+    printed_kind = "letter"
+    upload_file_to = letter_upload_to
 
-
-class Letter(FSMModelMixin, models.Model):
     class Kind(models.TextChoices):
         """What the letter tells. Another app that sends letters (enforcement's expulsion order)
         adds its kind here and its body as templates/pdf/letters/<kind>.html."""
@@ -186,30 +186,6 @@ class Letter(FSMModelMixin, models.Model):
     # From the letter register, when first printed (ASCII digits; shown in Persian digits).
     number = models.CharField("شماره نامه", max_length=20, blank=True)
     dated_on = models.DateField("تاریخ نامه", null=True, blank=True)
-    # What the QR code carries: the verification page finds the letter by it (not guessable).
-    serial = models.CharField("شناسه", max_length=32, unique=True, default=new_serial)
-    # The SHA-256 of the facts printed (content_sha256, in the QR) and of the PDF file itself.
-    content_sha256 = models.CharField("چکیده محتوا", max_length=64, blank=True)
-    file = models.FileField("فایل", upload_to=letter_upload_to, max_length=255, blank=True)
-    sha256 = models.CharField("چکیده SHA-256 فایل", max_length=64, blank=True)
-    printed_at = models.DateTimeField("زمان چاپ", null=True, blank=True)
-    printed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="چاپ‌کننده",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    signed_at = models.DateTimeField("زمان ثبت امضا", null=True, blank=True)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="ثبت‌کننده امضا",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         ordering = ["case", "pk"]

@@ -17,7 +17,6 @@ from letters import documents, forms, selectors, services
 from letters.models import Letter
 from letters.trail import LetterRead
 from revocation.forms import refusal_on_form
-from revocation.http import attachment
 from revocation.persian import isolated, jalali
 
 READERS_ONLY = "نامه‌ها و دفتر ارسال پستی را مدیرکل یا معاون استان، نقش‌های کشوری و بازرس می‌بینند."
@@ -101,26 +100,6 @@ def print_letter(request, pk):
         "letters/print.html",
         {"letter": letter, "case": letter.case, "named": _named_subjects(letter)},
     )
-
-
-@login_required
-@require_safe
-def letter_file(request, pk):
-    letter = _letter_for(request.user, pk)
-    if not letter.file:
-        raise Http404
-    response = attachment(
-        letter.file,
-        request=request,
-        sha256=letter.sha256,
-        case=letter.case,
-        label=f"نامه {letter.number}",
-        filename=f"letter-{letter.number.replace('/', '-')}.pdf",
-        content_type="application/pdf",
-        inline=True,
-    )
-    record_read(request, LetterRead.LETTER, case_id=letter.case_id, detail=f"letter {pk}")
-    return response
 
 
 @login_required
@@ -293,24 +272,3 @@ def register_pdf(request):
         detail=f"{province.code} {day.isoformat()}",
     )
     return response
-
-
-@login_required
-@require_safe
-def verify(request, serial):
-    """Whether a printed letter is genuine: for a user who may see its case. Anyone else is told
-    only that no such letter is known to them (a letter of another province is not revealed)."""
-    digest = (request.GET.get("h") or "").strip().lower()
-    letter = (
-        selectors.letters_visible_to(user=request.user)
-        .exclude(number="")
-        .filter(serial=serial)
-        .select_related(*selectors.LETTER_JOINS, "printed_by", "signed_by")
-        .first()
-    )
-    context = {"letter": letter, "digest": digest, "genuine": False}
-    if letter is not None:
-        context["genuine"] = digest == letter.content_sha256
-        context["named"] = _named_subjects(letter)
-        context["dispatches"] = selectors.dispatches_of(letter)
-    return render(request, "letters/verify.html", context, status=200 if letter else 404)

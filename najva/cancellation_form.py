@@ -6,12 +6,9 @@ hash changes the file. The file's SHA-256 is kept with it and shown on the verif
 that a file can be compared as well as a paper.
 """
 
-from django.urls import reverse
-from django.utils import timezone
+from revocation.printing import content_digest, qr_context, render_pdf
 
-from revocation.printing import absolute, content_digest, qr_data_uri, render_pdf
-
-__all__ = ["content_digest", "form_facts", "render_form", "verification_url"]
+__all__ = ["content_digest", "form_facts", "render_form"]
 
 
 def form_facts(subject, registrations) -> dict:
@@ -58,26 +55,21 @@ def form_facts(subject, registrations) -> dict:
     }
 
 
-def verification_url(serial: str, digest: str) -> str:
-    return absolute(f"{reverse('najva:verify', args=[serial])}?h={digest}")
-
-
-def render_form(*, subject, registrations, serial: str, digest: str, printed_by) -> bytes:
+def render_form(form, registrations) -> bytes:
+    subject = form.subject
     facts = form_facts(subject, registrations)
-    url = verification_url(serial, digest)
     return render_pdf(
         "pdf/cancellation_form.html",
         {
             "facts": facts,
             "subject": subject,
             "case": subject.case,
+            "province": subject.case.province.name,
             "person": subject.person,
             "registrations": registrations,
-            "serial": serial,
-            "digest": digest,
-            "verify_url": url,
-            "qr": qr_data_uri(url),
-            "printed_at": timezone.now(),
-            "printed_by": printed_by,
+            "digest": form.content_sha256,
+            "printed_at": form.printed_at,
+            "printed_by": form.printed_by,
+            **qr_context(form),
         },
     )

@@ -7,12 +7,12 @@ own table (the default backend, so that the demo works offline); a real Najva ke
 ``CancellationForm`` is the card cancellation form (فرم ابطال کارت) printed for each subject.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from revocation.printing import PrintedDocument, SignedScan, Verifiable
 
 
 class Registration(models.Model):
@@ -147,13 +147,14 @@ def form_scan_upload_to(instance, filename):
     return f"najva/forms/{case_id}/{subject_id}-signed-{instance.scan_sha256}"
 
 
-def new_serial() -> str:
-    return secrets.token_urlsafe(12)
-
-
-class CancellationForm(models.Model):
+class CancellationForm(PrintedDocument, Verifiable, SignedScan):
     """The card cancellation form (فرم ابطال کارت) of one subject: printed once, stored with its
-    SHA-256 and served again as it was; then marked signed with the scan of the signed paper."""
+    SHA-256 and served again as it was; then marked signed with the scan of the signed paper.
+    What every printed document keeps (serial, digests, file, scan) is revocation.printing's."""
+
+    printed_kind = "cancellation-form"
+    upload_file_to = form_upload_to
+    upload_scan_to = form_scan_upload_to
 
     subject = models.OneToOneField(
         "cases.CaseSubject",
@@ -161,33 +162,6 @@ class CancellationForm(models.Model):
         on_delete=models.PROTECT,
         related_name="cancellation_form",
     )
-    # What the QR code carries: the verification page finds the form by it (not guessable).
-    serial = models.CharField("شناسه", max_length=32, unique=True, default=new_serial)
-    # The SHA-256 of the facts printed (content_sha256, in the QR) and of the PDF file itself.
-    content_sha256 = models.CharField("چکیده محتوا", max_length=64)
-    file = models.FileField("فایل", upload_to=form_upload_to, max_length=255)
-    sha256 = models.CharField("چکیده SHA-256 فایل", max_length=64)
-    printed_at = models.DateTimeField("زمان چاپ", default=timezone.now)
-    printed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="چاپ‌کننده",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    signed_at = models.DateTimeField("زمان امضا", null=True, blank=True)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="ثبت‌کننده امضا",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    signed_scan = models.FileField(
-        "تصویر فرم امضاشده", upload_to=form_scan_upload_to, blank=True, max_length=255
-    )
-    scan_sha256 = models.CharField("چکیده تصویر امضاشده", max_length=64, blank=True)
-    scan_content_type = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = "فرم ابطال کارت"

@@ -30,6 +30,7 @@ from cases.choices import Step, SubjectDecision
 from cases.models import Case, Evidence
 from najva import backends, cancellation_form
 from najva.models import CancellationForm, Registration
+from revocation import clock
 from revocation.persian import digits_to_persian
 
 logger = logging.getLogger(__name__)
@@ -479,17 +480,11 @@ def form_print(*, subject, by) -> CancellationForm:
             "فرم پس از ثبت همه مدارک این شخص در نجوا چاپ می‌شود (شماره پیگیری در فرم می‌آید)."
         )
     registrations = form_registrations(subject)
-    form = CancellationForm(subject=subject, printed_by=by)
+    form = CancellationForm(subject=subject, printed_by=by, printed_at=clock.now())
     form.content_sha256 = cancellation_form.content_digest(
         cancellation_form.form_facts(subject, registrations)
     )
-    pdf = cancellation_form.render_form(
-        subject=subject,
-        registrations=registrations,
-        serial=form.serial,
-        digest=form.content_sha256,
-        printed_by=by,
-    )
+    pdf = cancellation_form.render_form(form, registrations)
     form.sha256 = hashlib.sha256(pdf).hexdigest()
     form.file.save("form.pdf", ContentFile(pdf), save=False)
     form.save()

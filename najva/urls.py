@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from cases import urls as _case_urls  # noqa: F401 (registers the case_number converter)
 from najva import views
@@ -14,8 +15,12 @@ urlpatterns = [
         views.form_print,
         name="form_print",
     ),
-    path("forms/<int:pk>/file/", views.form_file, name="form_file"),
     path("forms/<int:pk>/signed/", views.form_signed, name="form_signed"),
     path("forms/<int:pk>/scan/", views.form_scan, name="form_scan"),
-    path("verify/<str:serial>/", views.verify, name="verify"),
+    # Forms printed before the documents' pages existed carry this path in their QR code.
+    path(
+        "verify/<str:serial>/",
+        RedirectView.as_view(pattern_name="documents:verify", query_string=True),
+        {"kind": "cancellation-form"},
+    ),
 ]

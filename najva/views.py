@@ -133,24 +133,6 @@ def form_print(request, number, subject_id):
 
 
 @login_required
-@require_safe
-def form_file(request, pk):
-    form = _form_or_404(request.user, pk)
-    response = attachment(
-        form.file,
-        request=request,
-        sha256=form.sha256,
-        case=form.subject.case,
-        label="فرم ابطال کارت",
-        filename=f"cancellation-form-{form.subject.case.number}-{form.subject_id}.pdf",
-        content_type="application/pdf",
-        inline=True,
-    )
-    record_read(request, NajvaRead.NAJVA_FORM, case=form.subject.case, detail=f"form {pk}")
-    return response
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def form_signed(request, pk):
     form = _form_or_404(request.user, pk)
@@ -195,22 +177,3 @@ def form_scan(request, pk):
     )
     record_read(request, NajvaRead.SCAN, case=form.subject.case, detail=f"form {pk}")
     return response
-
-
-@login_required
-@require_safe
-def verify(request, serial):
-    """Whether a printed form is genuine: for a user who may see its case. Anyone else is told
-    only that no such form is known to them (a form of another province is not revealed)."""
-    digest = (request.GET.get("h") or "").strip().lower()
-    form = (
-        selectors.forms_visible_to(user=request.user)
-        .filter(serial=serial)
-        .select_related("subject__case", "subject__person", "printed_by", "signed_by")
-        .first()
-    )
-    context = {"form_row": form, "digest": digest, "genuine": False}
-    if form is not None:
-        context["genuine"] = digest == form.content_sha256
-        context["registrations"] = services.form_registrations(form.subject)
-    return render(request, "najva/verify.html", context, status=200 if form else 404)

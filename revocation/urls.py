@@ -42,6 +42,7 @@ urlpatterns = [
     path("najva/", include("najva.urls")),
     path("enforcement/", include("enforcement.urls")),
     path("letters/", include("letters.urls")),
+    path("documents/", include("documents.urls")),
     path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
 ]

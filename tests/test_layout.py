@@ -33,6 +33,8 @@ PROJECT = "revocation"
 LAYERS = [
     "reference",
     "audit",
+    # The printed documents' pages: above audit (they log reads), below every app that prints.
+    "documents",
     "accounts",
     "people",
     "cases",

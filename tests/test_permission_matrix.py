@@ -81,10 +81,11 @@ class Row:
     agency: str = Agency.INTELLIGENCE
     setup: Callable | None = None
     source_type: str | None = None
+    kind: str = ""  # a printed document's kind (documents:download, documents:verify)
 
     @property
     def id(self) -> str:
-        return "-".join(filter(None, [self.name, self.step, self.state or ""]))
+        return "-".join(filter(None, [self.name, self.kind, self.step, self.state or ""]))
 
 
 def _inquiries_ready(case, actors):
@@ -525,7 +526,7 @@ TABLE = [
     Row("committees:minutes", S.READY_FOR_PROVINCE, setup=_session,
         get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
         post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
-    Row("committees:minutes_file", S.READY_FOR_PROVINCE, setup=_session_with_minutes,
+    Row("documents:download", S.READY_FOR_PROVINCE, kind="minutes", setup=_session_with_minutes,
         get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     Row("committees:minutes_signed", S.READY_FOR_PROVINCE, setup=_session_signed,
@@ -565,7 +566,7 @@ TABLE = [
     Row("najva:form_print", S.CARD_CANCELLED,
         get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
         post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
-    Row("najva:form_file", S.CARD_CANCELLED, setup=_form_printed,
+    Row("documents:download", S.CARD_CANCELLED, kind="cancellation-form", setup=_form_printed,
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     Row("najva:form_signed", S.CARD_CANCELLED, setup=_form_printed,
@@ -574,7 +575,7 @@ TABLE = [
     Row("najva:form_scan", S.CARD_CANCELLED, setup=_form_signed,
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
-    Row("najva:verify", S.CARD_CANCELLED, setup=_form_printed,
+    Row("documents:verify", S.CARD_CANCELLED, kind="cancellation-form", setup=_form_printed,
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
 
@@ -591,10 +592,10 @@ TABLE = [
     Row("enforcement:order", S.EXPULSION_ORDERED,
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
-    Row("enforcement:order_file", S.EXPULSION_ORDERED,
+    Row("documents:download", S.EXPULSION_ORDERED, kind="expulsion-order",
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
-    Row("enforcement:verify", S.EXPULSION_ORDERED,
+    Row("documents:verify", S.EXPULSION_ORDERED, kind="expulsion-order",
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     Row("enforcement:handover", S.EXPULSION_ORDERED,
@@ -629,7 +630,7 @@ TABLE = [
     Row("letters:print", S.CARD_CANCELLED,
         get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
         post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
-    Row("letters:file", S.CARD_CANCELLED, setup=_letter_printed,
+    Row("documents:download", S.CARD_CANCELLED, kind="letter", setup=_letter_printed,
         get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     Row("letters:sign", S.CARD_CANCELLED, setup=_letter_printed,
@@ -644,7 +645,7 @@ TABLE = [
     Row("letters:return", S.CARD_CANCELLED, setup=_letter_dispatched,
         get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
         post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
-    Row("letters:verify", S.CARD_CANCELLED, setup=_letter_printed,
+    Row("documents:verify", S.CARD_CANCELLED, kind="letter", setup=_letter_printed,
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
 
@@ -689,6 +690,16 @@ def url_of(row: Row, ctx: Context) -> str:
         if row.name in {"people:household_member_new", "people:household_address"}:
             return reverse(row.name, kwargs={"household_id": ctx.household.pk})
         return reverse(row.name)
+    if row.name.startswith("documents:"):
+        document = {
+            "minutes": lambda: Session.objects.latest("pk").minutes,
+            "cancellation-form": lambda: CancellationForm.objects.latest("pk"),
+            "expulsion-order": lambda: ExpulsionOrder.objects.latest("pk"),
+            "letter": lambda: _first_letter(case),
+        }[row.kind]()
+        if row.name == "documents:download":
+            return reverse(row.name, args=[row.kind, document.pk])
+        return reverse(row.name, args=[row.kind, document.serial]) + f"?h={document.content_sha256}"
     if row.name == "committees:national_queue":
         return reverse(row.name)
     if row.name == "committees:item_correct":
@@ -703,24 +714,15 @@ def url_of(row: Row, ctx: Context) -> str:
         return reverse(row.name, args=[Registration.objects.filter(case=case).first().pk])
     if row.name == "najva:form_print":
         return reverse(row.name, args=[case.number, case.subjects.order_by("pk").first().pk])
-    if row.name == "najva:verify":
-        form = CancellationForm.objects.latest("pk")
-        return reverse(row.name, args=[form.serial]) + f"?h={form.content_sha256}"
     if row.name.startswith("najva:form_"):
         return reverse(row.name, args=[CancellationForm.objects.latest("pk").pk])
     if row.name in {"enforcement:order_new", "enforcement:departed"}:
         return reverse(row.name, args=[case.number])
-    if row.name == "enforcement:verify":
-        order = ExpulsionOrder.objects.latest("pk")
-        return reverse(row.name, args=[order.serial]) + f"?h={order.content_sha256}"
     if row.name.startswith("enforcement:order"):
         return reverse(row.name, args=[ExpulsionOrder.objects.latest("pk").pk])
     if row.name.startswith("enforcement:"):
         entry = OrderedPerson.objects.filter(order__case=case).order_by("pk").first()
         return reverse(row.name, args=[entry.pk])
-    if row.name == "letters:verify":
-        letter = _first_letter(case)
-        return reverse(row.name, args=[letter.serial]) + f"?h={letter.content_sha256}"
     if row.name.startswith("letters:"):
         return reverse(row.name, args=[_first_letter(case).pk])
     kwargs = {"number": case.number}
@@ -1017,7 +1019,7 @@ def test_the_table_keeps_the_rules(row):
     """A guard on the table itself, so that editing a cell cannot quietly drop a rule."""
     for expected in (row.get, row.post):
         assert expected[COLUMN[ANON]] in {L, 200, 405, 302}
-        if row.name.startswith("committees:"):
+        if row.name.startswith("committees:") or row.kind == "minutes":
             # A session of another province is not seen (404) by those who read sessions; the
             # roles that read none, and the IT administrator, are refused (403) everywhere.
             for who in ("enforcement_a", "enforcement_b", "registry", "it_admin"):

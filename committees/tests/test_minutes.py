@@ -30,7 +30,7 @@ def test_the_minutes_are_made_stored_and_read_back(
     assert minutes.status == Minutes.Status.READY and minutes.version == closed_session.version
     page = client.get(url).content.decode()
     assert "دریافت PDF صورتجلسه" in page
-    response = client.get(reverse("committees:minutes_file", args=[closed_session.pk]))
+    response = client.get(closed_session.minutes.download_url)
     assert response["Content-Type"] == "application/pdf"
     pdf = b"".join(response.streaming_content)
     assert hashlib.sha256(pdf).hexdigest() == minutes.sha256
@@ -53,12 +53,12 @@ def test_the_minutes_are_made_stored_and_read_back(
     assert all(" yes " in line for line in fonts.splitlines()[2:] if line.strip())
 
     # Asked again with no change: the same file, no new rendering.
-    made_at = minutes.made_at
+    made_at = minutes.printed_at
     with django_capture_on_commit_callbacks(execute=True) as queued:
         client.post(url)
     assert queued == []
     minutes.refresh_from_db()
-    assert minutes.made_at == made_at
+    assert minutes.printed_at == made_at
 
 
 def test_a_change_to_the_session_makes_the_old_minutes_stale(
@@ -84,7 +84,7 @@ def test_a_change_to_the_session_makes_the_old_minutes_stale(
     )
     first.refresh_from_db()
     assert not first.is_current()
-    assert client.get(reverse("committees:minutes_file", args=[session.pk])).status_code == 404
+    assert client.get(session.minutes.download_url).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
     second = Minutes.objects.get(session=session)
@@ -103,8 +103,8 @@ def test_the_signed_scan_is_kept_with_its_digest_once_the_session_is_closed(
     scan = DEMO_PDF + b"signed"
     client.post(url, {"scan": SimpleUploadedFile("signed.pdf", scan, "application/pdf")})
     minutes = Minutes.objects.get(session=closed_session)
-    assert minutes.signed_sha256 == hashlib.sha256(scan).hexdigest()
-    assert minutes.signed_uploaded_by == users["secretary_a"]
+    assert minutes.scan_sha256 == hashlib.sha256(scan).hexdigest()
+    assert minutes.signed_by == users["secretary_a"]
     client.force_login(users["auditor"])
     got = client.get(url)
     assert b"".join(got.streaming_content) == scan

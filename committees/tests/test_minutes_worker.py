@@ -45,7 +45,7 @@ def test_a_worker_makes_the_minutes_the_secretary_asked_for(
         stop(worker)
         app.control.purge()
     assert "دریافت PDF صورتجلسه" in client.get(url).content.decode()
-    response = client.get(reverse("committees:minutes_file", args=[closed_session.pk]))
+    response = client.get(closed_session.minutes.download_url)
     path = tmp_path / "minutes.pdf"
     path.write_bytes(b"".join(response.streaming_content))
     assert "صورتجلسه" in poppler("pdftotext", str(path), "-")

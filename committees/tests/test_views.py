@@ -250,5 +250,5 @@ def test_a_national_session_has_its_own_minutes(
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(reverse("committees:minutes", args=[session.pk])).status_code == 302
     assert Minutes.objects.get(session=session).is_current()
-    pdf = client.get(reverse("committees:minutes_file", args=[session.pk]))
+    pdf = client.get(session.minutes.download_url)
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")

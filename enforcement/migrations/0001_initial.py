@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import enforcement.models
+import revocation.printing
 
 
 class Migration(migrations.Migration):
@@ -47,7 +48,7 @@ class Migration(migrations.Migration):
                 (
                     "serial",
                     models.CharField(
-                        default=enforcement.models.new_serial,
+                        default=revocation.printing.new_serial,
                         max_length=32,
                         unique=True,
                         verbose_name="شناسه",

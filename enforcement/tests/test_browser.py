@@ -47,7 +47,7 @@ def test_from_card_cancelled_to_expelled(page, live_server, case_in, users, sett
     expect(page.locator("h1")).to_contain_text(digits_to_persian(order.number))
     expect(page.locator(".alert-success")).to_contain_text("صادر شد")
     journey.check_and_shoot("enforcement-order-issued")
-    pdf = page.request.get(live_server.url + f"/enforcement/orders/{order.pk}/file/")
+    pdf = page.request.get(live_server.url + order.download_url)
     assert pdf.headers["content-type"] == "application/pdf"
     path = ARTIFACTS / "enforcement-expulsion-order.pdf"
     path.write_bytes(pdf.body())

@@ -81,7 +81,7 @@ def test_the_supervisor_issues_the_order_from_the_case_page_and_prints_it(
     assert case.state == CaseState.EXPULSION_ORDERED
     assert order.number.startswith(f"E-{case.province.code}-")
 
-    served = client.get(reverse("enforcement:order_file", args=[order.pk]))
+    served = client.get(reverse("documents:download", args=["expulsion-order", order.pk]))
     assert served["Content-Type"] == "application/pdf"
     pdf = b"".join(served.streaming_content)
     assert hashlib.sha256(pdf).hexdigest() == order.sha256
@@ -113,7 +113,7 @@ def test_the_supervisor_issues_the_order_from_the_case_page_and_prints_it(
     assert all(" yes " in line for line in fonts.splitlines()[2:] if line.strip())
     poppler("pdftoppm", "-png", "-r", "150", "-singlefile", str(path), str(tmp_path / "order"))
     (code,) = read_qr_codes(tmp_path / "order.png")
-    verify = reverse("enforcement:verify", args=[order.serial])
+    verify = reverse("documents:verify", args=["expulsion-order", order.serial])
     assert code == f"https://revocation.example.ir{verify}?h={order.content_sha256}"
 
     # Verified by whoever sees the case; not with another digest; unknown to another province.

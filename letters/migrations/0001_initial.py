@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import letters.models
+import revocation.printing
 
 
 class Migration(migrations.Migration):
@@ -141,7 +142,7 @@ class Migration(migrations.Migration):
                 (
                     "serial",
                     models.CharField(
-                        default=letters.models.new_serial,
+                        default=revocation.printing.new_serial,
                         max_length=32,
                         unique=True,
                         verbose_name="شناسه",

@@ -103,7 +103,8 @@ def test_letters_are_printed_signed_posted_delivered_and_one_returned_and_posted
         "pdftoppm", "-png", "-r", "110", "-singlefile", str(path), str(ARTIFACTS / "letters-head")
     )
     (url,) = read_qr_codes(ARTIFACTS / "letters-head.png")
-    assert url == f"{live_server.url}/letters/verify/{head.serial}/?h={head.content_sha256}"
+    verify = f"/documents/letter/{head.serial}/verify/?h={head.content_sha256}"
+    assert url == f"{live_server.url}{verify}"
 
     journey.follow(page.get_by_role("link", name="ثبت امضا"))
     journey.check_and_shoot("sign-confirm")

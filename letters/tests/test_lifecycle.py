@@ -73,14 +73,14 @@ def test_a_letter_is_printed_once_numbered_and_dated_and_the_same_file_served_af
     number = f"23/{year}/00001"
     page = html(client.get(url))
     assert digits_to_persian(number) in page
-    assert reverse("letters:file", args=[letter.pk]) in page
+    assert letter.download_url in page
     letter.refresh_from_db()
     assert (letter.status, letter.number, letter.dated_on) == (
         Letter.Status.PRINTED,
         number,
         timezone.localdate(),
     )
-    served = client.get(reverse("letters:file", args=[letter.pk]))
+    served = client.get(letter.download_url)
     assert served["Content-Type"] == "application/pdf"
     pdf = b"".join(served.streaming_content)
     assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == letter.sha256
@@ -93,7 +93,7 @@ def test_a_letter_is_printed_once_numbered_and_dated_and_the_same_file_served_af
         letter.sha256,
         letter.file.name,
     )
-    assert b"".join(client.get(reverse("letters:file", args=[letter.pk])).streaming_content) == pdf
+    assert b"".join(client.get(letter.download_url).streaming_content) == pdf
     assert LetterRegister.objects.get(year=year).last_value == 1
     (event,) = events(cancelled_case, "letter_print")
     assert event.label == f"چاپ نامه {number} به {letter.addressee_label}"

@@ -71,18 +71,22 @@ def test_another_province_gets_404_the_expert_403_and_the_auditor_reads(
     client, cancelled_case, users
 ):
     letter = take_to(letter_to(cancelled_case, "head"), "printed", users)
-    reads = ["letters:detail", "letters:file"]
-    acts = ["letters:print", "letters:sign", "letters:dispatch", "letters:delivery"]
+    reads = [reverse("letters:detail", args=[letter.pk]), letter.download_url]
+    acts = [
+        reverse(name, args=[letter.pk])
+        for name in ("letters:print", "letters:sign", "letters:dispatch", "letters:delivery")
+    ]
+    urls = reads + acts
     for username in ("expert_b", "supervisor_b"):
         client.force_login(users[username])
-        for name in reads + acts:
-            response = client.get(reverse(name, args=[letter.pk]))
-            assert response.status_code == 404, (username, name)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 404, (username, url)
             assert letter.addressee_name not in html(response)
         assert letter.addressee_name not in html(client.get(reverse("letters:queue")))
     client.force_login(users["expert_a"])
-    for name in reads + acts:
-        assert client.get(reverse(name, args=[letter.pk])).status_code == 403, name
+    for url in urls:
+        assert client.get(url).status_code == 403, url
     assert client.get(reverse("letters:queue")).status_code == 403
     # The expert sees where the letter is on the case page, without its page or buttons.
     page = html(client.get(cancelled_case.get_absolute_url()))
@@ -90,10 +94,10 @@ def test_another_province_gets_404_the_expert_403_and_the_auditor_reads(
     assert reverse("letters:detail", args=[letter.pk]) not in page
     assert "نامه‌ها و ارسال پستی" not in page  # no navigation link either
     client.force_login(users["auditor"])
-    for name in reads:
-        assert client.get(reverse(name, args=[letter.pk])).status_code == 200, name
-    for name in acts:
-        assert client.get(reverse(name, args=[letter.pk])).status_code == 403, name
+    for url in reads:
+        assert client.get(url).status_code == 200, url
+    for url in acts:
+        assert client.get(url).status_code == 403, url
     assert client.post(reverse("letters:sign", args=[letter.pk])).status_code == 403
     queue = html(client.get(reverse("letters:queue")))
     assert fa(letter.number) in queue and "ثبت امضا" not in queue
@@ -284,7 +288,7 @@ def test_the_letter_reads_back_in_order_with_vazirmatn_and_its_qr_code(
     give_address(letter.household, users["expert_a"])
     letter = take_to(letter, "printed", users)
     client.force_login(users["supervisor_a"])
-    served = client.get(reverse("letters:file", args=[letter.pk]))
+    served = client.get(letter.download_url)
     path = tmp_path / "letter.pdf"
     path.write_bytes(b"".join(served.streaming_content))
     _keep(path, "letter-head-of-household.pdf")
@@ -318,7 +322,7 @@ def test_the_letter_reads_back_in_order_with_vazirmatn_and_its_qr_code(
     _embedded_vazirmatn(path)
     poppler("pdftoppm", "-png", "-r", "150", "-singlefile", str(path), str(tmp_path / "letter"))
     (code,) = read_qr_codes(tmp_path / "letter.png")
-    verify = reverse("letters:verify", args=[letter.serial])
+    verify = reverse("documents:verify", args=["letter", letter.serial])
     assert code == f"https://revocation.example.ir{verify}?h={letter.content_sha256}"
     poppler("pdftoppm", "-png", "-r", "80", "-singlefile", str(path), str(_artifacts() / "letter"))
 
@@ -374,7 +378,7 @@ def test_an_agency_letter_and_a_closing_letter_read_back(case_in, users, tmp_pat
 
 def test_the_verification_page_genuine_altered_and_another_province(client, cancelled_case, users):
     letter = take_to(letter_to(cancelled_case, "head"), "printed", users)
-    verify = reverse("letters:verify", args=[letter.serial])
+    verify = reverse("documents:verify", args=["letter", letter.serial])
     client.force_login(users["expert_a"])  # whoever sees the case may verify a paper
     page = html(client.get(f"{verify}?h={letter.content_sha256}"))
     assert "این نامه اصیل است" in page and fa(letter.number) in page and letter.sha256 in page
@@ -386,7 +390,8 @@ def test_the_verification_page_genuine_altered_and_another_province(client, canc
     # A letter not printed yet has nothing to verify.
     waiting = letter_to(cancelled_case, "person")
     client.force_login(users["supervisor_a"])
-    assert client.get(reverse("letters:verify", args=[waiting.serial])).status_code == 404
+    unprinted = reverse("documents:verify", args=["letter", waiting.serial])
+    assert client.get(unprinted).status_code == 404
 
 
 def test_the_demo_takes_every_letter_of_a_case_to_its_addressee(case_in, users):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import najva.models
+import revocation.printing
 
 
 class Migration(migrations.Migration):
@@ -31,7 +32,7 @@ class Migration(migrations.Migration):
                 (
                     "serial",
                     models.CharField(
-                        default=najva.models.new_serial,
+                        default=revocation.printing.new_serial,
                         max_length=32,
                         unique=True,
                         verbose_name="شناسه",

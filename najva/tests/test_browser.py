@@ -84,7 +84,7 @@ def test_a_card_is_cancelled_through_an_outage_and_its_form_printed_and_signed(
     )
     (url,) = read_qr_codes(ARTIFACTS / "najva-form.png")
     form = CancellationForm.objects.get()
-    assert url.startswith(f"{live_server.url}/najva/verify/{form.serial}/?h=")
+    assert url.startswith(f"{live_server.url}/documents/cancellation-form/{form.serial}/verify/?h=")
 
     journey.follow(page.get_by_role("link", name="ثبت فرم امضاشده"))
     scan = tmp_path / "signed-form.pdf"

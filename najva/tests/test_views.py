@@ -158,7 +158,7 @@ def test_the_form_is_printed_once_read_back_and_verified(
     response = client.post(url)
     form = CancellationForm.objects.get(subject=subject)
     assert response["Location"] == url
-    file_url = reverse("najva:form_file", args=[form.pk])
+    file_url = form.download_url
     assert file_url in html(client.get(url))
     served = client.get(file_url)
     assert served["Content-Type"] == "application/pdf"
@@ -208,7 +208,7 @@ def test_the_form_is_printed_once_read_back_and_verified(
 
     poppler("pdftoppm", "-png", "-r", "150", "-singlefile", str(path), str(tmp_path / "form"))
     (code,) = read_qr_codes(tmp_path / "form.png")
-    verify = reverse("najva:verify", args=[form.serial])
+    verify = reverse("documents:verify", args=["cancellation-form", form.serial])
     assert code == f"https://revocation.example.ir{verify}?h={form.content_sha256}"
 
     # The verification page: genuine for whoever sees the case, not with another digest, and
@@ -220,7 +220,7 @@ def test_the_form_is_printed_once_read_back_and_verified(
     client.force_login(users["expert_b"])
     response = client.get(f"{verify}?h={form.content_sha256}")
     assert response.status_code == 404 and person.full_name not in html(response)
-    assert client.get(reverse("najva:form_file", args=[form.pk])).status_code == 404
+    assert client.get(form.download_url).status_code == 404
 
 
 def test_the_supervisor_marks_the_form_signed_with_its_scan_once(client, case_in, users):

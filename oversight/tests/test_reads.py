@@ -95,7 +95,7 @@ def test_printing_a_letter_records_the_read(case_in, actors_a):
 
         letter = case.letters.first()
         letters.letter_print(letter=letter, by=actors_a.supervisor)
-    response = signed_in(actors_a.supervisor).get(reverse("letters:file", args=[letter.pk]))
+    response = signed_in(actors_a.supervisor).get(letter.download_url)
     assert response.status_code == 200
     read = Read.objects.get()
     assert (read.action, read.case_id) == (LetterRead.LETTER, case.pk)
@@ -270,15 +270,9 @@ def test_printing_the_forms_orders_and_minutes_records_the_reads(case_in, actors
 
     client = signed_in(actors_a.supervisor)
     urls = {
-        NajvaRead.NAJVA_FORM: reverse(
-            "najva:form_file", args=[CancellationForm.objects.latest("pk").pk]
-        ),
-        EnforcementRead.ORDER: reverse(
-            "enforcement:order_file", args=[ExpulsionOrder.objects.latest("pk").pk]
-        ),
-        CommitteeRead.MINUTES: reverse(
-            "committees:minutes_file", args=[Session.objects.latest("pk").pk]
-        ),
+        NajvaRead.NAJVA_FORM: CancellationForm.objects.latest("pk").download_url,
+        EnforcementRead.ORDER: ExpulsionOrder.objects.latest("pk").download_url,
+        CommitteeRead.MINUTES: Session.objects.latest("pk").minutes.download_url,
     }
     for action, url in urls.items():
         assert client.get(url).status_code == 200, action

@@ -1,0 +1,57 @@
+"""One verification page and one download for every printed kind (revocation.printing's registry):
+what differs between kinds (who may see one, its facts, its file name) is the kind's own."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from audit.reads import record_read
+from revocation import printing
+from revocation.http import attachment
+
+
+def _kind_or_404(slug: str) -> printing.PrintedKind:
+    kind = printing.kind_of(slug)
+    if kind is None:
+        raise Http404
+    return kind
+
+
+@login_required
+@require_safe
+def download(request, kind, pk):
+    kind = _kind_or_404(kind)
+    document = kind.document_for(request.user, pk)
+    if not document.file:
+        raise Http404
+    served = kind.download(document)
+    response = attachment(
+        document.file,
+        request=request,
+        sha256=document.sha256,
+        case=served.case,
+        label=served.label,
+        filename=served.filename,
+        content_type="application/pdf",
+        inline=served.inline,
+    )
+    record_read(request, served.read_action, **served.read)
+    return response
+
+
+@login_required
+@require_safe
+def verify(request, kind, serial):
+    """Whether a printed paper is genuine: for a user who may see its case. Anyone else is told
+    only that no such document is known to them (another province's is not revealed)."""
+    kind = _kind_or_404(kind)
+    if kind.visible_to is None:
+        raise Http404
+    digest = (request.GET.get("h") or "").strip().lower()
+    document = kind.visible_to(request.user).filter(serial=serial).first()
+    context = {"kind": kind, "document": document, "digest": digest, "genuine": False}
+    if document is not None:
+        context["genuine"] = digest == document.content_sha256
+        context.update(kind.verify_context(document))
+    return render(request, kind.verify_template, context, status=200 if document else 404)

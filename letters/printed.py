@@ -1,0 +1,42 @@
+"""The letter as a printed kind (revocation.printing): who may download and verify it is letters'
+rule, the pages are documents.views. Registered in LettersConfig.ready()."""
+
+from letters import selectors
+from letters.models import Letter
+from letters.trail import LetterRead
+from letters.views import _letter_for, _named_subjects
+from revocation.printing import Download, PrintedKind
+
+
+def _download(letter: Letter) -> Download:
+    return Download(
+        filename=f"letter-{letter.number.replace('/', '-')}.pdf",
+        label=f"نامه {letter.number}",
+        case=letter.case,
+        read_action=LetterRead.LETTER,
+        read={"case_id": letter.case_id, "detail": f"letter {letter.pk}"},
+    )
+
+
+def _visible_to(user):
+    # A letter not printed yet has nothing to verify.
+    return (
+        selectors.letters_visible_to(user=user)
+        .exclude(number="")
+        .select_related(*selectors.LETTER_JOINS, "printed_by", "signed_by")
+    )
+
+
+KIND = PrintedKind(
+    slug=Letter.printed_kind,
+    model=Letter,
+    label="نامه",
+    document_for=_letter_for,
+    download=_download,
+    visible_to=_visible_to,
+    verify_template="letters/verify.html",
+    verify_context=lambda letter: {
+        "named": _named_subjects(letter),
+        "dispatches": selectors.dispatches_of(letter),
+    },
+)

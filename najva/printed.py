@@ -1,0 +1,37 @@
+"""The card cancellation form as a printed kind (revocation.printing): who may download it and
+verify it is najva's rule, the pages are documents.views. Registered in NajvaConfig.ready()."""
+
+from najva import selectors, services
+from najva.models import CancellationForm
+from najva.trail import NajvaRead
+from najva.views import _form_or_404
+from revocation.printing import Download, PrintedKind
+
+
+def _download(form: CancellationForm) -> Download:
+    case = form.subject.case
+    return Download(
+        filename=f"cancellation-form-{case.number}-{form.subject_id}.pdf",
+        label="فرم ابطال کارت",
+        case=case,
+        read_action=NajvaRead.NAJVA_FORM,
+        read={"case": case, "detail": f"form {form.pk}"},
+    )
+
+
+def _visible_to(user):
+    return selectors.forms_visible_to(user=user).select_related(
+        "subject__case", "subject__person", "printed_by", "signed_by"
+    )
+
+
+KIND = PrintedKind(
+    slug=CancellationForm.printed_kind,
+    model=CancellationForm,
+    label="فرم ابطال کارت",
+    document_for=_form_or_404,
+    download=_download,
+    visible_to=_visible_to,
+    verify_template="najva/verify.html",
+    verify_context=lambda form: {"registrations": services.form_registrations(form.subject)},
+)
