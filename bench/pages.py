@@ -18,6 +18,10 @@ median and 250 ms p95; a search by an exact number under 20 ms. At 10,000,000 pe
 search under 300 ms median. At every scale: each page's number of queries is the constant below,
 and recall of the spelling variants is 100%. The last line says ``targets met`` or what was missed;
 the exit status is 1 when a target was missed.
+
+With ``--compare usercache,renderer,links``, each page is timed instead with each of the project's
+replacements of a Django internal on and off in turn (revocation/settings.py, FAST_*), to tell
+whether it still pays for itself (docs/perf-internals.md).
 """
 
 import argparse
