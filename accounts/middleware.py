@@ -3,15 +3,12 @@
 import time
 
 from django.conf import settings
-from django.contrib import auth
 from django.contrib.auth import logout
-from django.contrib.auth.middleware import AuthenticationMiddleware as BaseAuthenticationMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware as BaseOTPMiddleware
@@ -24,22 +21,6 @@ SESSION_STARTED_KEY = "revocation_session_started"
 SESSION_SEEN_KEY = "revocation_session_seen"
 # How often an active session's idle timer is pushed back (one session write at most per this).
 SESSION_REFRESH_SECONDS = 60
-
-
-class AuthenticationMiddleware(BaseAuthenticationMiddleware):
-    """Django's, reading the user with the token that came with the session (accounts.usercache,
-    accounts.sessions): one query for both where it can."""
-
-    def process_request(self, request):
-        super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _user_of(request))
-
-
-def _user_of(request):
-    if not hasattr(request, "_cached_user"):
-        with usercache.reading(request.session):
-            request._cached_user = auth.get_user(request)
-    return request._cached_user
 
 
 class OTPMiddleware(BaseOTPMiddleware):

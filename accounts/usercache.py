@@ -1,12 +1,14 @@
 """The signed-in user of each request, kept in the process between requests and checked against the
 database on every one.
 
-Loading the user with their province and roles through the ORM costs about a millisecond of Python
-per request, more than all the rest a signed-in request adds to an anonymous one (bench/load.py).
+Loading the user with their province and roles through the ORM costs more Python per request than
+all the rest a signed-in request adds to an anonymous one (bench/load.py; what keeping them saves at
+1,000,000 persons: ``bench/pages.py --compare usercache``, docs/perf-internals.md).
 So each process keeps the users it loaded (and the second-factor devices that verified their
 sessions), each with the *token* the database held when it was loaded: ``accounts.AuthState``, one
 row. Every request still reads that token, one primary-key query on a one-row table with no ORM,
 and a kept user is used only when the token is the same; otherwise the user is loaded again.
+``FAST_USERCACHE=false`` keeps nothing: every request loads the user (``bench/pages.py --compare``).
 
 The token is changed by triggers (migration ``accounts/0002``), in the same transaction, by every
 statement that inserts, updates, deletes or truncates a user, a user's groups, a group, a province
@@ -20,10 +22,9 @@ On SQLite (no triggers here) nothing is kept: every request loads the user, as b
 """
 
 import uuid
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connections
 
 # The most users (and devices) a process keeps; past it, it starts again empty.
@@ -33,30 +34,14 @@ DEVICE_FIELDS = ("id", "user_id", "name", "confirmed")
 
 _users: dict = {}
 _devices: dict = {}
-# The session of the request whose user is being read (accounts.middleware): its token, read in
-# the same query as the session (accounts.sessions), is the request's.
-_session: ContextVar = ContextVar("usercache_session", default=None)
-
-
-@contextmanager
-def reading(session):
-    """While the user of the request with ``session`` is read."""
-    reset = _session.set(session)
-    try:
-        yield
-    finally:
-        _session.reset(reset)
 
 
 def token(using: str = "default") -> str | None:
-    """The database's present token, or None where nothing may be kept (not PostgreSQL): read with
-    the request's session when it was, otherwise now."""
+    """The database's present token, or None where nothing may be kept (not PostgreSQL, or
+    FAST_USERCACHE off)."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not settings.FAST_USERCACHE:
         return None
-    carried = getattr(_session.get(), "auth_token", None)
-    if carried is not None:
-        return carried
     with connection.cursor() as cursor:
         cursor.execute("SELECT token FROM accounts_authstate WHERE id = 1")
         row = cursor.fetchone()

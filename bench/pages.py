@@ -18,6 +18,10 @@ median and 250 ms p95; a search by an exact number under 20 ms. At 10,000,000 pe
 search under 300 ms median. At every scale: each page's number of queries is the constant below,
 and recall of the spelling variants is 100%. The last line says ``targets met`` or what was missed;
 the exit status is 1 when a target was missed.
+
+With ``--compare usercache,renderer,links``, each page is timed instead with each of the project's
+replacements of a Django internal on and off in turn (revocation/settings.py, FAST_*), to tell
+whether it still pays for itself (docs/perf-internals.md).
 """
 
 import argparse
@@ -28,59 +32,60 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import collect_static, fmt_ms, setup_django, signed_in_client, timed, timed_pair
 
-# Queries per page, whatever the number of rows: the session with the token that tells whether the
-# signed-in user and the device that verified their session, kept in the process, are unchanged
-# (accounts.sessions, accounts.usercache: one prepared query; the user with their roles and
-# province is read again only after a change), then the page's own. A name search adds one query per typed word
-# (the vocabulary of name parts) and one more for a word taken as a typo; the names searched here
-# have two words. A change of a page that changes these must change them here, on purpose.
+# Queries per page, whatever the number of rows: the session (Django's), the token that tells
+# whether the signed-in user and the device that verified their session, kept in the process, are
+# unchanged (accounts.usercache; the user with their roles and province is read again only after a
+# change), then the page's own. (Until issue 20 the session and the token were one prepared query,
+# accounts.sessions: it saved less than the noise at 1,000,000 persons, docs/perf-internals.md.) A name
+# search adds one query per typed word (the vocabulary of name parts) and one more for a word taken
+# as a typo; the names searched here have two words. A change of a page that changes these must change them here, on purpose.
 EXPECTED_QUERIES = {
     # Every search and every case page is written to the read log (audit.reads): its INSERT (in
     # autocommit), then the sealer's own transaction after it (audit.chain: BEGIN, the chain's
     # advisory lock, the last seal, the pending records, the seal's INSERT, COMMIT): + 7.
-    "work queue (expert_teh)": 9,
-    "work queue (secretary_teh)": 10,
+    "work queue (expert_teh)": 10,
+    "work queue (secretary_teh)": 11,
     # + the persons not found on its orders (enforcement) and the letters waiting for it
     # (letters), each read through the user's scope.
-    "work queue (supervisor_teh)": 11,
+    "work queue (supervisor_teh)": 12,
     # + how many persons on its orders wait for an outcome (enforcement), through its scope.
-    "work queue (enforcement_teh)": 10,
-    "work queue (national_secretariat)": 10,
-    "work queue (najva_operator)": 10,  # + the counts of its failed and waiting registrations
-    "work queue (auditor)": 2,
-    "case list (expert_teh)": 7,
-    "case list, one state (expert_teh)": 7,
-    "search, common name (expert_teh)": 18,
-    "search, rare name (expert_teh)": 18,
-    "search, typo (expert_teh)": 19,
-    "search, document number (expert_teh)": 16,
-    "search, household number (expert_teh)": 16,
-    "search, case number (expert_teh)": 16,
+    "work queue (enforcement_teh)": 11,
+    "work queue (national_secretariat)": 11,
+    "work queue (najva_operator)": 11,  # + the counts of its failed and waiting registrations
+    "work queue (auditor)": 3,
+    "case list (expert_teh)": 8,
+    "case list, one state (expert_teh)": 8,
+    "search, common name (expert_teh)": 19,
+    "search, rare name (expert_teh)": 19,
+    "search, typo (expert_teh)": 20,
+    "search, document number (expert_teh)": 17,
+    "search, household number (expert_teh)": 17,
+    "search, case number (expert_teh)": 17,
     # The case page's case was expelled: + its registrations and forms (najva), its orders and
     # the persons on them (enforcement), its letters and their postings (letters), and the
     # inquiries' replaced scans (kept as earlier versions); + the read log's record
     # and its seal.
-    "case page (expert_teh)": 23,
-    "case list (national_secretariat)": 6,
-    "case list, one state (national_secretariat)": 6,
-    "search, common name (national_secretariat)": 17,
-    "search, rare name (national_secretariat)": 17,
-    "search, typo (national_secretariat)": 18,
-    "search, document number (national_secretariat)": 15,
-    "search, household number (national_secretariat)": 15,
-    "search, case number (national_secretariat)": 15,
-    "case page (national_secretariat)": 23,
-    "national queue (national_secretariat)": 7,
-    "najva queue (najva_operator)": 5,
-    "najva record page (najva_operator)": 4,
-    "form print page (supervisor_teh)": 5,
-    "expulsion order page (enforcement_teh)": 3,
+    "case page (expert_teh)": 24,
+    "case list (national_secretariat)": 7,
+    "case list, one state (national_secretariat)": 7,
+    "search, common name (national_secretariat)": 18,
+    "search, rare name (national_secretariat)": 18,
+    "search, typo (national_secretariat)": 19,
+    "search, document number (national_secretariat)": 16,
+    "search, household number (national_secretariat)": 16,
+    "search, case number (national_secretariat)": 16,
+    "case page (national_secretariat)": 24,
+    "national queue (national_secretariat)": 8,
+    "najva queue (najva_operator)": 6,
+    "najva record page (najva_operator)": 5,
+    "form print page (supervisor_teh)": 6,
+    "expulsion order page (enforcement_teh)": 4,
     # The supervisor's print queue: the counts, the ids of the oldest of each of its five
     # sections, those letters (+ the cases shared with the user, for a provincial one).
-    "letters queue (supervisor_teh)": 9,
-    "letters queue (auditor)": 8,
+    "letters queue (supervisor_teh)": 10,
+    "letters queue (auditor)": 9,
     # The dispatch register of the busiest day (the day's postings with their letters).
-    "dispatch register (supervisor_teh)": 3,
+    "dispatch register (supervisor_teh)": 4,
 }
 
 
@@ -102,14 +107,20 @@ def main() -> None:
         default="",
         help="measure only the pages whose name contains one of these (comma-separated; no recall)",
     )
+    parser.add_argument(
+        "--compare",
+        default="",
+        help="time each page with these replacements of Django internals on and off, in turn "
+        f"(comma-separated, of: {', '.join(SWITCHES)}); no raw SQL, no verdict",
+    )
     args = parser.parse_args()
     setup_django()
     collect_static()
     register_case_admin()
-    sys.exit(run(args.repeat, args.only))
+    sys.exit(run(args.repeat, args.only, args.compare))
 
 
-def run(repeat: int, only: str = "") -> int:
+def run(repeat: int, only: str = "", compare: str = "") -> int:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -345,6 +356,10 @@ def run(repeat: int, only: str = "") -> int:
         )
     )
 
+    if compare:
+        wanted = [p for p in pages if not only or any(part in p.name for part in only.split(","))]
+        return compare_switches(wanted, users, compare.split(","), repeat)
+
     missed: list[str] = []
     judged = persons >= 1_000_000
     print(f"\n{'page':<52} {'median':>9} {'p95':>9} {'queries':>7} {'raw SQL':>9} {'ratio':>6}")
@@ -420,6 +435,74 @@ def run(repeat: int, only: str = "") -> int:
         print("targets missed: " + "; ".join(missed))
         return 1
     print("targets met")
+    return 0
+
+
+# What each replacement of a Django internal is switched off by (revocation/settings.py, FAST_*),
+# read at each call. (A switch of a setting read when the middleware is loaded, such as
+# SESSION_ENGINE, works too: the client off loads its own.)
+SWITCHES = {
+    "usercache": lambda: {"FAST_USERCACHE": False},
+    "renderer": lambda: {"FAST_RENDERER": False},
+    "links": lambda: {"FAST_LINKS": False},
+}
+
+
+def compare_switches(pages: list[Page], users: dict, names: list[str], repeat: int) -> int:
+    """Each page with each named replacement on and off, requested in turn ``repeat`` times after a
+    warm-up: on a shared machine the ratio off/on is measured over the same moments. Off, a client of
+    its own (its middleware loaded under the switch) with the same session as the one on."""
+    import statistics
+    import time
+
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    for name in names:
+        if name not in SWITCHES:
+            sys.exit(f"bench: no switch {name!r} (one of {', '.join(SWITCHES)})")
+    print(
+        f"\n{'page':<44} {'switch':<10} {'on':>9} {'off':>9} {'off/on':>7} {'queries on/off':>15}"
+    )
+    on_clients: dict[str, Client] = {}
+    for page in pages:
+        on = on_clients.get(page.username)
+        if on is None:
+            on = on_clients[page.username] = signed_in_client(users[page.username])
+        for name in names:
+            switched = override_settings(**SWITCHES[name]())
+            off = Client()
+            off.cookies = on.cookies  # the same session, read through the other path
+
+            def request(client, switch=None, page=page, name=name):
+                if switch is not None:
+                    switch.enable()
+                try:
+                    start = time.perf_counter()
+                    response = client.get(page.url)
+                    took = (time.perf_counter() - start) * 1000
+                finally:
+                    if switch is not None:
+                        switch.disable()
+                assert response.status_code == 200, (page.name, name, response.status_code)
+                return took
+
+            request(on), request(off, switched)
+            times: tuple[list[float], list[float]] = ([], [])
+            for _ in range(repeat):
+                times[0].append(request(on))
+                times[1].append(request(off, switched))
+            queries = []
+            for client, switch in ((on, None), (off, switched)):
+                with CaptureQueriesContext(connection) as captured:
+                    request(client, switch)
+                queries.append(len(captured))
+            median_on, median_off = (statistics.median(t) for t in times)
+            print(
+                f"{page.name:<44} {name:<10} {fmt_ms(median_on):>9} {fmt_ms(median_off):>9} "
+                f"{median_off / median_on:>6.2f}x {queries[0]:>7}/{queries[1]}"
+            )
     return 0
 
 

@@ -1,11 +1,13 @@
 """The form renderer: Django's, with its commonest widget templates written out in Python.
 
 Django renders every widget through a template, and every ``<option>`` of a select through one
-more: the case list's search form alone was a large share of its page that way (bench/pages.py). The
+more: the case list's search form was the largest part of that page's Python that way (what this
+saves: ``bench/pages.py --compare renderer``, docs/perf-internals.md). The
 templates below produce the same HTML as Django's own (``django/forms/widgets/``), escaped the same
 way; any other widget template is rendered by Django as before.
 """
 
+from django.conf import settings
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -66,6 +68,11 @@ def _select(widget: dict) -> str:
 
 class FastRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
+        # FAST_RENDERER off: Django's templates for every widget. Read here rather than by choosing
+        # FORM_RENDERER, so that bench/pages.py --compare switches it without a new renderer (whose
+        # template cache would start empty).
+        if not settings.FAST_RENDERER:
+            return super().render(template_name, context, request)
         if template_name in _INPUTS and context["widget"].get("type"):
             return _input(context["widget"])
         if template_name == _SELECT and not context["widget"]["attrs"].get("multiple"):

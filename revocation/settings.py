@@ -96,6 +96,15 @@ INSTALLED_APPS = [
     "revocation",
 ]
 
+# What replaces a Django internal for speed, each kept because it paid for itself at 1,000,000
+# persons, and each with a switch back to Django's own path so that `bench/pages.py --compare`
+# can measure it again at any scale (docs/perf-internals.md): FAST_USERCACHE, the signed-in user and
+# their device kept in the process (accounts.usercache); FAST_RENDERER, the commonest widgets
+# written in Python (revocation.renderers); FAST_LINKS, case URLs without reverse() (cases.links).
+FAST_USERCACHE = env_bool("FAST_USERCACHE", default=True)
+FAST_RENDERER = env_bool("FAST_RENDERER", default=True)
+FAST_LINKS = env_bool("FAST_LINKS", default=True)
+
 MIDDLEWARE = [
     "revocation.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -104,8 +113,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, with the user kept between requests while the database says it is unchanged.
-    "accounts.middleware.AuthenticationMiddleware",
+    # The user is kept between requests while the database says it is unchanged (accounts.backends).
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "revocation.uploads.RefusedUploadMiddleware",
     "revocation.middleware.FileRefusedMiddleware",
     # request.user.is_verified(): whether this session passed the second factor; then the roles
@@ -126,7 +135,7 @@ ROOT_URLCONF = "revocation.urls"
 WSGI_APPLICATION = "revocation.wsgi.application"
 
 # The commonest widgets rendered in Python, the same HTML as Django's templates (renderers.py).
-FORM_RENDERER = "revocation.renderers.FastRenderer"
+FORM_RENDERER = "revocation.renderers.FastRenderer"  # FAST_RENDERER off: Django's own templates
 
 TEMPLATES = [
     {
@@ -165,10 +174,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # The role the web, worker and beat connect as (docs/operations.md): it owns nothing and
 # may only read and insert in the audit tables. `migrate`, run as the owner, grants it that.
 DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
-# The session and token query of every request is a prepared statement of its connection
-# (revocation.postgresql). Behind a pooler that gives each transaction another server connection
-# (PgBouncer in transaction mode), set false.
-DATABASE_PREPARED = env_bool("DATABASE_PREPARED", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -330,12 +335,11 @@ NAJVA_MAX_ATTEMPTS = int(os.environ.get("NAJVA_MAX_ATTEMPTS", "10"))
 NAJVA_BACKOFF_SECONDS = float(os.environ.get("NAJVA_BACKOFF_SECONDS", "30"))
 NAJVA_BACKOFF_MAX_SECONDS = float(os.environ.get("NAJVA_BACKOFF_MAX_SECONDS", "3600"))
 
-# Sessions are stored in the database, never in a cache: a per-process one would keep a signed-out
-# session alive in the other workers, and Redis would be a second round trip on every request. On
-# PostgreSQL a request reads its session in the same query as the token that tells whether the
-# signed-in user kept in the process is unchanged (accounts.sessions, accounts.usercache).
-if DATABASES["default"]["ENGINE"] == "revocation.postgresql":
-    SESSION_ENGINE = "accounts.sessions"
+# Sessions are stored in the database (Django's default engine), never in a cache: a per-process
+# one would keep a signed-out session alive in the other workers, and Redis would be a round trip
+# to another server on every request. (Reading the session in one prepared query with the kept
+# users' token, accounts.sessions until issue 20, saved less than the noise of every page at
+# 1,000,000 persons: docs/perf-internals.md.)
 # The cache has its own Redis database (CACHE_URL, by default REDIS_URL's server, database 1): a
 # cache clear must never flush Celery's queues.
 CACHE_URL = os.environ.get("CACHE_URL", "") or (

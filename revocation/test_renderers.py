@@ -42,3 +42,19 @@ def test_the_fast_renderer_writes_what_django_writes(data):
         assert "&quot;کریمی&quot; &lt;b&gt;" in fast["q"]  # escaped, as Django escapes it
         assert '<option value="received" selected>' in fast["state"]
         assert "&lt;احمدی&gt;" in fast["assigned_expert"]
+
+
+@pytest.mark.django_db
+def test_switched_off_every_widget_goes_through_djangos_templates(settings, monkeypatch):
+    """FAST_RENDERER off (bench/pages.py --compare renderer): nothing is written in Python."""
+    import revocation.renderers as renderers
+
+    def refused(widget):
+        raise AssertionError("written in Python with FAST_RENDERER off")
+
+    monkeypatch.setattr(renderers, "_input", refused)
+    monkeypatch.setattr(renderers, "_select", refused)
+    settings.FAST_RENDERER = False
+    experts = get_user_model().objects.all()
+    off = rendered(CaseSearchForm, FastRenderer(), experts=experts)
+    assert off == rendered(CaseSearchForm, DjangoTemplates(), experts=experts)

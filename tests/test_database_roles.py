@@ -132,7 +132,7 @@ def test_the_owner_or_a_missing_role_is_refused_as_the_app_role(postgres):
 
 @pytest.mark.django_db
 def test_signed_in_pages_and_a_role_taken_away_work_as_the_app_role(app_role, client, users):
-    """As the app role: the session with the kept user's token (a prepared statement), and the
+    """As the app role: the session and the kept user's token, and the
     triggers that change the token when a user's roles change (accounts.usercache)."""
     from accounts.services import account_set_roles
 

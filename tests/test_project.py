@@ -71,9 +71,9 @@ def test_the_environment_selects_postgresql_and_a_real_broker():
     assert configured["broker"] == "redis://redis:6379/0"
     assert configured["hosts"] == ["revocation.example", "127.0.0.1"]
     assert configured["debug"] is True
-    # Sessions in the database, read with the token of the kept users in one query; the cache in
-    # its own Redis database, so that clearing it never flushes Celery's queues.
-    assert configured["sessions"] == "accounts.sessions"
+    # Sessions in the database (Django's engine, docs/perf-internals.md); the cache in its own
+    # Redis database, so that clearing it never flushes Celery's queues.
+    assert configured["sessions"] == "django.contrib.sessions.backends.db"
     assert configured["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert configured["cache_at"] == "redis://redis:6379/1"
 

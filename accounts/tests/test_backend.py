@@ -58,6 +58,16 @@ def test_the_user_their_roles_and_province_are_one_query_then_kept(postgres, cli
     assert user_queries(client, "/") == []
 
 
+def test_switched_off_the_user_is_loaded_on_every_page(postgres, client, settings, users):
+    """FAST_USERCACHE off (bench/pages.py --compare usercache): Django's path, nothing kept."""
+    usercache.forget()
+    settings.FAST_USERCACHE = False
+    client.force_login(users["expert_a"])
+    for _ in range(2):
+        assert len(user_queries(client, "/")) == 1
+    assert usercache._users == {}
+
+
 def test_each_request_has_its_own_instance_of_a_kept_user(postgres, users):
     expert = users["expert_a"]
     from accounts.backends import UserWithProvinceBackend

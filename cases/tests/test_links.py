@@ -22,3 +22,15 @@ def test_a_script_prefix_is_kept():
         assert case_url("23-1405-00001") == "/revocation/cases/23-1405-00001/"
     finally:
         set_script_prefix("/")
+
+
+def test_switched_off_the_links_are_reversed(settings, monkeypatch):
+    """FAST_LINKS off (bench/pages.py --compare links): reverse() for every link, the same URLs."""
+    from cases import links
+
+    monkeypatch.setattr(links, "_pattern", None)  # not reached when off
+    settings.FAST_LINKS = False
+    assert case_url("23-1405-00001") == reverse("cases:detail", args=["23-1405-00001"])
+    assert step_url("23-1405-00001", "start_review") == reverse(
+        "cases:action", args=["23-1405-00001", "start_review"]
+    )

@@ -102,8 +102,7 @@ def test_a_session_ends_twelve_hours_after_sign_in_however_active(expert, case_i
 def test_a_session_idle_for_thirty_one_minutes_is_signed_out_an_active_one_is_not(
     client, actors_a, case_in
 ):
-    """The rule on the database's expiry date, with the clock moved (on PostgreSQL through the
-    query that reads the session with the token: accounts.sessions)."""
+    """The rule on the database's expiry date, with the clock moved."""
     from unittest import mock
 
     client.force_login(actors_a.expert)
