@@ -12,11 +12,10 @@ from django.contrib.auth.models import Group
 from accounts.roles import Role
 from cases import services
 from cases.choices import CaseState
-from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
-from enforcement.demo import take as enforcement_take
-from najva.demo import settle as najva_settle
 from people.tests import factories
 from reference.models import Province
+from revocation.demo.najva import settle as najva_settle
+from revocation.demo.walk import STEPS_TO, Actors, attach_required_evidence, source_for, walk
 
 # Playwright's sync API runs an event loop in the test thread; the browser tests still use the ORM
 # synchronously around it (database setup, factories), which Django allows only with this set.
@@ -216,7 +215,7 @@ def walk_new_case(state, actors, *, source_type=None, subjects=None):
     attach_required_evidence(case, actors.expert)
     # Najva registers at once (the embedded registry), unless the case is to wait for it.
     settle = None if state == CaseState.AWAITING_NAJVA else najva_settle
-    return walk(case, STEPS_TO[state], actors, settle=settle, elsewhere=enforcement_take)
+    return walk(case, STEPS_TO[state], actors, settle=settle)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from django.db import transaction
 
 from cases import services as case_services
 from cases.choices import CaseState, Step, SubjectDecision
-from cases.demo import prepare
 from cases.services import CaseActionRefused
 from cases.signals import step_taken
 from letters import documents
@@ -17,6 +16,7 @@ from letters.models import AgencyOffice, Letter
 from letters.tests.conftest import letter_to, letters_of, walk_deciding, years_ago
 from najva.models import Registration
 from people.tests import factories
+from revocation.demo.walk import prepare
 from revocation.persian import digits_to_persian
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]

@@ -20,14 +20,14 @@ from audit.heads import export_heads
 from audit.verification import verify_all
 from cases import services
 from cases.choices import CaseState, SourceType
-from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
 from cases.models import Case
-from enforcement.demo import take as enforcement_take
-from letters.demo import send_all
-from najva.demo import park_in_outage
-from najva.demo import settle as najva_settle
 from people.models import Household, IdentityDocument, Person, Relation, Sex
 from reference.models import DocumentType, OffenceType, Province
+from revocation.demo.committees import group_with_members
+from revocation.demo.letters import send_all
+from revocation.demo.najva import park_in_outage
+from revocation.demo.najva import settle as najva_settle
+from revocation.demo.walk import STEPS_TO, Actors, attach_required_evidence, source_for, walk
 
 DEMO_USERS = [
     # username, role, province slug, first name, last name
@@ -99,16 +99,6 @@ FAMILIES = [
 ]
 
 
-# The members of each demo province's working group: (name, position, agency, role).
-WORKING_GROUP = [
-    ("حمید کاظمی", "معاون سیاسی، امنیتی و اجتماعی استاندار", "استانداری", "chair"),
-    ("رضا توکلی", "مدیرکل امور اتباع و مهاجرین خارجی", "اداره کل امور اتباع", "secretary"),
-    ("ناصر افشار", "نماینده", "اداره کل اطلاعات", "member"),
-    ("کامران رستمی", "نماینده", "فرماندهی انتظامی استان", "member"),
-    ("سعید بهرامی", "نماینده", "دادگستری استان", "member"),
-    ("بهروز فرهادی", "نماینده", "اداره کل ثبت احوال", "member"),
-    ("مجید یزدانی", "کارشناس امور بین‌الملل", "استانداری", "member"),
-]
 # The demo's closed Tehran session: three cases, approved, rejected and returned.
 DEMO_SESSION_NUMBER = "۱/۱۴۰۵"
 DEMO_SESSION_CASES = ["approve", "reject", "return"]
@@ -264,7 +254,7 @@ class Command(BaseCommand):
         if key == CaseState.AWAITING_NAJVA.value:
             park_in_outage(walk(case, steps, actors))
         else:
-            case = walk(case, steps, actors, settle=najva_settle, elsewhere=enforcement_take)
+            case = walk(case, steps, actors, settle=najva_settle)
         # The expelled and the departed cases went the whole way: their letters are printed,
         # signed, posted and delivered (the dispatch register of today holds them); the others'
         # wait in the supervisor's print queue.
@@ -272,22 +262,8 @@ class Command(BaseCommand):
             send_all(case, supervisor=actors.supervisor, expert=actors.expert)
 
     def _working_groups(self):
-        from committees.models import Member
-        from committees.selectors import working_group_of
-
         for slug in ("tehran", "isfahan"):
-            group = working_group_of(Province.objects.get(slug=slug))
-            if group.members.exists():
-                continue
-            for order, (name, position, agency, role) in enumerate(WORKING_GROUP):
-                Member.objects.create(
-                    group=group,
-                    full_name=name,
-                    position=position,
-                    agency=agency,
-                    role=role,
-                    order=order,
-                )
+            group_with_members(Province.objects.get(slug=slug))
 
     def _demo_session(self) -> bool:
         """A closed session of Tehran's working group with its minutes, made through the services
