@@ -39,6 +39,16 @@ def postgres(django_db_blocker):
     return connection
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _checked_wiring():
+    """The start-up checks of the kernel (cases.workflow.checks) before any test, as
+    ``manage.py check`` runs them: a step whose proof has no verifier fails the run here."""
+    from django.core import checks
+
+    errors = checks.run_checks(tags=["workflow"])
+    assert not errors, "\n".join(str(error) for error in errors)
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Tasks run in-process in tests, except in the ones that start a real worker."""
