@@ -23,11 +23,20 @@ from cases.choices import CaseState, SourceType
 from cases.models import Case
 from people.models import Household, IdentityDocument, Person, Relation, Sex
 from reference.models import DocumentType, OffenceType, Province
+from revocation import clock
 from revocation.demo.committees import group_with_members
 from revocation.demo.letters import send_all
 from revocation.demo.najva import park_in_outage
 from revocation.demo.najva import settle as najva_settle
-from revocation.demo.walk import STEPS_TO, Actors, attach_required_evidence, source_for, walk
+from revocation.demo.walk import (
+    STEPS_TO,
+    Actors,
+    attach_required_evidence,
+    dated,
+    source_for,
+    story_days,
+    walk,
+)
 
 DEMO_USERS = [
     # username, role, province slug, first name, last name
@@ -240,21 +249,27 @@ class Command(BaseCommand):
             enforcement=self.users["enforcement_teh"],
         )
         _, people = self._family(index, actors.expert.province)
-        case = services.case_open(
-            by=actors.expert,
-            source_type=source_type,
-            source_reference=reference,
-            source_date=timezone.localdate() - datetime.timedelta(days=40 - index),
-            subjects=people,
-            summary="پرونده نمونه برای آشنایی با سامانه.",
-        )
-        attach_required_evidence(case, actors.expert)
+        # The demo tells its story over the past four months: the cases opened from about 120
+        # days ago, a step every nine days, so that the queues show ages, due dates and late
+        # cases as an office would see them (a case whose walk reaches today stops there).
+        opened = clock.today() - datetime.timedelta(days=max(120 - 5 * index, 3 + len(steps)))
+        days = story_days(opened, len(steps))
+        with dated(opened):
+            case = services.case_open(
+                by=actors.expert,
+                source_type=source_type,
+                source_reference=reference,
+                source_date=opened - datetime.timedelta(days=20),
+                subjects=people,
+                summary="پرونده نمونه برای آشنایی با سامانه.",
+            )
+            attach_required_evidence(case, actors.expert)
         # The embedded Najva registers each cancellation at once, as a worker would; the case
         # shown waiting for Najva met an outage, and its registrations wait for the operator.
         if key == CaseState.AWAITING_NAJVA.value:
-            park_in_outage(walk(case, steps, actors))
+            park_in_outage(walk(case, steps, actors, days=days))
         else:
-            case = walk(case, steps, actors, settle=najva_settle)
+            case = walk(case, steps, actors, settle=najva_settle, days=days)
         # The expelled and the departed cases went the whole way: their letters are printed,
         # signed, posted and delivered (the dispatch register of today holds them); the others'
         # wait in the supervisor's print queue.
