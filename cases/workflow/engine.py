@@ -186,7 +186,8 @@ def case_take_step(*, case: Case, by, step: Step, proof=None, reason: str = "", 
         if not (rule.needs_reason and item["field"] == "reason")
     ]
     if proven_by:
-        changes.insert(0, audit.change("سند تصمیم", "", proven_by, field="proof"))
+        # The label users have read on the trail since the first sessions: what decided it.
+        changes.insert(0, audit.change("مرجع تصمیم", "", proven_by, field="proof"))
     settled, cancelled_documents = _settle_documents(case)
     changes += settled
     event = audit.record(
