@@ -103,15 +103,17 @@ def _session(case, actors):
     from committees.selectors import working_group_of
 
     group = working_group_of(case.province)
-    for order, role in enumerate(["chair", "secretary", "member"]):
-        Member.objects.create(
-            group=group,
-            full_name=f"عضو {order}",
-            position="نماینده",
-            agency="استانداری",
-            role=role,
-            order=order,
-        )
+    # A case walked past a working group's step (case_in) has given the group its members.
+    if not group.members.exists():
+        for order, role in enumerate(["chair", "secretary", "member"]):
+            Member.objects.create(
+                group=group,
+                full_name=f"عضو {order}",
+                position="نماینده",
+                agency="استانداری",
+                role=role,
+                order=order,
+            )
     session = committees.session_open(
         group=group,
         by=actors.secretary,

@@ -9,7 +9,7 @@ from committees.models import Member, Outcome, Session, Vote
 from committees.selectors import working_group_of
 from reference.models import OffenceType
 from revocation import clock
-from revocation.persian import jalali_year
+from revocation.persian import digits_to_persian, jalali_year
 
 # The members of each demo province's working group: (name, position, agency, role).
 WORKING_GROUP = [
@@ -45,11 +45,19 @@ def group_with_members(province):
     return group
 
 
+def next_number(group) -> str:
+    """The group's next session number in the year (``n/year``, as the secretariat numbers)."""
+    year = jalali_year(clock.today())
+    return digits_to_persian(f"{Session.objects.filter(group=group).count() + 1}/{year}")
+
+
 def _open(group, by) -> Session:
-    today = clock.today()
-    number = f"{Session.objects.filter(group=group).count() + 1}/{jalali_year(today)}"
     return services.session_open(
-        group=group, by=by, number=number, held_on=today, place="سالن جلسات استانداری"
+        group=group,
+        by=by,
+        number=next_number(group),
+        held_on=clock.today(),
+        place="سالن جلسات استانداری",
     )
 
 

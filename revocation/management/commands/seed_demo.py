@@ -24,7 +24,7 @@ from cases.models import Case
 from people.models import Household, IdentityDocument, Person, Relation, Sex
 from reference.models import DocumentType, OffenceType, Province
 from revocation import clock
-from revocation.demo.committees import group_with_members
+from revocation.demo.committees import group_with_members, next_number
 from revocation.demo.letters import send_all
 from revocation.demo.najva import park_in_outage
 from revocation.demo.najva import settle as najva_settle
@@ -109,7 +109,6 @@ FAMILIES = [
 
 
 # The demo's closed Tehran session: three cases, approved, rejected and returned.
-DEMO_SESSION_NUMBER = "۱/۱۴۰۵"
 DEMO_SESSION_CASES = ["approve", "reject", "return"]
 
 
@@ -284,11 +283,13 @@ class Command(BaseCommand):
         """A closed session of Tehran's working group with its minutes, made through the services
         like everything else (skipped when it is there)."""
         from committees import services as committees
-        from committees.models import Outcome, Session
+        from committees.models import Outcome
         from committees.selectors import working_group_of
 
         group = working_group_of(Province.objects.get(slug="tehran"))
-        if Session.objects.filter(group=group, number=DEMO_SESSION_NUMBER).exists():
+        # Made once: its first case's reference says it is there (its number is the group's
+        # next, after the sessions that decided the walked cases).
+        if Case.objects.filter(source_reference=f"{len(DEMO_CASES) + 101}/ن/۱۴۰۵").exists():
             return False
         secretary = self.users["secretary_teh"]
         base = len(DEMO_CASES)
@@ -303,7 +304,7 @@ class Command(BaseCommand):
                 )  # fmt: skip
                 cases.append(Case.objects.get(source_reference=reference))
             session = committees.session_open(
-                group=group, by=secretary, number=DEMO_SESSION_NUMBER,
+                group=group, by=secretary, number=next_number(group),
                 held_on=timezone.localdate(), place="سالن جلسات استانداری تهران",
             )  # fmt: skip
             present = list(group.members.order_by("order"))[:5]
