@@ -12,11 +12,10 @@ from django.contrib.auth.models import Group
 from accounts.roles import Role
 from cases import services
 from cases.choices import CaseState
-from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
-from enforcement.demo import take as enforcement_take
-from najva.demo import settle as najva_settle
 from people.tests import factories
 from reference.models import Province
+from revocation.demo.najva import settle as najva_settle
+from revocation.demo.walk import STEPS_TO, Actors, attach_required_evidence, source_for, walk
 
 # Playwright's sync API runs an event loop in the test thread; the browser tests still use the ORM
 # synchronously around it (database setup, factories), which Django allows only with this set.
@@ -38,6 +37,16 @@ def postgres(django_db_blocker):
 
     require(connection.vendor == "postgresql", "this test needs PostgreSQL (set DATABASE_URL)")
     return connection
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _checked_wiring():
+    """The start-up checks of the kernel (cases.workflow.checks) before any test, as
+    ``manage.py check`` runs them: a step whose proof has no verifier fails the run here."""
+    from django.core import checks
+
+    errors = checks.run_checks(tags=["workflow"])
+    assert not errors, "\n".join(str(error) for error in errors)
 
 
 @pytest.fixture(autouse=True)
@@ -216,7 +225,7 @@ def walk_new_case(state, actors, *, source_type=None, subjects=None):
     attach_required_evidence(case, actors.expert)
     # Najva registers at once (the embedded registry), unless the case is to wait for it.
     settle = None if state == CaseState.AWAITING_NAJVA else najva_settle
-    return walk(case, STEPS_TO[state], actors, settle=settle, elsewhere=enforcement_take)
+    return walk(case, STEPS_TO[state], actors, settle=settle)
 
 
 @pytest.fixture(scope="session")

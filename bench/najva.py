@@ -69,13 +69,13 @@ def run(args) -> int:
     }
     from cases import services as case_services
     from cases.choices import CaseState, Step
-    from cases.demo import STEPS_TO, Actors, attach_required_evidence, walk
     from cases.models import Case
     from najva import services
     from najva.models import Registration
     from najva.tests.stub import StubNajva
     from people.tests import factories
     from revocation.celery import app
+    from revocation.demo.walk import STEPS_TO, Actors, attach_required_evidence, walk
     from revocation.management.commands.seed_demo import Command as SeedDemo
 
     app.conf.task_always_eager = True

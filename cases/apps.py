@@ -13,3 +13,16 @@ class CasesConfig(AppConfig):
         # accounts sits below cases: it learns the registry operator's scope from the rule book.
         permissions.use_confirmed_states(states.FROM_NATIONAL_CONFIRMATION)
         checks.register(panels.check_panels)
+
+        from cases.services.common import notify_next_actors
+        from cases.workflow import checks as workflow_checks  # noqa: F401  (registers the start-up check)
+        from cases.workflow.registry import register_effect
+
+        # First of all effects, as the notice was queued before anything else on commit: those
+        # who must act next hear of the step once it is committed (never of one rolled back).
+        register_effect(
+            "cases.notify_next_actors",
+            lambda taken: notify_next_actors(taken.event),
+            order=0,
+            on_commit=True,
+        )

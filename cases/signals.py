@@ -1,14 +1,12 @@
-"""What the cases app tells the apps above it, without knowing them.
+"""What the cases app announces to whoever listens, without knowing them.
 
-``step_taken`` is sent by ``cases.services.case_take_step`` inside the step's transaction, after
-the case is saved and its event written: a receiver's writes commit or roll back with the step,
-and an exception in a receiver refuses the step. The najva app writes its outbox rows here when
-a card is cancelled (a row written with the cancellation, never after it).
+``step_taken`` is sent by the engine (``cases.workflow.engine.case_take_step``) after a step and
+its effects, inside the step's transaction. It only announces: what must follow a step is an
+effect registered with the engine (``cases.workflow.registry``), called in a declared order, and
+the engine uses nothing a receiver returns.
 
-Arguments: ``case``, ``step`` (``cases.choices.Step``), ``by`` (None for the system), ``event``
-(the step's audit event) and ``cancelled_documents`` (the identity documents this step
-cancelled, as a list). A receiver returns whether it moved the case further (through the case
-services), so that the step's service returns the case as it then is.
+Arguments: ``case`` (as saved by the step), ``step`` (``cases.choices.Step``), ``by`` (None for
+the system) and ``event`` (the step's audit event).
 """
 
 from django.dispatch import Signal

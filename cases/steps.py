@@ -3,8 +3,9 @@
 A step names its transition (source and target states), the capability of the role that takes it,
 every rule it checks (conditions, with their Persian sentences), the case fields typed with it and
 the form they are typed in, and how pages present it. ``cases.models.Case`` builds its django-fsm
-transitions from here; ``cases.services.case_take_step`` is the one path that moves a case and
-checks all of it; views, notices, the demo data and the tests read the same declaration.
+transitions from here; ``cases.services.case_take_step`` (``cases.workflow``) is the one path that
+moves a case and checks all of it; views, notices, the demo data and the tests read the same
+declaration.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from accounts.roles import Capability
 from cases import rules
 from cases.choices import WITHDRAWABLE_STATES, CaseState, Step
+from cases.workflow.proofs import ProofKind
 
 
 @dataclass(frozen=True)
@@ -30,22 +32,30 @@ class StepRule:
     # Whether those who may take the step are told when a case reaches its source state: a step
     # anybody *may* take at any time (a withdrawal) is not work waiting for them.
     notify: bool = True
-    # A working group's decision: recorded in a session (committees), where the votes, the quorum
-    # and the resolution are; the case page offers no form of its own for it.
-    in_session: bool = False
-    # Recorded by the part of the case page another app owns (its anchor there: "enforcement"),
-    # with the record it keeps (an expulsion order, each person's exit); the case page offers no
-    # form of its own for it, and the service refuses it without that record (``decided_in``).
-    recorded_in: str = ""
+    # What the step is taken on (cases.workflow.proofs): a closed session's resolution, an
+    # order, an exit record, or none. A step with a proof is taken where that record is made
+    # (a session, the enforcement part of the case page), never from the case's own step form;
+    # the engine asks the verifier the proof's app registered.
+    proof: ProofKind = ProofKind.NONE
 
     @property
     def automatic(self) -> bool:
         return self.capability is None
 
     @property
+    def in_session(self) -> bool:
+        """A working group's decision: recorded in a session, where its votes and quorum are."""
+        return self.proof.in_session
+
+    @property
+    def recorded_in(self) -> str:
+        """The part of the case page (its anchor) where the step's record is made, if any."""
+        return self.proof.anchor
+
+    @property
     def elsewhere(self) -> bool:
         """Whether the step is taken on another page than the case's own step form."""
-        return self.in_session or bool(self.recorded_in)
+        return self.proof != ProofKind.NONE
 
     @property
     def elsewhere_refusal(self) -> str:
@@ -116,7 +126,7 @@ STEPS: dict[Step, StepRule] = {
             conditions=(rules.has_reason,),
             form="cases.forms.ReasonForm",
             needs_reason=True,
-            in_session=True,
+            proof=ProofKind.PROVINCIAL_RESOLUTION,
         ),
         StepRule(
             Step.RESUME_REVIEW,
@@ -139,7 +149,7 @@ STEPS: dict[Step, StepRule] = {
             ),
             inputs=("province_resolution_number", "province_resolution_date", "offence_type"),
             form="cases.forms.ProvinceApprovalForm",
-            in_session=True,
+            proof=ProofKind.PROVINCIAL_RESOLUTION,
         ),
         StepRule(
             Step.REJECT_IN_PROVINCE,
@@ -151,7 +161,7 @@ STEPS: dict[Step, StepRule] = {
             form="cases.forms.ProvinceRejectionForm",
             needs_reason=True,
             irreversible=True,
-            in_session=True,
+            proof=ProofKind.PROVINCIAL_RESOLUTION,
         ),
         StepRule(
             Step.CONFIRM_NATIONALLY,
@@ -161,7 +171,7 @@ STEPS: dict[Step, StepRule] = {
             conditions=(rules.has_national_letter, *LETTER_DATE),
             inputs=("national_letter_number", "national_letter_date"),
             form="cases.forms.NationalLetterForm",
-            in_session=True,
+            proof=ProofKind.NATIONAL_LETTER,
         ),
         StepRule(
             Step.REFUSE_NATIONALLY,
@@ -173,7 +183,7 @@ STEPS: dict[Step, StepRule] = {
             form="cases.forms.NationalRefusalForm",
             needs_reason=True,
             irreversible=True,
-            in_session=True,
+            proof=ProofKind.NATIONAL_LETTER,
         ),
         StepRule(
             Step.CANCEL_CARD,
@@ -206,7 +216,7 @@ STEPS: dict[Step, StepRule] = {
             target=CaseState.EXPULSION_ORDERED,
             capability=Capability.SUPERVISE_CASE,
             conditions=(rules.source_is_not_illegal_exit,),
-            recorded_in="enforcement",
+            proof=ProofKind.EXPULSION_ORDER,
         ),
         # Taken by the enforcement liaison's record of the last person's exit (enforcement): each
         # person on an order expelled or gone on their own before the deadline.
@@ -217,7 +227,7 @@ STEPS: dict[Step, StepRule] = {
             capability=Capability.RECORD_EXPULSION,
             conditions=(rules.subjects_departed,),
             irreversible=True,
-            recorded_in="enforcement",
+            proof=ProofKind.EXIT_RECORD,
         ),
         # The person had already left (a report of illegal exit): the supervisor records each
         # exit with the report that proves it (enforcement), and the case closes.
@@ -228,7 +238,7 @@ STEPS: dict[Step, StepRule] = {
             capability=Capability.SUPERVISE_CASE,
             conditions=(rules.source_is_illegal_exit, rules.subjects_departed),
             irreversible=True,
-            recorded_in="enforcement",
+            proof=ProofKind.PRIOR_EXIT_REPORT,
         ),
         StepRule(
             Step.WITHDRAW,

@@ -16,3 +16,12 @@ class CommitteesConfig(AppConfig):
         from revocation.printing import register
 
         register(KIND)
+
+        from cases.workflow.proofs import ProofKind
+        from cases.workflow.registry import register_verifier
+        from committees.models import AgendaItem
+        from committees.services import resolution_verify
+
+        # A working group's decision is proven by its agenda item in a closed session.
+        for kind in (ProofKind.PROVINCIAL_RESOLUTION, ProofKind.NATIONAL_LETTER):
+            register_verifier(kind, model=AgendaItem, verify=resolution_verify)

@@ -17,6 +17,8 @@ from accounts import permissions
 from cases import services as case_services
 from cases.choices import CaseState, Step
 from cases.models import Case, Evidence
+from cases.steps import STEPS
+from cases.workflow.proofs import ProofKind
 from committees import rules
 from committees.models import (
     AGENDA_STATE,
@@ -31,6 +33,7 @@ from committees.models import (
     Vote,
     WorkingGroup,
 )
+from revocation import clock
 from revocation.persian import digits_to_ascii, digits_to_persian, isolated, jalali
 
 logger = logging.getLogger(__name__)
@@ -320,13 +323,59 @@ def _still_follows_votes(item: AgendaItem, present: list[Member]) -> list[str]:
     return []
 
 
-def _decided_in(item: AgendaItem, session: Session) -> str:
-    """Where the case's step was decided, for its event: the session, and the resolution number
+def _proof_label(item: AgendaItem, session: Session) -> str:
+    """The resolution as the case's step event names it: the session, and the resolution number
     (or the national letter) with the votes."""
     where = f"جلسه {isolated(session.number)} {session.group} مورخ {jalali(session.held_on)}"
     if session.group.is_national:
         return f"{where}، نامه {isolated(session.letter_number)}"
     return f"{where}، مصوبه {isolated(item.resolution_number)} ({_tally(item)})"
+
+
+def resolution_verify(*, case: Case, step: Step, proof: AgendaItem) -> str:
+    """Whether ``proof`` (an agenda item) decided ``step`` of ``case``: the case's own item, in a
+    closed session of the right working group (the case's province, held with its quorum; or the
+    national group, with its letter), whose resolution is this step and was taken after the case
+    reached the group. Returns the proof as the event names it; refuses in Persian otherwise.
+
+    Registered for both session kinds of proof (committees.apps); the engine calls it.
+    """
+    # Read again, not trusted as given: what counts is what the session recorded.
+    item = (
+        AgendaItem.objects.select_related("session__group", "correction_of")
+        .prefetch_related("votes")
+        .get(pk=proof.pk)
+    )
+    session, group = item.session, item.session.group
+    national = STEPS[step].proof == ProofKind.NATIONAL_LETTER
+    refusals = []
+    if group.is_national != national:
+        refusals.append(
+            "این تصمیم با نامه کارگروه دائمی کشور است، نه مصوبه کارگروه استان."
+            if national
+            else "این تصمیم با مصوبه کارگروه استان پرونده است، نه کارگروه دائمی کشور."
+        )
+    elif not national and group.province_id != case.province_id:
+        refusals.append("این مصوبه از کارگروه استان دیگری است.")
+    if session.is_open:
+        refusals.append(f"جلسه {isolated(session.number)} هنوز بسته نشده است.")
+    if national and not session.letter_number.strip():
+        refusals.append("نامه کارگروه دائمی کشور در این جلسه ثبت نشده است.")
+    if not group.is_national and (missing := _quorum_missing(group, session.present.count())):
+        refusals.append(missing)
+    if item.case_id != case.pk:
+        refusals.append("این مصوبه درباره پرونده دیگری است.")
+    elif item.is_correction or not item.outcome or STEP_OF.get(Outcome(item.outcome)) != step:
+        refusals.append(f"مصوبه این جلسه درباره این پرونده «{STEPS[step].label}» نیست.")
+    elif timezone.localdate(case.state_entered_at) > session.held_on:
+        # A resolution of an earlier round (the case came back to the group since) decides
+        # nothing now.
+        refusals.append(
+            "پرونده پس از این جلسه دوباره به کارگروه رسیده است؛ این مصوبه از دور پیشین است."
+        )
+    if refusals:
+        raise case_services.ProofRefused(refusals)
+    return _proof_label(item, session)
 
 
 def _step_inputs(item: AgendaItem, session: Session) -> dict:
@@ -385,6 +434,13 @@ def session_close(*, session: Session, by, letter_number: str = "") -> Session:
         for item in items:
             if reasons := _still_follows_votes(item, present_members):
                 raise SessionCloseRefused(item, reasons)
+    # Closed first, in this same transaction: a step takes a resolution of a closed session only
+    # (committees.apps registers the verifier). A case that cannot move rolls the closing back.
+    session.state = Session.State.CLOSED
+    session.closed_by = by
+    session.closed_at = clock.now()
+    session.version += 1
+    session.save()
     for item in items:
         if item.is_correction:
             _record_correction(item, session, by)
@@ -394,8 +450,8 @@ def session_close(*, session: Session, by, letter_number: str = "") -> Session:
                 case=item.case,
                 by=by,
                 step=STEP_OF[Outcome(item.outcome)],
+                proof=item,
                 reason=item.reason,
-                decided_in=_decided_in(item, session),
                 **_step_inputs(item, session),
             )
         except case_services.CaseStateConflict:
@@ -410,11 +466,6 @@ def session_close(*, session: Session, by, letter_number: str = "") -> Session:
                 else ["شما اجازه این اقدام را در این پرونده ندارید."]
             )
             raise SessionCloseRefused(item, reasons) from None
-    session.state = Session.State.CLOSED
-    session.closed_by = by
-    session.closed_at = timezone.now()
-    session.version += 1
-    session.save()
     return session
 
 

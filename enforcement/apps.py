@@ -16,3 +16,18 @@ class EnforcementConfig(AppConfig):
         from revocation.printing import register
 
         register(KIND)
+
+        from cases.models import Evidence
+        from cases.workflow.proofs import ProofKind
+        from cases.workflow.registry import register_verifier
+        from enforcement import services
+        from enforcement.models import ExpulsionOrder, OrderedPerson
+
+        # Step 7 is proven by the records this app keeps.
+        register_verifier(
+            ProofKind.EXPULSION_ORDER, model=ExpulsionOrder, verify=services.order_verify
+        )
+        register_verifier(ProofKind.EXIT_RECORD, model=OrderedPerson, verify=services.exit_verify)
+        register_verifier(
+            ProofKind.PRIOR_EXIT_REPORT, model=Evidence, verify=services.prior_exit_verify
+        )

@@ -4,7 +4,8 @@ outcome, and closing a case whose persons had already left.
 The case moves only through ``cases.services.case_take_step``, here in the same transaction as
 the record that justifies it: the first order takes «صدور دستور اخراج», the exit of the last
 person on the orders takes «ثبت اجرای اخراج», the recorded exits of those already gone take
-«مختومه: خروج پیشین از کشور». Each names its record as ``decided_in``.
+«مختومه: خروج پیشین از کشور». Each gives its record as the step's proof, which the verifiers
+below check (registered in enforcement.apps).
 """
 
 import datetime
@@ -242,9 +243,7 @@ def order_issue(
     signals.order_issued.send(sender=ExpulsionOrder, order=order, by=by)
     number = digits_to_persian(order.number)
     if first:
-        case_services.case_take_step(
-            case=case, by=by, step=Step.ORDER_EXPULSION, decided_in=f"دستور اخراج {number}"
-        )
+        case_services.case_take_step(case=case, by=by, step=Step.ORDER_EXPULSION, proof=order)
     audit.record_change(
         case=case,
         by=by,
@@ -454,13 +453,7 @@ def outcome_record(
         )
         case.refresh_from_db()
         if rules.subjects_departed(case):
-            numbers = "، ".join(
-                digits_to_persian(n)
-                for n in case.expulsion_orders.order_by("pk").values_list("number", flat=True)
-            )
-            case_services.case_take_step(
-                case=case, by=by, step=Step.RECORD_EXPULSION, decided_in=f"دستور اخراج {numbers}"
-            )
+            case_services.case_take_step(case=case, by=by, step=Step.RECORD_EXPULSION, proof=entry)
     else:
         audit.record_change(
             case=case, by=by, action="expulsion_not_found", label=label, changes=changes
@@ -573,9 +566,47 @@ def close_as_departed(*, case: Case, by, exits: dict, report: Evidence) -> Case:
             label="وضعیت اعضای ماندگار خانوار",
             changes=[audit.change(name, "", what) for name, what in staying],
         )
-    return case_services.case_take_step(
-        case=case,
-        by=by,
-        step=Step.CLOSE_AS_DEPARTED,
-        decided_in=f"گزارش خروج غیرقانونی {digits_to_persian(case.source_reference)}",
+    return case_services.case_take_step(case=case, by=by, step=Step.CLOSE_AS_DEPARTED, proof=report)
+
+
+# --------------------------------------------------------------------------------------------------
+# The proofs of step 7 (cases.workflow: the engine asks these; enforcement.apps registers them)
+
+
+def _refuse(message: str):
+    raise case_services.ProofRefused(message)
+
+
+def order_verify(*, case: Case, step: Step, proof: ExpulsionOrder) -> str:
+    """The case's first order proves «صدور دستور اخراج» (an order given again moves nothing)."""
+    order = ExpulsionOrder.objects.get(pk=proof.pk)
+    if order.case_id != case.pk:
+        _refuse("این دستور اخراج از پرونده دیگری است.")
+    if order.replaces_id is not None:
+        _refuse("دستور جایگزین، دستور نخست پرونده نیست.")
+    return f"دستور اخراج {digits_to_persian(order.number)}"
+
+
+def exit_verify(*, case: Case, step: Step, proof: OrderedPerson) -> str:
+    """A recorded exit (expelled, or gone before the deadline) of a person on the case's orders
+    proves «ثبت اجرای اخراج» (whose condition is that every such person has left)."""
+    entry = OrderedPerson.objects.select_related("order", "subject__person").get(pk=proof.pk)
+    if entry.order.case_id != case.pk:
+        _refuse("این ثبت خروج از دستور اخراج پرونده دیگری است.")
+    if entry.outcome not in CLOSING_OUTCOMES:
+        _refuse(f"خروج {entry.subject.person.full_name} از کشور ثبت نشده است.")
+    numbers = "، ".join(
+        digits_to_persian(n)
+        for n in case.expulsion_orders.order_by("pk").values_list("number", flat=True)
     )
+    return f"دستور اخراج {numbers}"
+
+
+def prior_exit_verify(*, case: Case, step: Step, proof: Evidence) -> str:
+    """The case's report of an illegal exit, on which the persons' exits are recorded, proves
+    «مختومه: خروج پیشین از کشور»."""
+    if proof.case_id != case.pk:
+        _refuse("این گزارش خروج از پرونده دیگری است.")
+    if not PriorDeparture.objects.filter(report_id=proof.pk, subject__case=case).exists():
+        _refuse("خروج پیشین اشخاص با این گزارش ثبت نشده است.")
+    return f"گزارش خروج غیرقانونی {digits_to_persian(case.source_reference)}"

@@ -12,9 +12,22 @@ class NajvaConfig(AppConfig):
         panels.register()
 
         # The cancellation form is a printed kind: its PDF and verification page are documents'.
-        # The outbox rows are written when a card is cancelled (cases.signals.step_taken).
-        from najva import receivers  # noqa: F401
         from najva.printed import KIND
         from revocation.printing import register
 
         register(KIND)
+
+        from cases.choices import Step
+        from cases.workflow.registry import register_effect
+        from najva import services
+
+        # The outbox rows are written in the cancellation's own transaction (a row written with
+        # the cancellation, never after it); before the letters, as the signal's receivers ran.
+        register_effect(
+            "najva.registrations_queue",
+            lambda taken: services.registrations_queue(
+                case=taken.case, by=taken.by, cancelled_documents=taken.cancelled_documents
+            ),
+            steps=[Step.CANCEL_CARD],
+            order=10,
+        )

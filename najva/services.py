@@ -71,13 +71,13 @@ def _what(registration: Registration) -> str:
 # Writing: in the cancellation's own transaction
 
 
-def registrations_queue(*, case, by, cancelled_documents) -> bool:
+def registrations_queue(*, case, by, cancelled_documents) -> None:
     """One outbox row per document the cancellation cancelled, written in its transaction; the
     delivery is queued only once it commits (a rollback sends nothing).
 
     A person to cancel whose documents were all cancelled already (by another case, which
-    registered them) has nothing to register: the case records that at once. Returns whether the
-    case moved on because of it (every person settled so).
+    registered them) has nothing to register: the case records that at once (and, every person
+    settled so, the system takes the case on: cases.workflow.engine).
     """
     if case.offence_type_id is None:
         raise case_services.CaseActionRefused("نوع جرم پرونده ثبت نشده است؛ ثبت در نجوا ممکن نیست.")
@@ -109,7 +109,6 @@ def registrations_queue(*, case, by, cancelled_documents) -> bool:
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: queue_delivery(ids))
     with_rows = {row.subject_id for row in rows}
-    moved = False
     for subject in subjects.values():
         if subject.pk not in with_rows:
             note = audit.change(
@@ -118,11 +117,9 @@ def registrations_queue(*, case, by, cancelled_documents) -> bool:
                 "پیش‌تر در پرونده دیگری باطل شده بود؛ ثبت تازه‌ای در نجوا لازم نیست",
                 field="najva:none",
             )
-            after = case_services.subject_record_registration(
+            case_services.subject_record_registration(
                 case=case, subject=subject, by=None, changes=[note]
             )
-            moved = moved or after.state != case.state
-    return moved
 
 
 def queue_delivery(ids) -> None:

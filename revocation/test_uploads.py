@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.choices import CaseState
-from cases.demo import DEMO_PDF
 from cases.models import Evidence
 from conftest import require
+from revocation.demo.walk import DEMO_PDF
 from revocation.uploads import EICAR, safe_display_name, validate_upload
 from tests.files import PNG, png_with_pixels, png_with_text
 

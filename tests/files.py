@@ -9,7 +9,7 @@ import zlib
 
 from PIL import Image
 
-from cases.demo import DEMO_PDF
+from revocation.demo.walk import DEMO_PDF
 from revocation.uploads import EICAR
 
 

@@ -21,10 +21,10 @@ from playwright.sync_api import expect
 
 from accounts.permissions import needs_second_factor
 from cases.choices import CaseState
-from cases.demo import DEMO_PDF
 from cases.models import Case
 from conftest import make_user
 from people.models import DocumentStatus
+from revocation.demo.walk import DEMO_PDF
 from revocation.persian import jalali
 from tests.files import PNG
 

@@ -31,7 +31,6 @@ from django.utils import timezone
 
 from audit.models import Event
 from cases.choices import Agency, CaseState, InquiryOutcome, SourceType, Step, SubjectDecision
-from cases.demo import DEMO_PDF, REASONS, inputs_for, prepare
 from cases.models import Case, CaseSubject, Evidence, Inquiry, ReplyScanVersion
 from cases.services import subject_decide
 from cases.steps import STEPS
@@ -42,6 +41,7 @@ from najva.models import CancellationForm, Registration
 from people.models import Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
+from revocation.demo.walk import DEMO_PDF, REASONS, inputs_for, prepare
 from revocation.persian import jalali
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
@@ -104,15 +104,17 @@ def _session(case, actors):
     from committees.selectors import working_group_of
 
     group = working_group_of(case.province)
-    for order, role in enumerate(["chair", "secretary", "member"]):
-        Member.objects.create(
-            group=group,
-            full_name=f"عضو {order}",
-            position="نماینده",
-            agency="استانداری",
-            role=role,
-            order=order,
-        )
+    # A case walked past a working group's step (case_in) has given the group its members.
+    if not group.members.exists():
+        for order, role in enumerate(["chair", "secretary", "member"]):
+            Member.objects.create(
+                group=group,
+                full_name=f"عضو {order}",
+                position="نماینده",
+                agency="استانداری",
+                role=role,
+                order=order,
+            )
     session = committees.session_open(
         group=group,
         by=actors.secretary,

@@ -16,6 +16,7 @@ from cases import services
 from cases.choices import CaseState, Step
 from cases.models import Case
 from conftest import make_user
+from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_a_superuser_in_the_secretariats_group_still_cannot_confirm(case_in, it_
             case=case,
             by=it_admin,
             step=Step.CONFIRM_NATIONALLY,
-            decided_in="جلسه آزمون",
+            **proof_for(case, Step.CONFIRM_NATIONALLY),
             national_letter_number="N/1",
             national_letter_date=case.opened_at.date(),
         )
@@ -84,7 +85,7 @@ def test_a_permission_added_to_a_role_group_changes_nothing(users, case_in):
             case=case,
             by=expert,
             step=Step.RETURN_FOR_INFORMATION,
-            decided_in="جلسه آزمون",
+            **proof_for(case, Step.RETURN_FOR_INFORMATION),
             reason="آزمون",
         )
 

@@ -6,7 +6,7 @@ queues follow-up work with ``transaction.on_commit`` so that nothing is sent for
 rolled back.
 """
 
-from cases.services.common import CaseActionRefused, CaseStateConflict, require
+from cases.services.common import CaseActionRefused, CaseStateConflict, ProofRefused, require
 from cases.services.opening import OpenCasesElsewhere, case_open, require_opener
 from cases.services.records import (
     case_grant_access,
@@ -18,7 +18,7 @@ from cases.services.records import (
     subject_add,
     subject_decide,
 )
-from cases.services.steps import (
+from cases.workflow.engine import (
     case_take_step,
     subject_record_departure,
     subject_record_registration,
@@ -29,6 +29,7 @@ __all__ = [
     "CaseActionRefused",
     "CaseStateConflict",
     "OpenCasesElsewhere",
+    "ProofRefused",
     "case_grant_access",
     "case_open",
     "case_take_step",

@@ -9,6 +9,7 @@ from audit.models import Event
 from cases import services
 from cases.choices import CaseState, Step
 from cases.trail import CaseEvent
+from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_every_step_and_change_leaves_an_event(case_in, actors_a):
     )
     changes = {c["field"]: c for c in approval.changes}
     assert set(changes) == {
-        "decided_in",  # where the working group decided it (here: the walk's demo marker)
+        "proof",  # the session and resolution that decided it (the walk's real session)
         "province_resolution_number",
         "province_resolution_date",
         "offence_type",
@@ -73,7 +74,7 @@ def test_a_rejection_keeps_its_reason_in_the_event(case_in, actors_a):
         case=case,
         by=actors_a.secretary,
         step=Step.REJECT_IN_PROVINCE,
-        decided_in="جلسه آزمون",
+        **proof_for(case, Step.REJECT_IN_PROVINCE),
         province_resolution_number="۹",
         province_resolution_date=timezone.localdate(),
         reason="  گزارش تأیید نشد.  ",
@@ -98,7 +99,7 @@ def test_a_refused_step_leaves_no_event(case_in, actors_a):
             case=case,
             by=actors_a.secretary,
             step=Step.RETURN_FOR_INFORMATION,
-            decided_in="جلسه آزمون",
+            **proof_for(case, Step.RETURN_FOR_INFORMATION),
             reason=" ",
         )
     assert Event.objects.filter(case_id=case.pk).count() == events

@@ -15,6 +15,7 @@ from cases import services
 from cases.choices import CaseState, Step
 from cases.models import Case
 from cases.services import CaseStateConflict
+from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,12 +53,16 @@ def test_two_secretaries_record_the_vote_at_once_and_one_wins(postgres, case_in,
 
     offence = OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code").first()
 
+    # The two resolutions exist (two sessions recorded them); two secretaries apply them at once.
+    approval = proof_for(case, Step.APPROVE_IN_PROVINCE)
+    rejection = proof_for(case, Step.REJECT_IN_PROVINCE)
+
     def approve():
         services.case_take_step(
             case=Case.objects.get(pk=case.pk),
             by=actors_a.secretary,
             step=Step.APPROVE_IN_PROVINCE,
-            decided_in="جلسه آزمون",
+            **approval,
             province_resolution_number="۱۲",
             province_resolution_date=timezone.localdate(),
             offence_type=offence,
@@ -68,7 +73,7 @@ def test_two_secretaries_record_the_vote_at_once_and_one_wins(postgres, case_in,
             case=Case.objects.get(pk=case.pk),
             by=actors_a.secretary,
             step=Step.REJECT_IN_PROVINCE,
-            decided_in="جلسه آزمون",
+            **rejection,
             province_resolution_number="۱۳",
             province_resolution_date=timezone.localdate(),
             reason="رد شد.",

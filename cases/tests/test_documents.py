@@ -6,13 +6,12 @@ import pytest
 
 from cases import services
 from cases.choices import CaseState, SourceType, Step, SubjectDecision
-from cases.demo import prepare, walk
 from cases.models import Case
 from cases.services import CaseActionRefused
-from enforcement.demo import take as enforcement_take
-from najva.demo import settle as najva_settle
 from people.models import DocumentStatus
 from people.tests import factories
+from revocation.demo.najva import settle as najva_settle
+from revocation.demo.walk import prepare, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +187,6 @@ def test_a_kept_member_is_restored_when_the_other_case_ends_after_this_one_settl
         ],
         actors_a,
         settle=najva_settle,
-        elsewhere=enforcement_take,
     )
     assert child.documents.get().status == DocumentStatus.SUSPENDED  # `other` still deciding
 

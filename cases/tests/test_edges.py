@@ -16,6 +16,7 @@ from people import services as people
 from people.models import Household
 from people.tests import factories
 from reference.models import DocumentType, OffenceType
+from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_an_inquiry_letter_cannot_be_corrected_to_after_its_reply(case_in, actor
         case=case,
         by=actors_a.secretary,
         step=Step.RETURN_FOR_INFORMATION,
-        decided_in="جلسه آزمون",
+        **proof_for(case, Step.RETURN_FOR_INFORMATION),
         reason="ناقص",
     )
     services.case_take_step(case=case, by=actors_a.expert, step=Step.RESUME_REVIEW)

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from audit.models import Event, Read
 from cases.choices import CaseState
-from cases.demo import DEMO_PDF
 from cases.models import Evidence, ReplyScanVersion
 from cases.trail import CaseRead
+from revocation.demo.walk import DEMO_PDF
 from revocation.persian import jalali
 from tests.files import HOSTILE, JPEG, PNG
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 from accounts.roles import Role
 from cases import services
 from cases.choices import CaseState, Step
-from cases.demo import REASONS, prepare
 from cases.selectors.notices import next_actors
-from cases.tests.test_rules import in_session
 from conftest import make_user, require
 from reference.models import OffenceType
+from revocation.demo.walk import REASONS, prepare
+from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def take(case, by, step, capture, **inputs):
     """Take ``step`` and run what it queued on commit; returns (callbacks queued, mails sent)."""
     mail.outbox.clear()
     with capture(execute=True) as queued:
-        services.case_take_step(case=case, by=by, step=step, **in_session(step), **inputs)
+        services.case_take_step(case=case, by=by, step=step, **proof_for(case, step), **inputs)
     return queued, list(mail.outbox)
 
 
@@ -131,7 +131,7 @@ def test_nothing_is_queued_for_a_step_that_was_refused(
                 case=case,
                 by=actors_a.secretary,
                 step=Step.APPROVE_IN_PROVINCE,
-                decided_in="جلسه آزمون",
+                **proof_for(case, Step.APPROVE_IN_PROVINCE),
                 province_resolution_number="",
                 province_resolution_date=None,
             )
@@ -155,7 +155,7 @@ def test_a_real_worker_on_redis_sends_the_notice(case_in, actors_a, users, setti
             case=case,
             by=actors_a.secretary,
             step=Step.APPROVE_IN_PROVINCE,
-            decided_in="جلسه آزمون",
+            **proof_for(case, Step.APPROVE_IN_PROVINCE),
             province_resolution_number="۱۲",
             province_resolution_date=timezone.localdate(),
             offence_type=OffenceType.objects.order_by("-version_year").first(),

@@ -9,11 +9,11 @@ from django.urls import reverse
 from audit.models import Event
 from cases import services
 from cases.choices import CaseState
-from cases.demo import STEPS_TO, attach_required_evidence, source_for, walk
 from cases.models import Case
 from cases.selectors.queues import QUEUE_PER_STEP
-from najva.demo import settle as najva_settle
 from people.tests import factories
+from revocation.demo.najva import settle as najva_settle
+from revocation.demo.walk import STEPS_TO, attach_required_evidence, source_for, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from cases.services import CaseActionRefused
 from cases.states import FROM_NATIONAL_CONFIRMATION
 from cases.steps import STEPS
 from people.tests import factories
+from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +27,12 @@ def days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
 
 
-def in_session(step) -> dict:
-    """What a working group's decision is taken with (committees names its session)."""
-    return {"decided_in": "جلسه آزمون"} if STEPS[step].elsewhere else {}
-
-
 def refused(case, by, step, **inputs) -> dict:
     """Take a step that must be refused: the messages by field; the case and trail unchanged."""
     before = Case.objects.get(pk=case.pk)
     events = Event.objects.count()
     with pytest.raises(CaseActionRefused) as refusal:
-        services.case_take_step(case=case, by=by, step=step, **in_session(step), **inputs)
+        services.case_take_step(case=case, by=by, step=step, **proof_for(case, step), **inputs)
     after = Case.objects.get(pk=case.pk)
     assert after.state == before.state
     assert after.state_entered_at == before.state_entered_at
@@ -117,7 +113,7 @@ def test_a_resolution_dated_before_the_case_was_sent_to_the_working_group_is_ref
         case=case,
         by=actors_a.secretary,
         step=Step.APPROVE_IN_PROVINCE,
-        decided_in="جلسه آزمون",
+        **proof_for(case, Step.APPROVE_IN_PROVINCE),
         province_resolution_number="R/1",
         province_resolution_date=days(-2),
         offence_type=in_force(),
@@ -136,7 +132,7 @@ def test_a_national_letter_dated_before_the_provincial_resolution_is_refused(cas
         case=case,
         by=actors_a.secretary,
         step=Step.APPROVE_IN_PROVINCE,
-        decided_in="جلسه آزمون",
+        **proof_for(case, Step.APPROVE_IN_PROVINCE),
         province_resolution_number="R/1",
         province_resolution_date=days(-3),
         offence_type=in_force(),

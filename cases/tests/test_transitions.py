@@ -10,15 +10,15 @@ from django.utils import timezone
 from audit.models import Event
 from cases import rules, services
 from cases.choices import CaseState, SourceType, Step
-from cases.demo import DEMO_PDF, prepare, walk
 from cases.models import Case
 from cases.services import CaseActionRefused, CaseStateConflict
 from cases.states import FROM_NATIONAL_CONFIRMATION
 from cases.steps import STEPS
-from cases.tests.test_rules import in_session
 from cases.trail import CaseEvent
 from people.tests import factories
 from reference.models import OffenceType
+from revocation.demo.walk import DEMO_PDF, prepare, walk
+from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_its_role_takes_the_step(step, source, target, case_in, actors_a, offenc
                     case=case, subject=subject, on=TODAY, by=actor, label="خروج", changes=[]
                 )
                 before += 1
-        services.case_take_step(case=case, by=actor, step=step, **in_session(step), **inputs)
+        services.case_take_step(case=case, by=actor, step=step, **proof_for(case, step), **inputs)
 
     case.refresh_from_db()
     assert case.state == target
@@ -140,7 +140,7 @@ def test_its_role_takes_the_step(step, source, target, case_in, actors_a, offenc
     # Each typed input is in the event, with its label and its new value; resuming after a
     # return shows the return's reason cleared.
     cleared = {"reason"} if step == Step.RESUME_REVIEW else set()
-    decided = {"decided_in"} if STEPS[step].elsewhere else set()
+    decided = {"proof"} if STEPS[step].elsewhere else set()
     assert {c["field"] for c in event.changes if not c["field"].startswith("document:")} == {
         field for field in inputs if field != "reason"
     } | cleared | decided
@@ -209,7 +209,7 @@ def refused_with(case, actor, step, message_part, **inputs):
     events = Event.objects.filter(case_id=case.pk).count()
     state = case.state
     with pytest.raises(CaseActionRefused) as refused:
-        services.case_take_step(case=case, by=actor, step=step, **in_session(step), **inputs)
+        services.case_take_step(case=case, by=actor, step=step, **proof_for(case, step), **inputs)
     assert any(message_part in message for message in refused.value.messages), refused.value
     case.refresh_from_db()
     assert case.state == state

@@ -15,7 +15,6 @@ from accounts.middleware import SESSION_STARTED_KEY
 from accounts.roles import Role
 from audit.models import Event
 from cases.choices import CaseState, Step
-from cases.demo import DEMO_PDF, prepare
 from cases.models import Case, Evidence, Inquiry
 from cases.rules import missing_evidence_types
 from cases.steps import STEPS
@@ -23,6 +22,7 @@ from conftest import make_user
 from people.models import DocumentStatus, Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
+from revocation.demo.walk import DEMO_PDF, prepare
 from revocation.persian import digits_to_persian, jalali
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.choices import CaseState
-from cases.demo import DEMO_PDF
 from committees import services
 from committees.models import Minutes
+from revocation.demo.walk import DEMO_PDF
 from revocation.persian import digits_to_persian
 from tests.tools import poppler
 

@@ -11,6 +11,7 @@ from cases.choices import CaseState, Step
 from cases.services import case_take_step
 from committees.models import Session
 from revocation.persian import digits_to_persian, jalali
+from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_a_batch_with_one_failing_case_moves_none(national, case_in, users):
         case=cases[1],
         by=users["national"],
         step=Step.CONFIRM_NATIONALLY,
-        decided_in="جلسه آزمون",
+        **proof_for(cases[1], Step.CONFIRM_NATIONALLY),
         national_letter_number="۹",
         national_letter_date=timezone.localdate(),
     )

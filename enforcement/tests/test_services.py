@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.choices import CaseState, SourceType, Step, SubjectDecision
-from cases.demo import DEMO_PDF, STEPS_TO, prepare, walk
 from enforcement import services
 from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome, PriorDeparture
-from najva.demo import settle as najva_settle
 from people.models import Nationality
 from people.tests import factories
 from reference.models import BorderPoint, YearlyPolicy
+from revocation.demo.najva import settle as najva_settle
+from revocation.demo.walk import DEMO_PDF, STEPS_TO, prepare, walk
 from revocation.persian import digits_to_persian
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
@@ -48,7 +48,7 @@ def case_keeping_the_head(actors, *, source_type=SourceType.JUDICIAL_RULING):
         source_date=days(-20),
         subjects=people,
     )
-    from cases.demo import attach_required_evidence
+    from revocation.demo.walk import attach_required_evidence
 
     attach_required_evidence(case, actors.expert)
     steps = STEPS_TO[CaseState.CARD_CANCELLED]
@@ -95,7 +95,7 @@ def test_only_persons_whose_documents_were_cancelled_are_ever_on_an_order(actors
     assert case.state == CaseState.EXPULSION_ORDERED
     step = case.events.get(action=Step.ORDER_EXPULSION)
     assert step.actor == actors_a.supervisor
-    assert step.changes[0]["field"] == "decided_in" and "دستور اخراج" in step.changes[0]["new"]
+    assert step.changes[0]["field"] == "proof" and "دستور اخراج" in step.changes[0]["new"]
     detail = case.events.get(action="expulsion_order")
     assert {c["label"] for c in detail.changes} >= {"اشخاص", "مرز خروجی", "مهلت خروج"}
     # A person on a live order is not ordered again.

@@ -75,9 +75,8 @@ def walk_deciding(
     where given, ``new_head`` for their household."""
     from cases import services
     from cases.choices import Step
-    from cases.demo import STEPS_TO, attach_required_evidence, prepare, source_for, take
-    from enforcement.demo import take as enforcement_take
-    from najva.demo import settle
+    from revocation.demo.najva import settle
+    from revocation.demo.walk import STEPS_TO, attach_required_evidence, prepare, source_for, take
 
     case = services.case_open(
         by=actors.expert,
@@ -98,7 +97,7 @@ def walk_deciding(
                 services.household_change_head(
                     case=case, by=actors.expert, household=new_head.household, new_head=new_head
                 )
-        case = settle(take(case, step, actors, enforcement_take))
+        case = settle(take(case, step, actors))
     return case
 
 

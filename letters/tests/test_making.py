@@ -8,15 +8,15 @@ from django.db import transaction
 
 from cases import services as case_services
 from cases.choices import CaseState, Step, SubjectDecision
-from cases.demo import prepare
 from cases.services import CaseActionRefused
-from cases.signals import step_taken
+from cases.workflow import registry
 from letters import documents
 from letters import services as letters
 from letters.models import AgencyOffice, Letter
 from letters.tests.conftest import letter_to, letters_of, walk_deciding, years_ago
 from najva.models import Registration
 from people.tests import factories
+from revocation.demo.walk import prepare
 from revocation.persian import digits_to_persian
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
@@ -96,23 +96,21 @@ def test_a_household_without_a_head_recorded_gets_a_letter_to_its_head_for_a_min
     assert {x.person_id for x in letters_of(case) if x.addressee_kind == "person"} == {adult.pk}
 
 
-def test_no_letter_is_written_when_the_cancellation_is_rolled_back(case_in, actors_a):
+def test_no_letter_is_written_when_the_cancellation_is_rolled_back(case_in, actors_a, monkeypatch):
     case = case_in(CaseState.CONFIRMED_NATIONALLY)
     prepare(case, Step.CANCEL_CARD, actors_a)
 
     written = []
 
-    def refuse_after_everything(sender, **kwargs):
+    def refuse_after_everything(taken):
         written.append(Letter.objects.filter(case=case).count())
-        raise CaseActionRefused("یک دریافت‌کننده دیگر این مرحله را رد کرد.")
+        raise CaseActionRefused("یک اثر دیگر این مرحله را رد کرد.")
 
-    # Connected after the letters' receiver: the letters are written, then the step is refused.
-    step_taken.connect(refuse_after_everything, dispatch_uid="test-refuse")
-    try:
-        with pytest.raises(CaseActionRefused), transaction.atomic():
-            case_services.case_take_step(case=case, by=actors_a.registry, step=Step.CANCEL_CARD)
-    finally:
-        step_taken.disconnect(dispatch_uid="test-refuse")
+    # An effect declared after the letters': the letters are written, then the step is refused.
+    monkeypatch.setattr(registry, "effects", list(registry.effects))
+    registry.register_effect("test.refuse", refuse_after_everything, order=99)
+    with pytest.raises(CaseActionRefused), transaction.atomic():
+        case_services.case_take_step(case=case, by=actors_a.registry, step=Step.CANCEL_CARD)
     assert written == [4]  # written in the step's transaction, then rolled back with it
     case.refresh_from_db()
     assert case.state == CaseState.CONFIRMED_NATIONALLY

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from cases.choices import CaseState
 from letters import services
-from letters.demo import send_all
 from letters.models import AgencyOffice, Dispatch, Letter
 from letters.tests.conftest import (
     ADDRESS,
@@ -25,6 +24,7 @@ from letters.tests.conftest import (
     pdf_text,
     said,
 )
+from revocation.demo.letters import send_all
 from revocation.persian import digits_to_persian, jalali
 from tests.tools import poppler, read_qr_codes
 

@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.choices import CaseState
-from cases.demo import DEMO_PDF
 from najva import tasks
 from najva.models import CancellationForm, Registration
+from revocation.demo.walk import DEMO_PDF
 from revocation.persian import digits_to_persian
 from tests.test_browser import ARTIFACTS, Journey
 from tests.tools import poppler, read_qr_codes

@@ -255,8 +255,8 @@ def test_a_row_being_sent_cannot_be_recorded_by_hand(
 def test_a_kept_member_is_never_registered_and_their_card_stays_valid(
     case_in, actors_a, django_capture_on_commit_callbacks
 ):
-    from cases.demo import prepare, walk
     from people.models import DocumentStatus
+    from revocation.demo.walk import prepare, walk
 
     case = case_in(CaseState.AWAITING_INQUIRIES)
     prepare(case, Step.SUBMIT_TO_PROVINCE, actors_a)

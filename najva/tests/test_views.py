@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import CaseState
-from cases.demo import DEMO_PDF
 from najva import services
-from najva.demo import OutageBackend
 from najva.models import CancellationForm, Registration
 from people.tests import factories
+from revocation.demo.najva import OutageBackend
+from revocation.demo.walk import DEMO_PDF
 from revocation.persian import digits_to_persian, jalali
 from tests.tools import poppler, read_qr_codes
 

@@ -20,14 +20,23 @@ from audit.heads import export_heads
 from audit.verification import verify_all
 from cases import services
 from cases.choices import CaseState, SourceType
-from cases.demo import STEPS_TO, Actors, attach_required_evidence, source_for, walk
 from cases.models import Case
-from enforcement.demo import take as enforcement_take
-from letters.demo import send_all
-from najva.demo import park_in_outage
-from najva.demo import settle as najva_settle
 from people.models import Household, IdentityDocument, Person, Relation, Sex
 from reference.models import DocumentType, OffenceType, Province
+from revocation import clock
+from revocation.demo.committees import group_with_members, next_number
+from revocation.demo.letters import send_all
+from revocation.demo.najva import park_in_outage
+from revocation.demo.najva import settle as najva_settle
+from revocation.demo.walk import (
+    STEPS_TO,
+    Actors,
+    attach_required_evidence,
+    dated,
+    source_for,
+    story_days,
+    walk,
+)
 
 DEMO_USERS = [
     # username, role, province slug, first name, last name
@@ -99,18 +108,7 @@ FAMILIES = [
 ]
 
 
-# The members of each demo province's working group: (name, position, agency, role).
-WORKING_GROUP = [
-    ("حمید کاظمی", "معاون سیاسی، امنیتی و اجتماعی استاندار", "استانداری", "chair"),
-    ("رضا توکلی", "مدیرکل امور اتباع و مهاجرین خارجی", "اداره کل امور اتباع", "secretary"),
-    ("ناصر افشار", "نماینده", "اداره کل اطلاعات", "member"),
-    ("کامران رستمی", "نماینده", "فرماندهی انتظامی استان", "member"),
-    ("سعید بهرامی", "نماینده", "دادگستری استان", "member"),
-    ("بهروز فرهادی", "نماینده", "اداره کل ثبت احوال", "member"),
-    ("مجید یزدانی", "کارشناس امور بین‌الملل", "استانداری", "member"),
-]
 # The demo's closed Tehran session: three cases, approved, rejected and returned.
-DEMO_SESSION_NUMBER = "۱/۱۴۰۵"
 DEMO_SESSION_CASES = ["approve", "reject", "return"]
 
 
@@ -250,21 +248,27 @@ class Command(BaseCommand):
             enforcement=self.users["enforcement_teh"],
         )
         _, people = self._family(index, actors.expert.province)
-        case = services.case_open(
-            by=actors.expert,
-            source_type=source_type,
-            source_reference=reference,
-            source_date=timezone.localdate() - datetime.timedelta(days=40 - index),
-            subjects=people,
-            summary="پرونده نمونه برای آشنایی با سامانه.",
-        )
-        attach_required_evidence(case, actors.expert)
+        # The demo tells its story over the past four months: the cases opened from about 120
+        # days ago, a step every nine days, so that the queues show ages, due dates and late
+        # cases as an office would see them (a case whose walk reaches today stops there).
+        opened = clock.today() - datetime.timedelta(days=max(120 - 5 * index, 3 + len(steps)))
+        days = story_days(opened, len(steps))
+        with dated(opened):
+            case = services.case_open(
+                by=actors.expert,
+                source_type=source_type,
+                source_reference=reference,
+                source_date=opened - datetime.timedelta(days=20),
+                subjects=people,
+                summary="پرونده نمونه برای آشنایی با سامانه.",
+            )
+            attach_required_evidence(case, actors.expert)
         # The embedded Najva registers each cancellation at once, as a worker would; the case
         # shown waiting for Najva met an outage, and its registrations wait for the operator.
         if key == CaseState.AWAITING_NAJVA.value:
-            park_in_outage(walk(case, steps, actors))
+            park_in_outage(walk(case, steps, actors, days=days))
         else:
-            case = walk(case, steps, actors, settle=najva_settle, elsewhere=enforcement_take)
+            case = walk(case, steps, actors, settle=najva_settle, days=days)
         # The expelled and the departed cases went the whole way: their letters are printed,
         # signed, posted and delivered (the dispatch register of today holds them); the others'
         # wait in the supervisor's print queue.
@@ -272,32 +276,20 @@ class Command(BaseCommand):
             send_all(case, supervisor=actors.supervisor, expert=actors.expert)
 
     def _working_groups(self):
-        from committees.models import Member
-        from committees.selectors import working_group_of
-
         for slug in ("tehran", "isfahan"):
-            group = working_group_of(Province.objects.get(slug=slug))
-            if group.members.exists():
-                continue
-            for order, (name, position, agency, role) in enumerate(WORKING_GROUP):
-                Member.objects.create(
-                    group=group,
-                    full_name=name,
-                    position=position,
-                    agency=agency,
-                    role=role,
-                    order=order,
-                )
+            group_with_members(Province.objects.get(slug=slug))
 
     def _demo_session(self) -> bool:
         """A closed session of Tehran's working group with its minutes, made through the services
         like everything else (skipped when it is there)."""
         from committees import services as committees
-        from committees.models import Outcome, Session
+        from committees.models import Outcome
         from committees.selectors import working_group_of
 
         group = working_group_of(Province.objects.get(slug="tehran"))
-        if Session.objects.filter(group=group, number=DEMO_SESSION_NUMBER).exists():
+        # Made once: its first case's reference says it is there (its number is the group's
+        # next, after the sessions that decided the walked cases).
+        if Case.objects.filter(source_reference=f"{len(DEMO_CASES) + 101}/ن/۱۴۰۵").exists():
             return False
         secretary = self.users["secretary_teh"]
         base = len(DEMO_CASES)
@@ -312,7 +304,7 @@ class Command(BaseCommand):
                 )  # fmt: skip
                 cases.append(Case.objects.get(source_reference=reference))
             session = committees.session_open(
-                group=group, by=secretary, number=DEMO_SESSION_NUMBER,
+                group=group, by=secretary, number=next_number(group),
                 held_on=timezone.localdate(), place="سالن جلسات استانداری تهران",
             )  # fmt: skip
             present = list(group.members.order_by("order"))[:5]

@@ -1,14 +1,17 @@
 """Walking a case along the steps of the work through the services, with plausible inputs.
 
 Used by ``manage.py seed_demo`` and by the tests, so that demo cases and test cases reach a state
-the same way a user would: every step through ``cases.services``, every event real.
+the same way a user would: every step through ``cases.services``, a working group's decision in a
+real session (``revocation.demo.committees``), step 7 through its order and exits
+(``revocation.demo.enforcement``), every event real.
 """
 
+import contextlib
 import datetime
 from dataclasses import dataclass
+from unittest import mock
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from cases import services
 from cases.choices import (
@@ -24,6 +27,7 @@ from cases.models import Case
 from cases.rules import missing_evidence_types
 from cases.steps import STEPS
 from reference.models import OffenceType
+from revocation import clock
 
 
 def _minimal_pdf() -> bytes:
@@ -77,7 +81,7 @@ STEPS_TO = {
     CaseState.REFUSED_NATIONALLY: [*_upto(Step.APPROVE_IN_PROVINCE), Step.REFUSE_NATIONALLY],
     CaseState.AWAITING_NAJVA: _upto(Step.CANCEL_CARD),
     # The system takes the card to «cancelled» once Najva has every registration: ``walk`` with
-    # a ``settle`` that delivers them (najva.demo.settle) gets there.
+    # a ``settle`` that delivers them (revocation.demo.najva.settle) gets there.
     CaseState.CARD_CANCELLED: _upto(Step.CANCEL_CARD),
     CaseState.EXPULSION_ORDERED: _upto(Step.ORDER_EXPULSION),
     CaseState.EXPELLED: _upto(Step.RECORD_EXPULSION),
@@ -122,7 +126,7 @@ def prepare(case: Case, step: Step, actors: Actors) -> None:
     Every date is the day of the step (today): a walked case happens in one day, so that its
     dates never precede its opening nor its age contradict them.
     """
-    today = timezone.localdate()
+    today = clock.today()
     if step == Step.SEND_INQUIRIES:
         for agency in Agency.values:
             services.inquiry_record_sent(
@@ -154,7 +158,7 @@ def prepare(case: Case, step: Step, actors: Actors) -> None:
 
 # What a user types with each step that records something (STEPS[step].inputs, and a reason).
 def inputs_for(case: Case, step: Step) -> dict:
-    today = timezone.localdate()
+    today = clock.today()
     if step in {Step.APPROVE_IN_PROVINCE, Step.REJECT_IN_PROVINCE}:
         inputs = {
             "province_resolution_number": f"ک‌ا/{case.sequence}/۱۴۰۵",
@@ -162,7 +166,7 @@ def inputs_for(case: Case, step: Step) -> dict:
         }
         if step == Step.APPROVE_IN_PROVINCE:
             inputs["offence_type"] = (
-                OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code").first()
+                OffenceType.objects.in_force(Case.year_of(clock.now())).order_by("code").first()
             )
         return inputs
     if step in {Step.CONFIRM_NATIONALLY, Step.REFUSE_NATIONALLY}:
@@ -177,10 +181,6 @@ REASONS = {
     Step.WITHDRAW: "متقاضی درخواست خود را مسترد کرد.",
 }
 
-# Where the walked cases' working-group decisions say they were taken (committees holds real
-# sessions; the demo data has one, for Tehran).
-DEMO_SESSION = "داده نمونه: تصمیم بدون جلسه ثبت‌شده در سامانه"
-
 ACTOR_OF = {
     "review_case": "expert",
     "decide_in_province": "secretary",
@@ -191,21 +191,18 @@ ACTOR_OF = {
 }
 
 
-def take(case: Case, step: Step, actors: Actors, elsewhere=None) -> Case:
-    """Take one step through the one service, as its role, with the inputs a user would type.
+def take(case: Case, step: Step, actors: Actors) -> Case:
+    """Take one step as its role would, with the inputs a user would type: a working group's
+    decision in a session, step 7 through its order and exits, the others through the engine."""
+    from revocation.demo import committees, enforcement
 
-    A step recorded by an app above (an expulsion order, each person's exit) is taken by
-    ``elsewhere(case, step, actors) -> case``, which that app's demo module gives
-    (enforcement.demo.take): this app knows nothing of it."""
     rule = STEPS[Step(step)]
-    if rule.recorded_in:
-        if elsewhere is None:
-            raise ValueError(f"{step} is recorded by another app: pass walk(elsewhere=...)")
-        return elsewhere(case, step, actors)
-    extra = {"reason": REASONS[step]} if rule.needs_reason else {}
+    reason = REASONS[step] if rule.needs_reason else ""
     if rule.in_session:
-        # Demo and test cases skip the session; their trail says so.
-        extra["decided_in"] = DEMO_SESSION
+        return committees.decide(case, step, actors, reason=reason)
+    if rule.recorded_in:
+        return enforcement.take(case, step, actors)
+    extra = {"reason": reason} if rule.needs_reason else {}
     return services.case_take_step(
         case=case,
         by=getattr(actors, ACTOR_OF[rule.capability]),
@@ -215,16 +212,34 @@ def take(case: Case, step: Step, actors: Actors, elsewhere=None) -> Case:
     )
 
 
-def walk(case: Case, steps: list[Step], actors: Actors, settle=None, elsewhere=None) -> Case:
+def walk(case: Case, steps: list[Step], actors: Actors, settle=None, days=None) -> Case:
     """Prepare and take each step in turn; returns the case as saved after the last one.
 
     ``settle(case) -> case``, where given, runs after each step: what outside systems do in
-    between (the apps above pass the delivery of the Najva outbox). ``elsewhere`` takes the steps
-    an app above records (see ``take``).
+    between (the delivery of the Najva outbox, ``revocation.demo.najva.settle``). ``days``, where
+    given, are the days the steps are taken on, one per step (``dated``): the demo's story over
+    the past months; without them every step is taken now.
     """
-    for step in steps:
-        prepare(case, step, actors)
-        case = take(case, step, actors, elsewhere)
-        if settle is not None:
-            case = settle(case)
+    for index, step in enumerate(steps):
+        with dated(days[index]) if days else contextlib.nullcontext():
+            prepare(case, step, actors)
+            case = take(case, step, actors)
+            if settle is not None:
+                case = settle(case)
     return case
+
+
+@contextlib.contextmanager
+def dated(day: datetime.date):
+    """Everything in the block happens on ``day`` (at ten in Tehran): the clock pinned, and
+    Django's own ``timezone.now`` with it for the code that does not read the clock yet (the
+    clock sweep of issue 20 removes those calls; then this patch changes nothing)."""
+    with clock.pinned(day) as moment, mock.patch("django.utils.timezone.now", lambda: moment):
+        yield moment
+
+
+def story_days(opened: datetime.date, steps: int, every: int = 9) -> list[datetime.date]:
+    """The days a case opened on ``opened`` takes its steps: one every ``every`` days, never
+    after today."""
+    today = clock.today()
+    return [min(opened + datetime.timedelta(days=every * (n + 1)), today) for n in range(steps)]

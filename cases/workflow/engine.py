@@ -1,28 +1,42 @@
-"""Moving a case: ``case_take_step`` is the one path, and it checks all the rule book says."""
+"""The engine: ``case_take_step`` is the one path by which a case changes state.
+
+It locks the case, checks the role, the state, the proof (through the verifier its kind has in
+``cases.workflow.registry``) and the rule book's conditions, moves the case, records one event
+naming the proof, and runs the effects the apps above registered, in their declared order. The
+per-subject records that lead to a step (a Najva registration, a person's exit) are the engine's
+own too: they lock the case and check its state like a step.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
+from accounts import permissions
+from accounts.roles import Capability
 from audit import services as audit
 from audit.models import Event
 from cases import rules
 from cases.choices import CaseState, Step, SubjectDecision
 from cases.models import Case, CaseSubject
-from cases.services.common import (
-    CaseActionRefused,
-    CaseStateConflict,
-    lock,
-    queue_notice,
-    record,
-    require,
-)
 from cases.signals import step_taken
 from cases.states import CLOSED_STATES, CLOSED_WITHOUT_CANCELLATION, DECIDING_STATES
-from cases.steps import STEPS
+from cases.steps import STEPS, rules_from
 from cases.trail import CaseEvent
+from cases.workflow import registry
+from cases.workflow.errors import CaseActionRefused, CaseStateConflict, ProofRefused
+from cases.workflow.proofs import ProofKind
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument
+from revocation import clock
+
+
+def lock(case: Case, by) -> Case:
+    """The case re-read under a row lock, through the user's scope (DoesNotExist outside it)."""
+    return Case.objects.for_user(by).select_for_update().get(pk=case.pk)
+
+
+def require(case: Case, by, capability: Capability) -> None:
+    if not permissions.may(by, capability, case):
+        raise PermissionDenied("شما اجازه این اقدام را در این پرونده ندارید.")
 
 
 def transition_for(case: Case, step: Step):
@@ -90,25 +104,44 @@ def _refusal(failed) -> CaseActionRefused:
     return CaseActionRefused(by_field)
 
 
+def verify_proof(case: Case, step: Step, proof) -> str:
+    """The proof as the step's event names it, or the refusal. A step that needs none takes none;
+    one that needs one is refused without it as a side door (``PermissionDenied``), and with a
+    record that does not prove it (``ProofRefused``)."""
+    rule = STEPS[step]
+    if rule.proof == ProofKind.NONE:
+        if proof is not None:
+            raise ProofRefused(f"«{rule.label}» با سندی از جای دیگر برداشته نمی‌شود.")
+        return ""
+    if proof is None:
+        # A working group's decision is taken where its votes and quorum are (a session), an
+        # expulsion where its order and each person's exit are recorded (enforcement).
+        raise PermissionDenied(rule.elsewhere_refusal)
+    verifier = registry.verifiers[rule.proof]  # the start-up check makes sure there is one
+    if not isinstance(proof, verifier.model):
+        raise ProofRefused(f"سند «{rule.label}» باید {rule.proof.label} باشد.")
+    return verifier.verify(case=case, step=step, proof=proof)
+
+
 @transaction.atomic
-def case_take_step(
-    *, case: Case, by, step: Step, reason: str = "", decided_in: str = "", **inputs
-) -> Case:
+def case_take_step(*, case: Case, by, step: Step, proof=None, reason: str = "", **inputs) -> Case:
     """Take ``step`` on the case: the one path by which a case changes state.
 
-    ``inputs`` are the case fields the step records (``STEPS[step].inputs``); ``reason`` is kept
-    on the case and in the event; ``decided_in`` names where a body decided it (a working-group
-    session) and is kept in the event: the steps the rule book marks ``in_session`` are refused
-    without it (``PermissionDenied``). Raises
-    ``PermissionDenied`` when the user's role may not take the step on this case,
-    ``CaseStateConflict`` when the step does not apply in the case's present
-    state (someone moved it first), and ``CaseActionRefused`` (the failed rules, in Persian) when
+    ``proof`` is the record that decided the step where the rule book names one (``STEPS[step].
+    proof``: an agenda item of a closed session, an expulsion order, an exit record), checked by
+    the verifier its app registered and named in the event. ``inputs`` are the case fields the
+    step records (``STEPS[step].inputs``); ``reason`` is kept on the case and in the event.
+
+    Raises ``PermissionDenied`` when the user's role may not take the step on this case, or the
+    step needs a proof and none is given; ``CaseStateConflict`` when the step does not apply in
+    the case's present state (someone moved it first); ``ProofRefused`` when the proof does not
+    prove this step of this case; and ``CaseActionRefused`` (the failed rules, in Persian) when
     the case or the input is not ready. In every refusal nothing is saved and no event is written.
     """
     step = Step(step)
     rule = STEPS[step]
     if rule.automatic:
-        # The system's step: taken with ``by=None`` by the service that saw its conditions met.
+        # The system's step: taken with ``by=None`` when its conditions are met (``_follow``).
         if by is not None:
             raise PermissionDenied("این مرحله را سامانه ثبت می‌کند، نه کاربر.")
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -120,19 +153,15 @@ def case_take_step(
     transition = transition_for(case, step)
     if transition is None:
         raise CaseStateConflict(case, rule.label)
-    if rule.elsewhere and not decided_in.strip():
-        # A working group's decision is taken where its votes and quorum are (a session), an
-        # expulsion where its order and each person's exit are recorded (enforcement): that
-        # record names itself here, and no other caller may take the step (no side door).
-        raise PermissionDenied(rule.elsewhere_refusal)
+    proven_by = verify_proof(case, step, proof)
     unexpected = set(inputs) - set(rule.inputs)
     if unexpected:  # a programming error: a step records only its own fields
         raise TypeError(f"{step} does not record {sorted(unexpected)}")
     # The reason too: a step that clears the last return's reason shows it cleared.
     watched = [*rule.inputs, "reason"]
     before = audit.snapshot(case, watched)
-    for field, value in inputs.items():
-        setattr(case, field, value.strip() if isinstance(value, str) else value)
+    for name, value in inputs.items():
+        setattr(case, name, value.strip() if isinstance(value, str) else value)
     if rule.needs_reason:
         case.reason = (reason or "").strip()
     failed = [condition for condition in transition.conditions if not condition(case)]
@@ -140,7 +169,7 @@ def case_take_step(
         raise _refusal(failed)
     from_state = case.state
     getattr(case, step.value)()
-    now = timezone.now()
+    now = clock.now()
     case.state_entered_at = now
     if case.state in CLOSED_STATES:
         case.closed_at = now
@@ -151,11 +180,12 @@ def case_take_step(
         # A reason given with the step is the event's own reason, shown once.
         if not (rule.needs_reason and item["field"] == "reason")
     ]
-    if decided_in:
-        changes.insert(0, audit.change("مرجع تصمیم", "", decided_in, field="decided_in"))
+    if proven_by:
+        # The label users have read on the trail since the first sessions: what decided it.
+        changes.insert(0, audit.change("مرجع تصمیم", "", proven_by, field="proof"))
     settled, cancelled_documents = _settle_documents(case)
     changes += settled
-    event = record(
+    event = audit.record(
         case=case,
         by=by,
         kind=CaseEvent.STEP,
@@ -168,18 +198,45 @@ def case_take_step(
         reason=case.reason if rule.needs_reason else "",
         changes=changes,
     )
-    queue_notice(event)
-    # The apps above hear of it inside this transaction (najva writes its outbox rows here).
-    answers = step_taken.send(
-        sender=Case,
+    taken = registry.StepTaken(
         case=case,
         step=step,
         by=by,
         event=event,
+        proof=proof,
         cancelled_documents=cancelled_documents,
     )
-    if any(moved for _, moved in answers):
-        case.refresh_from_db()  # a receiver took the case further (cases.signals)
+    for effect in registry.effects_of(step):
+        if effect.on_commit:
+            transaction.on_commit(lambda effect=effect: effect.run(taken))
+        else:
+            effect.run(taken)
+    # Announced only: no receiver steers the step (what follows it is an effect above).
+    step_taken.send(sender=Case, case=case, step=step, by=by, event=event)
+    return _follow(case)
+
+
+def _follow(case: Case) -> Case:
+    """The case as it is after a step or a record, taken on by the system's own step where the
+    rule book has one from its state and its conditions hold (the last Najva registration)."""
+    if not any(rule.automatic for rule in rules_from(case.state)):
+        return case
+    # An effect may have moved it already (through this engine): read it again, under the lock
+    # the transaction holds.
+    case.refresh_from_db()
+    for rule in rules_from(case.state):
+        if rule.automatic and all(condition(case) for condition in rule.conditions):
+            return case_take_step(case=case, by=None, step=rule.step)
+    return case
+
+
+def _lock_for_record(case: Case, by, capability: Capability) -> Case:
+    """The case under a row lock: for the system (``by`` None) directly, for a user through
+    their scope and with the role the record needs."""
+    if by is None:
+        return Case.objects.select_for_update().get(pk=case.pk)
+    case = lock(case, by)
+    require(case, by, capability)
     return case
 
 
@@ -188,19 +245,21 @@ def subject_record_registration(*, case: Case, subject: CaseSubject, by, changes
     """Record that every document the case cancelled for ``subject`` is registered in Najva.
 
     Called by the najva app (``by`` None when its worker delivered the last registration, or the
-    operator who recorded one made by other means), with the registrations as event changes. When
-    every subject to cancel is registered, the system takes the step to «کارت باطل و در نجوا ثبت
-    شد» in the same transaction.
+    registry operator who recorded one made by other means), with the registrations as event
+    changes, while the case awaits Najva. When every subject to cancel is registered, the system
+    takes the step to «کارت باطل و در نجوا ثبت شد» in the same transaction.
     """
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _lock_for_record(case, by, STEPS[Step.CANCEL_CARD].capability)
     subject = CaseSubject.objects.select_for_update().select_related("person").get(pk=subject.pk)
     if subject.case_id != case.pk or subject.decision != SubjectDecision.CANCEL:
         raise ValueError("only a subject whose documents this case cancels is registered")
     if subject.najva_registered_at is not None:
-        return case
-    subject.najva_registered_at = timezone.now()
+        return case  # a delivery retried after it was recorded: nothing more to say
+    if case.state != CaseState.AWAITING_NAJVA:
+        raise CaseStateConflict(case, "ثبت ابطال مدارک در نجوا")
+    subject.najva_registered_at = clock.now()
     subject.save(update_fields=["najva_registered_at"])
-    record(
+    audit.record(
         case=case,
         by=by,
         kind=Event.Kind.CHANGE,
@@ -208,9 +267,17 @@ def subject_record_registration(*, case: Case, subject: CaseSubject, by, changes
         label=f"ثبت ابطال مدارک {subject.person.full_name} در نجوا",
         changes=changes,
     )
-    if case.state == CaseState.AWAITING_NAJVA and rules.cancellations_registered(case):
-        case = case_take_step(case=case, by=None, step=Step.NAJVA_REGISTERED)
-    return case
+    return _follow(case)
+
+
+# The steps a person's exit leads to, by the state they are taken from (derived from the rule
+# book: the steps that wait for every person to have left).
+DEPARTURE_STEPS = {
+    state: rule
+    for rule in STEPS.values()
+    if rules.subjects_departed in rule.conditions
+    for state in rule.source
+}
 
 
 @transaction.atomic
@@ -222,8 +289,13 @@ def subject_record_departure(
     Called by the enforcement app, which keeps how they left (expelled, gone on their own, gone
     before the case), through which border and on what proof, and gives them as the event's
     ``changes``; it then takes the step that closes the case when every such person has left.
+    Only in a state from which such a step is taken, by the role that takes it.
     """
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.for_user(by).select_for_update().get(pk=case.pk)
+    leads_to = DEPARTURE_STEPS.get(case.state)
+    if leads_to is None:
+        raise CaseStateConflict(case, "ثبت خروج از کشور")
+    require(case, by, leads_to.capability)
     subject = CaseSubject.objects.select_for_update().select_related("person").get(pk=subject.pk)
     if subject.case_id != case.pk or subject.decision != SubjectDecision.CANCEL:
         raise ValueError("only a subject whose documents this case cancelled leaves on it")
@@ -231,7 +303,7 @@ def subject_record_departure(
         raise ValueError("the subject's exit is already recorded")
     subject.departed_on = on
     subject.save(update_fields=["departed_on"])
-    record(
+    audit.record(
         case=case, by=by, kind=Event.Kind.CHANGE, action="departure", label=label, changes=changes
     )
     return subject

@@ -1,20 +1,19 @@
 """Step 7 for demo and test cases: what the supervisor and the enforcement liaison would record,
-through the services (cases.demo.walk takes these steps through ``take``)."""
+through the services (revocation.demo.walk takes these steps through ``take``)."""
 
 import datetime
-
-from django.utils import timezone
 
 from cases.choices import Step
 from cases.models import Case
 from enforcement import services
 from enforcement.models import OrderedPerson, Outcome
+from revocation import clock
 
 RECEIVING_UNIT = "اردوگاه اخراج — پلیس اتباع فرماندهی انتظامی استان"
 
 
 def issue_order(case: Case, by) -> object:
-    today = timezone.localdate()
+    today = clock.today()
     subjects = services.orderable_subjects(case)
     policy = services.policy_for(today)
     return services.order_issue(
@@ -30,7 +29,7 @@ def issue_order(case: Case, by) -> object:
 
 def expel_everyone(case: Case, by) -> None:
     """Hand over and expel each person on the case's orders who has no outcome yet."""
-    today = timezone.localdate()
+    today = clock.today()
     entries = OrderedPerson.objects.filter(order__case=case, outcome="").select_related("order")
     for index, entry in enumerate(entries.order_by("pk"), start=1):
         services.handover_record(entry=entry, by=by, on=today, receiving_unit=RECEIVING_UNIT)
@@ -45,7 +44,7 @@ def expel_everyone(case: Case, by) -> None:
 
 
 def take(case: Case, step: Step, actors) -> Case:
-    """cases.demo's ``elsewhere``: the steps this app records, as their roles would."""
+    """The steps of step 7, as their roles would record them."""
     if step == Step.ORDER_EXPULSION:
         issue_order(case, actors.supervisor)
     elif step == Step.RECORD_EXPULSION:
