@@ -34,6 +34,8 @@ class SessionStore(db.SessionStore):
                 "revocation_session_and_token",
                 "text, timestamptz",
                 SESSION_SQL,
+                # Django's time, not revocation.clock: Django wrote expire_date with it (sessions
+                # are machinery, not a legal date; a shifted clock must not sign everyone out).
                 [self.session_key, timezone.now()],
             )
             row = cursor.fetchone()

@@ -11,9 +11,9 @@ actor is described by what ``record`` reads off the user.
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from audit.chain import LOCK_EVENTS, LOCK_READS, Chained
+from revocation import clock
 
 
 class ImmutableRecord(Exception):
@@ -107,7 +107,7 @@ class Event(AppendOnly, Chained):
     # As they were when the event happened: a later rename or change of role does not rewrite them.
     actor_name = models.CharField("نام انجام‌دهنده", max_length=300, blank=True)
     actor_roles = models.CharField("نقش انجام‌دهنده", max_length=300, blank=True)
-    at = models.DateTimeField("زمان", default=timezone.now, db_index=True)
+    at = models.DateTimeField("زمان", default=clock.now, db_index=True)
     kind = models.CharField("نوع", max_length=16, choices=Kind.choices)
     action = models.CharField("کد اقدام", max_length=64)
     label = models.CharField("اقدام", max_length=255)
@@ -177,7 +177,7 @@ class Read(AppendOnly, Chained):
         CASE_SEARCH = "case_search", "جست‌وجوی پرونده"
         PEOPLE_SEARCH = "people_search", "جست‌وجوی شخص یا خانوار"
 
-    at = models.DateTimeField("زمان", default=timezone.now, db_index=True)
+    at = models.DateTimeField("زمان", default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="کاربر",
@@ -255,7 +255,7 @@ class Seal(AppendOnly):
     record_id = models.BigIntegerField("شناسه رکورد")
     prev_hash = models.CharField("چکیده پیشین", max_length=64)
     hash = models.CharField("چکیده", max_length=64)
-    sealed_at = models.DateTimeField("زمان مهر", default=timezone.now)
+    sealed_at = models.DateTimeField("زمان مهر", default=clock.now)
 
     REFUSED = {
         "edit": "مهرهای زنجیره قابل ویرایش نیستند.",
@@ -278,7 +278,7 @@ class Seal(AppendOnly):
 class Verification(models.Model):
     """One run of ``manage.py verify_audit``: what the auditor's page says about the chains."""
 
-    at = models.DateTimeField("زمان", default=timezone.now, db_index=True)
+    at = models.DateTimeField("زمان", default=clock.now, db_index=True)
     ok = models.BooleanField("سالم")
     # {"events": {"checked": n, "head_seq": n, "head_hash": "..."}, "reads": {...}}
     chains = models.JSONField("زنجیره‌ها", default=dict)

@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from cases import services
 from cases.choices import (
@@ -24,6 +23,7 @@ from cases.models import Case
 from cases.rules import missing_evidence_types
 from cases.steps import STEPS
 from reference.models import OffenceType
+from revocation import clock
 
 
 def _minimal_pdf() -> bytes:
@@ -122,7 +122,7 @@ def prepare(case: Case, step: Step, actors: Actors) -> None:
     Every date is the day of the step (today): a walked case happens in one day, so that its
     dates never precede its opening nor its age contradict them.
     """
-    today = timezone.localdate()
+    today = clock.today()
     if step == Step.SEND_INQUIRIES:
         for agency in Agency.values:
             services.inquiry_record_sent(
@@ -154,7 +154,7 @@ def prepare(case: Case, step: Step, actors: Actors) -> None:
 
 # What a user types with each step that records something (STEPS[step].inputs, and a reason).
 def inputs_for(case: Case, step: Step) -> dict:
-    today = timezone.localdate()
+    today = clock.today()
     if step in {Step.APPROVE_IN_PROVINCE, Step.REJECT_IN_PROVINCE}:
         inputs = {
             "province_resolution_number": f"ک‌ا/{case.sequence}/۱۴۰۵",
@@ -162,7 +162,7 @@ def inputs_for(case: Case, step: Step) -> dict:
         }
         if step == Step.APPROVE_IN_PROVINCE:
             inputs["offence_type"] = (
-                OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code").first()
+                OffenceType.objects.in_force(Case.year_of(clock.now())).order_by("code").first()
             )
         return inputs
     if step in {Step.CONFIRM_NATIONALLY, Step.REFUSE_NATIONALLY}:

@@ -3,7 +3,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 
 from cases.choices import (
     CaseState,
@@ -14,6 +13,7 @@ from cases.choices import (
 )
 from cases.selectors import subjects_unavailable
 from reference.models import OffenceType
+from revocation import clock
 from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
 from revocation.persian import jalali_year
 
@@ -265,7 +265,7 @@ class OffenceInForceMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offence_type"].queryset = OffenceType.objects.in_force(
-            jalali_year(timezone.now())
+            jalali_year(clock.now())
         )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases.choices import REQUIRED_EVIDENCE, Agency, SourceType, SubjectDecision
 from people.models import DocumentStatus
 from reference.models import OffenceType
+from revocation import clock
 from revocation.persian import jalali_year
 
 
@@ -206,7 +207,7 @@ def has_offence_type(case):
 def offence_type_in_force(case):
     if case.offence_type_id is None:
         return True  # has_offence_type says what is missing
-    in_force = OffenceType.objects.in_force(jalali_year(timezone.now()))
+    in_force = OffenceType.objects.in_force(jalali_year(clock.now()))
     return in_force.filter(pk=case.offence_type_id).exists()
 
 
@@ -216,7 +217,7 @@ def not_in_future(field: str, what: str):
     @condition(f"{what} نمی‌تواند در آینده باشد.", needs_input=True, field=field)
     def check(case):
         value = getattr(case, field)
-        return value is None or value <= timezone.localdate()
+        return value is None or value <= clock.today()
 
     check.__name__ = f"{field}_not_in_future"
     return check

@@ -33,6 +33,7 @@ from cases.steps import STEPS, StepRule, rules_from
 from people.checks import trigram_problems
 from people.models import DocumentStatus, IdentityDocument, Person
 from people.selectors import persons_matching_name
+from revocation import clock
 from revocation.persian import digits_to_ascii, normalize_identifier
 
 # The service card's average duration: a case is due a month after it was opened.
@@ -252,7 +253,7 @@ class QueueItem:
 
     @property
     def overdue(self) -> bool:
-        return self.due_on is not None and self.due_on < timezone.localdate()
+        return self.due_on is not None and self.due_on < clock.today()
 
     @property
     def action_links(self) -> list[tuple[str, str]]:
@@ -335,7 +336,7 @@ def work_queue(*, user, per_step: int = QUEUE_PER_STEP) -> list[QueueGroup]:
     prefetch_related_objects(oldest, *QUEUE_PREFETCH)
     _attach_members(oldest)
     grants = permissions.granted_case_ids(user, Case)
-    today = timezone.localdate()
+    today = clock.today()
     groups: dict[str, list[QueueItem]] = {}
     for case in oldest:
         steps = [s for s in steps_for(case=case, user=user, grants=grants) if s.rule.notify]

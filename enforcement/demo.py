@@ -3,18 +3,17 @@ through the services (cases.demo.walk takes these steps through ``take``)."""
 
 import datetime
 
-from django.utils import timezone
-
 from cases.choices import Step
 from cases.models import Case
 from enforcement import services
 from enforcement.models import OrderedPerson, Outcome
+from revocation import clock
 
 RECEIVING_UNIT = "اردوگاه اخراج — پلیس اتباع فرماندهی انتظامی استان"
 
 
 def issue_order(case: Case, by) -> object:
-    today = timezone.localdate()
+    today = clock.today()
     subjects = services.orderable_subjects(case)
     policy = services.policy_for(today)
     return services.order_issue(
@@ -30,7 +29,7 @@ def issue_order(case: Case, by) -> object:
 
 def expel_everyone(case: Case, by) -> None:
     """Hand over and expel each person on the case's orders who has no outcome yet."""
-    today = timezone.localdate()
+    today = clock.today()
     entries = OrderedPerson.objects.filter(order__case=case, outcome="").select_related("order")
     for index, entry in enumerate(entries.order_by("pk"), start=1):
         services.handover_record(entry=entry, by=by, on=today, receiving_unit=RECEIVING_UNIT)

@@ -18,7 +18,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+
+from revocation import clock
 
 
 class OrderNumberSequence(models.Model):
@@ -79,7 +80,7 @@ class ExpulsionOrder(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    issued_at = models.DateTimeField("زمان ثبت", default=timezone.now)
+    issued_at = models.DateTimeField("زمان ثبت", default=clock.now)
     # The PDF for signature, made with the order and kept as it was (with its SHA-256); the QR
     # code on it carries the serial and the SHA-256 of the facts it prints.
     serial = models.CharField("شناسه", max_length=32, unique=True, default=new_serial)
@@ -206,7 +207,7 @@ class PriorDeparture(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="ثبت‌کننده", on_delete=models.PROTECT
     )
-    recorded_at = models.DateTimeField("زمان ثبت", default=timezone.now)
+    recorded_at = models.DateTimeField("زمان ثبت", default=clock.now)
 
     class Meta:
         verbose_name = "خروج پیشین از کشور"

@@ -2,8 +2,8 @@
 Vazirmatn), with a QR code to its verification page (revocation.printing)."""
 
 from django.urls import reverse
-from django.utils import timezone
 
+from revocation import clock
 from revocation.printing import absolute, content_digest, qr_data_uri, render_pdf
 
 __all__ = ["content_digest", "order_facts", "render_order", "verification_url"]
@@ -60,7 +60,7 @@ def render_order(*, order, persons, facts, printed_by) -> bytes:
             "facts": facts,
             "verify_url": url,
             "qr": qr_data_uri(url),
-            "printed_at": timezone.now(),
+            "printed_at": clock.now(),
             "printed_by": printed_by,
         },
     )

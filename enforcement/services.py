@@ -33,6 +33,7 @@ from enforcement.models import (
     PriorDeparture,
 )
 from reference.models import BorderPoint, YearlyPolicy
+from revocation import clock
 from revocation.numbering import next_value
 from revocation.persian import digits_to_persian, jalali, jalali_year
 
@@ -128,7 +129,7 @@ def _check_order(
     *, case, subjects, issued_on, border_point, leave_by, reentry_ban_years, replaces
 ) -> None:
     errors: dict[str, list[str]] = {}
-    today = timezone.localdate()
+    today = clock.today()
     orderable = {s.pk for s in orderable_subjects(case, replaces)}
     if not subjects:
         errors.setdefault("subjects", []).append("دست‌کم یک شخص را برای دستور اخراج برگزینید.")
@@ -310,7 +311,7 @@ def handover_record(*, entry: OrderedPerson, by, on: datetime.date, receiving_un
         raise EnforcementRefused("نتیجه این شخص ثبت شده است؛ تحویل پس از آن ثبت نمی‌شود.")
     if entry.handed_over_on is not None:
         raise EnforcementRefused("تحویل این شخص پیش‌تر ثبت شده است.")
-    if on > timezone.localdate():
+    if on > clock.today():
         errors["handed_over_on"] = ["تاریخ تحویل نمی‌تواند در آینده باشد."]
     elif on < entry.order.issued_on:
         errors["handed_over_on"] = ["تاریخ تحویل نمی‌تواند پیش از تاریخ دستور اخراج باشد."]
@@ -339,7 +340,7 @@ def handover_record(*, entry: OrderedPerson, by, on: datetime.date, receiving_un
 def _check_outcome(entry, *, outcome, on, border_point, exit_sheet_number, proof, note) -> None:
     errors: dict[str, list[str]] = {}
     order = entry.order
-    if on > timezone.localdate():
+    if on > clock.today():
         errors["outcome_on"] = ["تاریخ نمی‌تواند در آینده باشد."]
     elif on < order.issued_on:
         errors["outcome_on"] = ["تاریخ نمی‌تواند پیش از تاریخ دستور اخراج باشد."]
@@ -417,7 +418,7 @@ def outcome_record(
     entry.outcome_on = on
     entry.note = note.strip()
     entry.recorded_by = by
-    entry.recorded_at = timezone.now()
+    entry.recorded_at = clock.now()
     changes = [
         audit.change("دستور", "", digits_to_persian(entry.order.number), field="order"),
         audit.change("نتیجه", "", Outcome(outcome).label, field="outcome"),
@@ -523,7 +524,7 @@ def close_as_departed(*, case: Case, by, exits: dict, report: Evidence) -> Case:
         exited_on, border_point = exits.get(subject.pk, (None, None))
         if exited_on is None:
             errors[field] = [f"تاریخ خروج {subject.person.full_name} را وارد کنید."]
-        elif exited_on > timezone.localdate():
+        elif exited_on > clock.today():
             errors[field] = ["تاریخ خروج نمی‌تواند در آینده باشد."]
         elif exited_on > case.source_date:
             errors[field] = [

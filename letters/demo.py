@@ -11,11 +11,10 @@ with no address is left signed (the queue then shows it waiting to be posted). I
 letter already further on is taken from where it is.
 """
 
-from django.utils import timezone
-
 from letters import services
 from letters.models import Letter
 from people import services as people
+from revocation import clock
 
 DEMO_ADDRESS = "{province}، خیابان انقلاب، کوچه نمونه، پلاک ۱۲، واحد ۳"
 DEMO_AGENCY_ADDRESS = "{province}، میدان امام خمینی، ساختمان {name}"
@@ -55,7 +54,7 @@ def _give_address(letter: Letter, expert) -> None:
 def send_all(case, *, supervisor, expert=None) -> list[Letter]:
     """Print, sign, post and deliver every letter of ``case`` as ``supervisor`` (today); returns
     the letters as they then are."""
-    today = timezone.localdate()
+    today = clock.today()
     for pk in Letter.objects.filter(case=case).order_by("pk").values_list("pk", flat=True):
         letter = _fresh(pk)
         # The address first: the letter prints it (a letter printed without one, never after).

@@ -17,6 +17,7 @@ from letters.addressees import is_minor, remaining_members
 from letters.models import Letter
 from people.models import DocumentStatus, Sex
 from reference.models import YearlyPolicy
+from revocation import clock
 from revocation.persian import jalali_year
 from revocation.printing import absolute, content_digest, qr_data_uri, render_pdf
 
@@ -177,7 +178,7 @@ def render_register(*, day: datetime.date, province, dispatches, by) -> bytes:
             "day": day,
             "province": province,
             "dispatches": dispatches,
-            "made_at": timezone.now(),
+            "made_at": clock.now(),
             "made_by": by,
         },
     )

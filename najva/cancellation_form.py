@@ -7,8 +7,8 @@ that a file can be compared as well as a paper.
 """
 
 from django.urls import reverse
-from django.utils import timezone
 
+from revocation import clock
 from revocation.printing import absolute, content_digest, qr_data_uri, render_pdf
 
 __all__ = ["content_digest", "form_facts", "render_form", "verification_url"]
@@ -77,7 +77,7 @@ def render_form(*, subject, registrations, serial: str, digest: str, printed_by)
             "digest": digest,
             "verify_url": url,
             "qr": qr_data_uri(url),
-            "printed_at": timezone.now(),
+            "printed_at": clock.now(),
             "printed_by": printed_by,
         },
     )

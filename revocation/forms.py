@@ -3,9 +3,8 @@ Solar Hijri date fields."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from revocation import persian
+from revocation import clock, persian
 from revocation.uploads import no_bidi_controls
 
 
@@ -59,7 +58,7 @@ def refusal_on_form(form, error: ValidationError) -> None:
 
 
 def not_in_future(value):
-    if value and value > timezone.localdate():
+    if value and value > clock.today():
         raise ValidationError("تاریخ نمی‌تواند در آینده باشد.")
 
 

@@ -18,6 +18,7 @@ from cases.selectors import OpenCase, open_cases_naming, subjects_unavailable
 from cases.services.common import CaseActionRefused, queue_notice, record
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument, Person
+from revocation import clock
 from revocation.numbering import next_value
 
 logger = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ def case_open(
         raise CaseActionRefused({"subjects": "اشخاص یک پرونده باید اعضای یک خانوار باشند."})
     if not source_reference.strip():
         raise CaseActionRefused({"source_reference": "شماره مرجع منشأ را وارد کنید."})
-    now = timezone.now()
+    now = clock.now()
     if source_date > timezone.localdate(now):
         raise CaseActionRefused({"source_date": "تاریخ مرجع منشأ نمی‌تواند در آینده باشد."})
     # Lock the subjects (in id order) before reading their cases and documents: the same form

@@ -27,6 +27,7 @@ from cases.services.common import CaseActionRefused, CaseStateConflict, lock, re
 from cases.services.opening import subject_attach
 from people import services as people
 from people.models import Household, Person
+from revocation import clock
 from revocation.uploads import sniff_content_type
 
 
@@ -64,7 +65,7 @@ def inquiry_record_sent(*, case, by, agency: str, letter_number: str, sent_on, d
         raise CaseActionRefused("مرجع استعلام نامعتبر است.")
     if not letter_number.strip():
         raise CaseActionRefused({"letter_number": "شماره نامه استعلام را وارد کنید."})
-    if sent_on > timezone.localdate():
+    if sent_on > clock.today():
         raise CaseActionRefused({"sent_on": "تاریخ ارسال نمی‌تواند در آینده باشد."})
     if sent_on < timezone.localdate(case.opened_at):
         raise CaseActionRefused({"sent_on": "تاریخ ارسال نمی‌تواند پیش از تاریخ ثبت پرونده باشد."})
@@ -122,7 +123,7 @@ def inquiry_record_reply(
         raise CaseActionRefused(
             {"replied_on": "تاریخ پاسخ نمی‌تواند پیش از تاریخ ارسال استعلام باشد."}
         )
-    if replied_on > timezone.localdate():
+    if replied_on > clock.today():
         raise CaseActionRefused({"replied_on": "تاریخ پاسخ نمی‌تواند در آینده باشد."})
     has_scan = reply_document is not None or (
         bool(inquiry.reply_document) and not reply_on_paper_only
@@ -238,7 +239,7 @@ def evidence_withdraw(*, case, by, evidence: Evidence, reason: str) -> Evidence:
         raise CaseStateConflict(case, "کنار گذاشتن مستند")
     if not reason.strip():
         raise CaseActionRefused({"reason": "دلیل کنار گذاشتن مستند را بنویسید."})
-    evidence.withdrawn_at = timezone.now()
+    evidence.withdrawn_at = clock.now()
     evidence.withdrawn_by = by
     evidence.withdraw_reason = reason.strip()
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])

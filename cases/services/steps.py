@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from audit import services as audit
 from audit.models import Event
@@ -28,6 +27,7 @@ from cases.signals import step_taken
 from cases.steps import STEPS
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument
+from revocation import clock
 
 
 def transition_for(case: Case, step: Step):
@@ -145,7 +145,7 @@ def case_take_step(
         raise _refusal(failed)
     from_state = case.state
     getattr(case, step.value)()
-    now = timezone.now()
+    now = clock.now()
     case.state_entered_at = now
     if case.state in CLOSED_STATES:
         case.closed_at = now
@@ -203,7 +203,7 @@ def subject_record_registration(*, case: Case, subject: CaseSubject, by, changes
         raise ValueError("only a subject whose documents this case cancels is registered")
     if subject.najva_registered_at is not None:
         return case
-    subject.najva_registered_at = timezone.now()
+    subject.najva_registered_at = clock.now()
     subject.save(update_fields=["najva_registered_at"])
     record(
         case=case,

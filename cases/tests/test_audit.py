@@ -2,12 +2,12 @@
 reason and each changed field's label and old and new values (append-only: audit/tests)."""
 
 import pytest
-from django.utils import timezone
 
 from accounts.roles import Role
 from audit.models import Event
 from cases import services
 from cases.choices import CaseState, Step
+from revocation import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_a_rejection_keeps_its_reason_in_the_event(case_in, actors_a):
         step=Step.REJECT_IN_PROVINCE,
         decided_in="جلسه آزمون",
         province_resolution_number="۹",
-        province_resolution_date=timezone.localdate(),
+        province_resolution_date=clock.today(),
         reason="  گزارش تأیید نشد.  ",
     )
     case.refresh_from_db()

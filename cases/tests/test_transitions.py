@@ -5,7 +5,6 @@ writes no event."""
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from audit.models import Event
 from cases import rules, services
@@ -17,11 +16,12 @@ from cases.steps import STEPS
 from cases.tests.test_rules import in_session
 from people.tests import factories
 from reference.models import OffenceType
+from revocation import clock
 
 pytestmark = pytest.mark.django_db
 
 # step → (who takes it, the inputs a user types with it)
-TODAY = timezone.localdate()
+TODAY = clock.today()
 STEP_INPUTS = {
     Step.START_REVIEW: ("expert", {}),
     Step.SEND_INQUIRIES: ("expert", {}),

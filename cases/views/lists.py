@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -23,6 +22,7 @@ from cases.selectors import (
 )
 from cases.selectors import work_queue as queue_for
 from cases.views.common import PAGE_SIZE
+from revocation import clock
 from revocation.pagination import CappedPaginator
 
 
@@ -36,7 +36,7 @@ def work_queue(request):
         {
             "groups": queue_for(user=request.user),
             "counts": state_counts(user=request.user),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 

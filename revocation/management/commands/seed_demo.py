@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.permissions import needs_second_factor
 from accounts.roles import Role
@@ -28,6 +27,7 @@ from najva.demo import park_in_outage
 from najva.demo import settle as najva_settle
 from people.models import Household, IdentityDocument, Person, Relation, Sex
 from reference.models import DocumentType, OffenceType, Province
+from revocation import clock
 
 DEMO_USERS = [
     # username, role, province slug, first name, last name
@@ -254,7 +254,7 @@ class Command(BaseCommand):
             by=actors.expert,
             source_type=source_type,
             source_reference=reference,
-            source_date=timezone.localdate() - datetime.timedelta(days=40 - index),
+            source_date=clock.today() - datetime.timedelta(days=40 - index),
             subjects=people,
             summary="پرونده نمونه برای آشنایی با سامانه.",
         )
@@ -313,12 +313,12 @@ class Command(BaseCommand):
                 cases.append(Case.objects.get(source_reference=reference))
             session = committees.session_open(
                 group=group, by=secretary, number=DEMO_SESSION_NUMBER,
-                held_on=timezone.localdate(), place="سالن جلسات استانداری تهران",
+                held_on=clock.today(), place="سالن جلسات استانداری تهران",
             )  # fmt: skip
             present = list(group.members.order_by("order"))[:5]
             committees.session_set_attendance(session=session, by=secretary, members=present)
             items = committees.agenda_add(session=session, by=secretary, cases=cases)
-            offence = OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code")
+            offence = OffenceType.objects.in_force(Case.year_of(clock.now())).order_by("code")
             carried = dict.fromkeys((m.pk for m in present), "for")
             carried[present[-1].pk] = "abstain"
             lost = dict.fromkeys((m.pk for m in present), "against")
