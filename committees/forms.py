@@ -12,7 +12,7 @@ from revocation.persian import isolated, jalali_year
 
 class SessionForm(BootstrapMixin, forms.Form):
     number = forms.CharField(label="شماره جلسه", max_length=64)
-    held_on = JalaliDateField(label="تاریخ جلسه", validators=[not_in_future])
+    held_on = JalaliDateField(label="تاریخ جلسه", validators=[not_in_future("تاریخ جلسه")])
     place = forms.CharField(label="محل جلسه", max_length=200)
 
 

@@ -31,7 +31,7 @@ from committees.models import (
     Vote,
     WorkingGroup,
 )
-from revocation import clock
+from revocation import clock, daterules
 from revocation.persian import digits_to_ascii, digits_to_persian, isolated, jalali
 
 logger = logging.getLogger(__name__)
@@ -87,8 +87,8 @@ def session_open(*, group: WorkingGroup, by, number: str, held_on, place: str) -
     _require_recorder(group, by)
     number = number.strip()
     errors = {}
-    if held_on > clock.today():
-        errors["held_on"] = ["تاریخ جلسه نمی‌تواند در آینده باشد."]
+    if refusal := daterules.not_in_future(held_on, "تاریخ جلسه"):
+        errors["held_on"] = [refusal]
     if Session.objects.filter(group=group, number=number).exists():
         errors["number"] = ["جلسه‌ای با این شماره در این کارگروه ثبت شده است."]
     if errors:

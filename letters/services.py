@@ -28,7 +28,7 @@ from letters.addressees import (
     order_addressees,
 )
 from letters.models import Dispatch, Letter, LetterRegister
-from revocation import clock
+from revocation import clock, daterules
 from revocation.numbering import next_value
 from revocation.persian import isolated, jalali, jalali_year, normalize_identifier
 
@@ -223,15 +223,15 @@ def letter_mark_signed(*, letter: Letter, by) -> Letter:
 def _not_in_future(errors: dict, name: str, value, what: str) -> None:
     if value is None:
         errors.setdefault(name, []).append(f"{what} را وارد کنید.")
-    elif value > clock.today():
-        errors.setdefault(name, []).append(f"{what} نمی‌تواند در آینده باشد.")
+    elif refusal := daterules.not_in_future(value, what):
+        errors.setdefault(name, []).append(refusal)
 
 
 def _not_before(errors: dict, name: str, value, earliest, what: str, since: str) -> None:
-    if value is not None and earliest is not None and value < earliest:
-        errors.setdefault(name, []).append(
-            f"{what} نمی‌تواند پیش از {since} ({jalali(earliest)}) باشد."
-        )
+    # The day it may not precede is said with it: «پیش از ارسال (۱۴۰۵/۰۹/۰۴)».
+    shown = f"{since} ({jalali(earliest)})" if earliest is not None else since
+    if refusal := daterules.not_before(value, earliest, what, shown):
+        errors.setdefault(name, []).append(refusal)
 
 
 def _refuse_dispatch_state(letter: Letter) -> None:

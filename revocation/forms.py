@@ -4,7 +4,7 @@ Solar Hijri date fields."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from revocation import clock, persian
+from revocation import daterules, persian
 from revocation.uploads import no_bidi_controls
 
 
@@ -57,9 +57,8 @@ def refusal_on_form(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def not_in_future(value):
-    if value and value > clock.today():
-        raise ValidationError("تاریخ نمی‌تواند در آینده باشد.")
+# A date field's validator: not_in_future("تاریخ جلسه") (the rule and its sentence: daterules).
+not_in_future = daterules.past_validator
 
 
 class JalaliDateInput(forms.TextInput):
