@@ -20,6 +20,7 @@ def searches_purge() -> int:
     """Delete the saved searches past their lifetime (they hold the identity numbers typed):
     at each save, and every hour (accounts.tasks.purge_searches), so none outlives it for long
     when nobody searches. Backups leave the table's rows out (revocation.backups)."""
+    # Django's time, as auto_now_add wrote created_at: a lifetime of machinery, not a legal date.
     deleted, _ = SavedSearch.objects.filter(created_at__lt=timezone.now() - LIFETIME).delete()
     return deleted
 

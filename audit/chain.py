@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+
+from revocation import clock
 
 GENESIS = "0" * 64
 
@@ -134,7 +135,7 @@ def _seal_batch(name: str, model, *, using: str, window: int, batch: int) -> int
             return 0
         seq, prev_hash = last_seq or 0, last_hash or GENESIS
         rows = []
-        now = timezone.now()
+        now = clock.now()
         for pk, *values in pending:
             seq += 1
             hash_ = digest(dict(zip(fields, values, strict=True)), seq=seq, prev_hash=prev_hash)
@@ -322,7 +323,7 @@ def verify(name: str, model, *, batch: int = 2000, now=None) -> ChainState:
 
     grace = datetime.timedelta(seconds=settings.AUDIT_SEAL_GRACE)
     unsealed = (
-        model._base_manager.filter(at__lt=(now or timezone.now()) - grace)
+        model._base_manager.filter(at__lt=(now or clock.now()) - grace)
         .filter(~Exists(Seal.objects.filter(chain=name, record_id=OuterRef("pk"))))
         .order_by("pk")
         .values_list("pk", flat=True)

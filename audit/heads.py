@@ -23,6 +23,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from revocation import clock
+
 logger = logging.getLogger("audit.heads")
 
 
@@ -60,7 +62,7 @@ def signature(payload: dict, *, purpose: str = "heads") -> str:
 def export_heads(*, now: datetime.datetime | None = None) -> Path:
     """Write today's signed heads file (mode 0640; a second run the same day replaces it) and
     log the same heads."""
-    now = now or timezone.now()
+    now = now or clock.now()
     payload = {
         "date": timezone.localtime(now).date().isoformat(),
         "at": now.astimezone(datetime.UTC).isoformat(),

@@ -14,10 +14,10 @@ are theirs to declare (``audit.kinds``).
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from audit import kinds
 from audit.chain import LOCK_EVENTS, LOCK_READS, Chained
+from revocation import clock
 
 
 class ImmutableRecord(Exception):
@@ -101,7 +101,7 @@ class Event(AppendOnly, Chained):
     # As they were when the event happened: a later rename or change of role does not rewrite them.
     actor_name = models.CharField("نام انجام‌دهنده", max_length=300, blank=True)
     actor_roles = models.CharField("نقش انجام‌دهنده", max_length=300, blank=True)
-    at = models.DateTimeField("زمان", default=timezone.now, db_index=True)
+    at = models.DateTimeField("زمان", default=clock.now, db_index=True)
     kind = models.CharField("نوع", max_length=16)
     action = models.CharField("کد اقدام", max_length=64)
     label = models.CharField("اقدام", max_length=255)
@@ -162,7 +162,7 @@ class Read(AppendOnly, Chained):
     and the search's terms with every identity or document number replaced by its keyed hash
     (audit.reads). Append-only and sealed into its own chain, like the events."""
 
-    at = models.DateTimeField("زمان", default=timezone.now, db_index=True)
+    at = models.DateTimeField("زمان", default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="کاربر",
@@ -239,7 +239,7 @@ class Seal(AppendOnly):
     record_id = models.BigIntegerField("شناسه رکورد")
     prev_hash = models.CharField("چکیده پیشین", max_length=64)
     hash = models.CharField("چکیده", max_length=64)
-    sealed_at = models.DateTimeField("زمان مهر", default=timezone.now)
+    sealed_at = models.DateTimeField("زمان مهر", default=clock.now)
 
     REFUSED = {
         "edit": "مهرهای زنجیره قابل ویرایش نیستند.",
@@ -262,7 +262,7 @@ class Seal(AppendOnly):
 class Verification(models.Model):
     """One run of ``manage.py verify_audit``: what the auditor's page says about the chains."""
 
-    at = models.DateTimeField("زمان", default=timezone.now, db_index=True)
+    at = models.DateTimeField("زمان", default=clock.now, db_index=True)
     ok = models.BooleanField("سالم")
     # {"events": {"checked": n, "head_seq": n, "head_hash": "..."}, "reads": {...}}
     chains = models.JSONField("زنجیره‌ها", default=dict)

@@ -49,7 +49,6 @@ def run(args) -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
-    from django.utils import timezone
 
     from cases.choices import CaseState
     from cases.models import Case
@@ -58,6 +57,7 @@ def run(args) -> int:
     from committees.models import Member, Outcome
     from committees.selectors import working_group_of
     from reference.models import OffenceType, Province
+    from revocation import clock
 
     User = get_user_model()
     with connection.cursor() as cursor:
@@ -68,7 +68,7 @@ def run(args) -> int:
     secretary = User.objects.get(username="secretary_teh")
     national = User.objects.get(username="national_secretariat")
     tehran = Province.objects.get(slug="tehran")
-    offence = OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code").first()
+    offence = OffenceType.objects.in_force(Case.year_of(clock.now())).order_by("code").first()
 
     # --- The national queue: every province's approved cases ---
     approved = Case.objects.filter(state=CaseState.APPROVED_BY_PROVINCE).count()
@@ -122,7 +122,7 @@ def run(args) -> int:
             )
             session = services.session_open(
                 group=group, by=secretary, number=f"بنچ/{time.time_ns()}",
-                held_on=timezone.localdate(), place="بنچ",
+                held_on=clock.today(), place="بنچ",
             )  # fmt: skip
             services.session_set_attendance(session=session, by=secretary, members=members)
             items = services.agenda_add(session=session, by=secretary, cases=ready)

@@ -371,6 +371,7 @@ def generate(persons: int, seed: int) -> None:
     from najva.models import Registration
     from people.models import DocumentStatus, Household, IdentityDocument, Person, Relation
     from reference.models import BorderPoint, DocumentType, OffenceType, Province
+    from revocation import clock
     from revocation.management.commands.seed_demo import Command as SeedDemo
     from revocation.persian import jalali_year, name_parts, normalize_name
 
@@ -416,7 +417,7 @@ def generate(persons: int, seed: int) -> None:
     offences = list(OffenceType.objects.values_list("pk", flat=True))
     paths = state_paths()
     labels = dict(CaseState.choices)
-    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
 
     # --- Households and their members' ids (persons are written later, in one stream) ---
     household_province: list[int] = []
@@ -739,7 +740,7 @@ def generate(persons: int, seed: int) -> None:
     chain = {"seq": head[0], "hash": head[1]}
     seal_columns = ["chain", "seq", "record_id", "prev_hash", "hash", "sealed_at"]
     seals_out = Copier(cursor, Seal._meta.db_table, seal_columns)
-    sealed_at = datetime.datetime.now(datetime.UTC)
+    sealed_at = clock.now()
 
     def event_row(case_id, who, role, at, kind, action, label, old="", new="", reason=""):
         ids["event"] += 1

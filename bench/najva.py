@@ -145,13 +145,14 @@ def run(args) -> int:
     time.sleep(max(0.0, args.down - (time.perf_counter() - down_at)))
     during = sum(tried)
     from django.db.models import Max
-    from django.utils import timezone
+
+    from revocation import clock
 
     stub.start()
     up_at = time.perf_counter()
     # When the last attempt falls due (its backoff), seen from Najva's return.
     last_due = Registration.objects.aggregate(at=Max("next_attempt_at"))["at"]
-    last_due = max(0.0, (last_due - timezone.now()).total_seconds())
+    last_due = max(0.0, (last_due - clock.now()).total_seconds())
     delivered = 0
     first = None
     deadline = up_at + 600

@@ -3,7 +3,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 
 from cases.choices import (
     CaseState,
@@ -14,6 +13,7 @@ from cases.choices import (
 )
 from cases.selectors.intake import subjects_unavailable
 from reference.models import OffenceType
+from revocation import clock, daterules
 from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
 from revocation.persian import jalali_year
 
@@ -71,8 +71,9 @@ class CaseSearchForm(BootstrapMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("opened_from"), cleaned.get("opened_to")
-        if start and end and start > end:
-            raise ValidationError("تاریخ شروع بازه نمی‌تواند پس از تاریخ پایان باشد.")
+        refusal = daterules.not_after(start, end, "تاریخ شروع بازه", "تاریخ پایان")
+        if refusal:
+            raise ValidationError(refusal)
         return cleaned
 
 
@@ -83,7 +84,7 @@ class IntakeForm(BootstrapMixin, forms.Form):
         error_messages={"required": "منشأ پرونده را انتخاب کنید."},
     )
     source_reference = forms.CharField(label="شماره مرجع (نامه، حکم یا گزارش)", max_length=64)
-    source_date = JalaliDateField(label="تاریخ مرجع", validators=[not_in_future])
+    source_date = JalaliDateField(label="تاریخ مرجع", validators=[not_in_future("تاریخ مرجع منشأ")])
     summary = forms.CharField(
         label="خلاصه موضوع", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -160,19 +161,20 @@ class EvidenceForm(BootstrapMixin, forms.Form):
 
 class InquirySentForm(BootstrapMixin, forms.Form):
     letter_number = forms.CharField(label="شماره نامه", max_length=64)
-    sent_on = JalaliDateField(label="تاریخ ارسال", validators=[not_in_future])
+    sent_on = JalaliDateField(label="تاریخ ارسال", validators=[not_in_future("تاریخ ارسال")])
     due_on = JalaliDateField(label="مهلت پاسخ")
 
     def clean(self):
         cleaned = super().clean()
         sent, due = cleaned.get("sent_on"), cleaned.get("due_on")
-        if sent and due and due < sent:
-            self.add_error("due_on", "مهلت پاسخ نمی‌تواند پیش از تاریخ ارسال باشد.")
+        refusal = daterules.not_before(due, sent, "مهلت پاسخ", "تاریخ ارسال")
+        if refusal:
+            self.add_error("due_on", refusal)
         return cleaned
 
 
 class InquiryReplyForm(BootstrapMixin, forms.Form):
-    replied_on = JalaliDateField(label="تاریخ پاسخ", validators=[not_in_future])
+    replied_on = JalaliDateField(label="تاریخ پاسخ", validators=[not_in_future("تاریخ پاسخ")])
     outcome = forms.ChoiceField(
         label="نتیجه",
         choices=choose(InquiryOutcome.choices, "نتیجه پاسخ"),
@@ -265,7 +267,7 @@ class OffenceInForceMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offence_type"].queryset = OffenceType.objects.in_force(
-            jalali_year(timezone.now())
+            jalali_year(clock.now())
         )
 
 

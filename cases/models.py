@@ -27,6 +27,7 @@ from cases.choices import (
 from cases.links import case_url
 from cases.states import CLOSED_STATES
 from cases.steps import STEPS
+from revocation import clock
 from revocation.persian import jalali_year
 
 
@@ -187,7 +188,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return self.state in CLOSED_STATES
 
     def age_days(self, today=None) -> int:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return (today - timezone.localdate(self.opened_at)).days
 
     # The steps of the work, from the rule book. Each body touches only this row.
@@ -304,7 +305,7 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="بارگذاری‌کننده", on_delete=models.PROTECT
     )
-    uploaded_at = models.DateTimeField("زمان بارگذاری", default=timezone.now)
+    uploaded_at = models.DateTimeField("زمان بارگذاری", default=clock.now)
     # Filed under the wrong type, or not about this case: withdrawn, never deleted (the file stays).
     withdrawn_at = models.DateTimeField("زمان کنار گذاشتن", null=True, blank=True)
     withdrawn_by = models.ForeignKey(
@@ -374,11 +375,7 @@ class Inquiry(models.Model):
     @property
     def is_overdue(self) -> bool:
         """Sent, unanswered, and past its due date."""
-        return (
-            self.replied_on is None
-            and self.due_on is not None
-            and self.due_on < timezone.localdate()
-        )
+        return self.replied_on is None and self.due_on is not None and self.due_on < clock.today()
 
 
 class ReplyScanVersion(models.Model):
@@ -396,7 +393,7 @@ class ReplyScanVersion(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    replaced_at = models.DateTimeField("زمان جایگزینی", default=timezone.now)
+    replaced_at = models.DateTimeField("زمان جایگزینی", default=clock.now)
 
     class Meta:
         ordering = ["replaced_at", "pk"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases.choices import REQUIRED_EVIDENCE, Agency, SourceType, SubjectDecision
 from people.models import DocumentStatus
 from reference.models import OffenceType
+from revocation import clock, daterules
 from revocation.persian import jalali_year
 
 
@@ -206,17 +207,16 @@ def has_offence_type(case):
 def offence_type_in_force(case):
     if case.offence_type_id is None:
         return True  # has_offence_type says what is missing
-    in_force = OffenceType.objects.in_force(jalali_year(timezone.now()))
+    in_force = OffenceType.objects.in_force(jalali_year(clock.now()))
     return in_force.filter(pk=case.offence_type_id).exists()
 
 
 def not_in_future(field: str, what: str):
     """A typed date that has not happened yet is refused."""
 
-    @condition(f"{what} نمی‌تواند در آینده باشد.", needs_input=True, field=field)
+    @condition(daterules.IN_FUTURE.format(what=what), needs_input=True, field=field)
     def check(case):
-        value = getattr(case, field)
-        return value is None or value <= timezone.localdate()
+        return not daterules.not_in_future(getattr(case, field), what)
 
     check.__name__ = f"{field}_not_in_future"
     return check
@@ -225,10 +225,11 @@ def not_in_future(field: str, what: str):
 def not_before_opening(field: str, what: str):
     """A typed date before the case existed is refused."""
 
-    @condition(f"{what} نمی‌تواند پیش از تاریخ ثبت پرونده باشد.", needs_input=True, field=field)
+    sentence = daterules.BEFORE.format(what=what, since=daterules.OPENING)
+
+    @condition(sentence, needs_input=True, field=field)
     def check(case):
-        value = getattr(case, field)
-        return value is None or value >= _local_date(case.opened_at)
+        return not daterules.not_before_opening(getattr(case, field), case.opened_at, what)
 
     check.__name__ = f"{field}_not_before_opening"
     return check
@@ -237,24 +238,26 @@ def not_before_opening(field: str, what: str):
 def not_before_state_entered(field: str, what: str, since: str):
     """A typed date before the case reached its present state (``since`` says how) is refused."""
 
-    @condition(f"{what} نمی‌تواند پیش از {since} باشد.", needs_input=True, field=field)
+    @condition(daterules.BEFORE.format(what=what, since=since), needs_input=True, field=field)
     def check(case):
-        value = getattr(case, field)
         entered = _local_date(case.state_entered_at)
-        return value is None or entered is None or value >= entered
+        return not daterules.not_before(getattr(case, field), entered, what, since)
 
     check.__name__ = f"{field}_not_before_state"
     return check
 
 
+_LETTER, _RESOLUTION = "تاریخ نامه کارگروه دائمی کشور", "تاریخ مصوبه کارگروه استان"
+
+
 @condition(
-    "تاریخ نامه کارگروه دائمی کشور نمی‌تواند پیش از تاریخ مصوبه کارگروه استان باشد.",
+    daterules.BEFORE.format(what=_LETTER, since=_RESOLUTION),
     needs_input=True,
     field="national_letter_date",
 )
 def national_letter_not_before_resolution(case):
     letter, resolution = case.national_letter_date, case.province_resolution_date
-    return letter is None or resolution is None or letter >= resolution
+    return not daterules.not_before(letter, resolution, _LETTER, _RESOLUTION)
 
 
 # --------------------------------------------------------------------------------------------------

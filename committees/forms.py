@@ -1,18 +1,18 @@
 """Input of the session pages (validation only: the rules are in committees.services)."""
 
 from django import forms
-from django.utils import timezone
 
 from cases.models import Case
 from committees.models import NATIONAL_OUTCOMES, PROVINCIAL_OUTCOMES, Member, Vote
 from reference.models import OffenceType
+from revocation import clock
 from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
 from revocation.persian import isolated, jalali_year
 
 
 class SessionForm(BootstrapMixin, forms.Form):
     number = forms.CharField(label="شماره جلسه", max_length=64)
-    held_on = JalaliDateField(label="تاریخ جلسه", validators=[not_in_future])
+    held_on = JalaliDateField(label="تاریخ جلسه", validators=[not_in_future("تاریخ جلسه")])
     place = forms.CharField(label="محل جلسه", max_length=200)
 
 
@@ -71,7 +71,7 @@ class ItemForm(BootstrapMixin, forms.Form):
             del self.fields["resolution_number"], self.fields["offence_type"]
         else:
             self.fields["offence_type"].queryset = OffenceType.objects.in_force(
-                jalali_year(timezone.now())
+                jalali_year(clock.now())
             )
         for member in self.members:
             self.fields[f"vote_{member.pk}"] = forms.ChoiceField(

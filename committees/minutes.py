@@ -5,9 +5,8 @@ Rendering takes about a second for a long session, so it runs in a Celery task
 shows, and served again until the session changes.
 """
 
-from django.utils import timezone
-
 from committees.models import Session
+from revocation import clock
 from revocation.printing import render_document
 
 
@@ -31,7 +30,7 @@ def minutes_context(session: Session) -> dict:
         "present": present_members,
         "absent": [m for m in members if m.pk not in present],
         "items": items,
-        "made_at": timezone.now(),
+        "made_at": clock.now(),
     }
 
 

@@ -33,7 +33,7 @@ from committees.models import (
     Vote,
     WorkingGroup,
 )
-from revocation import clock
+from revocation import clock, daterules
 from revocation.persian import digits_to_ascii, digits_to_persian, isolated, jalali
 
 logger = logging.getLogger(__name__)
@@ -89,8 +89,8 @@ def session_open(*, group: WorkingGroup, by, number: str, held_on, place: str) -
     _require_recorder(group, by)
     number = number.strip()
     errors = {}
-    if held_on > timezone.localdate():
-        errors["held_on"] = ["تاریخ جلسه نمی‌تواند در آینده باشد."]
+    if refusal := daterules.not_in_future(held_on, "تاریخ جلسه"):
+        errors["held_on"] = [refusal]
     if Session.objects.filter(group=group, number=number).exists():
         errors["number"] = ["جلسه‌ای با این شماره در این کارگروه ثبت شده است."]
     if errors:
@@ -284,7 +284,7 @@ def item_record(
     item.resolution_number = resolution_number if not group.is_national else ""
     item.offence_type = offence_type if outcome == Outcome.APPROVE else None
     item.recorded_by = by
-    item.recorded_at = timezone.now()
+    item.recorded_at = clock.now()
     item.save()
     if not group.is_national:
         item.votes.all().delete()
@@ -484,7 +484,7 @@ def minutes_request(*, session: Session, by) -> Minutes:
         session = Session.objects.select_for_update().get(pk=session.pk)
         minutes = _minutes_row(session)
         stale = minutes.status == Minutes.Status.PENDING and (
-            timezone.now() - minutes.requested_at > MINUTES_PATIENCE
+            clock.now() - minutes.requested_at > MINUTES_PATIENCE
         )
         if (
             minutes.version == session.version
@@ -494,7 +494,7 @@ def minutes_request(*, session: Session, by) -> Minutes:
             return minutes  # ready, or already being made for this version
         minutes.status = Minutes.Status.PENDING
         minutes.version = session.version
-        minutes.requested_at = timezone.now()
+        minutes.requested_at = clock.now()
         minutes.save()
         version = session.version
 
@@ -513,7 +513,7 @@ def _minutes_row(session: Session) -> Minutes:
     """The session's minutes row, locked; made (for no version yet) on first use."""
     minutes, _ = Minutes.objects.select_for_update().get_or_create(
         session=session,
-        defaults={"status": Minutes.Status.PENDING, "version": 0, "requested_at": timezone.now()},
+        defaults={"status": Minutes.Status.PENDING, "version": 0, "requested_at": clock.now()},
     )
     return minutes
 
@@ -539,7 +539,7 @@ def minutes_make(*, session_id: int, version: int) -> bool:
         minutes.sha256 = hashlib.sha256(pdf).hexdigest()
         minutes.file.save(f"{minutes.sha256}.pdf", ContentFile(pdf), save=False)
         minutes.status = Minutes.Status.READY
-        minutes.printed_at = timezone.now()
+        minutes.printed_at = clock.now()
         minutes.pages = pages
         minutes.save()
     return True
@@ -569,7 +569,7 @@ def minutes_attach_signed(*, session: Session, by, upload, content_type: str) ->
     minutes.scan_content_type = content_type
     minutes.signed_scan.save(upload.name or "signed", upload, save=False)
     minutes.signed_by = by
-    minutes.signed_at = timezone.now()
+    minutes.signed_at = clock.now()
     minutes.save()
     return minutes
 

@@ -16,8 +16,8 @@ what the case's rule book reads; these rows are how, where and on what proof.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from revocation import clock
 from revocation.printing import PrintedDocument, Verifiable
 
 
@@ -81,7 +81,7 @@ class ExpulsionOrder(PrintedDocument, Verifiable):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    issued_at = models.DateTimeField("زمان ثبت", default=timezone.now)
+    issued_at = models.DateTimeField("زمان ثبت", default=clock.now)
 
     class Meta:
         ordering = ["issued_at", "pk"]
@@ -202,7 +202,7 @@ class PriorDeparture(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="ثبت‌کننده", on_delete=models.PROTECT
     )
-    recorded_at = models.DateTimeField("زمان ثبت", default=timezone.now)
+    recorded_at = models.DateTimeField("زمان ثبت", default=clock.now)
 
     class Meta:
         verbose_name = "خروج پیشین از کشور"

@@ -35,7 +35,7 @@ from enforcement.models import (
     PriorDeparture,
 )
 from reference.models import BorderPoint, YearlyPolicy
-from revocation import clock
+from revocation import clock, daterules
 from revocation.numbering import next_value
 from revocation.persian import digits_to_persian, jalali, jalali_year
 
@@ -131,7 +131,6 @@ def _check_order(
     *, case, subjects, issued_on, border_point, leave_by, reentry_ban_years, replaces
 ) -> None:
     errors: dict[str, list[str]] = {}
-    today = timezone.localdate()
     orderable = {s.pk for s in orderable_subjects(case, replaces)}
     if not subjects:
         errors.setdefault("subjects", []).append("دست‌کم یک شخص را برای دستور اخراج برگزینید.")
@@ -149,15 +148,14 @@ def _check_order(
                 else f"دستور {digits_to_persian(replaces.number)} "
                 f"{subject.person.full_name} را نیافته بود؛ دستور جایگزین فقط برای آنان است."
             )
-    if issued_on > today:
-        errors.setdefault("issued_on", []).append("تاریخ دستور نمی‌تواند در آینده باشد.")
+    if refusal := daterules.not_in_future(issued_on, "تاریخ دستور"):
+        errors.setdefault("issued_on", []).append(refusal)
     earliest, since = _earliest_order_date(case, subjects, replaces)
-    if issued_on < earliest:
-        errors.setdefault("issued_on", []).append(
-            f"تاریخ دستور نمی‌تواند پیش از {since} ({digits_to_persian(_day(earliest))}) باشد."
-        )
-    if leave_by < issued_on:
-        errors.setdefault("leave_by", []).append("مهلت خروج نمی‌تواند پیش از تاریخ دستور باشد.")
+    shown = f"{since} ({digits_to_persian(_day(earliest))})"
+    if refusal := daterules.not_before(issued_on, earliest, "تاریخ دستور", shown):
+        errors.setdefault("issued_on", []).append(refusal)
+    if refusal := daterules.not_before(leave_by, issued_on, "مهلت خروج", "تاریخ دستور"):
+        errors.setdefault("leave_by", []).append(refusal)
     minimum = policy_for(issued_on).reentry_ban_min_years
     if reentry_ban_years < minimum:
         errors.setdefault("reentry_ban_years", []).append(
@@ -313,10 +311,10 @@ def handover_record(*, entry: OrderedPerson, by, on: datetime.date, receiving_un
         raise EnforcementRefused("نتیجه این شخص ثبت شده است؛ تحویل پس از آن ثبت نمی‌شود.")
     if entry.handed_over_on is not None:
         raise EnforcementRefused("تحویل این شخص پیش‌تر ثبت شده است.")
-    if on > timezone.localdate():
-        errors["handed_over_on"] = ["تاریخ تحویل نمی‌تواند در آینده باشد."]
-    elif on < entry.order.issued_on:
-        errors["handed_over_on"] = ["تاریخ تحویل نمی‌تواند پیش از تاریخ دستور اخراج باشد."]
+    if refusal := daterules.not_in_future(on, "تاریخ تحویل") or daterules.not_before(
+        on, entry.order.issued_on, "تاریخ تحویل", "تاریخ دستور اخراج"
+    ):
+        errors["handed_over_on"] = [refusal]
     if not receiving_unit.strip():
         errors["receiving_unit"] = ["یگان تحویل‌گیرنده را بنویسید."]
     if errors:
@@ -342,17 +340,19 @@ def handover_record(*, entry: OrderedPerson, by, on: datetime.date, receiving_un
 def _check_outcome(entry, *, outcome, on, border_point, exit_sheet_number, proof, note) -> None:
     errors: dict[str, list[str]] = {}
     order = entry.order
-    if on > timezone.localdate():
-        errors["outcome_on"] = ["تاریخ نمی‌تواند در آینده باشد."]
-    elif on < order.issued_on:
-        errors["outcome_on"] = ["تاریخ نمی‌تواند پیش از تاریخ دستور اخراج باشد."]
+    if refusal := daterules.not_in_future(on, "تاریخ") or daterules.not_before(
+        on, order.issued_on, "تاریخ", "تاریخ دستور اخراج"
+    ):
+        errors["outcome_on"] = [refusal]
     if outcome == Outcome.EXPELLED:
         if entry.handed_over_on is None:
             errors.setdefault("__all__", []).append(
                 "پیش از ثبت اجرای اخراج، تحویل شخص به یگان اجراکننده را ثبت کنید."
             )
-        elif on < entry.handed_over_on and "outcome_on" not in errors:
-            errors["outcome_on"] = ["تاریخ اخراج نمی‌تواند پیش از تاریخ تحویل باشد."]
+        elif "outcome_on" not in errors and (
+            refusal := daterules.not_before(on, entry.handed_over_on, "تاریخ اخراج", "تاریخ تحویل")
+        ):
+            errors["outcome_on"] = [refusal]
         if border_point is None:
             errors["exit_border_point"] = ["مرز خروج را انتخاب کنید."]
         elif not border_point.is_active:
@@ -420,7 +420,7 @@ def outcome_record(
     entry.outcome_on = on
     entry.note = note.strip()
     entry.recorded_by = by
-    entry.recorded_at = timezone.now()
+    entry.recorded_at = clock.now()
     changes = [
         audit.change("دستور", "", digits_to_persian(entry.order.number), field="order"),
         audit.change("نتیجه", "", Outcome(outcome).label, field="outcome"),
@@ -521,13 +521,13 @@ def close_as_departed(*, case: Case, by, exits: dict, report: Evidence) -> Case:
         exited_on, border_point = exits.get(subject.pk, (None, None))
         if exited_on is None:
             errors[field] = [f"تاریخ خروج {subject.person.full_name} را وارد کنید."]
-        elif exited_on > timezone.localdate():
-            errors[field] = ["تاریخ خروج نمی‌تواند در آینده باشد."]
-        elif exited_on > case.source_date:
-            errors[field] = [
-                "تاریخ خروج نمی‌تواند پس از تاریخ گزارش مبادی "
-                f"({digits_to_persian(_day(case.source_date))}) باشد."
-            ]
+        elif refusal := daterules.not_in_future(exited_on, "تاریخ خروج") or daterules.not_after(
+            exited_on,
+            case.source_date,
+            "تاریخ خروج",
+            f"تاریخ گزارش مبادی ({digits_to_persian(_day(case.source_date))})",
+        ):
+            errors[field] = [refusal]
         if border_point is not None and not border_point.is_active:
             errors[f"border_point_{subject.pk}"] = ["این مرز خروجی فعال نیست."]
     if report.case_id != case.pk or report.pk not in {e.pk for e in exit_reports(case)}:

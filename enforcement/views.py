@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
@@ -21,6 +20,7 @@ from enforcement import forms, selectors, services
 from enforcement import rules as enforcement_rules
 from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome
 from enforcement.trail import EnforcementRead
+from revocation import clock
 from revocation.forms import refusal_on_form
 from revocation.http import attachment
 from revocation.persian import digits_to_persian
@@ -61,7 +61,7 @@ def order_new(request, number):
         except (ValueError, ExpulsionOrder.DoesNotExist):
             raise Http404 from None
     subjects = services.orderable_subjects(case, replaces)
-    today = timezone.localdate()
+    today = clock.today()
     policy = services.policy_for(today)
     initial = {
         "subjects": [str(s.pk) for s in subjects],
@@ -142,7 +142,7 @@ def handover(request, pk):
         return redirect("enforcement:order", pk=entry.order_id)
     form = forms.HandoverForm(
         request.POST if request.method == "POST" else None,
-        initial={"handed_over_on": timezone.localdate()},
+        initial={"handed_over_on": clock.today()},
     )
     status = 200
     if request.method == "POST":
@@ -183,7 +183,7 @@ def outcome(request, pk):
         request.FILES if request.method == "POST" else None,
         handed_over=entry.handed_over_on is not None,
         initial={
-            "outcome_on": timezone.localdate(),
+            "outcome_on": clock.today(),
             "exit_border_point": entry.order.border_point,
         },
     )

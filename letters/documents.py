@@ -16,6 +16,7 @@ from letters.addressees import is_minor, remaining_members
 from letters.models import Letter
 from people.models import DocumentStatus, Sex
 from reference.models import YearlyPolicy
+from revocation import clock
 from revocation.persian import jalali_year
 from revocation.printing import content_digest, qr_context, render_pdf
 
@@ -170,7 +171,7 @@ def render_register(*, day: datetime.date, province, dispatches, by) -> bytes:
             "day": day,
             "province": province,
             "dispatches": dispatches,
-            "made_at": timezone.now(),
+            "made_at": clock.now(),
             "made_by": by,
         },
     )

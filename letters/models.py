@@ -17,11 +17,11 @@ waiting → printed → signed → dispatched → delivered, or dispatched → r
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from letters.links import letter_url
 from people.models import POSTAL_CODE
+from revocation import clock
 from revocation.persian import digits_to_persian
 from revocation.printing import PrintedDocument, Signed, Verifiable
 
@@ -173,8 +173,8 @@ class Letter(FSMModelMixin, PrintedDocument, Verifiable, Signed):
         protected=True,
     )
     # When the letter entered its present state: the print queue lists the oldest first.
-    status_at = models.DateTimeField("زمان ورود به وضعیت کنونی", default=timezone.now)
-    created_at = models.DateTimeField("زمان تهیه", default=timezone.now)
+    status_at = models.DateTimeField("زمان ورود به وضعیت کنونی", default=clock.now)
+    created_at = models.DateTimeField("زمان تهیه", default=clock.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="تهیه با اقدام",
@@ -325,7 +325,7 @@ class Dispatch(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    dispatched_at = models.DateTimeField("زمان ثبت ارسال", default=timezone.now)
+    dispatched_at = models.DateTimeField("زمان ثبت ارسال", default=clock.now)
     outcome = models.CharField("نتیجه", max_length=16, choices=Outcome.choices, default=Outcome.OUT)
     delivered_on = models.DateField("تاریخ تحویل", null=True, blank=True)
     received_by = models.CharField("تحویل‌گیرنده", max_length=200, blank=True)

@@ -28,6 +28,7 @@ from letters.addressees import (
     order_addressees,
 )
 from letters.models import Dispatch, Letter, LetterRegister
+from revocation import clock, daterules
 from revocation.numbering import next_value
 from revocation.persian import isolated, jalali, jalali_year, normalize_identifier
 
@@ -57,7 +58,7 @@ def letters_queue(
     printing, signing, posting and the dispatch register then work for it as for any letter.
     """
     kind = Letter.Kind(kind)
-    now = timezone.now()
+    now = clock.now()
     letters = []
     for addressee in addressees:
         letter = Letter.objects.create(
@@ -93,7 +94,7 @@ def letters_for_order(*, order, by) -> list[Letter]:
 def letters_for_step(*, case, step, by) -> list[Letter]:
     """The letters a step of the case calls for (none for most steps)."""
     if step == Step.CANCEL_CARD:
-        addressees = cancellation_addressees(case, on=timezone.localdate())
+        addressees = cancellation_addressees(case, on=clock.today())
         return letters_queue(case=case, kind=Letter.Kind.CANCELLATION, by=by, addressees=addressees)
     if step == Step.CLOSE_AS_DEPARTED:
         return letters_queue(
@@ -163,7 +164,7 @@ def letter_print(*, letter: Letter, by) -> Letter:
     _require_supervisor(letter.case, by)
     if letter.status != Letter.Status.WAITING:
         return letter
-    now = timezone.now()
+    now = clock.now()
     today = timezone.localdate(now)
     year = jalali_year(today)
     province = letter.case.province
@@ -205,7 +206,7 @@ def letter_mark_signed(*, letter: Letter, by) -> Letter:
         raise LetterRefused("این نامه هنوز چاپ نشده است؛ نخست آن را چاپ کنید.")
     if letter.status != Letter.Status.PRINTED:
         raise LetterRefused("امضای این نامه پیش‌تر ثبت شده است.")
-    now = timezone.now()
+    now = clock.now()
     before = _move(letter, letter.mark_signed, now)
     letter.signed_at, letter.signed_by = now, by
     letter.save()
@@ -222,15 +223,15 @@ def letter_mark_signed(*, letter: Letter, by) -> Letter:
 def _not_in_future(errors: dict, name: str, value, what: str) -> None:
     if value is None:
         errors.setdefault(name, []).append(f"{what} را وارد کنید.")
-    elif value > timezone.localdate():
-        errors.setdefault(name, []).append(f"{what} نمی‌تواند در آینده باشد.")
+    elif refusal := daterules.not_in_future(value, what):
+        errors.setdefault(name, []).append(refusal)
 
 
 def _not_before(errors: dict, name: str, value, earliest, what: str, since: str) -> None:
-    if value is not None and earliest is not None and value < earliest:
-        errors.setdefault(name, []).append(
-            f"{what} نمی‌تواند پیش از {since} ({jalali(earliest)}) باشد."
-        )
+    # The day it may not precede is said with it: «پیش از ارسال (۱۴۰۵/۰۹/۰۴)».
+    shown = f"{since} ({jalali(earliest)})" if earliest is not None else since
+    if refusal := daterules.not_before(value, earliest, what, shown):
+        errors.setdefault(name, []).append(refusal)
 
 
 def _refuse_dispatch_state(letter: Letter) -> None:
@@ -302,7 +303,7 @@ def letter_dispatch(*, letter: Letter, by, tracking_number: str, sent_on) -> Dis
             )
     except IntegrityError:
         raise taken from None
-    before = _move(letter, letter.mark_dispatched, timezone.now())
+    before = _move(letter, letter.mark_dispatched, clock.now())
     letter.save()
     _event(
         letter,
@@ -369,7 +370,7 @@ def letter_record_delivery(*, letter: Letter, by, delivered_on, received_by: str
         errors["received_by"] = ["نام تحویل‌گیرنده را بنویسید."]
     if errors:
         raise LetterRefused(errors)
-    now = timezone.now()
+    now = clock.now()
     dispatch.outcome = Dispatch.Outcome.DELIVERED
     dispatch.delivered_on, dispatch.received_by = delivered_on, received_by
     dispatch.outcome_by, dispatch.outcome_at = by, now
@@ -408,7 +409,7 @@ def letter_record_return(*, letter: Letter, by, returned_on, reason: str) -> Dis
         errors["reason"] = ["علت برگشت را بنویسید."]
     if errors:
         raise LetterRefused(errors)
-    now = timezone.now()
+    now = clock.now()
     dispatch.outcome = Dispatch.Outcome.RETURNED
     dispatch.returned_on, dispatch.return_reason = returned_on, reason
     dispatch.outcome_by, dispatch.outcome_at = by, now

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
@@ -16,6 +15,7 @@ from audit.reads import record_read
 from letters import documents, forms, selectors, services
 from letters.models import Letter
 from letters.trail import LetterRead
+from revocation import clock
 from revocation.forms import refusal_on_form
 from revocation.persian import isolated, jalali
 
@@ -209,9 +209,9 @@ def _register_day(request):
     # every province the user sees.
     data = request.GET.copy()
     if not data.get("on"):
-        data["on"] = jalali(timezone.localdate())
+        data["on"] = jalali(clock.today())
     form = forms.RegisterDayForm(data, national=national)
-    day, province = timezone.localdate(), None
+    day, province = clock.today(), None
     if form.is_valid():
         day = form.cleaned_data["on"] or day
         province = form.cleaned_data.get("province")

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from revocation import clock
 from revocation.persian import digits_to_ascii, jalali_year
 
 
@@ -81,7 +81,7 @@ class EmbeddedBackend:
                         ),
                         offence_code=cancellation.offence_code,
                     )
-                    entry.tracking_number = f"NJ{jalali_year(timezone.now())}{entry.pk:08d}"
+                    entry.tracking_number = f"NJ{jalali_year(clock.now())}{entry.pk:08d}"
                     entry.save(update_fields=["tracking_number"])
             except IntegrityError:  # the same key registered at this moment by another worker
                 entry = existing.get()

@@ -10,8 +10,8 @@ own table (the default backend, so that the demo works offline); a real Najva ke
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from revocation import clock
 from revocation.printing import PrintedDocument, SignedScan, Verifiable
 
 
@@ -52,7 +52,7 @@ class Registration(models.Model):
     attempts = models.PositiveIntegerField("شمار تلاش‌ها", default=0)
     # When a worker may try next (backoff with jitter kept here, never as a Celery countdown: the
     # broker redelivers a delayed task past its visibility timeout, and a lost one is lost).
-    next_attempt_at = models.DateTimeField("تلاش بعدی", default=timezone.now)
+    next_attempt_at = models.DateTimeField("تلاش بعدی", default=clock.now)
     # A worker that claimed the row holds it until then; past it, another may take it over.
     leased_until = models.DateTimeField("در دست ارسال تا", null=True, blank=True)
     lease_token = models.CharField(max_length=32, blank=True, editable=False)
@@ -60,7 +60,7 @@ class Registration(models.Model):
     last_error = models.TextField("آخرین خطا", blank=True)
     tracking_number = models.CharField("شماره پیگیری نجوا", max_length=64, blank=True)
     delivered_at = models.DateTimeField("زمان ثبت", null=True, blank=True)
-    created_at = models.DateTimeField("زمان ایجاد", default=timezone.now)
+    created_at = models.DateTimeField("زمان ایجاد", default=clock.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="ابطال‌کننده",
@@ -115,7 +115,7 @@ class Registration(models.Model):
 
     @property
     def is_leased(self) -> bool:
-        return self.leased_until is not None and self.leased_until > timezone.now()
+        return self.leased_until is not None and self.leased_until > clock.now()
 
 
 class RegistryEntry(models.Model):
@@ -127,7 +127,7 @@ class RegistryEntry(models.Model):
     document_number = models.CharField(max_length=32)
     person_name = models.CharField(max_length=200)
     offence_code = models.CharField(max_length=32)
-    registered_at = models.DateTimeField(default=timezone.now)
+    registered_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = "ثبت در نجوای داخلی"

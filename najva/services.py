@@ -86,7 +86,7 @@ def registrations_queue(*, case, by, cancelled_documents) -> None:
         for s in case.subjects.select_related("person")
         if s.decision == SubjectDecision.CANCEL
     }
-    now = timezone.now()
+    now = clock.now()
     rows = []
     for document in cancelled_documents:
         subject = subjects[document.person_id]
@@ -150,7 +150,7 @@ def claim(*, pk: int | None = None, exclude=()) -> Registration | None:
     None. A row that used up its attempts without an answer being recorded (its worker died each
     time) is parked instead of tried again."""
     while True:
-        now = timezone.now()
+        now = clock.now()
         with transaction.atomic():
             due = _due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "pk")
             if pk is not None:
@@ -248,7 +248,7 @@ def _record_success(claimed: Registration, number: str) -> None:
         return
     row.status = Registration.Status.DELIVERED
     row.tracking_number = number
-    row.delivered_at = timezone.now()
+    row.delivered_at = clock.now()
     row.leased_until = None
     row.last_error = ""
     try:
@@ -273,7 +273,7 @@ def _record_failure(claimed: Registration, error: str, *, retryable: bool) -> No
     if not retryable or row.attempts >= settings.NAJVA_MAX_ATTEMPTS:
         _park(row, error)
         return
-    row.next_attempt_at = timezone.now() + backoff(row.attempts)
+    row.next_attempt_at = clock.now() + backoff(row.attempts)
     row.save(update_fields=["last_error", "leased_until", "next_attempt_at"])
 
 
@@ -350,7 +350,7 @@ def registration_retry(*, registration: Registration, by) -> Registration:
         raise RegistrationRefused("فقط ثبت ناموفق دوباره ارسال می‌شود.")
     row.status = Registration.Status.PENDING
     row.attempts = 0
-    row.next_attempt_at = timezone.now()
+    row.next_attempt_at = clock.now()
     row.save(update_fields=["status", "attempts", "next_attempt_at"])
     audit.record_change(
         case=row.case,
@@ -404,7 +404,7 @@ def registration_record_manual(
     before = row.get_status_display()
     row.status = Registration.Status.RECORDED
     row.tracking_number = number
-    row.delivered_at = timezone.now()
+    row.delivered_at = clock.now()
     row.recorded_by = by
     row.recorded_reason = reason.strip()
     try:
@@ -511,7 +511,7 @@ def form_mark_signed(*, form: CancellationForm, by, upload, content_type: str):
     form.scan_sha256 = Evidence.digest(upload)
     form.scan_content_type = content_type
     form.signed_scan.save(upload.name or "signed", upload, save=False)
-    form.signed_at = timezone.now()
+    form.signed_at = clock.now()
     form.signed_by = by
     form.save()
     audit.record_change(

@@ -3,6 +3,7 @@
 from django import forms
 
 from audit.reads import number_tokens
+from revocation import daterules
 from revocation.forms import JalaliDateField
 from revocation.persian import digits_to_ascii
 
@@ -33,6 +34,7 @@ class ReadSearchForm(forms.Form):
     def clean(self):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
-        if since and until and since > until:
-            self.add_error("until", "«تا تاریخ» پیش از «از تاریخ» است.")
+        refusal = daterules.not_before(until, since, "«تا تاریخ»", "«از تاریخ»")
+        if refusal:
+            self.add_error("until", refusal)
         return data

@@ -32,7 +32,9 @@ class PersonFields(BootstrapMixin, forms.Form):
         choices=[("", "انتخاب کنید")] + Sex.choices,
         error_messages={"required": "جنسیت را انتخاب کنید."},
     )
-    birth_date = JalaliDateField(label="تاریخ تولد", required=False, validators=[not_in_future])
+    birth_date = JalaliDateField(
+        label="تاریخ تولد", required=False, validators=[not_in_future("تاریخ تولد")]
+    )
     document_type = forms.ModelChoiceField(
         label="نوع مدرک",
         queryset=DocumentType.objects.filter(is_active=True),
@@ -41,7 +43,9 @@ class PersonFields(BootstrapMixin, forms.Form):
     )
     document_number = IdentifierField(label="شماره مدرک", max_length=32)
     document_series = IdentifierField(label="سری مدرک", max_length=16, required=False)
-    issued_on = JalaliDateField(label="تاریخ صدور", required=False, validators=[not_in_future])
+    issued_on = JalaliDateField(
+        label="تاریخ صدور", required=False, validators=[not_in_future("تاریخ صدور")]
+    )
     expires_on = JalaliDateField(label="تاریخ انقضا", required=False)
 
     def clean(self):

@@ -126,7 +126,7 @@ def backup(target: Path) -> dict:
         path.chmod(0o640)
     manifest = {
         "format": FORMAT,
-        "made_at": datetime.datetime.now(datetime.UTC).isoformat(),
+        "made_at": datetime.datetime.now(datetime.UTC).isoformat(),  # real time, as the name
         "vendor": connection.vendor,
         "parts": {
             name: {"file": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path)}

@@ -3,9 +3,8 @@ Solar Hijri date fields."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from revocation import persian
+from revocation import daterules, persian
 from revocation.uploads import no_bidi_controls
 
 
@@ -58,9 +57,8 @@ def refusal_on_form(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def not_in_future(value):
-    if value and value > timezone.localdate():
-        raise ValidationError("تاریخ نمی‌تواند در آینده باشد.")
+# A date field's validator: not_in_future("تاریخ جلسه") (the rule and its sentence: daterules).
+not_in_future = daterules.past_validator
 
 
 class JalaliDateInput(forms.TextInput):

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -24,6 +23,7 @@ from cases.choices import CaseState
 from cases.models import Case
 from conftest import make_user
 from people.models import DocumentStatus
+from revocation import clock
 from revocation.demo.walk import DEMO_PDF
 from revocation.persian import jalali
 from tests.files import PNG
@@ -37,7 +37,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def days_from_today(days: int) -> str:
     """A Solar Hijri date as the expert types it (Persian digits), relative to today: a step's
     date may be neither in the future nor before the case was opened."""
-    return jalali(timezone.localdate() + datetime.timedelta(days=days))
+    return jalali(clock.today() + datetime.timedelta(days=days))
 
 
 class Journey:

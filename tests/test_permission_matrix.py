@@ -27,7 +27,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from audit.models import Event
 from cases.choices import Agency, CaseState, InquiryOutcome, SourceType, Step, SubjectDecision
@@ -41,6 +40,7 @@ from najva.models import CancellationForm, Registration
 from people.models import Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
+from revocation import clock
 from revocation.demo.walk import DEMO_PDF, REASONS, inputs_for, prepare
 from revocation.persian import jalali
 
@@ -119,7 +119,7 @@ def _session(case, actors):
         group=group,
         by=actors.secretary,
         number="۷/۱۴۰۵",
-        held_on=timezone.localdate(),
+        held_on=clock.today(),
         place="استانداری",
     )
     committees.session_set_attendance(
@@ -178,7 +178,7 @@ def _handed_over(case, actors):
 
     entry = OrderedPerson.objects.filter(order__case=case).order_by("pk").first()
     enforcement.handover_record(
-        entry=entry, by=actors.enforcement, on=timezone.localdate(), receiving_unit="اردوگاه"
+        entry=entry, by=actors.enforcement, on=clock.today(), receiving_unit="اردوگاه"
     )
 
 
@@ -189,7 +189,7 @@ def _left_on_their_own(case, actors):
         entry=OrderedPerson.objects.filter(order__case=case).order_by("pk").first(),
         by=actors.enforcement,
         outcome=Outcome.LEFT,
-        on=timezone.localdate(),
+        on=clock.today(),
         proof=SimpleUploadedFile("exit.pdf", DEMO_PDF + b"exit", "application/pdf"),
         proof_content_type="application/pdf",
     )
@@ -255,7 +255,7 @@ def _session_closed_and_another(case, actors):
         group=Session.objects.latest("pk").group,
         by=actors.secretary,
         number="۸/۱۴۰۵",
-        held_on=timezone.localdate(),
+        held_on=clock.today(),
         place="استانداری",
     )
 
@@ -268,7 +268,7 @@ def _national_session(case, actors):
         group=working_group_of(None),
         by=actors.national,
         number="ک/۱/۱۴۰۵",
-        held_on=timezone.localdate(),
+        held_on=clock.today(),
         place="وزارت کشور",
     )
 
@@ -316,7 +316,7 @@ def _letter_dispatched(case, actors):
         letter=_first_letter(case),
         by=actors.supervisor,
         tracking_number="112233445566778899",
-        sent_on=timezone.localdate(),
+        sent_on=clock.today(),
     )
 
 
@@ -761,7 +761,7 @@ PERSON = {
 
 def post_data(row: Row, ctx: Context) -> dict:
     """What a user who may do it would POST: valid, so that only the permission refuses it."""
-    today = timezone.localdate()
+    today = clock.today()
     case = ctx.case
     amayesh = DocumentType.objects.get(code="amayesh").pk
     match row.name:

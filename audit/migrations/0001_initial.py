@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import revocation.clock
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -38,7 +40,7 @@ class Migration(migrations.Migration):
                 (
                     "at",
                     models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now, verbose_name="زمان"
+                        db_index=True, default=revocation.clock.now, verbose_name="زمان"
                     ),
                 ),
                 (

@@ -6,6 +6,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import revocation.clock
+
 APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
 BEGIN
@@ -70,7 +72,7 @@ class Migration(migrations.Migration):
                 (
                     "at",
                     models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now, verbose_name="زمان"
+                        db_index=True, default=revocation.clock.now, verbose_name="زمان"
                     ),
                 ),
                 (
@@ -160,7 +162,7 @@ class Migration(migrations.Migration):
                 (
                     "at",
                     models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now, verbose_name="زمان"
+                        db_index=True, default=revocation.clock.now, verbose_name="زمان"
                     ),
                 ),
                 ("ok", models.BooleanField(verbose_name="سالم")),

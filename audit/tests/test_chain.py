@@ -22,7 +22,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
-from django.utils import timezone
 
 from audit import heads
 from audit.chain import GENESIS, digest, seal_all, seal_pending
@@ -31,6 +30,7 @@ from audit.services import record
 from audit.tasks import export_heads
 from cases.choices import CaseState
 from cases.trail import CaseRead
+from revocation import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_a_record_left_unsealed_past_the_grace_is_reported(trail, settings):
     young = Read.objects.create(action=CaseRead.CASE_SEARCH, query="young")
     assert "chain intact" in verify()  # pending, not yet late
     old = Read.objects.create(action=CaseRead.CASE_SEARCH, query="old",
-                              at=timezone.now() - datetime.timedelta(minutes=11))  # fmt: skip
+                              at=clock.now() - datetime.timedelta(minutes=11))  # fmt: skip
     message = broken()
     assert f"audit_read, id {old.pk}" in message and "not sealed" in message
     run = Verification.objects.order_by("-pk").first()

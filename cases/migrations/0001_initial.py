@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import cases.models
+import revocation.clock
 
 
 class Migration(migrations.Migration):
@@ -324,7 +325,7 @@ class Migration(migrations.Migration):
                 (
                     "uploaded_at",
                     models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="زمان بارگذاری"
+                        default=revocation.clock.now, verbose_name="زمان بارگذاری"
                     ),
                 ),
                 (

@@ -7,6 +7,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import revocation.clock
+
 
 def record_existing_hashes(apps, schema_editor):
     """Scans stored before this migration get the digest of the bytes they have now: from here on a
@@ -71,7 +73,7 @@ class Migration(migrations.Migration):
                 (
                     "replaced_at",
                     models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="زمان جایگزینی"
+                        default=revocation.clock.now, verbose_name="زمان جایگزینی"
                     ),
                 ),
                 (

@@ -9,7 +9,6 @@ from operator import or_
 
 from django.db import connection
 from django.db.models import Count, Prefetch, prefetch_related_objects
-from django.utils import timezone
 
 from accounts import permissions
 from cases.choices import CaseState
@@ -22,6 +21,7 @@ from cases.selectors.case_page import (
     steps_for,
 )
 from cases.steps import STEPS
+from revocation import clock
 
 # What the rules of the steps read, fetched once for the work queue's cases, as plain lists
 # (``to_attr``: rules.rows reads them; Django builds no queryset per case for those). The
@@ -86,7 +86,7 @@ class QueueItem:
 
     @property
     def overdue(self) -> bool:
-        return self.due_on is not None and self.due_on < timezone.localdate()
+        return self.due_on is not None and self.due_on < clock.today()
 
     @property
     def action_links(self) -> list[tuple[str, str]]:
@@ -169,7 +169,7 @@ def work_queue(*, user, per_step: int = QUEUE_PER_STEP) -> list[QueueGroup]:
     prefetch_related_objects(oldest, *QUEUE_PREFETCH)
     _attach_members(oldest)
     grants = permissions.granted_case_ids(user, Case)
-    today = timezone.localdate()
+    today = clock.today()
     groups: dict[str, list[QueueItem]] = {}
     for case in oldest:
         steps = [s for s in steps_for(case=case, user=user, grants=grants) if s.rule.notify]

@@ -5,7 +5,6 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from accounts import permissions
 from accounts.roles import Capability
@@ -18,6 +17,7 @@ from cases.services.common import CaseActionRefused, queue_notice, record
 from cases.trail import CaseEvent
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument, Person
+from revocation import clock, daterules
 from revocation.numbering import next_value
 
 logger = logging.getLogger(__name__)
@@ -112,9 +112,10 @@ def case_open(
         raise CaseActionRefused({"subjects": "اشخاص یک پرونده باید اعضای یک خانوار باشند."})
     if not source_reference.strip():
         raise CaseActionRefused({"source_reference": "شماره مرجع منشأ را وارد کنید."})
-    now = timezone.now()
-    if source_date > timezone.localdate(now):
-        raise CaseActionRefused({"source_date": "تاریخ مرجع منشأ نمی‌تواند در آینده باشد."})
+    now = clock.now()
+    refusal = daterules.not_in_future(source_date, "تاریخ مرجع منشأ")
+    if refusal:
+        raise CaseActionRefused({"source_date": refusal})
     # Lock the subjects (in id order) before reading their cases and documents: the same form
     # sent twice, or a case closing on the same person at this moment, waits for this one (or this
     # one for it) and then sees it.

@@ -5,7 +5,6 @@ Each change is an event with the old and new value of every field it touched.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts import permissions
@@ -21,6 +20,7 @@ from cases.services.opening import subject_attach
 from cases.states import EXPERT_STATES, INQUIRY_STATES
 from people import services as people
 from people.models import Household, Person
+from revocation import clock, daterules
 from revocation.uploads import sniff_content_type
 
 
@@ -58,15 +58,18 @@ def inquiry_record_sent(*, case, by, agency: str, letter_number: str, sent_on, d
         raise CaseActionRefused("مرجع استعلام نامعتبر است.")
     if not letter_number.strip():
         raise CaseActionRefused({"letter_number": "شماره نامه استعلام را وارد کنید."})
-    if sent_on > timezone.localdate():
-        raise CaseActionRefused({"sent_on": "تاریخ ارسال نمی‌تواند در آینده باشد."})
-    if sent_on < timezone.localdate(case.opened_at):
-        raise CaseActionRefused({"sent_on": "تاریخ ارسال نمی‌تواند پیش از تاریخ ثبت پرونده باشد."})
-    if due_on < sent_on:
-        raise CaseActionRefused({"due_on": "مهلت پاسخ نمی‌تواند پیش از تاریخ ارسال باشد."})
+    refusal = daterules.not_in_future(sent_on, "تاریخ ارسال") or daterules.not_before_opening(
+        sent_on, case.opened_at, "تاریخ ارسال"
+    )
+    if refusal:
+        raise CaseActionRefused({"sent_on": refusal})
+    refusal = daterules.not_before(due_on, sent_on, "مهلت پاسخ", "تاریخ ارسال")
+    if refusal:
+        raise CaseActionRefused({"due_on": refusal})
     inquiry, _ = Inquiry.objects.select_for_update().get_or_create(case=case, agency=agency)
-    if inquiry.replied_on is not None and sent_on > inquiry.replied_on:
-        raise CaseActionRefused({"sent_on": "تاریخ ارسال نمی‌تواند پس از تاریخ پاسخ ثبت‌شده باشد."})
+    refusal = daterules.not_after(sent_on, inquiry.replied_on, "تاریخ ارسال", "تاریخ پاسخ ثبت‌شده")
+    if refusal:
+        raise CaseActionRefused({"sent_on": refusal})
     correction = inquiry.sent_on is not None
     before = audit.snapshot(inquiry, INQUIRY_SENT_FIELDS)
     inquiry.letter_number = letter_number.strip()
@@ -112,12 +115,11 @@ def inquiry_record_reply(
         raise CaseActionRefused("پیش از ثبت پاسخ، ارسال استعلام را ثبت کنید.")
     if outcome not in InquiryOutcome.values:
         raise CaseActionRefused({"outcome": "نتیجه پاسخ استعلام را انتخاب کنید."})
-    if replied_on < inquiry.sent_on:
-        raise CaseActionRefused(
-            {"replied_on": "تاریخ پاسخ نمی‌تواند پیش از تاریخ ارسال استعلام باشد."}
-        )
-    if replied_on > timezone.localdate():
-        raise CaseActionRefused({"replied_on": "تاریخ پاسخ نمی‌تواند در آینده باشد."})
+    refusal = daterules.not_before(
+        replied_on, inquiry.sent_on, "تاریخ پاسخ", "تاریخ ارسال استعلام"
+    ) or daterules.not_in_future(replied_on, "تاریخ پاسخ")
+    if refusal:
+        raise CaseActionRefused({"replied_on": refusal})
     has_scan = reply_document is not None or (
         bool(inquiry.reply_document) and not reply_on_paper_only
     )
@@ -232,7 +234,7 @@ def evidence_withdraw(*, case, by, evidence: Evidence, reason: str) -> Evidence:
         raise CaseStateConflict(case, "کنار گذاشتن مستند")
     if not reason.strip():
         raise CaseActionRefused({"reason": "دلیل کنار گذاشتن مستند را بنویسید."})
-    evidence.withdrawn_at = timezone.now()
+    evidence.withdrawn_at = clock.now()
     evidence.withdrawn_by = by
     evidence.withdraw_reason = reason.strip()
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])

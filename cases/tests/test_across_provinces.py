@@ -19,6 +19,7 @@ from cases.selectors.intake import found_elsewhere
 from people.models import DocumentStatus, Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
+from revocation import clock
 from revocation.persian import digits_to_persian
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +155,7 @@ def _intake_post(client, found, data):
         "step": "open",
         "source_type": "judicial_ruling",
         "source_reference": "ر-۵۵",
-        "source_date": str(jdatetime.date.today()),
+        "source_date": str(jdatetime.date.fromgregorian(date=clock.today())),
         "s": found.wsgi_request.GET["s"],
         **data,
     }

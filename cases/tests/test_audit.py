@@ -2,13 +2,13 @@
 reason and each changed field's label and old and new values (append-only: audit/tests)."""
 
 import pytest
-from django.utils import timezone
 
 from accounts.roles import Role
 from audit.models import Event
 from cases import services
 from cases.choices import CaseState, Step
 from cases.trail import CaseEvent
+from revocation import clock
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_a_rejection_keeps_its_reason_in_the_event(case_in, actors_a):
         step=Step.REJECT_IN_PROVINCE,
         **proof_for(case, Step.REJECT_IN_PROVINCE),
         province_resolution_number="۹",
-        province_resolution_date=timezone.localdate(),
+        province_resolution_date=clock.today(),
         reason="  گزارش تأیید نشد.  ",
     )
     case.refresh_from_db()

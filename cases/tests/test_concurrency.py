@@ -7,7 +7,6 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from audit.models import Event
@@ -15,6 +14,7 @@ from cases import services
 from cases.choices import CaseState, Step
 from cases.models import Case
 from cases.services import CaseStateConflict
+from revocation import clock
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,7 +51,7 @@ def test_two_secretaries_record_the_vote_at_once_and_one_wins(postgres, case_in,
 
     from reference.models import OffenceType
 
-    offence = OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code").first()
+    offence = OffenceType.objects.in_force(Case.year_of(clock.now())).order_by("code").first()
 
     # The two resolutions exist (two sessions recorded them); two secretaries apply them at once.
     approval = proof_for(case, Step.APPROVE_IN_PROVINCE)
@@ -64,7 +64,7 @@ def test_two_secretaries_record_the_vote_at_once_and_one_wins(postgres, case_in,
             step=Step.APPROVE_IN_PROVINCE,
             **approval,
             province_resolution_number="۱۲",
-            province_resolution_date=timezone.localdate(),
+            province_resolution_date=clock.today(),
             offence_type=offence,
         )
 
@@ -75,7 +75,7 @@ def test_two_secretaries_record_the_vote_at_once_and_one_wins(postgres, case_in,
             step=Step.REJECT_IN_PROVINCE,
             **rejection,
             province_resolution_number="۱۳",
-            province_resolution_date=timezone.localdate(),
+            province_resolution_date=clock.today(),
             reason="رد شد.",
         )
 

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import Event
 from cases import services
@@ -16,6 +15,7 @@ from people import services as people
 from people.models import Household
 from people.tests import factories
 from reference.models import DocumentType, OffenceType
+from revocation import clock
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_an_inquiry_letter_cannot_be_corrected_to_after_its_reply(case_in, actor
     )
     services.case_take_step(case=case, by=actors_a.expert, step=Step.RESUME_REVIEW)
     # Opened ten days ago; the letter went six days ago and the reply came five days ago.
-    type(case).objects.filter(pk=case.pk).update(opened_at=timezone.now() - datetime.timedelta(10))
+    type(case).objects.filter(pk=case.pk).update(opened_at=clock.now() - datetime.timedelta(10))
     case.inquiries.filter(agency=Agency.POLICE).update(
         sent_on=factories.days_ago(6),
         due_on=factories.days_ago(1),
@@ -103,7 +103,7 @@ def test_a_case_that_left_the_users_scope_mid_request_is_a_404(client, case_in, 
 
 
 def offences_in_force():
-    return OffenceType.objects.in_force(Case.year_of(timezone.now())).first()
+    return OffenceType.objects.in_force(Case.year_of(clock.now())).first()
 
 
 def test_the_it_administrator_reads_no_register_or_case_event_in_the_admin(

@@ -6,7 +6,6 @@ import time
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.roles import Role
 from cases import services
@@ -14,6 +13,7 @@ from cases.choices import CaseState, Step
 from cases.selectors.notices import next_actors
 from conftest import make_user, require
 from reference.models import OffenceType
+from revocation import clock
 from revocation.demo.walk import REASONS, prepare
 from tests.proofs import proof_for
 
@@ -82,7 +82,7 @@ def test_the_next_actors_are_told_after_a_provincial_approval(
         Step.APPROVE_IN_PROVINCE,
         django_capture_on_commit_callbacks,
         province_resolution_number="۱۲",
-        province_resolution_date=timezone.localdate(),
+        province_resolution_date=clock.today(),
         offence_type=OffenceType.objects.order_by("-version_year").first(),
     )
     assert len(queued) == 1
@@ -157,7 +157,7 @@ def test_a_real_worker_on_redis_sends_the_notice(case_in, actors_a, users, setti
             step=Step.APPROVE_IN_PROVINCE,
             **proof_for(case, Step.APPROVE_IN_PROVINCE),
             province_resolution_number="۱۲",
-            province_resolution_date=timezone.localdate(),
+            province_resolution_date=clock.today(),
             offence_type=OffenceType.objects.order_by("-version_year").first(),
         )
         deadline = time.monotonic() + 20

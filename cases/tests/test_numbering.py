@@ -1,11 +1,11 @@
 import pytest
-from django.utils import timezone
 
 from cases import services
 from cases.choices import SourceType
 from cases.models import Case
 from people.models import DocumentStatus
 from people.tests import factories
+from revocation import clock
 from revocation.persian import jalali_year
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def open_case(expert):
 
 
 def test_case_numbers_run_per_province_and_solar_hijri_year(users):
-    year = jalali_year(timezone.now())
+    year = jalali_year(clock.now())
     first = open_case(users["expert_a"])
     second = open_case(users["expert_a"])
     isfahan = open_case(users["expert_b"])

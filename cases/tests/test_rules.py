@@ -4,7 +4,6 @@ caller can go round it; each refusal says why in Persian and changes nothing."""
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from accounts.permissions import confirmed_states
 from audit.models import Event
@@ -15,6 +14,7 @@ from cases.services import CaseActionRefused
 from cases.states import FROM_NATIONAL_CONFIRMATION
 from cases.steps import STEPS
 from people.tests import factories
+from revocation import clock
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ ONE_YEAR = 365
 
 
 def days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 def refused(case, by, step, **inputs) -> dict:
@@ -96,8 +96,8 @@ def test_a_resolution_dated_before_the_case_was_sent_to_the_working_group_is_ref
     # is after the opening but before the working group had the case.
     backdate(
         case,
-        opened_at=timezone.now() - datetime.timedelta(days=10),
-        state_entered_at=timezone.now() - datetime.timedelta(days=2),
+        opened_at=clock.now() - datetime.timedelta(days=10),
+        state_entered_at=clock.now() - datetime.timedelta(days=2),
     )
     errors = refused(
         case,
@@ -125,8 +125,8 @@ def test_a_national_letter_dated_before_the_provincial_resolution_is_refused(cas
     case = case_in(CaseState.READY_FOR_PROVINCE)
     backdate(
         case,
-        opened_at=timezone.now() - datetime.timedelta(days=10),
-        state_entered_at=timezone.now() - datetime.timedelta(days=10),
+        opened_at=clock.now() - datetime.timedelta(days=10),
+        state_entered_at=clock.now() - datetime.timedelta(days=10),
     )
     case = services.case_take_step(
         case=case,
@@ -159,7 +159,7 @@ def test_an_offence_type_no_longer_in_force_is_refused_through_the_one_path(
         actors_a.secretary,
         Step.APPROVE_IN_PROVINCE,
         province_resolution_number="R/OLD",
-        province_resolution_date=timezone.localdate(),
+        province_resolution_date=clock.today(),
         offence_type=old,
     )
     assert errors["offence_type"] == ["نوع جرم باید از فهرست جرائم دستورالعمل جاری انتخاب شود."]
@@ -184,4 +184,4 @@ def in_force():
     from cases.models import Case
     from reference.models import OffenceType
 
-    return OffenceType.objects.in_force(Case.year_of(timezone.now())).first()
+    return OffenceType.objects.in_force(Case.year_of(clock.now())).first()

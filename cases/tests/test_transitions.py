@@ -5,7 +5,6 @@ writes no event."""
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from audit.models import Event
 from cases import rules, services
@@ -17,13 +16,14 @@ from cases.steps import STEPS
 from cases.trail import CaseEvent
 from people.tests import factories
 from reference.models import OffenceType
+from revocation import clock
 from revocation.demo.walk import DEMO_PDF, prepare, walk
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db
 
 # step → (who takes it, the inputs a user types with it)
-TODAY = timezone.localdate()
+TODAY = clock.today()
 STEP_INPUTS = {
     Step.START_REVIEW: ("expert", {}),
     Step.SEND_INQUIRIES: ("expert", {}),

@@ -22,6 +22,7 @@ from conftest import make_user
 from people.models import DocumentStatus, Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
+from revocation import clock
 from revocation.demo.walk import DEMO_PDF, prepare
 from revocation.persian import digits_to_persian, jalali
 
@@ -64,11 +65,11 @@ def expert(client, actors_a):
 def offence_in_force():
     from reference.models import OffenceType
 
-    return OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code").first()
+    return OffenceType.objects.in_force(Case.year_of(clock.now())).order_by("code").first()
 
 
 def today_jalali():
-    return jalali(timezone.localdate())
+    return jalali(clock.today())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -185,7 +186,7 @@ def test_the_work_queue_shows_what_waits_for_this_user(client, case_in, actors_a
 
 def test_the_queue_flags_overdue_inquiries(client, case_in, actors_a):
     case = case_in(CaseState.AWAITING_INQUIRIES)
-    overdue = timezone.localdate() - datetime.timedelta(days=2)
+    overdue = clock.today() - datetime.timedelta(days=2)
     Inquiry.objects.filter(case=case).update(due_on=overdue)
     client.force_login(actors_a.expert)
     queue = client.get("/")
@@ -305,7 +306,7 @@ def test_filters_by_state_and_solar_hijri_dates(expert, case_in):
     assert listed(search(expert, state="expert_review")) == [reviewing.number]
     page = search(expert, opened_from=today_jalali(), opened_to=today_jalali())
     assert sorted(listed(page)) == sorted([reviewing.number, received.number])
-    tomorrow = jalali(timezone.localdate() + datetime.timedelta(days=1))
+    tomorrow = jalali(clock.today() + datetime.timedelta(days=1))
     page = search(expert, opened_from=tomorrow)
     assert listed(page) == [] and "یافت نشد" in html(page)
 
@@ -756,13 +757,15 @@ def test_a_step_posted_again_after_the_case_moved_answers_409_saying_who_moved_i
 
 def test_the_expert_sends_and_records_both_inquiries(expert, case_in):
     case = case_in(CaseState.EXPERT_REVIEW)
+    # A due date a month ahead of the clock (a fixed one would fall behind today one day).
+    due = clock.today() + datetime.timedelta(days=30)
     for agency in ["intelligence", "police"]:
         sent = expert.post(
             reverse("cases:inquiry_send", args=[case.number, agency]),
-            {"letter_number": "۱۲/ص", "sent_on": today_jalali(), "due_on": "1405/10/15"},
+            {"letter_number": "۱۲/ص", "sent_on": today_jalali(), "due_on": jalali(due)},
         )
         assert sent.status_code == 302
-    assert case.inquiries.get(agency="police").due_on == datetime.date(2027, 1, 5)
+    assert case.inquiries.get(agency="police").due_on == due
     assert (
         expert.post(reverse("cases:action", args=[case.number, "send_inquiries"])).status_code
         == 302
@@ -1262,12 +1265,12 @@ def test_a_card_issued_in_the_future_and_a_missing_sex_are_refused(expert):
     data = {
         **HOUSEHOLD,
         "document_type": document_type_pk(),
-        "issued_on": "۱۴۱۰/۰۱/۰۱",
+        "issued_on": jalali(clock.today() + datetime.timedelta(days=1)),
         "sex": "",
     }
     page = expert.post(reverse("people:household_new"), data)
     assert page.status_code == 400
-    assert "تاریخ نمی‌تواند در آینده باشد." in html(page)
+    assert "تاریخ صدور نمی‌تواند در آینده باشد." in html(page)
     assert "جنسیت را انتخاب کنید." in html(page)
     assert not Household.objects.exists()
 

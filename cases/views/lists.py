@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -18,6 +17,7 @@ from cases.selectors.queues import work_queue as queue_for
 from cases.selectors.search import LIST_COLUMNS, experts_of, list_rows, search_cases
 from cases.trail import CaseRead
 from cases.views.common import PAGE_SIZE
+from revocation import clock
 from revocation.pagination import CappedPaginator
 
 
@@ -33,7 +33,7 @@ def work_queue(request):
             # The parts the apps above cases own (sessions, Najva, expulsion, letters).
             "panels": panels.queue_panels(request),
             "counts": state_counts(user=request.user),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 

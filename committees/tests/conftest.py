@@ -7,6 +7,7 @@ from committees import services
 from committees.models import Member, Outcome
 from committees.selectors import working_group_of
 from reference.models import OffenceType
+from revocation import clock
 
 
 @pytest.fixture
@@ -35,14 +36,13 @@ def members(tehran):
 
 @pytest.fixture
 def closed_session(members, case_in, users):
-    from django.utils import timezone
 
     from committees.selectors import working_group_of
 
     secretary = users["secretary_a"]
     group = working_group_of(members[0].group.province)
     session = services.session_open(
-        group=group, by=secretary, number="۱۲/۱۴۰۵", held_on=timezone.localdate(), place="استانداری"
+        group=group, by=secretary, number="۱۲/۱۴۰۵", held_on=clock.today(), place="استانداری"
     )
     services.session_set_attendance(session=session, by=secretary, members=members[:4])
     cases = [case_in(CaseState.READY_FOR_PROVINCE) for _ in range(3)]

@@ -3,11 +3,11 @@
 and Isfahan approved in one batch. Screenshots go to test-artifacts/."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.choices import CaseState
 from committees.models import Minutes, Session
+from revocation import clock
 from revocation.persian import digits_to_persian, jalali
 from tests.test_browser import ARTIFACTS, Journey
 from tests.tools import poppler
@@ -25,7 +25,7 @@ def test_the_secretary_holds_a_session_and_prints_its_minutes(
     journey.check_and_shoot("sessions-empty")
     journey.follow(page.get_by_role("link", name="جلسه جدید"))
     page.fill("#id_number", "۱۲/۱۴۰۵")
-    page.fill("#id_held_on", jalali(timezone.localdate()))
+    page.fill("#id_held_on", jalali(clock.today()))
     page.fill("#id_place", "سالن جلسات استانداری تهران")
     journey.check_and_shoot("session-new")
     journey.submit("ثبت جلسه")
@@ -112,7 +112,7 @@ def test_the_national_secretariat_confirms_tehran_and_isfahan_in_one_batch(
     journey.follow(page.get_by_role("link", name="جلسات کارگروه"))
     journey.follow(page.get_by_role("link", name="جلسه جدید"))
     page.fill("#id_number", "ک/۴/۱۴۰۵")
-    page.fill("#id_held_on", jalali(timezone.localdate()))
+    page.fill("#id_held_on", jalali(clock.today()))
     page.fill("#id_place", "وزارت کشور")
     journey.submit("ثبت جلسه")
     journey.follow(page.get_by_role("link", name="افزودن از صف کشور"))

@@ -5,12 +5,12 @@ import time
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 
 from cases.choices import CaseState
 from cases.tests.test_concurrency import race
 from committees import services
 from committees.models import AgendaItem
+from revocation import clock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +22,7 @@ def test_two_sessions_adding_one_case_at_once_put_it_on_one_agenda(
     group = members[0].group
     sessions = [
         services.session_open(
-            group=group, by=secretary, number=number, held_on=timezone.localdate(), place="x"
+            group=group, by=secretary, number=number, held_on=clock.today(), place="x"
         )
         for number in ("۲۱/۱۴۰۵", "۲۲/۱۴۰۵")
     ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from cases.choices import CaseState
 from committees import services
 from committees.models import Minutes
+from revocation import clock
 from revocation.demo.walk import DEMO_PDF
 from revocation.persian import digits_to_persian
 from tests.tools import poppler
@@ -64,14 +65,13 @@ def test_the_minutes_are_made_stored_and_read_back(
 def test_a_change_to_the_session_makes_the_old_minutes_stale(
     client, users, members, case_in, django_capture_on_commit_callbacks
 ):
-    from django.utils import timezone
 
     from committees.selectors import working_group_of
 
     secretary = users["secretary_a"]
     session = services.session_open(
         group=working_group_of(members[0].group.province), by=secretary, number="۱۳/۱۴۰۵",
-        held_on=timezone.localdate(), place="استانداری",
+        held_on=clock.today(), place="استانداری",
     )  # fmt: skip
     client.force_login(secretary)
     url = reverse("committees:minutes", args=[session.pk])
@@ -127,13 +127,12 @@ def test_a_worker_process_loads_the_pdf_machinery_as_it_starts():
 
 
 def test_a_signed_scan_waits_for_the_session_to_be_closed(client, users, members):
-    from django.utils import timezone
 
     from committees.selectors import working_group_of
 
     session = services.session_open(
         group=working_group_of(members[0].group.province), by=users["secretary_a"],
-        number="۱۵/۱۴۰۵", held_on=timezone.localdate(), place="استانداری",
+        number="۱۵/۱۴۰۵", held_on=clock.today(), place="استانداری",
     )  # fmt: skip
     client.force_login(users["secretary_a"])
     scan = SimpleUploadedFile("signed.pdf", DEMO_PDF + b"early", "application/pdf")

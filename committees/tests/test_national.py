@@ -5,11 +5,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.choices import CaseState, Step
 from cases.services import case_take_step
 from committees.models import Session
+from revocation import clock
 from revocation.persian import digits_to_persian, jalali
 from tests.proofs import proof_for
 
@@ -25,7 +25,7 @@ def national(client, users):
 def open_national(national, number="ک/۳/۱۴۰۵") -> Session:
     page = national.post(
         reverse("committees:new"),
-        {"number": number, "held_on": jalali(timezone.localdate()), "place": "وزارت کشور"},
+        {"number": number, "held_on": jalali(clock.today()), "place": "وزارت کشور"},
     )
     assert page.status_code == 302
     session = Session.objects.get(number=number)
@@ -91,7 +91,7 @@ def test_a_batch_with_one_failing_case_moves_none(national, case_in, users):
         step=Step.CONFIRM_NATIONALLY,
         **proof_for(cases[1], Step.CONFIRM_NATIONALLY),
         national_letter_number="۹",
-        national_letter_date=timezone.localdate(),
+        national_letter_date=clock.today(),
     )
     page = national.post(reverse("committees:close", args=[session.pk]), {"letter_number": "۱"})
     assert page.status_code == 400

@@ -5,13 +5,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from audit.models import Event
 from cases.choices import CaseState
 from committees import rules, services
 from committees.models import Member, Outcome, Session, Vote
 from committees.selectors import working_group_of
+from revocation import clock
 
 pytestmark = pytest.mark.django_db
 FOR, AGAINST, ABSTAIN = Vote.Choice.FOR, Vote.Choice.AGAINST, Vote.Choice.ABSTAIN
@@ -69,7 +69,7 @@ def session(group, users):
         group=group,
         by=users["secretary_a"],
         number="۱۲/۱۴۰۵",
-        held_on=timezone.localdate(),
+        held_on=clock.today(),
         place="سالن جلسات استانداری",
     )
 
@@ -212,7 +212,7 @@ def test_a_session_in_which_one_case_fails_moves_no_case(session, group, users, 
 
 
 def test_only_the_provinces_secretary_records_its_sessions(group, users):
-    today = timezone.localdate()
+    today = clock.today()
     for who in ("expert_a", "supervisor_a", "secretary_b", "national", "auditor"):
         with pytest.raises(PermissionDenied):
             services.session_open(group=group, by=users[who], number="۱", held_on=today, place="x")
@@ -246,7 +246,7 @@ def test_a_correction_is_a_new_item_with_its_reason_and_leaves_the_closed_sessio
     votes_before = sorted(approved.votes.values_list("member_id", "choice"))
     later = services.session_open(
         group=group, by=users["secretary_a"], number="۱۳/۱۴۰۵",
-        held_on=timezone.localdate(), place="استانداری",
+        held_on=clock.today(), place="استانداری",
     )  # fmt: skip
     with pytest.raises(services.SessionRefused):  # a reason is required
         services.agenda_add_correction(
@@ -303,7 +303,7 @@ def test_a_case_that_reached_the_group_after_the_sessions_date_stays_off_its_age
 ):
     yesterday = services.session_open(
         group=group, by=users["secretary_a"], number="۱۱/۱۴۰۵",
-        held_on=timezone.localdate() - datetime.timedelta(days=1), place="استانداری",
+        held_on=clock.today() - datetime.timedelta(days=1), place="استانداری",
     )  # fmt: skip
     with pytest.raises(services.SessionRefused) as refused:
         services.agenda_add(
@@ -350,7 +350,7 @@ def test_a_correction_can_itself_be_corrected(session, group, users, case_in, of
     for number in ("۱۳/۱۴۰۵", "۱۴/۱۴۰۵"):
         later = services.session_open(
             group=group, by=users["secretary_a"], number=number,
-            held_on=timezone.localdate(), place="استانداری",
+            held_on=clock.today(), place="استانداری",
         )  # fmt: skip
         item = services.agenda_add_correction(
             session=later, by=users["secretary_a"], item=item, reason="شمارش آرا."

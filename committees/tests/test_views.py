@@ -2,12 +2,12 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.choices import CaseState, Step
 from cases.services import case_take_step
 from committees.models import Session
 from reference.models import OffenceType
+from revocation import clock
 from revocation.persian import jalali
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def secretary(client, users):
 def open_session(secretary, number="۱۲/۱۴۰۵") -> Session:
     page = secretary.post(
         reverse("committees:new"),
-        {"number": number, "held_on": jalali(timezone.localdate()), "place": "استانداری تهران"},
+        {"number": number, "held_on": jalali(clock.today()), "place": "استانداری تهران"},
     )
     assert page.status_code == 302, html(page)
     return Session.objects.get(number=number)
@@ -241,7 +241,7 @@ def test_a_national_session_has_its_own_minutes(
     national = users["national"]
     session = services.session_open(
         group=working_group_of(None), by=national, number="ک/۹/۱۴۰۵",
-        held_on=timezone.localdate(), place="وزارت کشور",
+        held_on=clock.today(), place="وزارت کشور",
     )  # fmt: skip
     services.agenda_add(
         session=session, by=national, cases=[case_in(CaseState.APPROVED_BY_PROVINCE)]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import enforcement.models
+import revocation.clock
 import revocation.printing
 
 
@@ -41,9 +42,7 @@ class Migration(migrations.Migration):
                 ("reason", models.TextField(blank=True, verbose_name="توضیح")),
                 (
                     "issued_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="زمان ثبت"
-                    ),
+                    models.DateTimeField(default=revocation.clock.now, verbose_name="زمان ثبت"),
                 ),
                 (
                     "serial",
@@ -120,9 +119,7 @@ class Migration(migrations.Migration):
                 ("exited_on", models.DateField(verbose_name="تاریخ خروج")),
                 (
                     "recorded_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="زمان ثبت"
-                    ),
+                    models.DateTimeField(default=revocation.clock.now, verbose_name="زمان ثبت"),
                 ),
                 (
                     "border_point",

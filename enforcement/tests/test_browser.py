@@ -4,13 +4,13 @@ case is «اخراج شد»; and a case opened on a report of illegal exit is cl
 کشور». Screenshots go to test-artifacts/."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.choices import CaseState, SourceType
 from enforcement.models import ExpulsionOrder
 from letters.models import Letter
 from reference.models import BorderPoint
+from revocation import clock
 from revocation.persian import digits_to_persian, jalali
 from tests.test_browser import ARTIFACTS, Journey
 from tests.tools import poppler
@@ -106,10 +106,10 @@ def test_from_card_cancelled_to_expelled(page, live_server, case_in, users, sett
     journey.submit("ثبت امضا")
     journey.follow(page.locator("#actions").get_by_role("link", name="ثبت ارسال پستی"))
     page.fill("#id_tracking_number", "۹۰۱۲۳۴۵۶۷۸۹۰")
-    page.fill("#id_sent_on", digits_to_persian(jalali(timezone.localdate())))
+    page.fill("#id_sent_on", digits_to_persian(jalali(clock.today())))
     journey.submit("ثبت ارسال")
     journey.follow(page.locator("#actions").get_by_role("link", name="ثبت تحویل"))
-    page.fill("#id_delivered_on", digits_to_persian(jalali(timezone.localdate())))
+    page.fill("#id_delivered_on", digits_to_persian(jalali(clock.today())))
     page.fill("#id_received_by", people[0].full_name)
     journey.submit("ثبت تحویل")
     head.refresh_from_db()

@@ -3,12 +3,12 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from cases.choices import CaseState
 from cases.tests.test_concurrency import race
 from enforcement import services
 from enforcement.models import ExpulsionOrder, OrderedPerson
+from revocation import clock
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("private_storage")]
 
@@ -20,9 +20,9 @@ def order(case, by):
             case=case,
             by=by,
             subjects=subjects,
-            issued_on=timezone.localdate(),
+            issued_on=clock.today(),
             border_point=services.default_border_point(subjects),
-            leave_by=timezone.localdate() + datetime.timedelta(days=30),
+            leave_by=clock.today() + datetime.timedelta(days=30),
             reentry_ban_years=5,
         )
 

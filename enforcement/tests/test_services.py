@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from cases import services as case_services
 from cases.choices import CaseState, SourceType, Step, SubjectDecision
@@ -17,13 +16,14 @@ from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome, PriorDepa
 from people.models import Nationality
 from people.tests import factories
 from reference.models import BorderPoint, YearlyPolicy
+from revocation import clock
 from revocation.demo.najva import settle as najva_settle
 from revocation.demo.walk import DEMO_PDF, STEPS_TO, prepare, walk
 from revocation.persian import digits_to_persian
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
-TODAY = timezone.localdate()
+TODAY = clock.today()
 
 
 def days(n: int) -> datetime.date:

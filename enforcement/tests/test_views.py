@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.choices import CaseState, SourceType
 from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome
+from revocation import clock
 from revocation.persian import digits_to_persian, jalali
 from tests.tools import poppler, read_qr_codes
 
@@ -32,7 +32,7 @@ def part(page: str) -> str:
 
 
 def fa_today() -> str:
-    return digits_to_persian(jalali(timezone.localdate()))
+    return digits_to_persian(jalali(clock.today()))
 
 
 def test_the_supervisor_issues_the_order_from_the_case_page_and_prints_it(
@@ -60,7 +60,7 @@ def test_the_supervisor_issues_the_order_from_the_case_page_and_prints_it(
     assert "دست‌کم یک شخص را برگزینید." in html(bad)
     assert not ExpulsionOrder.objects.exists()
 
-    today = jalali(timezone.localdate())
+    today = jalali(clock.today())
     from enforcement import services
 
     point = services.default_border_point(case.subjects.select_related("person"))
@@ -70,7 +70,7 @@ def test_the_supervisor_issues_the_order_from_the_case_page_and_prints_it(
             "subjects": [s.pk for s in case.subjects.all()],
             "issued_on": today,
             "border_point": point.pk,
-            "leave_by": jalali(timezone.localdate() + datetime.timedelta(days=30)),
+            "leave_by": jalali(clock.today() + datetime.timedelta(days=30)),
             "reentry_ban_years": "۵",
         },
     )
@@ -140,21 +140,19 @@ def test_the_liaison_records_each_person_and_the_case_page_shows_where_each_is(
     handover = reverse("enforcement:handover", args=[first.pk])
     assert client.post(handover, {"handed_over_on": "", "receiving_unit": ""}).status_code == 400
     response = client.post(
-        handover, {"handed_over_on": jalali(timezone.localdate()), "receiving_unit": "اردوگاه"}
+        handover, {"handed_over_on": jalali(clock.today()), "receiving_unit": "اردوگاه"}
     )
     assert response.status_code == 302
     outcome = reverse("enforcement:outcome", args=[first.pk])
     form = html(client.get(outcome))
     assert "نتیجه هر شخص یک بار ثبت می‌شود" in form
-    refused = client.post(
-        outcome, {"outcome": "expelled", "outcome_on": jalali(timezone.localdate())}
-    )
+    refused = client.post(outcome, {"outcome": "expelled", "outcome_on": jalali(clock.today())})
     assert refused.status_code == 400 and "شماره برگه خروج را بنویسید." in html(refused)
     client.post(
         outcome,
         {
             "outcome": "expelled",
-            "outcome_on": jalali(timezone.localdate()),
+            "outcome_on": jalali(clock.today()),
             "exit_border_point": order.border_point_id,
             "exit_sheet_number": "۷۷۱۲",
         },
@@ -165,7 +163,7 @@ def test_the_liaison_records_each_person_and_the_case_page_shows_where_each_is(
         reverse("enforcement:outcome", args=[second.pk]),
         {
             "outcome": "not_found",
-            "outcome_on": jalali(timezone.localdate()),
+            "outcome_on": jalali(clock.today()),
             "note": "در نشانی نبود.",
         },
     )
@@ -212,7 +210,7 @@ def test_a_case_of_illegal_exit_is_closed_from_its_page(client, case_in, users):
     report = case.evidence.get(evidence_type="exit_proof")
     first, second = case.subjects.order_by("pk")
     exits = {
-        f"exited_on_{first.pk}": jalali(timezone.localdate()),
+        f"exited_on_{first.pk}": jalali(clock.today()),
         f"exited_on_{second.pk}": "",
         "report": report.pk,
     }
@@ -265,7 +263,7 @@ def test_a_proof_that_is_not_a_scan_is_refused_in_persian(client, case_in, users
         reverse("enforcement:outcome", args=[entry.pk]),
         {
             "outcome": "left",
-            "outcome_on": jalali(timezone.localdate()),
+            "outcome_on": jalali(clock.today()),
             "proof": SimpleUploadedFile("exit.pdf", b"MZ\x90 not a scan", "application/pdf"),
         },
     )
@@ -300,7 +298,7 @@ def test_a_recorded_person_is_not_offered_the_form_again(client, case_in, users,
     case = case_in(CaseState.EXPULSION_ORDERED)
     entry = OrderedPerson.objects.filter(order__case=case).first()
     services.handover_record(
-        entry=entry, by=actors_a.enforcement, on=timezone.localdate(), receiving_unit="اردوگاه"
+        entry=entry, by=actors_a.enforcement, on=clock.today(), receiving_unit="اردوگاه"
     )
     client.force_login(users["enforcement_a"])
     again = client.get(reverse("enforcement:handover", args=[entry.pk]))

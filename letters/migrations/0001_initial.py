@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import letters.models
+import revocation.clock
 import revocation.printing
 
 
@@ -128,14 +129,12 @@ class Migration(migrations.Migration):
                 (
                     "status_at",
                     models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="زمان ورود به وضعیت کنونی"
+                        default=revocation.clock.now, verbose_name="زمان ورود به وضعیت کنونی"
                     ),
                 ),
                 (
                     "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="زمان تهیه"
-                    ),
+                    models.DateTimeField(default=revocation.clock.now, verbose_name="زمان تهیه"),
                 ),
                 ("number", models.CharField(blank=True, max_length=20, verbose_name="شماره نامه")),
                 ("dated_on", models.DateField(blank=True, null=True, verbose_name="تاریخ نامه")),
@@ -294,7 +293,7 @@ class Migration(migrations.Migration):
                 (
                     "dispatched_at",
                     models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="زمان ثبت ارسال"
+                        default=revocation.clock.now, verbose_name="زمان ثبت ارسال"
                     ),
                 ),
                 (

@@ -4,12 +4,12 @@ household addresses their posting needs."""
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from cases.choices import CaseState
 from letters.models import Letter
 from people import services as people
 from people.tests import factories
+from revocation import clock
 
 ADDRESS = "تهران، خیابان انقلاب، کوچه نسترن، پلاک ۱۲، واحد ۳"
 POSTAL_CODE = "1314567890"
@@ -29,7 +29,7 @@ def letter_to(case, kind: str) -> Letter:
 
 
 def years_ago(years: int, days: int = 0) -> datetime.date:
-    today = timezone.localdate()
+    today = clock.today()
     try:
         day = today.replace(year=today.year - years)
     except ValueError:  # 29 February

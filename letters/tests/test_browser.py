@@ -6,11 +6,11 @@ mother's letter comes back from the post and is posted again, then delivered; th
 register and its PDF for the post office. Screenshots go to test-artifacts/."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from letters.models import AgencyOffice, Dispatch, Letter
 from letters.tests.conftest import ADDRESS, letter_to, pdf_text, said
+from revocation import clock
 from revocation.persian import digits_to_persian, jalali
 from tests.test_browser import ARTIFACTS, Journey
 from tests.tools import poppler, read_qr_codes
@@ -43,7 +43,7 @@ class LetterJourney(Journey):
 
     def post_letter(self, number):
         self.page.fill("#id_tracking_number", number)
-        self.page.fill("#id_sent_on", jalali(timezone.localdate()))
+        self.page.fill("#id_sent_on", jalali(clock.today()))
 
 
 def test_letters_are_printed_signed_posted_delivered_and_one_returned_and_posted_again(
@@ -119,7 +119,7 @@ def test_letters_are_printed_signed_posted_delivered_and_one_returned_and_posted
     expect(page.locator("#dispatches")).to_contain_text(fa("11223344556677889900"))
     # Delivered: who received it, as the post office's receipt says.
     journey.follow(page.locator("#actions").get_by_role("link", name="ثبت تحویل"))
-    page.fill("#id_delivered_on", jalali(timezone.localdate()))
+    page.fill("#id_delivered_on", jalali(clock.today()))
     page.fill("#id_received_by", "علی احمدی (خود گیرنده)")
     journey.check_and_shoot("delivery-form")
     journey.submit("ثبت تحویل")
@@ -135,7 +135,7 @@ def test_letters_are_printed_signed_posted_delivered_and_one_returned_and_posted
     journey.post_letter("RR 0001 2345 IR")
     journey.submit("ثبت ارسال")
     journey.follow(page.locator("#actions").get_by_role("link", name="ثبت برگشت"))
-    page.fill("#id_returned_on", jalali(timezone.localdate()))
+    page.fill("#id_returned_on", jalali(clock.today()))
     page.fill("#id_reason", "گیرنده در نشانی شناخته نشد (واحد نادرست).")
     journey.check_and_shoot("return-form")
     journey.submit("ثبت برگشت")
@@ -155,7 +155,7 @@ def test_letters_are_printed_signed_posted_delivered_and_one_returned_and_posted
     journey.post_letter("RR00012346IR")
     journey.submit("ثبت ارسال دوباره")
     journey.follow(page.locator("#actions").get_by_role("link", name="ثبت تحویل"))
-    page.fill("#id_delivered_on", jalali(timezone.localdate()))
+    page.fill("#id_delivered_on", jalali(clock.today()))
     page.fill("#id_received_by", "فاطمه رحیمی")
     journey.submit("ثبت تحویل")
     rows = page.locator("#dispatches .dispatch-row")

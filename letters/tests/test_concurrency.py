@@ -10,6 +10,7 @@ from cases.tests.test_concurrency import race
 from letters import documents, services
 from letters.models import Letter, LetterRegister
 from letters.tests.conftest import letters_of
+from revocation import clock
 from revocation.persian import jalali_year
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("private_storage")]
@@ -31,7 +32,6 @@ def slowly(monkeypatch):
 def test_two_letters_printed_at_once_get_two_numbers_in_order(
     postgres, case_in, users, monkeypatch
 ):
-    from django.utils import timezone
 
     case = case_in(CaseState.CARD_CANCELLED)
     first, second, third = letters_of(case)[:3]
@@ -45,7 +45,7 @@ def test_two_letters_printed_at_once_get_two_numbers_in_order(
         refused=services.LetterRefused,
     )
     assert outcomes == ["won", "won", "won"]
-    year = jalali_year(timezone.localdate())
+    year = jalali_year(clock.today())
     numbers = sorted(Letter.objects.exclude(number="").values_list("number", flat=True))
     assert numbers == [f"23/{year}/0000{n}" for n in (1, 2, 3)]
     assert LetterRegister.objects.get(year=year).last_value == 3

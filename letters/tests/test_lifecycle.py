@@ -8,13 +8,13 @@ import hashlib
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import Event
 from cases.choices import CaseState
 from letters import services
 from letters.models import Dispatch, Letter, LetterRegister
 from letters.tests.conftest import ADDRESS, give_address, letter_to, letters_of
+from revocation import clock
 from revocation.persian import digits_to_persian, jalali, jalali_year
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
@@ -26,7 +26,7 @@ def html(response) -> str:
 
 def days(n: int) -> str:
     """A Solar Hijri date ``n`` days from today, as a user types it (Persian digits)."""
-    return jalali(timezone.localdate() + datetime.timedelta(days=n))
+    return jalali(clock.today() + datetime.timedelta(days=n))
 
 
 def events(case, action) -> list[Event]:
@@ -69,7 +69,7 @@ def test_a_letter_is_printed_once_numbered_and_dated_and_the_same_file_served_af
 
     response = client.post(url)
     assert response.status_code == 302 and response["Location"] == url
-    year = jalali_year(timezone.localdate())
+    year = jalali_year(clock.today())
     number = f"23/{year}/00001"
     page = html(client.get(url))
     assert digits_to_persian(number) in page
@@ -78,7 +78,7 @@ def test_a_letter_is_printed_once_numbered_and_dated_and_the_same_file_served_af
     assert (letter.status, letter.number, letter.dated_on) == (
         Letter.Status.PRINTED,
         number,
-        timezone.localdate(),
+        clock.today(),
     )
     served = client.get(letter.download_url)
     assert served["Content-Type"] == "application/pdf"
@@ -104,7 +104,7 @@ def test_a_letter_is_printed_once_numbered_and_dated_and_the_same_file_served_af
 def test_numbers_follow_the_register_of_the_province_and_the_year(
     case_in, actors_b, users, monkeypatch
 ):
-    year = jalali_year(timezone.localdate())
+    year = jalali_year(clock.today())
     tehran_case = case_in(CaseState.CARD_CANCELLED)
     isfahan_case = case_in(CaseState.CARD_CANCELLED, actors=actors_b)
     # Last year's register of Tehran went up to 57: this year's numbers start again.

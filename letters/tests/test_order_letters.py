@@ -7,7 +7,6 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from cases.choices import CaseState
 from enforcement import services as enforcement
@@ -15,6 +14,7 @@ from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome
 from letters import services as letters
 from letters.models import Letter
 from letters.tests.conftest import pdf_text, said
+from revocation import clock
 from revocation.persian import digits_to_persian, jalali
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
@@ -53,16 +53,16 @@ def test_an_order_given_again_is_told_again_to_the_person_not_found(case_in, fam
         entry=mother,
         by=actors_a.enforcement,
         outcome=Outcome.NOT_FOUND,
-        on=timezone.localdate(),
+        on=clock.today(),
         note="در نشانی نبود.",
     )
     again = enforcement.order_issue(
         case=case,
         by=actors_a.supervisor,
         subjects=[mother.subject],
-        issued_on=timezone.localdate(),
+        issued_on=clock.today(),
         border_point=order.border_point,
-        leave_by=timezone.localdate() + datetime.timedelta(days=15),
+        leave_by=clock.today() + datetime.timedelta(days=15),
         reentry_ban_years=5,
         replaces=order,
         reason="نشانی تازه رسید.",

@@ -11,7 +11,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.choices import CaseState
 from letters import services
@@ -24,6 +23,7 @@ from letters.tests.conftest import (
     pdf_text,
     said,
 )
+from revocation import clock
 from revocation.demo.letters import send_all
 from revocation.persian import digits_to_persian, jalali
 from tests.tools import poppler, read_qr_codes
@@ -44,7 +44,7 @@ def take_to(letter, status, users, *, number="RR500IR"):
     by = users["supervisor_a"]
     if letter.postal_address == "" and letter.household_id:
         give_address(letter.household, users["expert_a"])
-    today = timezone.localdate()
+    today = clock.today()
     order = ["printed", "signed", "dispatched", "delivered"]
     if status == "returned":
         order = ["printed", "signed", "dispatched", "returned"]
@@ -212,8 +212,8 @@ def test_the_dispatch_register_of_a_day_and_its_pdf_for_the_post_office(
     client.force_login(users["supervisor_a"])
     page = html(client.get(reverse("letters:register")))
     assert page.count('class="dispatch-row"') == 4
-    assert f'value="{jalali(timezone.localdate())}"' in page  # the date box shows the day
-    yesterday = jalali(timezone.localdate() - datetime.timedelta(days=1))
+    assert f'value="{jalali(clock.today())}"' in page  # the date box shows the day
+    yesterday = jalali(clock.today() - datetime.timedelta(days=1))
     page = html(client.get(reverse("letters:register"), {"on": yesterday}))
     assert "در این روز نامه‌ای با پست ارسال نشده است." in page
     response = client.get(reverse("letters:register"), {"on": "۱۴۰۵/۱۴/۰۱"})
@@ -241,7 +241,7 @@ def test_the_dispatch_register_of_a_day_and_its_pdf_for_the_post_office(
         "صفحه ۱ از ۱",
         fa(ADDRESS.split("،")[0]),
         fa("1314567890"),
-        jalali(timezone.localdate(), "%-d %B %Y"),
+        jalali(clock.today(), "%-d %B %Y"),
         *(fa(letter.number) for letter in letters),
         *(fa(f"12345678901234567{index}") for index in range(4)),
         *(letter.addressee_name for letter in letters),
@@ -334,7 +334,7 @@ def test_the_yearly_policy_in_force_is_what_the_letter_says(
     from revocation.persian import jalali_year
 
     YearlyPolicy.objects.create(
-        year=jalali_year(timezone.localdate()) - 1,
+        year=jalali_year(clock.today()) - 1,
         reentry_ban_min_years=7,
         leave_within_days=45,
         objection_within_days=15,
@@ -417,7 +417,7 @@ def test_a_case_shared_with_another_province_shows_its_letters_but_gives_no_hand
     case_grant_access(case=cancelled_case, by=users["supervisor_a"], user=users["supervisor_b"])
     assert client.get(reverse("letters:detail", args=[letter.pk])).status_code == 200
     assert fa(letter.number) in html(client.get(reverse("letters:queue")))
-    register = html(client.get(reverse("letters:register"), {"on": jalali(timezone.localdate())}))
+    register = html(client.get(reverse("letters:register"), {"on": jalali(clock.today())}))
     # The register of Isfahan's supervisor is Isfahan's: the shared Tehran letter is not on it.
     assert fa(letter.number) not in register
     for name in ("letters:delivery", "letters:return"):

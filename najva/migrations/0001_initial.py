@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import najva.models
+import revocation.clock
 import revocation.printing
 
 
@@ -48,9 +49,7 @@ class Migration(migrations.Migration):
                 ("sha256", models.CharField(max_length=64, verbose_name="چکیده SHA-256 فایل")),
                 (
                     "printed_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="زمان چاپ"
-                    ),
+                    models.DateTimeField(default=revocation.clock.now, verbose_name="زمان چاپ"),
                 ),
                 (
                     "signed_at",
@@ -120,7 +119,7 @@ class Migration(migrations.Migration):
                 ("document_number", models.CharField(max_length=32)),
                 ("person_name", models.CharField(max_length=200)),
                 ("offence_code", models.CharField(max_length=32)),
-                ("registered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("registered_at", models.DateTimeField(default=revocation.clock.now)),
             ],
             options={
                 "verbose_name": "ثبت در نجوای داخلی",
@@ -164,9 +163,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "next_attempt_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="تلاش بعدی"
-                    ),
+                    models.DateTimeField(default=revocation.clock.now, verbose_name="تلاش بعدی"),
                 ),
                 (
                     "leased_until",
@@ -188,9 +185,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="زمان ایجاد"
-                    ),
+                    models.DateTimeField(default=revocation.clock.now, verbose_name="زمان ایجاد"),
                 ),
                 ("recorded_reason", models.TextField(blank=True, verbose_name="دلیل ثبت دستی")),
                 (

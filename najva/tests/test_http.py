@@ -4,12 +4,12 @@ then up; every registration waits in the outbox meanwhile and is delivered exact
 import json
 
 import pytest
-from django.utils import timezone
 
 from cases import services as case_services
 from cases.choices import CaseState, Step
 from najva import backends, services
 from najva.models import Registration
+from revocation import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def cancel_cases(case_in, actors, capture, count):
 
 def sweep():
     """What the beat's sweep does, once every wait has passed."""
-    Registration.objects.filter(status="pending").update(next_attempt_at=timezone.now())
+    Registration.objects.filter(status="pending").update(next_attempt_at=clock.now())
     return services.deliver_due()
 
 
@@ -89,7 +89,7 @@ def test_the_request_carries_the_contract_of_docs_najva_api(
         "offence_code": case.offence_type.code,
         "offence_version_year": case.offence_type.version_year,
         "offence_title": case.offence_type.title,
-        "cancelled_on": timezone.localdate().isoformat(),
+        "cancelled_on": clock.today().isoformat(),
     }
     # The contract document shows the same fields.
     from pathlib import Path

@@ -6,13 +6,13 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from audit.models import Event
 from cases import services as case_services
 from cases.choices import CaseState, Step
 from najva import backends, services
 from najva.models import Registration, RegistryEntry
+from revocation import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_a_failure_is_retried_later_with_the_next_attempt_in_the_database(
     case = case_in(CaseState.CONFIRMED_NATIONALLY)
     cancel(case, actors_a, django_capture_on_commit_callbacks)
     down = Failing()
-    before = timezone.now()
+    before = clock.now()
 
     assert services.deliver_due(backend=down) == 2
 
@@ -130,7 +130,7 @@ def test_after_the_last_attempt_the_row_is_parked_and_the_operator_retries_it(
     down = Failing()
     for _ in range(3):
         services.deliver_due(backend=down)
-        Registration.objects.update(next_attempt_at=timezone.now())  # the waits have passed
+        Registration.objects.update(next_attempt_at=clock.now())  # the waits have passed
     rows = list(Registration.objects.filter(case=case))
     assert {(r.status, r.attempts) for r in rows} == {("failed", 3)}
     assert services.deliver_due(backend=down) == 0  # parked rows are not swept
@@ -165,12 +165,12 @@ def test_a_leased_row_is_left_alone_until_its_lease_runs_out(
     case = case_in(CaseState.CONFIRMED_NATIONALLY)
     cancel(case, actors_a, django_capture_on_commit_callbacks)
     first = services.claim()
-    assert first.leased_until > timezone.now() + datetime.timedelta(seconds=20)
+    assert first.leased_until > clock.now() + datetime.timedelta(seconds=20)
     second = services.claim()
     assert second.pk != first.pk  # the other row; the claimed one is skipped
     assert services.claim() is None
     # The worker holding ``first`` died: once its lease has run out, another worker takes it.
-    Registration.objects.filter(pk=first.pk).update(leased_until=timezone.now())
+    Registration.objects.filter(pk=first.pk).update(leased_until=clock.now())
     again = services.claim()
     assert (again.pk, again.attempts) == (first.pk, 2)
 
@@ -182,7 +182,7 @@ def test_a_late_answer_after_a_takeover_is_not_recorded_twice(
     cancel(case, actors_a, django_capture_on_commit_callbacks)
     backend = backends.EmbeddedBackend()
     slow = services.claim()
-    Registration.objects.filter(pk=slow.pk).update(leased_until=timezone.now())
+    Registration.objects.filter(pk=slow.pk).update(leased_until=clock.now())
     fast = services.claim()
     assert fast.pk == slow.pk
     services.deliver(fast, backend)
@@ -234,7 +234,7 @@ def test_the_operator_records_a_registration_made_by_other_means(
         )
     assert "tracking_number" in error.value.message_dict
     # The other document delivered: the case is cancelled and registered.
-    Registration.objects.filter(pk=second.pk).update(next_attempt_at=timezone.now())
+    Registration.objects.filter(pk=second.pk).update(next_attempt_at=clock.now())
     services.deliver_due(backend=backends.EmbeddedBackend())
     case.refresh_from_db()
     assert case.state == CaseState.CARD_CANCELLED
@@ -361,8 +361,8 @@ def test_a_row_whose_worker_died_every_time_is_parked_not_tried_forever(
     cancel(case, actors_a, django_capture_on_commit_callbacks)
     for _ in range(2):  # claimed, and the worker killed before it recorded anything
         claimed = services.claim()
-        Registration.objects.filter(pk=claimed.pk).update(leased_until=timezone.now())
-        Registration.objects.exclude(pk=claimed.pk).update(next_attempt_at=timezone.now())
+        Registration.objects.filter(pk=claimed.pk).update(leased_until=clock.now())
+        Registration.objects.exclude(pk=claimed.pk).update(next_attempt_at=clock.now())
     assert Registration.objects.get(pk=claimed.pk).attempts == 2
     other = services.claim()
     assert other is not None and other.pk != claimed.pk
@@ -382,7 +382,7 @@ def test_a_failure_reported_after_another_worker_took_the_row_over_is_ignored(
     case = case_in(CaseState.CONFIRMED_NATIONALLY)
     cancel(case, actors_a, django_capture_on_commit_callbacks)
     slow = services.claim()
-    Registration.objects.filter(pk=slow.pk).update(leased_until=timezone.now())
+    Registration.objects.filter(pk=slow.pk).update(leased_until=clock.now())
     fast = services.claim()
     assert fast.pk == slow.pk
     services.deliver(slow, Failing())  # the first worker's failure arrives late
@@ -403,7 +403,7 @@ def test_a_late_answer_with_another_number_is_told_on_the_case(
             return "NJ-OTHER-1"
 
     slow = services.claim()
-    Registration.objects.filter(pk=slow.pk).update(leased_until=timezone.now())
+    Registration.objects.filter(pk=slow.pk).update(leased_until=clock.now())
     fast = services.claim()
     services.deliver(fast, backends.EmbeddedBackend())
     services.deliver(slow, Other())

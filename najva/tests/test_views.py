@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.choices import CaseState
 from najva import services
 from najva.models import CancellationForm, Registration
 from people.tests import factories
+from revocation import clock
 from revocation.demo.najva import OutageBackend
 from revocation.demo.walk import DEMO_PDF
 from revocation.persian import digits_to_persian, jalali
@@ -193,7 +193,7 @@ def test_the_form_is_printed_once_read_back_and_verified(
         digits_to_persian(document.number),
         digits_to_persian(registration.tracking_number),
         digits_to_persian(person.household.number),
-        digits_to_persian(jalali(timezone.localdate())),
+        digits_to_persian(jalali(clock.today())),
         digits_to_persian(jalali(person.birth_date)),
         # A reference with Persian letters reads right to left (as typed); pdftotext splits its
         # letters from its numbers, which stay in order.

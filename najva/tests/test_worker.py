@@ -6,12 +6,12 @@ import signal
 
 import pytest
 from django.conf import settings as django_settings
-from django.utils import timezone
 
 from cases import services as case_services
 from cases.choices import CaseState, Step
 from conftest import require
 from najva.models import Registration
+from revocation import clock
 from tests.workers import start_worker, stop, wait_for, worker_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -43,7 +43,7 @@ def test_a_worker_killed_mid_delivery_doubles_nothing(postgres, case_in, actors_
     (key,) = stub.calls
     killed = Registration.objects.get(idempotency_key=key)
     assert (killed.status, killed.attempts) == ("pending", 1)
-    assert killed.leased_until > timezone.now()  # still leased to the dead worker
+    assert killed.leased_until > clock.now()  # still leased to the dead worker
 
     stub.mode = "up"
     second = start_worker(env)
@@ -51,7 +51,7 @@ def test_a_worker_killed_mid_delivery_doubles_nothing(postgres, case_in, actors_
         # The other row's task is still in Redis: the new worker delivers it. The killed row
         # waits for its lease, then the sweep (the beat's task) hands it to the worker.
         wait_for(lambda: killed.__class__.objects.get(pk=killed.pk).leased_until
-                 < timezone.now(), 30, "the lease to run out")  # fmt: skip
+                 < clock.now(), 30, "the lease to run out")  # fmt: skip
         from najva import tasks
 
         tasks.sweep.delay()

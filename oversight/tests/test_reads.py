@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from audit import heads
 from audit.chain import seal_all, seal_pending
@@ -23,6 +22,7 @@ from enforcement.trail import EnforcementRead
 from letters.trail import LetterRead
 from najva.trail import NajvaRead
 from people.trail import PeopleRead
+from revocation import clock
 from revocation.persian import digits_to_persian, jalali
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
@@ -150,7 +150,7 @@ def logged(case_in, actors_a, users):
     expert.get(reverse("cases:detail", args=[case.number]))
     supervisor.post(reverse("cases:list"), {"q": number}, follow=True)
     old = Read(actor=actors_a.supervisor, action=CaseRead.CASE_PAGE, case_id=other.pk)
-    old.at = timezone.now() - datetime.timedelta(days=40)
+    old.at = clock.now() - datetime.timedelta(days=40)
     old.save()
     return {"case": case, "other": other, "number": number}
 
@@ -177,11 +177,9 @@ def test_the_auditor_finds_reads_by_user_case_date_and_identity_number(logged, u
     # the old page read, and the search that returned the case
     assert {r.action for r in by_case} == {CaseRead.CASE_PAGE, CaseRead.CASE_SEARCH}
 
-    today = jalali(timezone.localdate())
+    today = jalali(clock.today())
     recent = shown(search(auditor, since=today, until=today))
-    assert len(recent) == 2 and all(
-        r.at > timezone.now() - datetime.timedelta(days=1) for r in recent
-    )
+    assert len(recent) == 2 and all(r.at > clock.now() - datetime.timedelta(days=1) for r in recent)
 
     by_number = shown(search(auditor, number=digits_to_persian(logged["number"])))
     assert [r.action for r in by_number] == [CaseRead.CASE_SEARCH]

@@ -3,10 +3,10 @@ import itertools
 
 import factory
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from people.models import Household, IdentityDocument, Person, Relation, Sex
 from reference.models import DocumentType, OffenceType, Province
+from revocation import clock
 
 _numbers = itertools.count(1)
 
@@ -16,7 +16,7 @@ def reference() -> str:
 
 
 def days_ago(days: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=days)
+    return clock.today() - datetime.timedelta(days=days)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -232,8 +232,8 @@ def walk(case: Case, steps: list[Step], actors: Actors, settle=None, days=None) 
 @contextlib.contextmanager
 def dated(day: datetime.date):
     """Everything in the block happens on ``day`` (at ten in Tehran): the clock pinned, and
-    Django's own ``timezone.now`` with it for the code that does not read the clock yet (the
-    clock sweep of issue 20 removes those calls; then this patch changes nothing)."""
+    Django's own ``timezone.now`` with it, for what Django stamps itself (``auto_now_add`` of a
+    session's row, a user's last sign-in), so that a demo story's rows agree on their day."""
     with clock.pinned(day) as moment, mock.patch("django.utils.timezone.now", lambda: moment):
         yield moment
 

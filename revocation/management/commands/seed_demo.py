@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.permissions import needs_second_factor
 from accounts.roles import Role
@@ -305,12 +304,12 @@ class Command(BaseCommand):
                 cases.append(Case.objects.get(source_reference=reference))
             session = committees.session_open(
                 group=group, by=secretary, number=next_number(group),
-                held_on=timezone.localdate(), place="سالن جلسات استانداری تهران",
+                held_on=clock.today(), place="سالن جلسات استانداری تهران",
             )  # fmt: skip
             present = list(group.members.order_by("order"))[:5]
             committees.session_set_attendance(session=session, by=secretary, members=present)
             items = committees.agenda_add(session=session, by=secretary, cases=cases)
-            offence = OffenceType.objects.in_force(Case.year_of(timezone.now())).order_by("code")
+            offence = OffenceType.objects.in_force(Case.year_of(clock.now())).order_by("code")
             carried = dict.fromkeys((m.pk for m in present), "for")
             carried[present[-1].pk] = "abstain"
             lost = dict.fromkeys((m.pk for m in present), "against")
