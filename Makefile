@@ -43,7 +43,7 @@ run: system-deps-run $(VENV)/.runtime
 # outbox), run again by `make test` with the clock two years ahead. Chosen to stay near a minute on
 # SQLite; the page tests (cases/tests/test_views.py and the other test_views) are left to the
 # whole suite, shifted by hand: CLOCK_SHIFT_DAYS=730 .venv/bin/pytest -q.
-CLOCK_AHEAD_TESTS := revocation/test_clock.py revocation/test_daterules.py \
+CLOCK_AHEAD_TESTS := shared/test_clock.py shared/test_daterules.py \
   cases/tests/test_transitions.py cases/tests/test_rules.py \
   committees/tests/test_services.py committees/tests/test_national.py \
   enforcement/tests/test_services.py enforcement/tests/test_views.py \
@@ -59,7 +59,7 @@ test: system-deps-test $(VENV)/.dev lint
 	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi; \
 	exit $$status
-	# Again two years ahead (revocation.clock reads CLOCK_SHIFT_DAYS), over the tests that type
+	# Again two years ahead (shared.clock reads CLOCK_SHIFT_DAYS), over the tests that type
 	# dates: a date written into a test as a fixed day, that will one day be in the past or change
 	# the Solar Hijri year, fails here now rather than in CI on that day. A subset, to stay fast;
 	# the whole suite passes shifted too (run it by hand after a change to dates).

@@ -1,6 +1,6 @@
 """gunicorn's settings (docker-compose.yml's web command names this file).
 
-Its own lines, the access log included, go through the project's logging (revocation/logs.py):
+Its own lines, the access log included, go through the project's logging (shared/logs.py):
 on stdout, in JSON when DJANGO_LOG_FORMAT=json, identity numbers masked like every other line.
 The access line names the path, never the query string (``%(U)s``, not ``%(r)s``), and the
 request id the app returned (X-Request-ID), to join it with the app's lines of that request.
@@ -10,7 +10,7 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revocation.settings")
 
-from revocation.logs import logging_config
+from shared.logs import logging_config
 
 # Each number named: "200 4135 7044ms" side by side reads as a grouped identity number to the
 # masking, and was masked whole.

@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from revocation import persian
-from revocation.forms import BootstrapMixin
+from shared import persian
+from shared.forms import BootstrapMixin
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):

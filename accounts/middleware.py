@@ -63,7 +63,7 @@ class SessionLifetimeMiddleware:
             if time.time() - started > settings.SESSION_ABSOLUTE_MAX_AGE:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
-            # Django's time, as the session framework that saves the expiry (not revocation.clock).
+            # Django's time, as the session framework that saves the expiry (not shared.clock).
             now = timezone.now().timestamp()
             if now - request.session.get(SESSION_SEEN_KEY, 0) > SESSION_REFRESH_SECONDS:
                 request.session[SESSION_SEEN_KEY] = now  # modified: saved, expiry pushed on

@@ -7,7 +7,7 @@ English; the rules are Django's, only the words are ours.
 from django.contrib.auth import password_validation as django_validators
 from django.core.exceptions import ValidationError
 
-from revocation.persian import digits_to_persian
+from shared.persian import digits_to_persian
 
 
 class MinimumLengthValidator(django_validators.MinimumLengthValidator):

@@ -24,7 +24,7 @@ from django.shortcuts import render
 
 from audit import services as audit
 from audit.heads import audit_key
-from revocation import http
+from shared import http
 
 log = logging.getLogger("accounts.signin")
 
@@ -32,7 +32,7 @@ SECURITY = "security"  # audit.models.Event.Kind.SECURITY, added to audit on its
 
 
 def client_address(request) -> str:
-    """The address a sign-in came from (AXES_CLIENT_IP_CALLABLE): revocation.http.client_address,
+    """The address a sign-in came from (AXES_CLIENT_IP_CALLABLE): shared.http.client_address,
     REMOTE_ADDR or, behind the TLS proxy, the last X-Forwarded-For hop, the one our proxy wrote.
     Trusting an earlier entry would let an attacker pick a fresh address per guess."""
     return http.client_address(request)

@@ -4,11 +4,11 @@ from django.db.models.signals import post_migrate
 
 def grant_app_role_after_migrate(sender, using="default", **kwargs):
     """After every migrate on PostgreSQL, the app's role gets its grants on the tables as they now
-    are (revocation.dbroles): never UPDATE, DELETE or TRUNCATE on the audit trail."""
+    are (shared.dbroles): never UPDATE, DELETE or TRUNCATE on the audit trail."""
     from django.conf import settings
     from django.db import connections
 
-    from revocation.dbroles import grant_app_role
+    from shared.dbroles import grant_app_role
 
     if settings.DATABASE_APP_ROLE:
         grant_app_role(settings.DATABASE_APP_ROLE, connection=connections[using])
@@ -22,7 +22,7 @@ class AuditConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from audit.services import record_integrity_failure
-        from revocation import http
+        from shared import http
 
         # Every app's trail module declares the kinds and read actions it writes (audit.kinds).
         autodiscover_modules("trail")

@@ -44,7 +44,7 @@ from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef
 
-from revocation import clock
+from shared import clock
 
 GENESIS = "0" * 64
 

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from revocation import clock
+from shared import clock
 
 logger = logging.getLogger("audit.heads")
 

@@ -17,7 +17,7 @@ from django.db import models
 
 from audit import kinds
 from audit.chain import LOCK_EVENTS, LOCK_READS, Chained
-from revocation import clock
+from shared import clock
 
 
 class ImmutableRecord(Exception):

@@ -2,7 +2,7 @@
 
 import datetime
 
-from revocation import persian
+from shared import persian
 
 
 def shown_value(value, kind: str) -> str:

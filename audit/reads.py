@@ -16,7 +16,7 @@ from audit import kinds
 from audit.heads import audit_key
 from audit.models import Read
 from audit.services import describe_actor
-from revocation import http
+from shared import http
 
 # A search's returned case ids kept on its record (the count is kept whole).
 CASES_KEPT = 200
@@ -41,7 +41,7 @@ def number_tokens(number: str) -> list[str]:
 
 
 def client_address(request) -> str | None:
-    """The address the request came from (revocation.http.client_address: behind the TLS proxy,
+    """The address the request came from (shared.http.client_address: behind the TLS proxy,
     the client's address as our proxy reported it)."""
     return http.client_address(request) or None
 

@@ -75,7 +75,7 @@ def record(
 
 
 def record_integrity_failure(request, *, name, expected, actual, case, label) -> Event:
-    """A stored file whose bytes changed on disk: a security event (revocation.http calls it)."""
+    """A stored file whose bytes changed on disk: a security event (shared.http calls it)."""
     return record(
         by=request.user,
         kind=Event.Kind.SECURITY,

@@ -57,7 +57,7 @@ def run(args) -> int:
     from committees.models import Member, Outcome
     from committees.selectors import working_group_of
     from reference.models import OffenceType, Province
-    from revocation import clock
+    from shared import clock
 
     User = get_user_model()
     with connection.cursor() as cursor:

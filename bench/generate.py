@@ -371,9 +371,9 @@ def generate(persons: int, seed: int) -> None:
     from najva.models import Registration
     from people.models import DocumentStatus, Household, IdentityDocument, Person, Relation
     from reference.models import BorderPoint, DocumentType, OffenceType, Province
-    from revocation import clock
     from revocation.management.commands.seed_demo import Command as SeedDemo
-    from revocation.persian import jalali_year, name_parts, normalize_name
+    from shared import clock
+    from shared.persian import jalali_year, name_parts, normalize_name
 
     started = time.perf_counter()
     rng = random.Random(seed)

@@ -78,7 +78,7 @@ def run(args) -> int:
     from pages import case_page_sql, list_sql, scope_sql
 
     from accounts import permissions
-    from revocation.pagination import COUNT_CAP
+    from shared.pagination import COUNT_CAP
 
     expert = get_user_model().objects.get(username="expert_teh")
     scope, scope_params = scope_sql(expert, expert.province_id, permissions)

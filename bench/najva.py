@@ -146,7 +146,7 @@ def run(args) -> int:
     during = sum(tried)
     from django.db.models import Max
 
-    from revocation import clock
+    from shared import clock
 
     stub.start()
     up_at = time.perf_counter()

@@ -131,8 +131,8 @@ def run(repeat: int, only: str = "", compare: str = "") -> int:
     from cases.selectors.queues import QUEUE_PER_STEP
     from cases.selectors.search import search_cases
     from cases.steps import STEPS
-    from revocation.pagination import COUNT_CAP
-    from revocation.persian import digits_to_ascii, jalali
+    from shared.pagination import COUNT_CAP
+    from shared.persian import digits_to_ascii, jalali
 
     User = get_user_model()
     cursor = connection.cursor()
@@ -718,7 +718,7 @@ def search_sql(user, scope, params, text, kind, cap):
     """The SQL of a search, as a user of the database would write it: for a name, the parts of
     names each word may mean (from the small vocabulary), then the subjects' cases by those parts
     (the full-text index), then the page of those ids; for a number, the three exact lookups."""
-    from revocation.persian import normalize_identifier
+    from shared.persian import normalize_identifier
 
     if kind == "name":
         return lambda cursor: name_search_sql(cursor, user, scope, params, text, cap)

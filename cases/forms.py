@@ -13,12 +13,12 @@ from cases.choices import (
 )
 from cases.selectors.intake import subjects_unavailable
 from reference.models import OffenceType
-from revocation import clock, daterules
-from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
-from revocation.persian import jalali_year
+from shared import clock, daterules
+from shared.forms import BootstrapMixin, JalaliDateField, not_in_future
+from shared.persian import jalali_year
 
-# The content checks live in revocation.uploads (every upload form uses them).
-from revocation.uploads import EXTENSIONS, validate_upload  # noqa: F401
+# The content checks live in shared.uploads (every upload form uses them).
+from shared.uploads import EXTENSIONS, validate_upload  # noqa: F401
 
 FILE_ERRORS = {
     "required": "فایل را انتخاب کنید.",

@@ -27,8 +27,8 @@ from cases.choices import (
 from cases.links import case_url
 from cases.states import CLOSED_STATES
 from cases.steps import STEPS
-from revocation import clock
-from revocation.persian import jalali_year
+from shared import clock
+from shared.persian import jalali_year
 
 
 def step_transition(step: Step):
@@ -355,7 +355,7 @@ class Inquiry(models.Model):
     reply_document = models.FileField(
         "تصویر پاسخ", upload_to=inquiry_reply_upload_to, blank=True, max_length=255
     )
-    # Checked on every download (revocation.http.attachment), like every file we keep.
+    # Checked on every download (shared.http.attachment), like every file we keep.
     reply_sha256 = models.CharField("چکیده SHA-256 تصویر پاسخ", max_length=64, blank=True)
     reply_content_type = models.CharField("نوع محتوای تصویر پاسخ", max_length=64, blank=True)
     # A reply kept on paper only: said explicitly, with a note of where the paper is.

@@ -14,8 +14,8 @@ from django.utils import timezone
 from cases.choices import REQUIRED_EVIDENCE, Agency, SourceType, SubjectDecision
 from people.models import DocumentStatus
 from reference.models import OffenceType
-from revocation import clock, daterules
-from revocation.persian import jalali_year
+from shared import clock, daterules
+from shared.persian import jalali_year
 
 
 def condition(

@@ -13,7 +13,7 @@ from cases.models import Case
 from cases.selectors.intake import open_cases_naming
 from cases.selectors.notices import next_actors
 from cases.trail import CaseEvent
-from revocation.persian import digits_to_persian
+from shared.persian import digits_to_persian
 
 
 @shared_task

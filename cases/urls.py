@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from cases import views
 from cases.choices import Agency
-from revocation.converters import CaseNumberConverter, SlugWordConverter
+from shared.converters import CaseNumberConverter, SlugWordConverter
 
 register_converter(CaseNumberConverter, "case_number")
 register_converter(SlugWordConverter, "word")

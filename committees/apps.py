@@ -13,7 +13,7 @@ class CommitteesConfig(AppConfig):
 
         # The minutes are a printed kind: their PDF is served by documents' download page.
         from committees.printed import KIND
-        from revocation.printing import register
+        from shared.printing import register
 
         register(KIND)
 

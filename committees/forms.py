@@ -5,9 +5,9 @@ from django import forms
 from cases.models import Case
 from committees.models import NATIONAL_OUTCOMES, PROVINCIAL_OUTCOMES, Member, Vote
 from reference.models import OffenceType
-from revocation import clock
-from revocation.forms import BootstrapMixin, JalaliDateField, not_in_future
-from revocation.persian import isolated, jalali_year
+from shared import clock
+from shared.forms import BootstrapMixin, JalaliDateField, not_in_future
+from shared.persian import isolated, jalali_year
 
 
 class SessionForm(BootstrapMixin, forms.Form):
@@ -106,7 +106,7 @@ class SignedScanForm(BootstrapMixin, forms.Form):
     )
 
     def clean_scan(self):
-        from revocation.uploads import validate_upload
+        from shared.uploads import validate_upload
 
         upload = self.cleaned_data["scan"]
         self.content_type = validate_upload(upload)

@@ -6,8 +6,8 @@ shows, and served again until the session changes.
 """
 
 from committees.models import Session
-from revocation import clock
-from revocation.printing import render_document
+from shared import clock
+from shared.printing import render_document
 
 
 def minutes_context(session: Session) -> dict:

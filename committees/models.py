@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from cases.choices import CaseState
-from revocation.printing import PrintedDocument, SignedScan
+from shared.printing import PrintedDocument, SignedScan
 
 
 class WorkingGroup(models.Model):
@@ -286,7 +286,7 @@ class Minutes(PrintedDocument, SignedScan):
     """The minutes (صورتجلسه) of a session as a PDF, made in the background for one version of
     the session and served again until the session changes; and the signed scan, once uploaded.
     The file, its hash, the time it was made (printed_at) and the signed scan are what every
-    printed document keeps (revocation.printing); the minutes carry no QR code."""
+    printed document keeps (shared.printing); the minutes carry no QR code."""
 
     printed_kind = "minutes"
     upload_file_to = minutes_upload_to

@@ -1,4 +1,4 @@
-"""The minutes as a printed kind (revocation.printing): who may download them is the sessions'
+"""The minutes as a printed kind (shared.printing): who may download them is the sessions'
 rule (committees.views.session_or_404), the page is documents.views. They carry no QR code, so
 there is nothing to verify. Registered in CommitteesConfig.ready()."""
 
@@ -7,7 +7,7 @@ from django.http import Http404
 from committees.models import Minutes
 from committees.trail import CommitteeRead
 from committees.views import _reader, session_or_404
-from revocation.printing import Download, PrintedKind
+from shared.printing import Download, PrintedKind
 
 
 def _minutes_for(user, pk) -> Minutes:

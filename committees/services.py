@@ -33,8 +33,8 @@ from committees.models import (
     Vote,
     WorkingGroup,
 )
-from revocation import clock, daterules
-from revocation.persian import digits_to_ascii, digits_to_persian, isolated, jalali
+from shared import clock, daterules
+from shared.persian import digits_to_ascii, digits_to_persian, isolated, jalali
 
 logger = logging.getLogger(__name__)
 # A request for minutes still pending after this is asked again (its task was lost).

@@ -29,10 +29,10 @@ from committees.selectors import (
 )
 from committees.selectors import national_queue as national_queue_of
 from committees.trail import CommitteeRead
-from revocation.forms import refusal_on_form
-from revocation.http import attachment
-from revocation.pagination import CappedPaginator
-from revocation.persian import isolated
+from shared.forms import refusal_on_form
+from shared.http import attachment
+from shared.pagination import CappedPaginator
+from shared.persian import isolated
 
 
 def _reader(user) -> None:

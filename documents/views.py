@@ -1,4 +1,4 @@
-"""One verification page and one download for every printed kind (revocation.printing's registry):
+"""One verification page and one download for every printed kind (shared.printing's registry):
 what differs between kinds (who may see one, its facts, its file name) is the kind's own."""
 
 from django.contrib.auth.decorators import login_required
@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from audit.reads import record_read
-from revocation import printing
-from revocation.http import attachment
+from shared import printing
+from shared.http import attachment
 
 
 def _kind_or_404(slug: str) -> printing.PrintedKind:

@@ -13,7 +13,7 @@ class EnforcementConfig(AppConfig):
 
         # The expulsion order is a printed kind: its PDF and verification page are documents'.
         from enforcement.printed import KIND
-        from revocation.printing import register
+        from shared.printing import register
 
         register(KIND)
 

@@ -4,9 +4,9 @@ from django import forms
 
 from enforcement.models import Outcome
 from reference.models import BorderPoint
-from revocation.forms import BootstrapMixin, JalaliDateField
-from revocation.persian import digits_to_ascii
-from revocation.uploads import validate_upload
+from shared.forms import BootstrapMixin, JalaliDateField
+from shared.persian import digits_to_ascii
+from shared.uploads import validate_upload
 
 
 class BorderPointField(forms.ModelChoiceField):

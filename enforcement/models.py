@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from revocation import clock
-from revocation.printing import PrintedDocument, Verifiable
+from shared import clock
+from shared.printing import PrintedDocument, Verifiable
 
 
 class OrderNumberSequence(models.Model):

@@ -1,7 +1,7 @@
 """The expulsion order (دستور اخراج) as a PDF for the supervisor's signature (WeasyPrint,
-Vazirmatn), with a QR code to its verification page (revocation.printing)."""
+Vazirmatn), with a QR code to its verification page (shared.printing)."""
 
-from revocation.printing import content_digest, qr_context, render_pdf
+from shared.printing import content_digest, qr_context, render_pdf
 
 __all__ = ["content_digest", "order_facts", "render_order"]
 

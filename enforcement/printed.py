@@ -1,11 +1,11 @@
-"""The expulsion order as a printed kind (revocation.printing): who may download and verify it is
+"""The expulsion order as a printed kind (shared.printing): who may download and verify it is
 enforcement's rule, the pages are documents.views. Registered in EnforcementConfig.ready()."""
 
 from enforcement import selectors
 from enforcement.models import ExpulsionOrder
 from enforcement.trail import EnforcementRead
 from enforcement.views import _order_or_404
-from revocation.printing import Download, PrintedKind
+from shared.printing import Download, PrintedKind
 
 
 def _download(order: ExpulsionOrder) -> Download:

@@ -35,9 +35,9 @@ from enforcement.models import (
     PriorDeparture,
 )
 from reference.models import BorderPoint, YearlyPolicy
-from revocation import clock, daterules
-from revocation.numbering import next_value
-from revocation.persian import digits_to_persian, jalali, jalali_year
+from shared import clock, daterules
+from shared.numbering import next_value
+from shared.persian import digits_to_persian, jalali, jalali_year
 
 
 class EnforcementRefused(ValidationError):
@@ -104,7 +104,7 @@ def default_border_point(subjects) -> BorderPoint | None:
 
 
 def _next_number(case: Case, year: int) -> str:
-    # The book's row stays locked for the rest of the transaction (revocation.numbering).
+    # The book's row stays locked for the rest of the transaction (shared.numbering).
     value = next_value(OrderNumberSequence, province=case.province, year=year)
     return f"E-{case.province.code}-{year}-{value:05d}"
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts import permissions
 from accounts.roles import Capability
 from cases.tasks import send_notice
-from revocation.persian import digits_to_persian
+from shared.persian import digits_to_persian
 
 logger = logging.getLogger(__name__)
 

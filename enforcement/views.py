@@ -20,10 +20,10 @@ from enforcement import forms, selectors, services
 from enforcement import rules as enforcement_rules
 from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome
 from enforcement.trail import EnforcementRead
-from revocation import clock
-from revocation.forms import refusal_on_form
-from revocation.http import attachment
-from revocation.persian import digits_to_persian
+from shared import clock
+from shared.forms import refusal_on_form
+from shared.http import attachment
+from shared.persian import digits_to_persian
 
 
 def _order_or_404(user, pk) -> ExpulsionOrder:

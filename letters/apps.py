@@ -13,7 +13,7 @@ class LettersConfig(AppConfig):
 
         # The letter is a printed kind: its PDF and verification page are documents'.
         from letters.printed import KIND
-        from revocation.printing import register
+        from shared.printing import register
 
         register(KIND)
 

@@ -16,9 +16,9 @@ from letters.addressees import is_minor, remaining_members
 from letters.models import Letter
 from people.models import DocumentStatus, Sex
 from reference.models import YearlyPolicy
-from revocation import clock
-from revocation.persian import jalali_year
-from revocation.printing import content_digest, qr_context, render_pdf
+from shared import clock
+from shared.persian import jalali_year
+from shared.printing import content_digest, qr_context, render_pdf
 
 __all__ = ["content_digest", "render_letter", "render_register"]
 

@@ -4,7 +4,7 @@ letters.services, which says each refusal in Persian on the field it is about)."
 from django import forms
 
 from reference.models import Province
-from revocation.forms import BootstrapMixin, IdentifierField, JalaliDateField
+from shared.forms import BootstrapMixin, IdentifierField, JalaliDateField
 
 
 class DispatchForm(BootstrapMixin, forms.Form):

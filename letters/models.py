@@ -21,9 +21,9 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from letters.links import letter_url
 from people.models import POSTAL_CODE
-from revocation import clock
-from revocation.persian import digits_to_persian
-from revocation.printing import PrintedDocument, Signed, Verifiable
+from shared import clock
+from shared.persian import digits_to_persian
+from shared.printing import PrintedDocument, Signed, Verifiable
 
 
 class AgencyOffice(models.Model):
@@ -89,7 +89,7 @@ def letter_upload_to(instance, filename):
 
 class Letter(FSMModelMixin, PrintedDocument, Verifiable, Signed):
     # The serial, the digests, the file and who printed it and recorded the signature are what
-    # every printed document keeps (revocation.printing).
+    # every printed document keeps (shared.printing).
     printed_kind = "letter"
     upload_file_to = letter_upload_to
 

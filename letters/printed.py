@@ -1,11 +1,11 @@
-"""The letter as a printed kind (revocation.printing): who may download and verify it is letters'
+"""The letter as a printed kind (shared.printing): who may download and verify it is letters'
 rule, the pages are documents.views. Registered in LettersConfig.ready()."""
 
 from letters import selectors
 from letters.models import Letter
 from letters.trail import LetterRead
 from letters.views import _letter_for, _named_subjects
-from revocation.printing import Download, PrintedKind
+from shared.printing import Download, PrintedKind
 
 
 def _download(letter: Letter) -> Download:

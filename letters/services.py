@@ -28,9 +28,9 @@ from letters.addressees import (
     order_addressees,
 )
 from letters.models import Dispatch, Letter, LetterRegister
-from revocation import clock, daterules
-from revocation.numbering import next_value
-from revocation.persian import isolated, jalali, jalali_year, normalize_identifier
+from shared import clock, daterules
+from shared.numbering import next_value
+from shared.persian import isolated, jalali, jalali_year, normalize_identifier
 
 
 class LetterRefused(ValidationError):

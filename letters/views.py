@@ -15,9 +15,9 @@ from audit.reads import record_read
 from letters import documents, forms, selectors, services
 from letters.models import Letter
 from letters.trail import LetterRead
-from revocation import clock
-from revocation.forms import refusal_on_form
-from revocation.persian import isolated, jalali
+from shared import clock
+from shared.forms import refusal_on_form
+from shared.persian import isolated, jalali
 
 READERS_ONLY = "نامه‌ها و دفتر ارسال پستی را مدیرکل یا معاون استان، نقش‌های کشوری و بازرس می‌بینند."
 SUPERVISOR_ONLY = "نامه‌ها را مدیرکل یا معاون اتباع استان پرونده چاپ، امضا و ارسال می‌کند."

@@ -13,7 +13,7 @@ class NajvaConfig(AppConfig):
 
         # The cancellation form is a printed kind: its PDF and verification page are documents'.
         from najva.printed import KIND
-        from revocation.printing import register
+        from shared.printing import register
 
         register(KIND)
 

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 
-from revocation import clock
-from revocation.persian import digits_to_ascii, jalali_year
+from shared import clock
+from shared.persian import digits_to_ascii, jalali_year
 
 
 class NajvaError(Exception):

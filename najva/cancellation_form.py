@@ -6,7 +6,7 @@ hash changes the file. The file's SHA-256 is kept with it and shown on the verif
 that a file can be compared as well as a paper.
 """
 
-from revocation.printing import content_digest, qr_context, render_pdf
+from shared.printing import content_digest, qr_context, render_pdf
 
 __all__ = ["content_digest", "form_facts", "render_form"]
 

@@ -2,8 +2,8 @@
 
 from django import forms
 
-from revocation.forms import BootstrapMixin
-from revocation.uploads import validate_upload
+from shared.forms import BootstrapMixin
+from shared.uploads import validate_upload
 
 
 class ManualRecordForm(BootstrapMixin, forms.Form):

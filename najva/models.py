@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from revocation import clock
-from revocation.printing import PrintedDocument, SignedScan, Verifiable
+from shared import clock
+from shared.printing import PrintedDocument, SignedScan, Verifiable
 
 
 class Registration(models.Model):
@@ -150,7 +150,7 @@ def form_scan_upload_to(instance, filename):
 class CancellationForm(PrintedDocument, Verifiable, SignedScan):
     """The card cancellation form (فرم ابطال کارت) of one subject: printed once, stored with its
     SHA-256 and served again as it was; then marked signed with the scan of the signed paper.
-    What every printed document keeps (serial, digests, file, scan) is revocation.printing's."""
+    What every printed document keeps (serial, digests, file, scan) is shared.printing's."""
 
     printed_kind = "cancellation-form"
     upload_file_to = form_upload_to

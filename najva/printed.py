@@ -1,11 +1,11 @@
-"""The card cancellation form as a printed kind (revocation.printing): who may download it and
+"""The card cancellation form as a printed kind (shared.printing): who may download it and
 verify it is najva's rule, the pages are documents.views. Registered in NajvaConfig.ready()."""
 
 from najva import selectors, services
 from najva.models import CancellationForm
 from najva.trail import NajvaRead
 from najva.views import _form_or_404
-from revocation.printing import Download, PrintedKind
+from shared.printing import Download, PrintedKind
 
 
 def _download(form: CancellationForm) -> Download:

@@ -30,8 +30,8 @@ from cases.choices import Step, SubjectDecision
 from cases.models import Case, Evidence
 from najva import backends, cancellation_form
 from najva.models import CancellationForm, Registration
-from revocation import clock
-from revocation.persian import digits_to_persian
+from shared import clock
+from shared.persian import digits_to_persian
 
 logger = logging.getLogger(__name__)
 

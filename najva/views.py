@@ -18,9 +18,9 @@ from cases.views.common import case_or_404
 from najva import forms, selectors, services
 from najva.models import CancellationForm, Registration
 from najva.trail import NajvaRead
-from revocation.forms import refusal_on_form
-from revocation.http import attachment
-from revocation.persian import digits_to_persian
+from shared.forms import refusal_on_form
+from shared.http import attachment
+from shared.persian import digits_to_persian
 
 
 # The one guard of this app: the object through the user's scope, or 404.

@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Subquery
 
 from audit.models import Seal
 from oversight.selectors import case_numbers
-from revocation.persian import jalali
+from shared.persian import jalali
 
 # At most this many rows (newest first): past it the auditor narrows the search. The workbook is
 # written in constant-memory mode, row by row, in batches read with iterator().

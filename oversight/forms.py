@@ -3,9 +3,9 @@
 from django import forms
 
 from audit.reads import number_tokens
-from revocation import daterules
-from revocation.forms import JalaliDateField
-from revocation.persian import digits_to_ascii
+from shared import daterules
+from shared.forms import JalaliDateField
+from shared.persian import digits_to_ascii
 
 
 class ReadSearchForm(forms.Form):

@@ -16,7 +16,7 @@ from accounts import permissions, searches
 from audit.verification import overview
 from oversight import export, selectors
 from oversight.forms import ReadSearchForm
-from revocation.pagination import CappedPaginator
+from shared.pagination import CappedPaginator
 
 PAGE_SIZE = 50
 

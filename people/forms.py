@@ -4,7 +4,7 @@ from django import forms
 
 from people.models import POSTAL_CODE, Nationality, Relation, Sex
 from reference.models import DocumentType
-from revocation.forms import BootstrapMixin, IdentifierField, JalaliDateField, not_in_future
+from shared.forms import BootstrapMixin, IdentifierField, JalaliDateField, not_in_future
 
 
 class FindHouseholdForm(BootstrapMixin, forms.Form):

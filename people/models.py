@@ -9,7 +9,7 @@ from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from audit.models import Event
-from revocation.persian import name_parts, normalize_identifier, normalize_name
+from shared.persian import name_parts, normalize_identifier, normalize_name
 
 
 class Sex(models.TextChoices):
@@ -98,9 +98,9 @@ class Person(models.Model):
         related_name="members",
     )
     relation_to_head = models.CharField("نسبت با سرپرست", max_length=16, choices=Relation.choices)
-    # Kept in sync on save: what name search compares against (see revocation.persian).
+    # Kept in sync on save: what name search compares against (see shared.persian).
     search_key = models.CharField("کلید جست‌وجو", max_length=255, editable=False, db_index=True)
-    # The name's parts (revocation.persian.name_parts), separated by spaces: on PostgreSQL a
+    # The name's parts (shared.persian.name_parts), separated by spaces: on PostgreSQL a
     # full-text GIN index on them answers "a part among these, and a part among those" exactly;
     # elsewhere a typed word is looked for inside them. Kept by save(): a bulk write that goes
     # around it (QuerySet.update, bulk_create) must set it itself.
@@ -138,7 +138,7 @@ class Person(models.Model):
 
 
 class NamePart(models.Model):
-    """Every part of a name in the register, once (revocation.persian.name_parts): a few thousand
+    """Every part of a name in the register, once (shared.persian.name_parts): a few thousand
     rows where the persons are millions. A typed word is first looked up here: the parts that
     contain it, or for a typo the parts most like it (pg_trgm), and only then are persons searched,
     by those parts, through the full-text index of ``Person.name_parts``."""

@@ -10,7 +10,7 @@ from django.db.models import F, Func, Q
 from django.db.models.functions import Greatest
 
 from people.models import Household, NamePart, Person
-from revocation.persian import name_part, normalize_identifier, normalize_name
+from shared.persian import name_part, normalize_identifier, normalize_name
 
 
 def find_households(*, text: str):
@@ -94,7 +94,7 @@ def parts_meant(word: str, joined: tuple[str, ...] = ()) -> tuple[list[str], boo
 
 
 def persons_matching_name(text: str, *, trigrams: bool):
-    """People whose name matches ``text`` however it was typed (see revocation.persian).
+    """People whose name matches ``text`` however it was typed (see shared.persian).
 
     A person matches when every typed word is inside a part of their name: «کریمی نژاد»,
     «کریمینژاد» and «کريمي‌نژاد» all find «کریمی‌نژاد», «عبد الرحیم» finds «عبدالرحیم».

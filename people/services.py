@@ -11,7 +11,7 @@ from audit import services as audit
 from audit.models import Event
 from people.models import POSTAL_CODE, Household, IdentityDocument, Person, Relation
 from people.trail import PeopleEvent
-from revocation.persian import normalize_identifier
+from shared.persian import normalize_identifier
 
 DOCUMENT_TAKEN = "این شماره مدرک پیش‌تر برای {} ثبت شده است."
 DOCUMENT_TAKEN_ELSEWHERE = (

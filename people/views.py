@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from people import forms, services
 from people.selectors import households_of
-from revocation.forms import refusal_on_form
-from revocation.persian import digits_to_persian
+from shared.forms import refusal_on_form
+from shared.persian import digits_to_persian
 
 
 def _back(household=None) -> str:

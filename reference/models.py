@@ -6,7 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from revocation.persian import digits_to_persian
+from shared.persian import digits_to_persian
 
 
 class Province(models.Model):

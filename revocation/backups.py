@@ -25,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from revocation.http import sha256_of
+from shared.http import sha256_of
 
 MANIFEST = "manifest.json"
 TRANSIENT_TABLES = ("accounts_savedsearch", "django_session")
@@ -202,7 +202,7 @@ def restore(source: Path) -> dict:
             env,
         )
         if settings.DATABASE_APP_ROLE:
-            from revocation.dbroles import grant_app_role
+            from shared.dbroles import grant_app_role
 
             grant_app_role(settings.DATABASE_APP_ROLE)
     else:

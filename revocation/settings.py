@@ -16,7 +16,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from revocation import logs
+from shared import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -100,13 +100,13 @@ INSTALLED_APPS = [
 # persons, and each with a switch back to Django's own path so that `bench/pages.py --compare`
 # can measure it again at any scale (docs/perf-internals.md): FAST_USERCACHE, the signed-in user and
 # their device kept in the process (accounts.usercache); FAST_RENDERER, the commonest widgets
-# written in Python (revocation.renderers); FAST_LINKS, case URLs without reverse() (cases.links).
+# written in Python (shared.renderers); FAST_LINKS, case URLs without reverse() (cases.links).
 FAST_USERCACHE = env_bool("FAST_USERCACHE", default=True)
 FAST_RENDERER = env_bool("FAST_RENDERER", default=True)
 FAST_LINKS = env_bool("FAST_LINKS", default=True)
 
 MIDDLEWARE = [
-    "revocation.middleware.RequestIdMiddleware",
+    "shared.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -115,8 +115,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     # The user is kept between requests while the database says it is unchanged (accounts.backends).
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "revocation.uploads.RefusedUploadMiddleware",
-    "revocation.middleware.FileRefusedMiddleware",
+    "shared.uploads.RefusedUploadMiddleware",
+    "shared.middleware.FileRefusedMiddleware",
     # request.user.is_verified(): whether this session passed the second factor; then the roles
     # that need one reach nothing else until it has (accounts.middleware).
     "accounts.middleware.OTPMiddleware",
@@ -126,7 +126,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "revocation.middleware.PermissionsPolicyMiddleware",
+    "shared.middleware.PermissionsPolicyMiddleware",
     # Last, as axes requires: it turns a locked-out sign-in into the Persian lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -135,7 +135,7 @@ ROOT_URLCONF = "revocation.urls"
 WSGI_APPLICATION = "revocation.wsgi.application"
 
 # The commonest widgets rendered in Python, the same HTML as Django's templates (renderers.py).
-FORM_RENDERER = "revocation.renderers.FastRenderer"  # FAST_RENDERER off: Django's own templates
+FORM_RENDERER = "shared.renderers.FastRenderer"  # FAST_RENDERER off: Django's own templates
 
 TEMPLATES = [
     {
@@ -149,7 +149,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # The Persian date and digit filters are used on nearly every page.
-            "builtins": ["revocation.templatetags"],
+            "builtins": ["shared.templatetags"],
         },
     },
 ]
@@ -163,7 +163,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Our backend creates databases (test ones included) with a UTF-8 LC_CTYPE, from template0:
     # under 'C' pg_trgm finds nothing in Persian. people.checks refuses a database that is not.
-    DATABASES["default"]["ENGINE"] = "revocation.postgresql"
+    DATABASES["default"]["ENGINE"] = "shared.postgresql"
     DATABASES["default"]["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
     # A form's choices are read with QuerySet.iterator(), which on PostgreSQL opens a server-side
     # cursor: DECLARE, FETCH and CLOSE, three round trips for a handful of rows (bench/pages.py).
@@ -236,6 +236,9 @@ LOGIN_REDIRECT_URL = "home"
 # Where the register of people (an app below cases) sends the user back with the household
 # chosen: the intake of a case. Named here, where the project composes its apps.
 HOUSEHOLD_RETURN_URL = "cases:intake"
+# The one download page and the one verification page of every printed kind (documents/), which the
+# printed-document base (shared.printing, below every app) links to by these names.
+PRINTED_DOCUMENT_URLS = {"download": "documents:download", "verify": "documents:verify"}
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", "فارسی")]
@@ -266,7 +269,7 @@ UPLOAD_MAX_BYTES = int(os.environ.get("REVOCATION_UPLOAD_MAX_BYTES", str(10 * 10
 # Read no further than the limit: the first handler stops an upload past UPLOAD_MAX_BYTES while it
 # streams (and reads nothing of a signed-out visitor's file); a non-file body is capped by Django.
 FILE_UPLOAD_HANDLERS = [
-    "revocation.uploads.LimitedUploadHandler",
+    "shared.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -408,7 +411,7 @@ PERMISSIONS_POLICY = (
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-pass-1405")
 
 # Log lines on stdout (docker logs), each with its request id and user, identity numbers masked
-# (revocation/logs.py). DJANGO_LOG_FORMAT=json in production (.env.example): one JSON object a
+# (shared/logs.py). DJANGO_LOG_FORMAT=json in production (.env.example): one JSON object a
 # line; text, readable, in development and tests.
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
 LOGGING = logs.logging_config(

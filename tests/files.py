@@ -10,7 +10,7 @@ import zlib
 from PIL import Image
 
 from revocation.demo.walk import DEMO_PDF
-from revocation.uploads import EICAR
+from shared.uploads import EICAR
 
 
 def image(fmt: str, size=(16, 16), **save) -> bytes:

@@ -18,8 +18,8 @@ from committees.models import AgendaItem, Outcome, Session, Vote
 from enforcement.models import ExpulsionOrder, OrderedPerson, PriorDeparture
 from enforcement.models import Outcome as ExitOutcome
 from reference.models import BorderPoint, OffenceType
-from revocation import clock
 from revocation.demo.committees import OUTCOME_OF, group_with_members
+from shared import clock
 
 _serial = itertools.count(1)
 

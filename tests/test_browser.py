@@ -23,9 +23,9 @@ from cases.choices import CaseState
 from cases.models import Case
 from conftest import make_user
 from people.models import DocumentStatus
-from revocation import clock
 from revocation.demo.walk import DEMO_PDF
-from revocation.persian import jalali
+from shared import clock
+from shared.persian import jalali
 from tests.files import PNG
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

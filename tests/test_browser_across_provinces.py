@@ -10,7 +10,7 @@ from cases import services
 from cases.models import Case
 from conftest import make_user
 from people.tests import factories
-from revocation.persian import digits_to_persian
+from shared.persian import digits_to_persian
 from tests.test_browser import Journey, days_from_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

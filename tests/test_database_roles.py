@@ -15,7 +15,7 @@ from audit.chain import seal_all
 from audit.models import Event
 from cases.choices import CaseState
 from conftest import require
-from revocation.dbroles import RoleMisconfigured, append_only_tables, grant_app_role
+from shared.dbroles import RoleMisconfigured, append_only_tables, grant_app_role
 
 pytestmark = pytest.mark.postgres
 

@@ -40,9 +40,9 @@ from najva.models import CancellationForm, Registration
 from people.models import Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
-from revocation import clock
 from revocation.demo.walk import DEMO_PDF, REASONS, inputs_for, prepare
-from revocation.persian import jalali
+from shared import clock
+from shared.persian import jalali
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

@@ -66,7 +66,7 @@ def test_the_environment_selects_postgresql_and_a_real_broker():
             "DJANGO_DEBUG": "true",
         }
     )
-    assert configured["db"] == "revocation.postgresql"
+    assert configured["db"] == "shared.postgresql"
     assert configured["eager"] is False
     assert configured["broker"] == "redis://redis:6379/0"
     assert configured["hosts"] == ["revocation.example", "127.0.0.1"]

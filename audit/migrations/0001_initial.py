@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import revocation.clock
+import shared.clock
 
 
 class Migration(migrations.Migration):
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 (
                     "at",
                     models.DateTimeField(
-                        db_index=True, default=revocation.clock.now, verbose_name="زمان"
+                        db_index=True, default=shared.clock.now, verbose_name="زمان"
                     ),
                 ),
                 (

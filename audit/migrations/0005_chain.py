@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import revocation.clock
+import shared.clock
 
 APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 (
                     "at",
                     models.DateTimeField(
-                        db_index=True, default=revocation.clock.now, verbose_name="زمان"
+                        db_index=True, default=shared.clock.now, verbose_name="زمان"
                     ),
                 ),
                 (
@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
                 (
                     "at",
                     models.DateTimeField(
-                        db_index=True, default=revocation.clock.now, verbose_name="زمان"
+                        db_index=True, default=shared.clock.now, verbose_name="زمان"
                     ),
                 ),
                 ("ok", models.BooleanField(verbose_name="سالم")),

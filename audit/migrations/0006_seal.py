@@ -5,7 +5,7 @@ inserted (by id), as the sealer seals them."""
 import django.utils.timezone
 from django.db import migrations, models
 
-import revocation.clock
+import shared.clock
 from audit.chain import GENESIS, digest
 
 # Event.SEALED_FIELDS as they are when the chain begins (attribute names).
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ("hash", models.CharField(max_length=64, verbose_name="چکیده")),
                 (
                     "sealed_at",
-                    models.DateTimeField(default=revocation.clock.now, verbose_name="زمان مهر"),
+                    models.DateTimeField(default=shared.clock.now, verbose_name="زمان مهر"),
                 ),
             ],
             options={

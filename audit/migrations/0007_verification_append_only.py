@@ -1,6 +1,6 @@
 """The record of verify_audit's runs is append-only too (on PostgreSQL): the auditor's page says
 when the chains were last verified and with what result, and the app's role, which may only
-SELECT and INSERT on tables guarded this way (revocation.dbroles), cannot rewrite that."""
+SELECT and INSERT on tables guarded this way (shared.dbroles), cannot rewrite that."""
 
 from django.db import migrations
 

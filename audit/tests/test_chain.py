@@ -30,7 +30,7 @@ from audit.services import record
 from audit.tasks import export_heads
 from cases.choices import CaseState
 from cases.trail import CaseRead
-from revocation import clock
+from shared import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +214,7 @@ def test_the_daily_heads_file_is_signed_private_and_logged(trail, data_dir, capl
     assert data["chains"]["events"] == {"seq": last.seq, "hash": last.hash}
     assert data["chains"]["reads"]["seq"] == 3
     assert len(data["signature"]) == 64
-    # (the message's hash may be masked where it holds a long run of digits, revocation.logs;
+    # (the message's hash may be masked where it holds a long run of digits, shared.logs;
     # the structured extra keeps it whole)
     assert f"events seq={last.seq} hash=" in caplog.text
     assert caplog.records[-1].audit_heads["events"] == {"seq": last.seq, "hash": last.hash}

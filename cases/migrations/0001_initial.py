@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import cases.models
-import revocation.clock
+import shared.clock
 
 
 class Migration(migrations.Migration):
@@ -324,9 +324,7 @@ class Migration(migrations.Migration):
                 ("content_type", models.CharField(max_length=64, verbose_name="نوع محتوا")),
                 (
                     "uploaded_at",
-                    models.DateTimeField(
-                        default=revocation.clock.now, verbose_name="زمان بارگذاری"
-                    ),
+                    models.DateTimeField(default=shared.clock.now, verbose_name="زمان بارگذاری"),
                 ),
                 (
                     "withdrawn_at",

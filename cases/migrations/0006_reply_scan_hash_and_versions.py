@@ -7,7 +7,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import revocation.clock
+import shared.clock
 
 
 def record_existing_hashes(apps, schema_editor):
@@ -72,9 +72,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "replaced_at",
-                    models.DateTimeField(
-                        default=revocation.clock.now, verbose_name="زمان جایگزینی"
-                    ),
+                    models.DateTimeField(default=shared.clock.now, verbose_name="زمان جایگزینی"),
                 ),
                 (
                     "inquiry",

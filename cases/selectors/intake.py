@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from cases.models import CaseSubject
 from cases.states import CLOSED_STATES, DECIDING_STATES
 from people.models import DocumentStatus, IdentityDocument
-from revocation.persian import normalize_identifier
+from shared.persian import normalize_identifier
 
 
 def subjects_unavailable(people, *, source_type: str = "", source_reference: str = "") -> dict:

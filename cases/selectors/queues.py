@@ -21,7 +21,7 @@ from cases.selectors.case_page import (
     steps_for,
 )
 from cases.steps import STEPS
-from revocation import clock
+from shared import clock
 
 # What the rules of the steps read, fetched once for the work queue's cases, as plain lists
 # (``to_attr``: rules.rows reads them; Django builds no queryset per case for those). The

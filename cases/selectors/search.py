@@ -17,7 +17,7 @@ from cases.choices import CaseState, SourceType
 from cases.models import Case, CaseSubject
 from people.checks import trigram_problems
 from people.selectors import persons_matching_name
-from revocation.persian import digits_to_ascii, normalize_identifier
+from shared.persian import digits_to_ascii, normalize_identifier
 
 
 def _require_trigrams() -> None:

@@ -17,8 +17,8 @@ from cases.services.common import CaseActionRefused, queue_notice, record
 from cases.trail import CaseEvent
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument, Person
-from revocation import clock, daterules
-from revocation.numbering import next_value
+from shared import clock, daterules
+from shared.numbering import next_value
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from cases.services.opening import subject_attach
 from cases.states import EXPERT_STATES, INQUIRY_STATES
 from people import services as people
 from people.models import Household, Person
-from revocation import clock, daterules
-from revocation.uploads import sniff_content_type
+from shared import clock, daterules
+from shared.uploads import sniff_content_type
 
 
 def _require_expert_step(case: Case, by, states=EXPERT_STATES, what="تغییر اطلاعات پرونده"):

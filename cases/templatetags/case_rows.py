@@ -8,8 +8,8 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from cases.links import case_url
-from revocation.persian import jalali
-from revocation.templatetags import bdi_markup
+from shared.persian import jalali
+from shared.templatetags import bdi_markup
 
 register = template.Library()
 

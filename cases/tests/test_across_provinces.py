@@ -19,8 +19,8 @@ from cases.selectors.intake import found_elsewhere
 from people.models import DocumentStatus, Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
-from revocation import clock
-from revocation.persian import digits_to_persian
+from shared import clock
+from shared.persian import digits_to_persian
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from audit.models import Event
 from cases import services
 from cases.choices import CaseState, Step
 from cases.trail import CaseEvent
-from revocation import clock
+from shared import clock
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from cases import services
 from cases.choices import CaseState, Step
 from cases.models import Case
 from cases.services import CaseStateConflict
-from revocation import clock
+from shared import clock
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db(transaction=True)

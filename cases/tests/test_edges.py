@@ -15,7 +15,7 @@ from people import services as people
 from people.models import Household
 from people.tests import factories
 from reference.models import DocumentType, OffenceType
-from revocation import clock
+from shared import clock
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from cases.choices import CaseState
 from cases.models import Evidence, ReplyScanVersion
 from cases.trail import CaseRead
 from revocation.demo.walk import DEMO_PDF
-from revocation.persian import jalali
+from shared.persian import jalali
 from tests.files import HOSTILE, JPEG, PNG
 
 # Each test in its own folder: the tests count and alter the files on disk.
@@ -110,7 +110,7 @@ def test_an_evidence_file_altered_on_disk_is_refused_with_a_security_event(
 
     with open(item.file.path, "wb") as handle:  # someone with disk access swaps the bytes
         handle.write(DEMO_PDF + b"forged")
-    with caplog.at_level(logging.ERROR, logger="revocation.http"):
+    with caplog.at_level(logging.ERROR, logger="shared.http"):
         refused = expert.get(url)
     assert refused.status_code == 500
     page = refused.content.decode()

@@ -13,8 +13,8 @@ from cases.choices import CaseState, Step
 from cases.selectors.notices import next_actors
 from conftest import make_user, require
 from reference.models import OffenceType
-from revocation import clock
 from revocation.demo.walk import REASONS, prepare
+from shared import clock
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from cases.choices import SourceType
 from cases.models import Case
 from people.models import DocumentStatus
 from people.tests import factories
-from revocation import clock
-from revocation.persian import jalali_year
+from shared import clock
+from shared.persian import jalali_year
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from cases.services import CaseActionRefused
 from cases.states import FROM_NATIONAL_CONFIRMATION
 from cases.steps import STEPS
 from people.tests import factories
-from revocation import clock
+from shared import clock
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db

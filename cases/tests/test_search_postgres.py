@@ -12,7 +12,7 @@ from people.checks import trigram_problems
 from people.models import NamePart, Person
 from people.selectors import parts_meant, persons_matching_name
 from people.tests import factories
-from revocation.persian import digits_to_persian
+from shared.persian import digits_to_persian
 
 pytestmark = pytest.mark.django_db
 

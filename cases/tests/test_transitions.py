@@ -16,8 +16,8 @@ from cases.steps import STEPS
 from cases.trail import CaseEvent
 from people.tests import factories
 from reference.models import OffenceType
-from revocation import clock
 from revocation.demo.walk import DEMO_PDF, prepare, walk
+from shared import clock
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db

@@ -22,9 +22,9 @@ from conftest import make_user
 from people.models import DocumentStatus, Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
-from revocation import clock
 from revocation.demo.walk import DEMO_PDF, prepare
-from revocation.persian import digits_to_persian, jalali
+from shared import clock
+from shared.persian import digits_to_persian, jalali
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from cases.steps import STEPS
 from cases.workflow import checks, registry
 from cases.workflow.proofs import ProofKind
 from cases.workflow.registry import register_effect
-from revocation import clock
+from shared import clock
 from tests import proofs
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from cases.services import CaseActionRefused
 from cases.steps import STEPS
 from cases.trail import CaseRead
 from cases.views.common import answers_conflicts, case_or_404, conflict_page
-from revocation.forms import refusal_on_form
+from shared.forms import refusal_on_form
 
 
 @login_required

@@ -23,7 +23,7 @@ from people.forms import FindHouseholdForm
 from people.models import Household, Person
 from people.selectors import find_households, households_of
 from people.trail import PeopleRead
-from revocation.forms import refusal_on_form
+from shared.forms import refusal_on_form
 
 
 def _intake_household(user, household_id: str, found: set[int]) -> Household:

@@ -17,8 +17,8 @@ from cases.selectors.queues import work_queue as queue_for
 from cases.selectors.search import LIST_COLUMNS, experts_of, list_rows, search_cases
 from cases.trail import CaseRead
 from cases.views.common import PAGE_SIZE
-from revocation import clock
-from revocation.pagination import CappedPaginator
+from shared import clock
+from shared.pagination import CappedPaginator
 
 
 @login_required

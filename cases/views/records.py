@@ -19,8 +19,8 @@ from cases.trail import CaseRead
 from cases.views.case import case_context
 from cases.views.common import answers_conflicts, case_or_404, conflict_page
 from people.models import Household, Person
-from revocation.forms import refusal_on_form
-from revocation.http import attachment
+from shared.forms import refusal_on_form
+from shared.http import attachment
 
 
 def _back_to_case(case, anchor=""):

@@ -26,7 +26,7 @@ from cases.workflow.errors import CaseActionRefused, CaseStateConflict, ProofRef
 from cases.workflow.proofs import ProofKind
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument
-from revocation import clock
+from shared import clock
 
 
 def lock(case: Case, by) -> Case:

@@ -1,11 +1,11 @@
-# The minutes take their fields from revocation.printing's printed document: the same columns
+# The minutes take their fields from shared.printing's printed document: the same columns
 # renamed (the data kept), who made them (printed_by, new), the upload paths through the base.
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import revocation.printing
+import shared.printing
 
 
 class Migration(migrations.Migration):
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 blank=True,
                 max_length=255,
-                upload_to=revocation.printing.printed_file_path,
+                upload_to=shared.printing.printed_file_path,
                 verbose_name="فایل",
             ),
         ),
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 blank=True,
                 max_length=255,
-                upload_to=revocation.printing.signed_scan_path,
+                upload_to=shared.printing.signed_scan_path,
                 verbose_name="تصویر امضاشده",
             ),
         ),

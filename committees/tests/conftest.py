@@ -7,7 +7,7 @@ from committees import services
 from committees.models import Member, Outcome
 from committees.selectors import working_group_of
 from reference.models import OffenceType
-from revocation import clock
+from shared import clock
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from cases.choices import CaseState
 from committees.models import Minutes, Session
-from revocation import clock
-from revocation.persian import digits_to_persian, jalali
+from shared import clock
+from shared.persian import digits_to_persian, jalali
 from tests.test_browser import ARTIFACTS, Journey
 from tests.tools import poppler
 

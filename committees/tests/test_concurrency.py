@@ -10,7 +10,7 @@ from cases.choices import CaseState
 from cases.tests.test_concurrency import race
 from committees import services
 from committees.models import AgendaItem
-from revocation import clock
+from shared import clock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from cases.choices import CaseState
 from committees import services
 from committees.models import Minutes
-from revocation import clock
 from revocation.demo.walk import DEMO_PDF
-from revocation.persian import digits_to_persian
+from shared import clock
+from shared.persian import digits_to_persian
 from tests.tools import poppler
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]

@@ -9,8 +9,8 @@ from django.urls import reverse
 from cases.choices import CaseState, Step
 from cases.services import case_take_step
 from committees.models import Session
-from revocation import clock
-from revocation.persian import digits_to_persian, jalali
+from shared import clock
+from shared.persian import digits_to_persian, jalali
 from tests.proofs import proof_for
 
 pytestmark = pytest.mark.django_db

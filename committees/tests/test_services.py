@@ -11,7 +11,7 @@ from cases.choices import CaseState
 from committees import rules, services
 from committees.models import Member, Outcome, Session, Vote
 from committees.selectors import working_group_of
-from revocation import clock
+from shared import clock
 
 pytestmark = pytest.mark.django_db
 FOR, AGAINST, ABSTAIN = Vote.Choice.FOR, Vote.Choice.AGAINST, Vote.Choice.ABSTAIN

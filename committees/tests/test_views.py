@@ -7,8 +7,8 @@ from cases.choices import CaseState, Step
 from cases.services import case_take_step
 from committees.models import Session
 from reference.models import OffenceType
-from revocation import clock
-from revocation.persian import jalali
+from shared import clock
+from shared.persian import jalali
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ paper still lead to their verification page, and an unknown kind is not found.""
 import pytest
 from django.apps import apps
 
-from revocation import printing
+from shared import printing
 
 
 def test_every_printed_model_is_a_registered_kind():

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 import enforcement.models
-import revocation.clock
-import revocation.printing
+import shared.clock
+import shared.printing
 
 
 class Migration(migrations.Migration):
@@ -42,12 +42,12 @@ class Migration(migrations.Migration):
                 ("reason", models.TextField(blank=True, verbose_name="توضیح")),
                 (
                     "issued_at",
-                    models.DateTimeField(default=revocation.clock.now, verbose_name="زمان ثبت"),
+                    models.DateTimeField(default=shared.clock.now, verbose_name="زمان ثبت"),
                 ),
                 (
                     "serial",
                     models.CharField(
-                        default=revocation.printing.new_serial,
+                        default=shared.printing.new_serial,
                         max_length=32,
                         unique=True,
                         verbose_name="شناسه",
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
                 ("exited_on", models.DateField(verbose_name="تاریخ خروج")),
                 (
                     "recorded_at",
-                    models.DateTimeField(default=revocation.clock.now, verbose_name="زمان ثبت"),
+                    models.DateTimeField(default=shared.clock.now, verbose_name="زمان ثبت"),
                 ),
                 (
                     "border_point",

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import F
 
-import revocation.printing
+import shared.printing
 
 
 def printed_when_issued(apps, schema_editor):
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 blank=True,
                 max_length=255,
-                upload_to=revocation.printing.printed_file_path,
+                upload_to=shared.printing.printed_file_path,
                 verbose_name="فایل",
             ),
         ),

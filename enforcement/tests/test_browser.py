@@ -10,8 +10,8 @@ from cases.choices import CaseState, SourceType
 from enforcement.models import ExpulsionOrder
 from letters.models import Letter
 from reference.models import BorderPoint
-from revocation import clock
-from revocation.persian import digits_to_persian, jalali
+from shared import clock
+from shared.persian import digits_to_persian, jalali
 from tests.test_browser import ARTIFACTS, Journey
 from tests.tools import poppler
 

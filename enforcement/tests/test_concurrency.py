@@ -8,7 +8,7 @@ from cases.choices import CaseState
 from cases.tests.test_concurrency import race
 from enforcement import services
 from enforcement.models import ExpulsionOrder, OrderedPerson
-from revocation import clock
+from shared import clock
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("private_storage")]
 

@@ -16,10 +16,10 @@ from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome, PriorDepa
 from people.models import Nationality
 from people.tests import factories
 from reference.models import BorderPoint, YearlyPolicy
-from revocation import clock
 from revocation.demo.najva import settle as najva_settle
 from revocation.demo.walk import DEMO_PDF, STEPS_TO, prepare, walk
-from revocation.persian import digits_to_persian
+from shared import clock
+from shared.persian import digits_to_persian
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

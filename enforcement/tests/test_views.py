@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from cases.choices import CaseState, SourceType
 from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome
-from revocation import clock
-from revocation.persian import digits_to_persian, jalali
+from shared import clock
+from shared.persian import digits_to_persian, jalali
 from tests.tools import poppler, read_qr_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 import letters.models
-import revocation.clock
-import revocation.printing
+import shared.clock
+import shared.printing
 
 
 class Migration(migrations.Migration):
@@ -129,19 +129,19 @@ class Migration(migrations.Migration):
                 (
                     "status_at",
                     models.DateTimeField(
-                        default=revocation.clock.now, verbose_name="زمان ورود به وضعیت کنونی"
+                        default=shared.clock.now, verbose_name="زمان ورود به وضعیت کنونی"
                     ),
                 ),
                 (
                     "created_at",
-                    models.DateTimeField(default=revocation.clock.now, verbose_name="زمان تهیه"),
+                    models.DateTimeField(default=shared.clock.now, verbose_name="زمان تهیه"),
                 ),
                 ("number", models.CharField(blank=True, max_length=20, verbose_name="شماره نامه")),
                 ("dated_on", models.DateField(blank=True, null=True, verbose_name="تاریخ نامه")),
                 (
                     "serial",
                     models.CharField(
-                        default=revocation.printing.new_serial,
+                        default=shared.printing.new_serial,
                         max_length=32,
                         unique=True,
                         verbose_name="شناسه",
@@ -292,9 +292,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "dispatched_at",
-                    models.DateTimeField(
-                        default=revocation.clock.now, verbose_name="زمان ثبت ارسال"
-                    ),
+                    models.DateTimeField(default=shared.clock.now, verbose_name="زمان ثبت ارسال"),
                 ),
                 (
                     "outcome",

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import revocation.printing
+import shared.printing
 
 
 class Migration(migrations.Migration):
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 blank=True,
                 max_length=255,
-                upload_to=revocation.printing.printed_file_path,
+                upload_to=shared.printing.printed_file_path,
                 verbose_name="فایل",
             ),
         ),

@@ -10,8 +10,8 @@ from django.utils.safestring import mark_safe
 from cases.links import case_url
 from letters.links import letter_url
 from letters.models import Letter
-from revocation.persian import digits_to_persian, jalali
-from revocation.templatetags import bdi, bdi_markup
+from shared.persian import digits_to_persian, jalali
+from shared.templatetags import bdi, bdi_markup
 
 register = template.Library()
 

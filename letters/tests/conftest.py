@@ -9,7 +9,7 @@ from cases.choices import CaseState
 from letters.models import Letter
 from people import services as people
 from people.tests import factories
-from revocation import clock
+from shared import clock
 
 ADDRESS = "تهران، خیابان انقلاب، کوچه نسترن، پلاک ۱۲، واحد ۳"
 POSTAL_CODE = "1314567890"

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from letters.models import AgencyOffice, Dispatch, Letter
 from letters.tests.conftest import ADDRESS, letter_to, pdf_text, said
-from revocation import clock
-from revocation.persian import digits_to_persian, jalali
+from shared import clock
+from shared.persian import digits_to_persian, jalali
 from tests.test_browser import ARTIFACTS, Journey
 from tests.tools import poppler, read_qr_codes
 

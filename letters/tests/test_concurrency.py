@@ -10,8 +10,8 @@ from cases.tests.test_concurrency import race
 from letters import documents, services
 from letters.models import Letter, LetterRegister
 from letters.tests.conftest import letters_of
-from revocation import clock
-from revocation.persian import jalali_year
+from shared import clock
+from shared.persian import jalali_year
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("private_storage")]
 

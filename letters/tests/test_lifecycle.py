@@ -14,8 +14,8 @@ from cases.choices import CaseState
 from letters import services
 from letters.models import Dispatch, Letter, LetterRegister
 from letters.tests.conftest import ADDRESS, give_address, letter_to, letters_of
-from revocation import clock
-from revocation.persian import digits_to_persian, jalali, jalali_year
+from shared import clock
+from shared.persian import digits_to_persian, jalali, jalali_year
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

@@ -17,7 +17,7 @@ from letters.tests.conftest import letter_to, letters_of, walk_deciding, years_a
 from najva.models import Registration
 from people.tests import factories
 from revocation.demo.walk import prepare
-from revocation.persian import digits_to_persian
+from shared.persian import digits_to_persian
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

@@ -14,8 +14,8 @@ from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome
 from letters import services as letters
 from letters.models import Letter
 from letters.tests.conftest import pdf_text, said
-from revocation import clock
-from revocation.persian import digits_to_persian, jalali
+from shared import clock
+from shared.persian import digits_to_persian, jalali
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

@@ -23,9 +23,9 @@ from letters.tests.conftest import (
     pdf_text,
     said,
 )
-from revocation import clock
 from revocation.demo.letters import send_all
-from revocation.persian import digits_to_persian, jalali
+from shared import clock
+from shared.persian import digits_to_persian, jalali
 from tests.tools import poppler, read_qr_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
@@ -331,7 +331,7 @@ def test_the_yearly_policy_in_force_is_what_the_letter_says(
     client, cancelled_case, users, tmp_path
 ):
     from reference.models import YearlyPolicy
-    from revocation.persian import jalali_year
+    from shared.persian import jalali_year
 
     YearlyPolicy.objects.create(
         year=jalali_year(clock.today()) - 1,

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 import najva.models
-import revocation.clock
-import revocation.printing
+import shared.clock
+import shared.printing
 
 
 class Migration(migrations.Migration):
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 (
                     "serial",
                     models.CharField(
-                        default=revocation.printing.new_serial,
+                        default=shared.printing.new_serial,
                         max_length=32,
                         unique=True,
                         verbose_name="شناسه",
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ("sha256", models.CharField(max_length=64, verbose_name="چکیده SHA-256 فایل")),
                 (
                     "printed_at",
-                    models.DateTimeField(default=revocation.clock.now, verbose_name="زمان چاپ"),
+                    models.DateTimeField(default=shared.clock.now, verbose_name="زمان چاپ"),
                 ),
                 (
                     "signed_at",
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
                 ("document_number", models.CharField(max_length=32)),
                 ("person_name", models.CharField(max_length=200)),
                 ("offence_code", models.CharField(max_length=32)),
-                ("registered_at", models.DateTimeField(default=revocation.clock.now)),
+                ("registered_at", models.DateTimeField(default=shared.clock.now)),
             ],
             options={
                 "verbose_name": "ثبت در نجوای داخلی",
@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "next_attempt_at",
-                    models.DateTimeField(default=revocation.clock.now, verbose_name="تلاش بعدی"),
+                    models.DateTimeField(default=shared.clock.now, verbose_name="تلاش بعدی"),
                 ),
                 (
                     "leased_until",
@@ -185,7 +185,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "created_at",
-                    models.DateTimeField(default=revocation.clock.now, verbose_name="زمان ایجاد"),
+                    models.DateTimeField(default=shared.clock.now, verbose_name="زمان ایجاد"),
                 ),
                 ("recorded_reason", models.TextField(blank=True, verbose_name="دلیل ثبت دستی")),
                 (

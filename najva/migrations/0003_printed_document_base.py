@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import revocation.printing
+import shared.printing
 
 
 class Migration(migrations.Migration):
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 blank=True,
                 max_length=255,
-                upload_to=revocation.printing.printed_file_path,
+                upload_to=shared.printing.printed_file_path,
                 verbose_name="فایل",
             ),
         ),
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 blank=True,
                 max_length=255,
-                upload_to=revocation.printing.signed_scan_path,
+                upload_to=shared.printing.signed_scan_path,
                 verbose_name="تصویر امضاشده",
             ),
         ),

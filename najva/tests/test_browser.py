@@ -10,7 +10,7 @@ from cases.choices import CaseState
 from najva import tasks
 from najva.models import CancellationForm, Registration
 from revocation.demo.walk import DEMO_PDF
-from revocation.persian import digits_to_persian
+from shared.persian import digits_to_persian
 from tests.test_browser import ARTIFACTS, Journey
 from tests.tools import poppler, read_qr_codes
 

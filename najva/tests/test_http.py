@@ -9,7 +9,7 @@ from cases import services as case_services
 from cases.choices import CaseState, Step
 from najva import backends, services
 from najva.models import Registration
-from revocation import clock
+from shared import clock
 
 pytestmark = pytest.mark.django_db
 

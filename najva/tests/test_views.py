@@ -13,10 +13,10 @@ from cases.choices import CaseState
 from najva import services
 from najva.models import CancellationForm, Registration
 from people.tests import factories
-from revocation import clock
 from revocation.demo.najva import OutageBackend
 from revocation.demo.walk import DEMO_PDF
-from revocation.persian import digits_to_persian, jalali
+from shared import clock
+from shared.persian import digits_to_persian, jalali
 from tests.tools import poppler, read_qr_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]

@@ -11,7 +11,7 @@ from cases import services as case_services
 from cases.choices import CaseState, Step
 from conftest import require
 from najva.models import Registration
-from revocation import clock
+from shared import clock
 from tests.workers import start_worker, stop, wait_for, worker_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -22,8 +22,8 @@ from enforcement.trail import EnforcementRead
 from letters.trail import LetterRead
 from najva.trail import NajvaRead
 from people.trail import PeopleRead
-from revocation import clock
-from revocation.persian import digits_to_persian, jalali
+from shared import clock
+from shared.persian import digits_to_persian, jalali
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

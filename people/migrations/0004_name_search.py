@@ -1,6 +1,6 @@
 """Name search by the parts of names (issue 7): the schema.
 
-``Person.name_parts`` (the parts of the name, revocation.persian.name_parts) and ``NamePart``
+``Person.name_parts`` (the parts of the name, shared.persian.name_parts) and ``NamePart``
 (every part once: the vocabulary a typed word is looked up in first). Adding a column with a
 constant default rewrites no table on PostgreSQL; the rows are filled, and the indexes built, by
 0005, outside one long transaction.

@@ -15,7 +15,7 @@ with CONCURRENTLY, which blocks no read or write of people_person:
 
 from django.db import migrations
 
-from revocation.persian import name_parts
+from shared.persian import name_parts
 
 BATCH = 2000
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from people.models import Household, IdentityDocument, Person, Relation, Sex
 from reference.models import DocumentType, OffenceType, Province
-from revocation import clock
+from shared import clock
 
 _numbers = itertools.count(1)
 

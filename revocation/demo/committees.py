@@ -8,8 +8,8 @@ from committees import services
 from committees.models import Member, Outcome, Session, Vote
 from committees.selectors import working_group_of
 from reference.models import OffenceType
-from revocation import clock
-from revocation.persian import digits_to_persian, jalali_year
+from shared import clock
+from shared.persian import digits_to_persian, jalali_year
 
 # The members of each demo province's working group: (name, position, agency, role).
 WORKING_GROUP = [

@@ -7,7 +7,7 @@ from cases.choices import Step
 from cases.models import Case
 from enforcement import services
 from enforcement.models import OrderedPerson, Outcome
-from revocation import clock
+from shared import clock
 
 RECEIVING_UNIT = "اردوگاه اخراج — پلیس اتباع فرماندهی انتظامی استان"
 

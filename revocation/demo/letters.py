@@ -14,7 +14,7 @@ letter already further on is taken from where it is.
 from letters import services
 from letters.models import Letter
 from people import services as people
-from revocation import clock
+from shared import clock
 
 DEMO_ADDRESS = "{province}، خیابان انقلاب، کوچه نمونه، پلاک ۱۲، واحد ۳"
 DEMO_AGENCY_ADDRESS = "{province}، میدان امام خمینی، ساختمان {name}"

@@ -27,12 +27,12 @@ from cases.models import Case
 from cases.rules import missing_evidence_types
 from cases.steps import STEPS
 from reference.models import OffenceType
-from revocation import clock
+from shared import clock
 
 
 def _minimal_pdf() -> bytes:
     """A one-page blank PDF with a correct cross-reference table: enough to stand in for a scanned
-    letter, and whole enough for the upload checks (revocation.uploads parses it with pypdf)."""
+    letter, and whole enough for the upload checks (shared.uploads parses it with pypdf)."""
     objects = [
         b"<</Type/Catalog/Pages 2 0 R>>",
         b"<</Type/Pages/Kids[3 0 R]/Count 1>>",

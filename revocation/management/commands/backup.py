@@ -17,7 +17,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, to=None, **options):
-        # The machine's time (not revocation.clock): a backup is named when it really was made.
+        # The machine's time (not shared.clock): a backup is named when it really was made.
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
         target = Path(to) if to else Path(settings.DATA_DIR) / "backups" / stamp
         try:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from revocation.dbroles import RoleMisconfigured, grant_app_role
+from shared.dbroles import RoleMisconfigured, grant_app_role
 
 
 class Command(BaseCommand):

@@ -22,7 +22,6 @@ from cases.choices import CaseState, SourceType
 from cases.models import Case
 from people.models import Household, IdentityDocument, Person, Relation, Sex
 from reference.models import DocumentType, OffenceType, Province
-from revocation import clock
 from revocation.demo.committees import group_with_members, next_number
 from revocation.demo.letters import send_all
 from revocation.demo.najva import park_in_outage
@@ -36,6 +35,7 @@ from revocation.demo.walk import (
     story_days,
     walk,
 )
+from shared import clock
 
 DEMO_USERS = [
     # username, role, province slug, first name, last name

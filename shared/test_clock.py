@@ -1,6 +1,6 @@
 import datetime
 
-from revocation import clock
+from shared import clock
 
 
 def test_today_is_tehrans_day_not_utcs():

@@ -1,4 +1,4 @@
-"""revocation.uploads: the size limit while a body streams, names, and the ClamAV client against a
+"""shared.uploads: the size limit while a body streams, names, and the ClamAV client against a
 real clamd."""
 
 import shutil
@@ -16,7 +16,7 @@ from cases.choices import CaseState
 from cases.models import Evidence
 from conftest import require
 from revocation.demo.walk import DEMO_PDF
-from revocation.uploads import EICAR, safe_display_name, validate_upload
+from shared.uploads import EICAR, safe_display_name, validate_upload
 from tests.files import PNG, png_with_pixels, png_with_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]

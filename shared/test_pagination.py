@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from cases.choices import CaseState
 from reference.models import Province
-from revocation import pagination
-from revocation.pagination import CappedPaginator
+from shared import pagination
+from shared.pagination import CappedPaginator
 
 pytestmark = pytest.mark.django_db
 

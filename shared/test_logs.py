@@ -13,10 +13,10 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import path
 
-from revocation import logs
-from revocation.middleware import RequestIdMiddleware
+from shared import logs
+from shared.middleware import RequestIdMiddleware
 
-logger = logging.getLogger("revocation.test_logs")
+logger = logging.getLogger("shared.test_logs")
 
 
 @pytest.fixture
@@ -181,7 +181,7 @@ urlpatterns = [path("fails/<str:number>/", _view_that_fails)]
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("revocation.test_logs")
+@pytest.mark.urls("shared.test_logs")
 def test_a_500s_traceback_is_logged_masked(client, json_lines):
     client.raise_request_exception = False
     assert client.get("/fails/۱۲۳۴۵۶۷۸۹۰/").status_code == 500

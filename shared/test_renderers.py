@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.forms.renderers import DjangoTemplates
 
 from cases.forms import CaseSearchForm
-from revocation.renderers import FastRenderer
+from shared.renderers import FastRenderer
 
 
 def same_html(html: str) -> str:
@@ -47,7 +47,7 @@ def test_the_fast_renderer_writes_what_django_writes(data):
 @pytest.mark.django_db
 def test_switched_off_every_widget_goes_through_djangos_templates(settings, monkeypatch):
     """FAST_RENDERER off (bench/pages.py --compare renderer): nothing is written in Python."""
-    import revocation.renderers as renderers
+    import shared.renderers as renderers
 
     def refused(widget):
         raise AssertionError("written in Python with FAST_RENDERER off")

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.template import Context, Template
 
-from revocation import persian
+from shared import persian
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_template_filters_show_solar_hijri_dates_in_persian_digits(settings):
 
 
 def test_an_identifier_in_plain_text_is_isolated_left_to_right_in_persian_digits():
-    from revocation.persian import isolated
+    from shared.persian import isolated
 
     assert isolated("23-1405-00017") == "\u2066۲۳-۱۴۰۵-۰۰۰۱۷\u2069"
 
@@ -86,7 +86,7 @@ def test_the_common_date_formats_match_jdatetimes_own_formatting_over_fifty_year
     import jdatetime
     from django.utils import timezone
 
-    from revocation.persian import digits_to_persian, jalali
+    from shared.persian import digits_to_persian, jalali
 
     day = datetime.date(1990, 1, 1)
     while day < datetime.date(2040, 1, 1):

@@ -9,7 +9,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from revocation import persian
+from shared import persian
 
 register = template.Library()
 

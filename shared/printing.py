@@ -110,7 +110,9 @@ class PrintedDocument(models.Model):
 
     @property
     def download_url(self) -> str:
-        return reverse("documents:download", args=[self.printed_kind, self.pk])
+        return reverse(
+            settings.PRINTED_DOCUMENT_URLS["download"], args=[self.printed_kind, self.pk]
+        )
 
 
 class Verifiable(models.Model):
@@ -125,7 +127,9 @@ class Verifiable(models.Model):
 
     def verification_url(self) -> str:
         """What the QR code carries: the verification page, absolute, with the facts' digest."""
-        path = reverse("documents:verify", args=[self.printed_kind, self.serial])
+        path = reverse(
+            settings.PRINTED_DOCUMENT_URLS["verify"], args=[self.printed_kind, self.serial]
+        )
         return absolute(f"{path}?h={self.content_sha256}")
 
 

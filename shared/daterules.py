@@ -18,7 +18,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from revocation import clock
+from shared import clock
 
 IN_FUTURE = "{what} نمی‌تواند در آینده باشد."
 BEFORE = "{what} نمی‌تواند پیش از {since} باشد."

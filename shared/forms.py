@@ -4,8 +4,8 @@ Solar Hijri date fields."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from revocation import daterules, persian
-from revocation.uploads import no_bidi_controls
+from shared import daterules, persian
+from shared.uploads import no_bidi_controls
 
 
 class BootstrapMixin:

@@ -31,7 +31,7 @@ from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
 
-from revocation.persian import digits_to_persian
+from shared.persian import digits_to_persian
 
 logger = logging.getLogger(__name__)
 

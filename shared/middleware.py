@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from revocation import logs
+from shared import logs
 
 
 class PermissionsPolicyMiddleware:
@@ -20,7 +20,7 @@ class PermissionsPolicyMiddleware:
 
 
 class RequestIdMiddleware:
-    """Gives each request an id, in the log lines it causes (revocation.logs) and in the
+    """Gives each request an id, in the log lines it causes (shared.logs) and in the
     ``X-Request-ID`` response header. The proxy's ``X-Request-ID`` is kept only behind the TLS
     proxy (settings.TRUST_REQUEST_ID, from DJANGO_TLS_PROXY), and only when it is a short run of
     letters, digits and hyphens: a client reaching the app directly could otherwise write what it
@@ -34,7 +34,7 @@ class RequestIdMiddleware:
         given = request.headers.get("X-Request-ID", "") if settings.TRUST_REQUEST_ID else ""
         request.request_id = given if logs.REQUEST_ID.fullmatch(given) else logs.new_request_id()
         # Set, not reset on the way out: Django logs a 4xx or 5xx response ("Not Found: ...")
-        # after the middleware has returned; revocation.logs clears them on request_finished.
+        # after the middleware has returned; shared.logs clears them on request_finished.
         logs.request_id.set(request.request_id)
         logs.path.set(request.path)
         logs.user.set("-")
@@ -57,7 +57,7 @@ class RequestIdMiddleware:
 
 
 class FileRefusedMiddleware:
-    """Answers a download whose stored file failed its check (revocation.http.FileRefused) with
+    """Answers a download whose stored file failed its check (shared.http.FileRefused) with
     the integrity page the check made."""
 
     def __init__(self, get_response):
@@ -67,7 +67,7 @@ class FileRefusedMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from revocation.http import FileRefused
+        from shared.http import FileRefused
 
         if isinstance(exception, FileRefused):
             return exception.response

@@ -30,7 +30,7 @@ def client_address(request) -> str:
 
 class FileRefused(Exception):
     """A stored file failed its check: ``response`` is the integrity page to answer with
-    (revocation.middleware.FileRefusedMiddleware). Raised, not returned, so that nothing the view
+    (shared.middleware.FileRefusedMiddleware). Raised, not returned, so that nothing the view
     does after ``attachment`` (such as writing the read log) happens for a file not served."""
 
     def __init__(self, response: HttpResponse):

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from conftest import require
-from revocation.middleware import RequestIdMiddleware
+from shared.middleware import RequestIdMiddleware
 from tests.workers import stop, wait_for, worker_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ Every log line of the web and Celery processes passes the two filters below, on 
 (settings.LOGGING): ``ContextFilter`` adds the request id, the user, the path and, in a worker, the
 task; ``MaskingFilter`` masks the digit runs that look like identity or document numbers in the
 message, its arguments, the traceback and any extra field. The request id lives in a contextvar
-set by ``revocation.middleware.RequestIdMiddleware``; a task queued during the request carries it
+set by ``shared.middleware.RequestIdMiddleware``; a task queued during the request carries it
 in a message header (``before_task_publish``) and the worker puts it back (``task_prerun``).
 """
 
@@ -127,14 +127,14 @@ def _request_finished(**kwargs):
         var.set("-")
 
 
-request_finished.connect(_request_finished, dispatch_uid="revocation.logs.request_finished")
+request_finished.connect(_request_finished, dispatch_uid="shared.logs.request_finished")
 
 
 # --------------------------------------------------------------------------------------------------
 # Celery: the request id travels with the task.
 
 
-@signals.before_task_publish.connect(dispatch_uid="revocation.logs.publish")
+@signals.before_task_publish.connect(dispatch_uid="shared.logs.publish")
 def _add_request_id(headers=None, **kwargs):
     """A task queued during a request carries the request's id (and user) to the worker."""
     if headers is not None and request_id.get() != "-":
@@ -145,7 +145,7 @@ def _add_request_id(headers=None, **kwargs):
 _TOKENS = "_revocation_log_tokens"
 
 
-@signals.task_prerun.connect(dispatch_uid="revocation.logs.prerun")
+@signals.task_prerun.connect(dispatch_uid="shared.logs.prerun")
 def _enter_task(task_id=None, task=None, **kwargs):
     """In the worker: the task's lines carry the id of the request that queued it. In eager mode
     (tests, no broker) the task runs inside the request, whose id is already set."""
@@ -163,7 +163,7 @@ def _enter_task(task_id=None, task=None, **kwargs):
     setattr(request, _TOKENS, tokens)
 
 
-@signals.task_postrun.connect(dispatch_uid="revocation.logs.postrun")
+@signals.task_postrun.connect(dispatch_uid="shared.logs.postrun")
 def _leave_task(task=None, **kwargs):
     for var, token in reversed(getattr(task.request, _TOKENS, [])):
         try:
@@ -190,8 +190,8 @@ def logging_config(*, json: bool, level: str) -> dict:
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
-            "context": {"()": "revocation.logs.ContextFilter"},
-            "mask": {"()": "revocation.logs.MaskingFilter"},
+            "context": {"()": "shared.logs.ContextFilter"},
+            "mask": {"()": "shared.logs.MaskingFilter"},
         },
         "formatters": {
             "text": {"format": text},
