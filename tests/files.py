@@ -9,7 +9,7 @@ import zlib
 
 from PIL import Image
 
-from revocation.demo.walk import DEMO_PDF
+from revocation.demo.walk import DEMO_PDF, pdf
 from shared.uploads import EICAR
 
 
@@ -17,29 +17,6 @@ def image(fmt: str, size=(16, 16), **save) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, "white").save(buffer, fmt, **save)
     return buffer.getvalue()
-
-
-def pdf(*objects: bytes, root_extra: bytes = b"", pages: bool = True) -> bytes:
-    """A PDF with a correct cross-reference table: a catalog (with ``root_extra``), one blank page
-    unless ``pages`` is False, then ``objects`` numbered from 4 (or 2 without pages)."""
-    if pages:
-        body = [
-            b"<</Type/Catalog/Pages 2 0 R" + root_extra + b">>",
-            b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
-        ]
-    else:
-        body = [b"<</Type/Catalog" + root_extra + b">>"]
-    body += list(objects)
-    out, offsets = b"%PDF-1.4\n", []
-    for number, content in enumerate(body, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj" % number + content + b"endobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
-    return out
 
 
 def png_chunk(kind: bytes, data: bytes) -> bytes:

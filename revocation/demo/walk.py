@@ -30,27 +30,32 @@ from reference.models import OffenceType
 from shared import clock
 
 
-def _minimal_pdf() -> bytes:
-    """A one-page blank PDF with a correct cross-reference table: enough to stand in for a scanned
-    letter, and whole enough for the upload checks (shared.uploads parses it with pypdf)."""
-    objects = [
-        b"<</Type/Catalog/Pages 2 0 R>>",
-        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
-    ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
+def pdf(*objects: bytes, root_extra: bytes = b"", pages: bool = True) -> bytes:
+    """A PDF with a correct cross-reference table: a catalog (with ``root_extra``), one blank page
+    unless ``pages`` is False, then ``objects`` numbered from 4 (or 2 without pages). Blank, it
+    stands in for a scanned letter and is whole enough for the upload checks (shared.uploads
+    parses it with pypdf); the upload tests build their hostile PDFs with it too."""
+    if pages:
+        body = [
+            b"<</Type/Catalog/Pages 2 0 R" + root_extra + b">>",
+            b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
+        ]
+    else:
+        body = [b"<</Type/Catalog" + root_extra + b">>"]
+    body += list(objects)
+    out, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(body, start=1):
         offsets.append(len(out))
-        out += b"%d 0 obj" % number + body + b"endobj\n"
+        out += b"%d 0 obj" % number + content + b"endobj\n"
     xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
     return out
 
 
-DEMO_PDF = _minimal_pdf()
+DEMO_PDF = pdf()
 
 MAIN_PATH = [
     Step.START_REVIEW,
