@@ -30,8 +30,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import setup_django
 
-from cases.trail import CaseEvent
-
 ZWNJ = "\u200c"
 
 MALE = [
@@ -366,6 +364,7 @@ def generate(persons: int, seed: int) -> None:
         DECIDING_STATES,
         FROM_NATIONAL_CONFIRMATION,
     )
+    from cases.trail import CaseEvent
     from enforcement.models import ExpulsionOrder, OrderedPerson
     from letters.models import AgencyOffice, Dispatch, Letter, LetterRegister
     from najva.models import Registration
@@ -818,6 +817,7 @@ def generate(persons: int, seed: int) -> None:
                 "leave_by": ordered_at.date() + datetime.timedelta(days=30),
                 "reentry_ban_years": 5, "replaces_id": None, "reason": "",
                 "issued_by_id": supervisor.pk, "issued_at": ordered_at,
+                "printed_by_id": supervisor.pk, "printed_at": ordered_at,
                 "serial": f"bench-{case_id}", "content_sha256": f"{rng.getrandbits(256):064x}",
                 "file": f"enforcement/orders/bench/{case_id}.pdf",
                 "sha256": f"{rng.getrandbits(256):064x}",
