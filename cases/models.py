@@ -28,6 +28,7 @@ from cases.links import case_url
 from cases.states import CLOSED_STATES
 from cases.steps import STEPS
 from shared import clock
+from shared.fsm import RefreshSafely
 from shared.persian import jalali_year
 
 
@@ -74,7 +75,7 @@ class CaseNumberSequence(models.Model):
         return f"{self.province.code}-{self.year}: {self.last_value}"
 
 
-class Case(ConcurrentTransitionMixin, models.Model):
+class Case(RefreshSafely, ConcurrentTransitionMixin, models.Model):
     number = models.CharField("شماره پرونده", max_length=20, unique=True, editable=False)
     province = models.ForeignKey(
         "reference.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="cases"

@@ -22,6 +22,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from letters.links import letter_url
 from people.models import POSTAL_CODE
 from shared import clock
+from shared.fsm import RefreshSafely
 from shared.persian import digits_to_persian
 from shared.printing import PrintedDocument, Signed, Verifiable
 
@@ -87,7 +88,7 @@ def letter_upload_to(instance, filename):
     return f"letters/{instance.case_id}/{instance.pk}-{instance.sha256}.pdf"
 
 
-class Letter(FSMModelMixin, PrintedDocument, Verifiable, Signed):
+class Letter(RefreshSafely, FSMModelMixin, PrintedDocument, Verifiable, Signed):
     # The serial, the digests, the file and who printed it and recorded the signature are what
     # every printed document keeps (shared.printing).
     printed_kind = "letter"

@@ -9,6 +9,7 @@ from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from audit.models import Event
+from shared.fsm import RefreshSafely
 from shared.persian import name_parts, normalize_identifier, normalize_name
 
 
@@ -159,7 +160,7 @@ class DocumentStatus(models.TextChoices):
     CANCELLED = "cancelled", "باطل‌شده"
 
 
-class IdentityDocument(FSMModelMixin, models.Model):
+class IdentityDocument(RefreshSafely, FSMModelMixin, models.Model):
     """An Amayesh card, a 90-day travel permit, or another document type.
 
     The number is stored as ASCII (whatever digits it was typed in) and is unique per type. The
