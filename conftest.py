@@ -4,6 +4,7 @@ Tests that need the real PostgreSQL or Redis skip without them, unless REQUIRE_S
 (``.ci/run`` sets it): then a missing service fails the run instead of skipping silently.
 """
 
+import contextlib
 import os
 
 import pytest
@@ -119,6 +120,10 @@ def reference_data(db):
 
     Loaded again here because a transactional test's flush empties those tables.
     """
+    load_reference_data()
+
+
+def load_reference_data():
     from importlib import import_module
 
     from django.apps import apps
@@ -151,6 +156,10 @@ def it_admin(reference_data):
 @pytest.fixture
 def users(tehran, isfahan):
     """One user per role: provincial roles in Tehran (``*_a``) and Isfahan (``*_b``)."""
+    return make_users(tehran, isfahan)
+
+
+def make_users(tehran, isfahan):
     return {
         "expert_a": make_user("expert_a", Role.EXPERT, tehran),
         "expert_b": make_user("expert_b", Role.EXPERT, isfahan),
@@ -190,6 +199,10 @@ def actors_b(users):
 
 @pytest.fixture
 def offences(db):
+    return make_offences()
+
+
+def make_offences():
     factories.OffenceTypeFactory(version_year=1404, code="01", title="خروج غیرقانونی از کشور")
     return [
         factories.OffenceTypeFactory(
@@ -226,6 +239,34 @@ def walk_new_case(state, actors, *, source_type=None, subjects=None):
     # Najva registers at once (the embedded registry), unless the case is to wait for it.
     settle = None if state == CaseState.AWAITING_NAJVA else najva_settle
     return walk(case, STEPS_TO[state], actors, settle=settle)
+
+
+@contextlib.contextmanager
+def made_once(django_db_blocker, folder):
+    """What the tests of one module share, made once for them all (``case_in`` walks a case
+    through real sessions, orders and PDFs: a second or more per case).
+
+    The rows are made inside one transaction, rolled back when the module ends; each test runs in
+    pytest-django's own transaction, which inside this one is a savepoint, so what a test changes
+    is undone before the next test as when its rows were its own. Files written meanwhile go to
+    ``folder``. A test reads the shared rows again from the database (never a kept instance,
+    which an earlier test may have changed in memory).
+    """
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder / "files", "base_url": None},
+        },
+    }
+    with django_db_blocker.unblock(), override_settings(STORAGES=storages):
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="session")
