@@ -106,8 +106,14 @@ def test_the_signed_scan_is_kept_with_its_digest_once_the_session_is_closed(
     assert minutes.scan_sha256 == hashlib.sha256(scan).hexdigest()
     assert minutes.signed_by == users["secretary_a"]
     client.force_login(users["auditor"])
+    # Served by the documents' download; the session's address leads there.
     got = client.get(url)
+    assert got.status_code == 302 and got["Location"] == minutes.signed_scan_url
+    got = client.get(minutes.signed_scan_url)
     assert b"".join(got.streaming_content) == scan
+    assert got["Content-Disposition"] == (
+        f'attachment; filename="minutes-signed-{closed_session.pk}-v{minutes.version}.pdf"'
+    )
     assert (
         client.post(url, {"scan": SimpleUploadedFile("s.pdf", scan, "application/pdf")}).status_code
         == 403
