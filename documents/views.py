@@ -52,6 +52,8 @@ def verify(request, kind, serial):
     document = kind.visible_to(request.user).filter(serial=serial).first()
     context = {"kind": kind, "document": document, "digest": digest, "genuine": False}
     if document is not None:
-        context["genuine"] = digest == document.content_sha256
+        # A document printed without a QR code (the minutes made before they had one) has no
+        # digest of its facts, and nothing matches it.
+        context["genuine"] = bool(document.content_sha256) and digest == document.content_sha256
         context.update(kind.verify_context(document))
     return render(request, kind.verify_template, context, status=200 if document else 404)

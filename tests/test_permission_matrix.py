@@ -533,6 +533,9 @@ TABLE = [
     Row("documents:download", S.READY_FOR_PROVINCE, kind="minutes", setup=_session_with_minutes,
         get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("documents:verify", S.READY_FOR_PROVINCE, kind="minutes", setup=_session_with_minutes,
+        get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     # The signed scan: served by the documents' download; the session's address (by which it
     # is uploaded) leads there, after the same guard.
     Row("documents:download", S.READY_FOR_PROVINCE, kind="minutes", variant="signed",
