@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from cases.choices import CaseState
-from shared.printing import PrintedDocument, SignedScan
+from shared.printing import PrintedDocument, SignedScan, Verifiable
 
 
 class WorkingGroup(models.Model):
@@ -282,11 +282,12 @@ def signed_upload_to(instance, filename):
     )
 
 
-class Minutes(PrintedDocument, SignedScan):
+class Minutes(PrintedDocument, Verifiable, SignedScan):
     """The minutes (صورتجلسه) of a session as a PDF, made in the background for one version of
     the session and served again until the session changes; and the signed scan, once uploaded.
-    The file, its hash, the time it was made (printed_at) and the signed scan are what every
-    printed document keeps (shared.printing); the minutes carry no QR code."""
+    The file, its hash, the time it was made (printed_at), the serial and the digest of the facts
+    printed (the QR code: the same serial for every version, the digest of the latest) and the
+    signed scan are what every printed document keeps (shared.printing)."""
 
     printed_kind = "minutes"
     upload_file_to = minutes_upload_to

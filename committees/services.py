@@ -530,12 +530,15 @@ def minutes_make(*, session_id: int, version: int) -> bool:
     session = Session.objects.select_related("group__province").get(pk=session_id)
     if session.version != version:
         return False
-    pdf, pages = render_minutes(session)
+    # Its serial for the QR code (kept through every version), and the digest of the facts.
+    made = Minutes.objects.get(session_id=session_id)
+    pdf, pages = render_minutes(session, made)
     with transaction.atomic():
         minutes = Minutes.objects.select_for_update().get(session_id=session_id)
         current = Session.objects.values_list("version", flat=True).get(pk=session_id)
         if minutes.version != version or current != version:
             return False
+        minutes.content_sha256 = made.content_sha256
         minutes.sha256 = hashlib.sha256(pdf).hexdigest()
         minutes.file.save(f"{minutes.sha256}.pdf", ContentFile(pdf), save=False)
         minutes.status = Minutes.Status.READY

@@ -12,8 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import permissions
-from audit.reads import record_read
-from cases.forms import EXTENSIONS
 from committees import forms, rules, services
 from committees.models import AgendaItem, Session
 from committees.selectors import (
@@ -28,9 +26,7 @@ from committees.selectors import (
     working_group_of,
 )
 from committees.selectors import national_queue as national_queue_of
-from committees.trail import CommitteeRead
 from shared.forms import refusal_on_form
-from shared.http import attachment
 from shared.pagination import CappedPaginator
 from shared.persian import isolated
 
@@ -300,28 +296,15 @@ def minutes(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def minutes_signed(request, pk):
-    """GET: the signed scan; POST: upload it (the secretary, once the session is closed)."""
+    """GET: the signed scan, served by the documents' download (this address, by the session,
+    stays for the links already given); POST: upload it (the secretary, once the session is
+    closed)."""
     session = session_or_404(request.user, pk, record=request.method == "POST")
     if request.method == "GET":
         current = minutes_of(session)
         if current is None or not current.signed_scan:
             raise Http404("نسخه امضاشده بارگذاری نشده است.")
-        extension = EXTENSIONS.get(current.scan_content_type, "bin")
-        response = attachment(
-            current.signed_scan,
-            request=request,
-            sha256=current.scan_sha256,
-            label=f"صورتجلسه امضاشده جلسه {session.pk}",
-            filename=f"minutes-{session.pk}-signed.{extension}",
-            content_type=current.scan_content_type,
-        )
-        record_read(
-            request,
-            CommitteeRead.SCAN,
-            cases=session.items.values_list("case_id", flat=True),
-            detail=f"session {session.pk} signed",
-        )
-        return response
+        return redirect(current.signed_scan_url)
     # An open session's scan is refused by the service, which says why (not closed.html).
     form = forms.SignedScanForm(request.POST, request.FILES)
     if form.is_valid():

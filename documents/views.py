@@ -20,20 +20,20 @@ def _kind_or_404(slug: str) -> printing.PrintedKind:
 
 @login_required
 @require_safe
-def download(request, kind, pk):
+def download(request, kind, pk, variant=""):
+    """A kind's file (``variant``: "" for the printed PDF, "signed" for the scan of the signed
+    paper), to a user its app lets see the document: the same 403 and 404 as its own pages."""
     kind = _kind_or_404(kind)
     document = kind.document_for(request.user, pk)
-    if not document.file:
-        raise Http404
-    served = kind.download(document)
+    served = kind.download(document, variant)
     response = attachment(
-        document.file,
+        served.file,
         request=request,
-        sha256=document.sha256,
+        sha256=served.sha256,
         case=served.case,
         label=served.label,
         filename=served.filename,
-        content_type="application/pdf",
+        content_type=served.content_type,
         inline=served.inline,
     )
     record_read(request, served.read_action, **served.read)
@@ -52,6 +52,8 @@ def verify(request, kind, serial):
     document = kind.visible_to(request.user).filter(serial=serial).first()
     context = {"kind": kind, "document": document, "digest": digest, "genuine": False}
     if document is not None:
-        context["genuine"] = digest == document.content_sha256
+        # A document printed without a QR code (the minutes made before they had one) has no
+        # digest of its facts, and nothing matches it.
+        context["genuine"] = bool(document.content_sha256) and digest == document.content_sha256
         context.update(kind.verify_context(document))
     return render(request, kind.verify_template, context, status=200 if document else 404)

@@ -11,11 +11,12 @@ class EnforcementConfig(AppConfig):
 
         panels.register()
 
-        # The expulsion order is a printed kind: its PDF and verification page are documents'.
-        from enforcement.printed import KIND
+        # The expulsion order is a printed kind: its PDF and verification page are documents'; so
+        # is the download of the proof of an exit.
+        from enforcement.printed import KINDS
         from shared.printing import register
 
-        register(KIND)
+        register(*KINDS)
 
         from cases.models import Evidence
         from cases.workflow.proofs import ProofKind

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from shared import clock
-from shared.printing import PrintedDocument, Verifiable
+from shared.printing import PrintedDocument, Verifiable, download_url
 
 
 class OrderNumberSequence(models.Model):
@@ -172,6 +172,14 @@ class OrderedPerson(models.Model):
 
     def __str__(self):
         return f"{self.subject} — {self.order}"
+
+    # The proof is served by the documents' one download page as a kind of its own
+    # (enforcement.printed).
+    proof_kind = "exit-proof"
+
+    @property
+    def proof_url(self) -> str:
+        return download_url(self.proof_kind, self.pk)
 
     @property
     def closes(self) -> bool:

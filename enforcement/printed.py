@@ -1,21 +1,12 @@
-"""The expulsion order as a printed kind (shared.printing): who may download and verify it is
-enforcement's rule, the pages are documents.views. Registered in EnforcementConfig.ready()."""
+"""The expulsion order and the proof of an exit as kinds of shared.printing: who may download and
+verify them is enforcement's rule, the pages are documents.views. Registered in
+EnforcementConfig.ready()."""
 
 from enforcement import selectors
-from enforcement.models import ExpulsionOrder
+from enforcement.models import ExpulsionOrder, OrderedPerson
 from enforcement.trail import EnforcementRead
-from enforcement.views import _order_or_404
-from shared.printing import Download, PrintedKind
-
-
-def _download(order: ExpulsionOrder) -> Download:
-    return Download(
-        filename=f"expulsion-order-{order.number}.pdf",
-        label=f"دستور اخراج {order.number}",
-        case=order.case,
-        read_action=EnforcementRead.ORDER,
-        read={"case_id": order.case_id, "detail": f"order {order.pk}"},
-    )
+from enforcement.views import _entry_or_404, _order_or_404
+from shared.printing import PrintedKind, Stored
 
 
 def _visible_to(user):
@@ -24,13 +15,30 @@ def _visible_to(user):
     )
 
 
-KIND = PrintedKind(
+ORDER = PrintedKind(
     slug=ExpulsionOrder.printed_kind,
     model=ExpulsionOrder,
     label="دستور اخراج",
     document_for=_order_or_404,
-    download=_download,
+    name=lambda order: order.number,
+    case=lambda order: order.case,
+    read_action=EnforcementRead.ORDER,
     visible_to=_visible_to,
     verify_template="enforcement/verify.html",
     verify_context=lambda order: {"entries": list(order.persons.select_related("subject__person"))},
 )
+
+# The proof that an ordered person left on their own: an upload kept on its entry of the order,
+# served as a kind of its own (not printed, nothing to verify).
+EXIT_PROOF = PrintedKind(
+    slug=OrderedPerson.proof_kind,
+    model=OrderedPerson,
+    label="مدرک خروج",
+    document_for=_entry_or_404,
+    name=lambda entry: f"{entry.order.case.number}-{entry.pk}",
+    case=lambda entry: entry.order.case,
+    read_action=EnforcementRead.SCAN,
+    files={"": Stored(file="proof", sha256="proof_sha256", content_type="proof_content_type")},
+)
+
+KINDS = (ORDER, EXIT_PROOF)

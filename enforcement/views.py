@@ -1,6 +1,7 @@
-"""Step 7's pages: the expulsion order (issue, page, PDF, verification), each person's hand-over
-and outcome, and the closing of a case whose persons had already left. Thin: the services
-decide; the one guard of this app fetches through the user's scope, or 404."""
+"""Step 7's pages: the expulsion order (issued, shown), each person's hand-over and outcome, and
+the closing of a case whose persons had already left. Thin: the services decide; the one guard of
+this app fetches through the user's scope, or 404. The order's PDF, its verification page and the
+proof of an exit are served by documents.views (enforcement.printed)."""
 
 import datetime
 
@@ -13,16 +14,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import permissions
 from accounts.roles import Capability
-from audit.reads import record_read
 from cases.choices import Step
 from cases.views.common import answers_conflicts, case_or_404, conflict_page
 from enforcement import forms, selectors, services
 from enforcement import rules as enforcement_rules
 from enforcement.models import ExpulsionOrder, OrderedPerson, Outcome
-from enforcement.trail import EnforcementRead
 from shared import clock
 from shared.forms import refusal_on_form
-from shared.http import attachment
 from shared.persian import digits_to_persian
 
 
@@ -225,25 +223,6 @@ def outcome(request, pk):
         },
         status=status,
     )
-
-
-@login_required
-@require_safe
-def proof(request, pk):
-    entry = _entry_or_404(request.user, pk)
-    if not entry.proof:
-        raise Http404
-    response = attachment(
-        entry.proof,
-        request=request,
-        sha256=entry.proof_sha256,
-        case=entry.order.case,
-        label="مدرک خروج",
-        filename=f"exit-proof-{entry.order.case.number}-{entry.pk}",
-        content_type=entry.proof_content_type,
-    )
-    record_read(request, EnforcementRead.SCAN, case_id=entry.order.case_id, detail=f"proof {pk}")
-    return response
 
 
 @login_required

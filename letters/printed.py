@@ -5,17 +5,7 @@ from letters import selectors
 from letters.models import Letter
 from letters.trail import LetterRead
 from letters.views import _letter_for, _named_subjects
-from shared.printing import Download, PrintedKind
-
-
-def _download(letter: Letter) -> Download:
-    return Download(
-        filename=f"letter-{letter.number.replace('/', '-')}.pdf",
-        label=f"نامه {letter.number}",
-        case=letter.case,
-        read_action=LetterRead.LETTER,
-        read={"case_id": letter.case_id, "detail": f"letter {letter.pk}"},
-    )
+from shared.printing import PrintedKind
 
 
 def _visible_to(user):
@@ -32,7 +22,9 @@ KIND = PrintedKind(
     model=Letter,
     label="نامه",
     document_for=_letter_for,
-    download=_download,
+    name=lambda letter: letter.number,
+    case=lambda letter: letter.case,
+    read_action=LetterRead.LETTER,
     visible_to=_visible_to,
     verify_template="letters/verify.html",
     verify_context=lambda letter: {

@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from cases import urls as _case_urls  # noqa: F401 (registers the case_number converter)
+from documents.views import download
 from najva import views
 
 app_name = "najva"
@@ -16,7 +17,14 @@ urlpatterns = [
         name="form_print",
     ),
     path("forms/<int:pk>/signed/", views.form_signed, name="form_signed"),
-    path("forms/<int:pk>/scan/", views.form_scan, name="form_scan"),
+    # The signed scan is served by the documents' download (kind and variant); the old address
+    # and its name stay for the links already given.
+    path(
+        "forms/<int:pk>/scan/",
+        download,
+        {"kind": "cancellation-form", "variant": "signed"},
+        name="form_scan",
+    ),
     # Forms printed before the documents' pages existed carry this path in their QR code.
     path(
         "verify/<str:serial>/",

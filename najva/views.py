@@ -1,5 +1,6 @@
 """The Najva pages: the operator's queue, a retry, a registration made by other means, and the
-card cancellation form (print, signed scan, verification). Thin: najva.services decides."""
+card cancellation form (print, the signed scan uploaded). Thin: najva.services decides; the
+files and the verification page are documents.views (najva.printed)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,14 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import permissions
 from accounts.roles import Capability
-from audit.reads import record_read
 from cases.models import CaseSubject
 from cases.views.common import case_or_404
 from najva import forms, selectors, services
 from najva.models import CancellationForm, Registration
-from najva.trail import NajvaRead
 from shared.forms import refusal_on_form
-from shared.http import attachment
 from shared.persian import digits_to_persian
 
 
@@ -158,22 +156,3 @@ def form_signed(request, pk):
     return render(
         request, "najva/form_signed.html", {"form_row": form, "form": upload}, status=status
     )
-
-
-@login_required
-@require_safe
-def form_scan(request, pk):
-    form = _form_or_404(request.user, pk)
-    if not form.signed_scan:
-        raise Http404
-    response = attachment(
-        form.signed_scan,
-        request=request,
-        sha256=form.scan_sha256,
-        case=form.subject.case,
-        label="تصویر فرم ابطال امضاشده",
-        filename=f"cancellation-form-signed-{form.subject.case.number}-{form.subject_id}",
-        content_type=form.scan_content_type,
-    )
-    record_read(request, NajvaRead.SCAN, case=form.subject.case, detail=f"form {pk}")
-    return response

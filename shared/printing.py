@@ -17,8 +17,11 @@ import segno
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from shared.uploads import EXTENSIONS
 
 FONTS = settings.BASE_DIR / "static" / "fonts" / "vazirmatn"
 
@@ -110,9 +113,7 @@ class PrintedDocument(models.Model):
 
     @property
     def download_url(self) -> str:
-        return reverse(
-            settings.PRINTED_DOCUMENT_URLS["download"], args=[self.printed_kind, self.pk]
-        )
+        return download_url(self.printed_kind, self.pk)
 
 
 class Verifiable(models.Model):
@@ -165,6 +166,10 @@ class SignedScan(Signed):
     def upload_scan_to(self, filename: str) -> str:
         raise NotImplementedError
 
+    @property
+    def signed_scan_url(self) -> str:
+        return download_url(self.printed_kind, self.pk, "signed")
+
 
 # ------------------------------------------------------------------------------------------------
 # The registry of printed kinds: the one verification page and the one download page find a kind
@@ -172,45 +177,135 @@ class SignedScan(Signed):
 
 
 @dataclass(frozen=True)
-class Download:
-    """How a document is served, and what the read log records of it (a read word its app
-    declares in its trail module, and the record_read arguments, named by that app)."""
+class Stored:
+    """One file of a kind, by the fields of its model that keep it: the printed PDF (``file``),
+    the scan of the signed paper (a variant, ``signed``), or a file that is a kind's only one
+    (the proof of an exit)."""
 
+    file: str = "file"
+    sha256: str = "sha256"
+    # The field keeping the type the file was uploaded as; "" for a PDF of our own.
+    content_type: str = ""
+    # Said after the kind's label, in the file's label: «فرم ابطال کارت امضاشده».
+    label: str = ""
+    # The read word of the log, when it is not the kind's (the signed scan: every app's "scan").
+    read_action: str = ""
+    # Whether the document's file may be served as it is now (the minutes: only for the session
+    # as it is); an empty field is never served.
+    ready: Callable | None = None
+
+    @property
+    def uploaded(self) -> bool:
+        return bool(self.content_type)
+
+
+PRINTED = Stored()
+
+
+def signed_scan(read_action: str) -> Stored:
+    """The scan of the signed paper (SignedScan's fields), served as the kind's ``signed``."""
+    return Stored(
+        file="signed_scan",
+        sha256="scan_sha256",
+        content_type="scan_content_type",
+        label="امضاشده",
+        read_action=read_action,
+    )
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file as the download page serves it, and what the read log records of it."""
+
+    file: object
+    sha256: str
+    content_type: str
     filename: str
     label: str
     read_action: str
-    read: dict = field(default_factory=dict)  # case / case_id / cases, detail
+    read: dict  # record_read's case / case_id / cases, and detail
     case: object = None  # the case whose file it is, for the integrity page, if one
-    inline: bool = True  # our own PDFs open in the browser's viewer, for printing
+    inline: bool = True
 
 
 @dataclass(frozen=True)
 class PrintedKind:
     slug: str
     model: type
-    # «فرم ابطال کارت»: the verification page's title.
+    # «فرم ابطال کارت»: the verification page's title, and the start of the file's label.
     label: str
-    # The document the user may download, by its key: raises Http404 (not theirs to see, or not
-    # made yet) or PermissionDenied, as the app's own pages do.
+    # The document the user may download, by its key: raises Http404 (not theirs to see) or
+    # PermissionDenied, as the app's own pages do.
     document_for: Callable
-    # How to serve it: a Download.
-    download: Callable
+    # What tells one document of the kind from another (its number): the end of the file's
+    # name and of its label.
+    name: Callable
+    # The read word of the log for its printed file (declared in the app's trail module).
+    read_action: str
+    # The case whose document it is (the read log's and the integrity page's), if one.
+    case: Callable | None = None
+    # What the read log records instead of the case (the minutes: every case on the agenda), as
+    # record_read's arguments; a "detail" given here replaces "<kind> <key>" (the variant is
+    # added to either).
+    read: Callable | None = None
+    # Its files by variant: "" is the one /documents/<kind>/<pk>/download/ serves.
+    files: dict = field(default_factory=lambda: {"": PRINTED})
+    # Our own PDFs open in the browser's viewer, for printing (an upload never does).
+    inline: bool = True
     # Verifiable kinds: the documents the user may see (the page answers 404 for any other),
     # the page's template (extending documents/verify.html) and the facts it shows.
     visible_to: Callable | None = None
     verify_template: str = ""
     verify_context: Callable | None = None
 
+    def download(self, document, variant: str = "") -> Download:
+        """How ``document``'s file ``variant`` is served. Http404 when the kind has no such
+        file, or the document has none (yet)."""
+        stored = self.files.get(variant)
+        if stored is None:
+            raise Http404
+        stored_file = getattr(document, stored.file)
+        if not stored_file or (stored.ready is not None and not stored.ready(document)):
+            raise Http404
+        name = str(self.name(document))
+        if stored.uploaded:
+            content_type = getattr(document, stored.content_type)
+            extension = EXTENSIONS.get(content_type, "bin")
+        else:
+            content_type, extension = "application/pdf", "pdf"
+        stem = "-".join(filter(None, [self.slug, variant, name.replace("/", "-")]))
+        case = self.case(document) if self.case else None
+        read = {"case": case} if self.read is None else dict(self.read(document))
+        detail = read.get("detail") or f"{self.slug} {document.pk}"
+        read["detail"] = " ".join(filter(None, [detail, variant]))
+        return Download(
+            file=stored_file,
+            sha256=getattr(document, stored.sha256),
+            content_type=content_type,
+            filename=f"{stem}.{extension}",
+            label=" ".join(filter(None, [self.label, stored.label, name])),
+            read_action=stored.read_action or self.read_action,
+            read=read,
+            case=case,
+            inline=self.inline and not stored.uploaded,
+        )
+
 
 _KINDS: dict[str, PrintedKind] = {}
 
 
-def register(kind: PrintedKind) -> None:
-    if kind.slug in _KINDS and _KINDS[kind.slug] != kind:
-        raise ImproperlyConfigured(f"printed kind {kind.slug!r} registered twice")
-    if kind.model.printed_kind != kind.slug:
-        raise ImproperlyConfigured(f"{kind.model.__name__}.printed_kind is not {kind.slug!r}")
-    _KINDS[kind.slug] = kind
+def register(*kinds: PrintedKind) -> None:
+    for kind in kinds:
+        if kind.slug in _KINDS and _KINDS[kind.slug] != kind:
+            raise ImproperlyConfigured(f"printed kind {kind.slug!r} registered twice")
+        # A printed model names its kind; a kind may also serve a file of another model (the
+        # proof of an exit, kept on the ordered person).
+        printed = issubclass(kind.model, PrintedDocument)
+        if printed and kind.model.printed_kind != kind.slug:
+            raise ImproperlyConfigured(f"{kind.model.__name__}.printed_kind is not {kind.slug!r}")
+        if not printed and kind.visible_to is not None:
+            raise ImproperlyConfigured(f"{kind.slug!r}: only a printed document is verified")
+        _KINDS[kind.slug] = kind
 
 
 def kind_of(slug: str) -> PrintedKind | None:
@@ -219,6 +314,12 @@ def kind_of(slug: str) -> PrintedKind | None:
 
 def kinds() -> dict[str, PrintedKind]:
     return dict(_KINDS)
+
+
+def download_url(slug: str, pk: int, variant: str = "") -> str:
+    """The one download page's address for a file of kind ``slug``."""
+    args = [slug, pk, variant] if variant else [slug, pk]
+    return reverse(settings.PRINTED_DOCUMENT_URLS["download"], args=args)
 
 
 def qr_context(document) -> dict:

@@ -92,10 +92,12 @@ class Row:
     setup: Callable | None = None
     source_type: str | None = None
     kind: str = ""  # a printed document's kind (documents:download, documents:verify)
+    variant: str = ""  # another of its files (documents:download): "signed", its signed scan
 
     @property
     def id(self) -> str:
-        return "-".join(filter(None, [self.name, self.kind, self.step, self.state or ""]))
+        parts = [self.name, self.kind, self.variant, self.step, self.state or ""]
+        return "-".join(filter(None, parts))
 
 
 def _inquiries_ready(case, actors):
@@ -543,8 +545,17 @@ TABLE = [
     Row("documents:download", S.READY_FOR_PROVINCE, kind="minutes", setup=_session_with_minutes,
         get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
-    Row("committees:minutes_signed", S.READY_FOR_PROVINCE, setup=_session_signed,
+    Row("documents:verify", S.READY_FOR_PROVINCE, kind="minutes", setup=_session_with_minutes,
         get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    # The signed scan: served by the documents' download; the session's address (by which it
+    # is uploaded) leads there, after the same guard.
+    Row("documents:download", S.READY_FOR_PROVINCE, kind="minutes", variant="signed",
+        setup=_session_signed,
+        get=  (L,   200, 200, 200, 403, 404, 404, 404, 403, 200, 403, 200, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("committees:minutes_signed", S.READY_FOR_PROVINCE, setup=_session_signed,
+        get=  (L,   302, 302, 302, 403, 404, 404, 404, 403, 302, 403, 302, 403),
         post= (L,   403, 302, 403, 403, 404, 404, 404, 403, 403, 403, 403, 403)),
     # The national working group: its queue and its batch, the national secretariat's; read by
     # the auditor; a national session is not seen by the provincial roles (404).
@@ -586,6 +597,11 @@ TABLE = [
     Row("najva:form_signed", S.CARD_CANCELLED, setup=_form_printed,
         get=  (L,   403, 403, 200, 403, 404, 404, 404, 404, 403, 403, 403, 404),
         post= (L,   403, 403, 302, 403, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("documents:download", S.CARD_CANCELLED, kind="cancellation-form", variant="signed",
+        setup=_form_signed,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    # Its old address, served by the same view.
     Row("najva:form_scan", S.CARD_CANCELLED, setup=_form_signed,
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
@@ -618,6 +634,10 @@ TABLE = [
     Row("enforcement:outcome", S.EXPULSION_ORDERED, setup=_handed_over,
         get=  (L,   403, 403, 403, 200, 404, 404, 404, 404, 403, 403, 403, 404),
         post= (L,   403, 403, 403, 302, 404, 404, 404, 404, 403, 403, 403, 404)),
+    Row("documents:download", S.EXPULSION_ORDERED, kind="exit-proof", setup=_left_on_their_own,
+        get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    # Its old address, served by the same view.
     Row("enforcement:proof", S.EXPULSION_ORDERED, setup=_left_on_their_own,
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
@@ -710,9 +730,11 @@ def url_of(row: Row, ctx: Context) -> str:
             "cancellation-form": lambda: CancellationForm.objects.latest("pk"),
             "expulsion-order": lambda: ExpulsionOrder.objects.latest("pk"),
             "letter": lambda: _first_letter(case),
+            "exit-proof": lambda: OrderedPerson.objects.exclude(proof="").latest("pk"),
         }[row.kind]()
         if row.name == "documents:download":
-            return reverse(row.name, args=[row.kind, document.pk])
+            args = [row.kind, document.pk, row.variant] if row.variant else [row.kind, document.pk]
+            return reverse(row.name, args=args)
         return reverse(row.name, args=[row.kind, document.serial]) + f"?h={document.content_sha256}"
     if row.name == "committees:national_queue":
         return reverse(row.name)

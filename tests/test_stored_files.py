@@ -58,8 +58,9 @@ def _calls(path):
 
 def test_every_download_passes_the_recorded_digest():
     calls = list(attachment_calls())
-    # The scans' downloads, and one for every printed PDF (documents.views.download).
-    assert len(calls) >= 7
+    # The case's evidence and replies, and documents.views.download: every printed document's
+    # files (the PDF, the signed scan) and the proof of an exit, by their kinds (see below).
+    assert len(calls) >= 4
     digests = set(STORED_FILES.values())
     for path, call in calls:
         given = {k.arg: k.value for k in call.keywords}
@@ -69,6 +70,21 @@ def test_every_download_passes_the_recorded_digest():
     # And no view streams a stored file by any other means.
     for path in [*ROOT.glob("*/views*.py"), *ROOT.glob("*/views/*.py")]:
         assert "FileResponse" not in path.read_text(), path
+
+
+def test_every_file_the_documents_page_serves_is_checked_by_its_own_digest():
+    """documents.views.download passes ``served.sha256``: each kind's files name the field that
+    keeps them and the field of their recorded digest, as listed above."""
+    from shared import printing
+
+    served = set()
+    for kind in printing.kinds().values():
+        for variant, stored in kind.files.items():
+            key = (kind.model._meta.label, stored.file)
+            assert STORED_FILES.get(key) == stored.sha256, (kind.slug, variant)
+            served.add(key)
+    # Every stored file but the case's own (its evidence and replies: cases.views.records).
+    assert served == {key for key in STORED_FILES if not key[0].startswith("cases.")}
 
 
 @pytest.mark.django_db
