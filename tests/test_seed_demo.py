@@ -1,5 +1,7 @@
 """manage.py seed_demo (the project's command: it spans every app)."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -12,6 +14,7 @@ from accounts.permissions import roles_of
 from accounts.roles import Role
 from cases.choices import CaseState
 from cases.models import Case
+from shared import clock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 
@@ -112,6 +115,21 @@ def test_the_demo_has_a_closed_session_with_minutes_and_cases_for_the_next_sessi
     from committees.models import WorkingGroup
 
     assert WorkingGroup.objects.get(province__slug="isfahan").members.count() == 7
+
+
+def test_the_demo_sessions_are_recorded_on_the_days_of_its_story(reference_data):
+    """A session of the story is held and recorded on its own day, months ago for the first
+    cases (what the office's lists and, later, the reports read), never all today."""
+    from django.utils import timezone
+
+    from committees.models import Session
+
+    call_command("seed_demo")
+    sessions = Session.objects.all()
+    assert sessions.count() > 3
+    for session in sessions:
+        assert timezone.localdate(session.created_at) == session.held_on, session.number
+    assert sessions.filter(held_on__lt=clock.today() - datetime.timedelta(days=30)).exists()
 
 
 def test_the_demo_expelled_case_went_the_whole_way_with_its_order_and_letters(reference_data):

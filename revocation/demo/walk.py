@@ -9,7 +9,6 @@ real session (``revocation.demo.committees``), step 7 through its order and exit
 import contextlib
 import datetime
 from dataclasses import dataclass
-from unittest import mock
 
 from django.core.files.base import ContentFile
 
@@ -236,10 +235,9 @@ def walk(case: Case, steps: list[Step], actors: Actors, settle=None, days=None) 
 
 @contextlib.contextmanager
 def dated(day: datetime.date):
-    """Everything in the block happens on ``day`` (at ten in Tehran): the clock pinned, and
-    Django's own ``timezone.now`` with it, for what Django stamps itself (``auto_now_add`` of a
-    session's row, a user's last sign-in), so that a demo story's rows agree on their day."""
-    with clock.pinned(day) as moment, mock.patch("django.utils.timezone.now", lambda: moment):
+    """Everything in the block happens on ``day`` (at ten in Tehran): the clock pinned, which
+    every date the app stamps reads, so that a demo story's rows agree on their day."""
+    with clock.pinned(day) as moment:
         yield moment
 
 
