@@ -9,5 +9,7 @@ urlpatterns = [
     # Another file of the document: the scan of the signed paper ("signed").
     path("<slug:kind>/<int:pk>/download/<slug:variant>/", views.download, name="download"),
     # The QR code printed on the paper opens this page (with ?h=, the digest of what it prints).
-    path("<slug:kind>/<str:serial>/verify/", views.verify, name="verify"),
+    # A serial is URL-safe base64 (shared.printing.new_serial): anything else, a NUL byte among
+    # it, is no document and never reaches the database.
+    path("<slug:kind>/<slug:serial>/verify/", views.verify, name="verify"),
 ]

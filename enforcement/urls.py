@@ -18,7 +18,7 @@ urlpatterns = [
     path("persons/<int:pk>/proof/", download, {"kind": "exit-proof"}, name="proof"),
     # Orders printed before the documents' pages existed carry this path in their QR code.
     path(
-        "verify/<str:serial>/",
+        "verify/<slug:serial>/",
         RedirectView.as_view(pattern_name="documents:verify", query_string=True),
         {"kind": "expulsion-order"},
     ),

@@ -17,7 +17,7 @@ urlpatterns = [
     path("register/pdf/", views.register_pdf, name="register_pdf"),
     # Letters printed before the documents' pages existed carry this path in their QR code.
     path(
-        "verify/<str:serial>/",
+        "verify/<slug:serial>/",
         RedirectView.as_view(pattern_name="documents:verify", query_string=True),
         {"kind": "letter"},
     ),

@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     # Forms printed before the documents' pages existed carry this path in their QR code.
     path(
-        "verify/<str:serial>/",
+        "verify/<slug:serial>/",
         RedirectView.as_view(pattern_name="documents:verify", query_string=True),
         {"kind": "cancellation-form"},
     ),

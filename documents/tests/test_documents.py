@@ -98,6 +98,16 @@ def test_an_unknown_kind_or_file_and_the_exit_proof_have_nothing_to_verify(clien
     assert client.get("/documents/letter/1/download/signed/").status_code == 404
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("serial", ["Ab%00c", "%00", "a%20b", "\u06f1\u06f2", "a.b"])
+def test_a_serial_no_printer_makes_is_not_found_and_never_a_server_error(client, users, serial):
+    """A NUL byte in a serial answered 500 (PostgreSQL refuses it in a query): a serial is only
+    what shared.printing.new_serial makes, anything else is not found, by the old QR paths too."""
+    client.force_login(users["supervisor_a"])
+    assert client.get(f"/documents/letter/{serial}/verify/?h=00").status_code == 404
+    assert client.get(f"/letters/verify/{serial}/?h=00").status_code == 404
+
+
 # --------------------------------------------------------------------------------------------------
 # The stored scans, served by the one download page
 
