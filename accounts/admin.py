@@ -2,12 +2,17 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.response import TemplateResponse
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User, validate_roles
+from accounts import resets
+from accounts.models import EnrolmentCode, User, validate_roles
 from accounts.roles import Role
 from accounts.services import account_set_roles, totp_device_changed, totp_device_remove
 from accounts.trail import account_snapshot, recorded_by_service
@@ -62,6 +67,18 @@ class UserAdmin(BaseUserAdmin):
         ("نقش و استان", {"fields": ("roles", "province", "is_staff")}),
     )
     filter_horizontal = ()
+
+    def user_change_password(self, request, id, form_url=""):
+        # An administrator's reset of a password: an event of the audit chain and an e-mail to
+        # the user, in the same transaction; the next enrolment needs another administrator's
+        # enrolment code (accounts.resets).
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, unquote(id))
+                if user is not None:
+                    resets.password_reset_by_admin(by=request.user, user=user)
+        return response
 
     def save_model(self, request, obj, form, change):
         # The account as it was, to record what this save changes (see save_related).
@@ -120,3 +137,75 @@ class RecordedTOTPDeviceAdmin(TOTPDeviceAdmin):
     def delete_queryset(self, request, queryset):
         for device in queryset.select_related("user"):
             totp_device_remove(device=device, by=request.user)
+
+
+# --------------------------------------------------------------------------------------------------
+# Enrolment codes (accounts.resets): after an administrator reset a user's password or device, a
+# second administrator issues the code here and hands it to the user in person. It is shown once,
+# on the page that answers the issue; the list shows who issued which, never a code.
+
+
+class EnrolmentCodeIssueForm(forms.ModelForm):
+    issuer = None  # the administrator issuing (set per request by get_form)
+
+    class Meta:
+        model = EnrolmentCode
+        fields = ["user"]
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user")
+        if user is not None:
+            try:
+                resets.check_may_issue(by=self.issuer, user=user)
+            except resets.IssueRefused as refused:
+                raise ValidationError(str(refused)) from None
+        return cleaned
+
+
+@admin.register(EnrolmentCode)
+class EnrolmentCodeAdmin(admin.ModelAdmin):
+    list_display = ("user", "issued_by", "issued_at", "expires_at", "used_at")
+    list_select_related = ("user", "issued_by")
+    fields = ("user", "issued_by", "issued_at", "expires_at", "used_at", "failures")
+    readonly_fields = ("issued_by", "issued_at", "expires_at", "used_at", "failures")
+    raw_id_fields = ()
+    view_on_site = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            return type(
+                "EnrolmentCodeIssueForm", (EnrolmentCodeIssueForm,), {"issuer": request.user}
+            )
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("user",) if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        issued, code = resets.enrolment_code_issue(by=request.user, user=obj.user)
+        obj.pk = issued.pk
+        request._enrolment_code = (issued, code)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        issued, code = request._enrolment_code
+        return TemplateResponse(
+            request,
+            "admin/accounts/enrolmentcode/issued.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "کد فعال‌سازی صادر شد",
+                "issued": issued,
+                "code": resets.shown(code),
+            },
+        )
