@@ -16,6 +16,7 @@ from accounts.models import EnrolmentCode, User, validate_roles
 from accounts.roles import Role
 from accounts.services import account_set_roles, totp_device_changed, totp_device_remove
 from accounts.trail import account_snapshot, recorded_by_service
+from audit.admin_changes import CountsOnlyDelete
 
 # What a role may do is code (accounts.roles); a group edited here would change every holder.
 admin.site.unregister(Group)
@@ -49,8 +50,10 @@ class UserCreationForm(RolesFormMixin, BaseUserAdmin.add_form):
     pass
 
 
+# CountsOnlyDelete: an account anything points at (its events, cases it worked on) is deactivated,
+# not deleted, and no delete page lists those rows (case numbers, names).
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(CountsOnlyDelete, BaseUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     list_display = ("username", "first_name", "last_name", "province", "is_active", "is_staff")
