@@ -83,6 +83,13 @@ class UserAdmin(CountsOnlyDelete, BaseUserAdmin):
                     resets.password_reset_by_admin(by=request.user, user=user)
         return response
 
+    def log_addition(self, request, obj, message):
+        # An account made here with a password: the administrator knows it, as after a reset, so
+        # its first enrolment needs another administrator's enrolment code too (accounts.resets).
+        super().log_addition(request, obj, message)
+        if obj.has_usable_password():
+            resets.password_reset_by_admin(by=request.user, user=obj, created=True)
+
     def save_model(self, request, obj, form, change):
         # The account as it was, to record what this save changes (see save_related).
         previous = User.objects.get(pk=obj.pk) if obj.pk else User()

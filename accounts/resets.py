@@ -57,14 +57,15 @@ def _notify(user, what: str, **details) -> None:
 
 
 @transaction.atomic
-def password_reset_by_admin(*, by, user) -> Event:
-    """Record that administrator ``by`` set ``user``'s password (its new value is never written)
-    and tell the user by e-mail, after commit."""
+def password_reset_by_admin(*, by, user, created: bool = False) -> Event:
+    """Record that administrator ``by`` set ``user``'s password (its new value is never written;
+    ``created``: as it made the account) and tell the user by e-mail, after commit."""
+    what = "نخستین گذرواژه حساب تازه" if created else "گذرواژه"
     event = audit.record(
         by=by,
         kind="account",
         action="password_reset",
-        label=f"تعیین گذرواژه کاربر {user.username} از صفحه مدیریت",
+        label=f"تعیین {what} کاربر {user.username} از صفحه مدیریت",
         account=user,
     )
     _notify(user, "password_reset", by=audit.describe_actor(by)[0])

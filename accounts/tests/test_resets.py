@@ -8,12 +8,14 @@ that a second administrator issues, never the one who reset.
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import resets
-from accounts.models import EnrolmentCode
+from accounts.models import EnrolmentCode, User
+from accounts.roles import Role
 from accounts.tests.test_signin import PASSWORD, app_for, code_of, device_for, sign_in
 from audit.chain import seal_all
 from audit.models import Event
@@ -220,3 +222,34 @@ def test_a_first_enrolment_nobody_reset_needs_no_code(client, users):
     assert 'name="enrolment_code"' not in page
     app = app_for(page)
     assert client.post(ENROL, {"code": code_of(app)})["Location"] == reverse("home")
+
+
+def test_an_account_the_admin_made_with_a_password_needs_a_second_admin_for_its_enrolment(
+    it_admin, second_admin
+):
+    admin = admin_client(it_admin)
+    made = admin.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "new_secretariat",
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert made.status_code == 302, made.content.decode()[:3000]
+    user = User.objects.get(username="new_secretariat")
+    event = Event.objects.get(account=user, action="password_reset")
+    assert event.actor == it_admin
+    # However the role came to it, the one who chose its password cannot enrol its device alone.
+    user.groups.add(Group.objects.get(name=Role.NATIONAL_SECRETARIAT))
+    attacker = Client()
+    assert sign_in(attacker, user.username, NEW_PASSWORD).status_code == 302
+    app = app_for(attacker.get(ENROL).content.decode())
+    assert attacker.post(ENROL, {"code": code_of(app)}).status_code == 200
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    with pytest.raises(resets.IssueRefused):
+        resets.enrolment_code_issue(by=it_admin, user=user)
+    _, code = resets.enrolment_code_issue(by=second_admin, user=user)
+    done = attacker.post(ENROL, {"code": code_of(app), "enrolment_code": code})
+    assert done.status_code == 302
