@@ -72,6 +72,23 @@ def notify_account_reset(user_id: int, what: str, details: dict) -> bool:
     return True
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_email_changed(user_id: int, old_address: str) -> bool:
+    """Tell the address a user's account had that it was replaced: the notices of a reset would
+    go elsewhere from now on."""
+    user = get_user_model().objects.get(pk=user_id)
+    body = "\n".join(
+        [
+            f"نشانی رایانامه حساب «{user.username}» در سامانه تغییر کرد و آگاهی‌های حساب از این پس "
+            "به نشانی دیگری فرستاده می‌شود.",
+            "اگر خودتان چنین چیزی نخواسته‌اید، همین حالا به مسئول امنیت سامانه خبر دهید.",
+            f"نشانی سامانه: {settings.SITE_URL}",
+        ]
+    )
+    send_mail("نشانی رایانامه حساب شما تغییر کرد", body, settings.DEFAULT_FROM_EMAIL, [old_address])
+    return True
+
+
 @shared_task
 def purge_searches() -> int:
     """The saved searches past their lifetime, deleted (accounts.searches)."""

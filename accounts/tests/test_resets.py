@@ -253,3 +253,18 @@ def test_an_account_the_admin_made_with_a_password_needs_a_second_admin_for_its_
     _, code = resets.enrolment_code_issue(by=second_admin, user=user)
     done = attacker.post(ENROL, {"code": code_of(app), "enrolment_code": code})
     assert done.status_code == 302
+
+
+def test_a_change_of_e_mail_address_is_recorded_and_told_to_the_old_address(
+    users, django_capture_on_commit_callbacks, mailoutbox
+):
+    auditor = users["auditor"]
+    old = auditor.email
+    with django_capture_on_commit_callbacks(execute=True):
+        auditor.email = "elsewhere@example.invalid"
+        auditor.save()
+    event = Event.objects.filter(account=auditor, action="account_change").latest("pk")
+    assert [(c["field"], c["old"], c["new"]) for c in event.changes] == [
+        ("email", old, "elsewhere@example.invalid")
+    ]
+    assert [m.to for m in mailoutbox] == [[old]]
