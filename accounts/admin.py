@@ -184,9 +184,16 @@ class EnrolmentCodeAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            return type(
+            form = type(
                 "EnrolmentCodeIssueForm", (EnrolmentCodeIssueForm,), {"issuer": request.user}
             )
+            # The accounts an administrator reset (those whose enrolment may need a code).
+            form.base_fields["user"].queryset = (
+                User.objects.filter(account_events__action__in=resets.RESET_ACTIONS)
+                .distinct()
+                .order_by("username")
+            )
+            return form
         return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request, obj=None):
