@@ -2,15 +2,21 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.response import TemplateResponse
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User, validate_roles
+from accounts import resets
+from accounts.models import EnrolmentCode, User, validate_roles
 from accounts.roles import Role
 from accounts.services import account_set_roles, totp_device_changed, totp_device_remove
 from accounts.trail import account_snapshot, recorded_by_service
+from audit.admin_changes import CountsOnlyDelete
 
 # What a role may do is code (accounts.roles); a group edited here would change every holder.
 admin.site.unregister(Group)
@@ -44,8 +50,10 @@ class UserCreationForm(RolesFormMixin, BaseUserAdmin.add_form):
     pass
 
 
+# CountsOnlyDelete: an account anything points at (its events, cases it worked on) is deactivated,
+# not deleted, and no delete page lists those rows (case numbers, names).
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(CountsOnlyDelete, BaseUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     list_display = ("username", "first_name", "last_name", "province", "is_active", "is_staff")
@@ -62,6 +70,25 @@ class UserAdmin(BaseUserAdmin):
         ("نقش و استان", {"fields": ("roles", "province", "is_staff")}),
     )
     filter_horizontal = ()
+
+    def user_change_password(self, request, id, form_url=""):
+        # An administrator's reset of a password: an event of the audit chain and an e-mail to
+        # the user, in the same transaction; the next enrolment needs another administrator's
+        # enrolment code (accounts.resets).
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, unquote(id))
+                if user is not None:
+                    resets.password_reset_by_admin(by=request.user, user=user)
+        return response
+
+    def log_addition(self, request, obj, message):
+        # An account made here with a password: the administrator knows it, as after a reset, so
+        # its first enrolment needs another administrator's enrolment code too (accounts.resets).
+        super().log_addition(request, obj, message)
+        if obj.has_usable_password():
+            resets.password_reset_by_admin(by=request.user, user=obj, created=True)
 
     def save_model(self, request, obj, form, change):
         # The account as it was, to record what this save changes (see save_related).
@@ -120,3 +147,82 @@ class RecordedTOTPDeviceAdmin(TOTPDeviceAdmin):
     def delete_queryset(self, request, queryset):
         for device in queryset.select_related("user"):
             totp_device_remove(device=device, by=request.user)
+
+
+# --------------------------------------------------------------------------------------------------
+# Enrolment codes (accounts.resets): after an administrator reset a user's password or device, a
+# second administrator issues the code here and hands it to the user in person. It is shown once,
+# on the page that answers the issue; the list shows who issued which, never a code.
+
+
+class EnrolmentCodeIssueForm(forms.ModelForm):
+    issuer = None  # the administrator issuing (set per request by get_form)
+
+    class Meta:
+        model = EnrolmentCode
+        fields = ["user"]
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user")
+        if user is not None:
+            try:
+                resets.check_may_issue(by=self.issuer, user=user)
+            except resets.IssueRefused as refused:
+                raise ValidationError(str(refused)) from None
+        return cleaned
+
+
+@admin.register(EnrolmentCode)
+class EnrolmentCodeAdmin(admin.ModelAdmin):
+    list_display = ("user", "issued_by", "issued_at", "expires_at", "used_at")
+    list_select_related = ("user", "issued_by")
+    fields = ("user", "issued_by", "issued_at", "expires_at", "used_at", "failures")
+    readonly_fields = ("issued_by", "issued_at", "expires_at", "used_at", "failures")
+    raw_id_fields = ()
+    view_on_site = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            form = type(
+                "EnrolmentCodeIssueForm", (EnrolmentCodeIssueForm,), {"issuer": request.user}
+            )
+            # The accounts an administrator reset (those whose enrolment may need a code).
+            form.base_fields["user"].queryset = (
+                User.objects.filter(account_events__action__in=resets.RESET_ACTIONS)
+                .distinct()
+                .order_by("username")
+            )
+            return form
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("user",) if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        issued, code = resets.enrolment_code_issue(by=request.user, user=obj.user)
+        obj.pk = issued.pk
+        request._enrolment_code = (issued, code)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        issued, code = request._enrolment_code
+        return TemplateResponse(
+            request,
+            "admin/accounts/enrolmentcode/issued.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "کد فعال‌سازی صادر شد",
+                "issued": issued,
+                "code": resets.shown(code),
+            },
+        )

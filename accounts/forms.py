@@ -62,3 +62,17 @@ class CodeForm(BootstrapMixin, forms.Form):
         if not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise forms.ValidationError("کد شش رقم است؛ آن را از برنامه احراز هویت بخوانید.")
         return code
+
+
+class EnrolmentForm(CodeForm):
+    """The enrolment after an administrator's reset: the one-time enrolment code a second
+    administrator handed over (accounts.resets), then the app's first code."""
+
+    enrolment_code = forms.CharField(
+        label="کد فعال‌سازی (از مدیر فنی، حضوری)", max_length=40, required=False
+    )
+    field_order = ["enrolment_code", "code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment_code"].widget.attrs.update({"dir": "ltr", "autocomplete": "off"})

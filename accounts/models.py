@@ -89,3 +89,32 @@ class AuthState(models.Model):
 
     def __str__(self):
         return str(self.token)
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code for a second-factor enrolment after an administrator's reset (a password set
+    in the admin, a device removed): issued by another administrator than any who reset that
+    account, handed to the user in person, and asked at the enrolment (accounts.resets).
+
+    Only its keyed digest is kept; it is good once, until ``expires_at``, and for a few wrong tries.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name="کاربر", on_delete=models.CASCADE, related_name="enrolment_codes"
+    )
+    digest = models.CharField("چکیده", max_length=64, editable=False)
+    issued_by = models.ForeignKey(
+        User, verbose_name="صادرکننده", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    issued_at = models.DateTimeField("زمان صدور", editable=False)
+    expires_at = models.DateTimeField("پایان اعتبار", editable=False)
+    used_at = models.DateTimeField("زمان به‌کارگیری", null=True, blank=True, editable=False)
+    failures = models.PositiveSmallIntegerField("تلاش‌های نادرست", default=0, editable=False)
+
+    class Meta:
+        verbose_name = "کد فعال‌سازی ورود دومرحله‌ای"
+        verbose_name_plural = "کدهای فعال‌سازی ورود دومرحله‌ای"
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"کد فعال‌سازی {self.user}"

@@ -64,6 +64,10 @@ class CodeRefused(Exception):
     """A code not accepted, with the Persian sentence that says why."""
 
 
+class EnrolmentCodeRefused(CodeRefused):
+    """An enrolment code (after an administrator's reset: accounts.resets) not accepted."""
+
+
 def _check_code(device, code: str) -> None:
     # Not inside a transaction that the refusal rolls back: a wrong code's throttling count
     # (saved by verify_token) must stay written.
@@ -78,10 +82,31 @@ def _check_code(device, code: str) -> None:
 ALREADY_ENROLLED = "ورود دومرحله‌ای این حساب پیش‌تر فعال شده است؛ کد برنامه را وارد کنید."
 
 
-@transaction.atomic
-def totp_enrol_confirm(*, user, key: str, code: str) -> TOTPDevice:
+def totp_enrol_confirm(
+    *, user, key: str, code: str, enrolment_code: str = "", request=None
+) -> TOTPDevice:
     """Save the user's device for ``key`` (the key shown to them), confirmed by a first code from
     their app; record the enrolment and, after commit, tell the user by e-mail.
+
+    After an administrator's reset of the account, an enrolment code a second administrator issued
+    is needed too (accounts.resets): a wrong or missing one is refused and recorded (outside the
+    enrolment's transaction, so the refusal stays written), and the right one is spent with the
+    enrolment."""
+    from accounts import resets
+
+    issued = None
+    if resets.enrolment_code_required(user):
+        try:
+            issued = resets.enrolment_code_check(request=request, user=user, code=enrolment_code)
+        except resets.EnrolmentCodeRefused as refused:
+            raise EnrolmentCodeRefused(str(refused)) from None
+    return _totp_enrol(user=user, key=key, code=code, issued=issued)
+
+
+@transaction.atomic
+def _totp_enrol(*, user, key: str, code: str, issued) -> TOTPDevice:
+    """The enrolment itself (see totp_enrol_confirm), spending ``issued`` (an enrolment code) if
+    one was needed.
 
     No throttling here: whoever types a code holds the key already (a wrong code only says that
     the app was set up wrongly). Unconfirmed devices the user may have (left by an earlier
@@ -97,6 +122,13 @@ def totp_enrol_confirm(*, user, key: str, code: str) -> TOTPDevice:
     totp.time = time.time()
     if not totp.verify(int(code), device.tolerance):
         raise CodeRefused("کد نادرست است یا زمان آن گذشته است؛ کد تازه برنامه را وارد کنید.")
+    if issued is not None:
+        from accounts import resets
+
+        try:
+            resets.enrolment_code_use(issued=issued)
+        except resets.EnrolmentCodeRefused as refused:
+            raise EnrolmentCodeRefused(str(refused)) from None
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     device.last_t = totp.t()  # this code is used: not good again at the next sign-in
     device.drift = totp.drift
@@ -108,6 +140,18 @@ def totp_enrol_confirm(*, user, key: str, code: str) -> TOTPDevice:
         action="totp_enrolled",
         label=f"فعال شدن ورود دومرحله‌ای کاربر {user.username}",
         account=user,
+        changes=(
+            [
+                audit.change(
+                    "کد فعال‌سازی صادرشده به دست",
+                    "",
+                    issued.issued_by.get_full_name().strip() or issued.issued_by.username,
+                    field="enrolment_code_issued_by",
+                )
+            ]
+            if issued is not None
+            else []
+        ),
     )
     if user.email:
         transaction.on_commit(lambda: notify_second_factor_enrolled.delay(user.pk))
@@ -159,9 +203,14 @@ def totp_device_changed(*, device, by, changed: dict) -> None:
 
 @transaction.atomic
 def totp_device_remove(*, device, by) -> None:
-    """Remove a user's device (a lost phone): their next sign-in enrols a new one. Recorded."""
+    """Remove a user's device (a lost phone): their next sign-in enrols a new one, with an
+    enrolment code another administrator issues (accounts.resets). Recorded; the user is told
+    by e-mail."""
+    from accounts import resets
+
     user = device.user
     device.delete()
+    resets.device_removed_by_admin(by=by, user=user)
     audit.record(
         by=by,
         kind="account",

@@ -16,7 +16,9 @@ class AccountEvent(models.TextChoices):
     ACCOUNT = "account", "تغییر نقش یا استان کاربر"
 
 
-ACCOUNT_FIELDS = ("province", "is_active", "is_staff", "is_superuser")
+# The e-mail address too: where the notices of a reset go (accounts.resets); a change of it is
+# told to the address it replaces.
+ACCOUNT_FIELDS = ("province", "is_active", "is_staff", "is_superuser", "email")
 
 _recording = contextvars.ContextVar("accounts_recording", default=False)
 
@@ -58,6 +60,9 @@ def record_account_change(*, by, user, before: dict, after: dict, label: str) ->
     changes = audit.diff(before, after)
     if not changes:
         return None
+    for change in changes:
+        if change["field"] == "email" and change["old"]:
+            _tell_old_address(user, change["old"])
     return audit.record(
         by=by,
         account=user,
@@ -66,3 +71,11 @@ def record_account_change(*, by, user, before: dict, after: dict, label: str) ->
         label=label,
         changes=changes,
     )
+
+
+def _tell_old_address(user, address: str) -> None:
+    from django.db import transaction
+
+    from accounts.tasks import notify_email_changed
+
+    transaction.on_commit(lambda: notify_email_changed.delay(user.pk, address))

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from accounts import services
-from accounts.forms import CodeForm
+from accounts import resets, services
+from accounts.forms import CodeForm, EnrolmentForm
 from accounts.permissions import needs_second_factor
 from accounts.signin import record_code_refused
 
@@ -72,17 +72,26 @@ def second_factor_enrol(request):
         return redirect(_next(request))
     if services.totp_device_of(request.user) is not None:
         return redirect(f"{reverse('second_factor')}?{urlencode({'next': _next(request)})}")
-    form = CodeForm(request.POST or None)
+    # After an administrator's reset, a second administrator's enrolment code too (accounts.resets).
+    code_required = resets.enrolment_code_required(request.user)
+    form = (EnrolmentForm if code_required else CodeForm)(request.POST or None)
     key = request.session.get(ENROLMENT_KEY) if request.method == "POST" else None
     if request.method == "POST" and key is None:
         form.add_error(None, "زمان این صفحه گذشته است؛ کد QR تازه را در برنامه بخوانید.")
     elif request.method == "POST" and form.is_valid():
         try:
             device = services.totp_enrol_confirm(
-                user=request.user, key=key, code=form.cleaned_data["code"]
+                user=request.user,
+                key=key,
+                code=form.cleaned_data["code"],
+                enrolment_code=form.cleaned_data.get("enrolment_code", ""),
+                request=request,
             )
         except services.CodeRefused as refused:
-            form.add_error("code", str(refused))
+            field = (
+                "enrolment_code" if isinstance(refused, services.EnrolmentCodeRefused) else "code"
+            )
+            form.add_error(field, str(refused))
         else:
             request.session.pop(ENROLMENT_KEY, None)
             django_otp.login(request, device)
@@ -101,5 +110,6 @@ def second_factor_enrol(request):
             # allows data: images.
             "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
             "secret": _grouped(secret),
+            "code_required": code_required,
         },
     )

@@ -1,8 +1,10 @@
 """Admin: each province's working group, its members and its quorum (no session or case data:
-the IT administrator sees none; sessions are recorded on their own pages)."""
+the IT administrator sees none; sessions are recorded on their own pages). Each edit is an event of
+the audit trail (audit.admin_changes)."""
 
 from django.contrib import admin
 
+from audit.admin_changes import RecordedAdmin
 from committees.models import Member, WorkingGroup
 
 
@@ -13,7 +15,9 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(RecordedAdmin):
+    # Quorum and members decide resolutions: each change, and each member added, renamed or
+    # deactivated, is an audit event with the old and the new value.
     list_display = ["__str__", "quorum", "member_count"]
     list_select_related = ["province"]
     fields = ["kind", "province", "quorum"]

@@ -3,11 +3,12 @@ and postal addresses). Letters and postings are case data: read and written on t
 
 from django.contrib import admin
 
+from audit.admin_changes import RecordedAdmin
 from letters.models import AgencyOffice
 
 
 @admin.register(AgencyOffice)
-class AgencyOfficeAdmin(admin.ModelAdmin):
+class AgencyOfficeAdmin(RecordedAdmin):
     list_display = ("name", "province", "kind", "postal_code", "has_address")
     list_filter = ("kind", "province")
     search_fields = ("name", "province__name")

@@ -1,5 +1,6 @@
 """Reference data the Ministry and the directorate maintain: provinces, document types, border
-points and the yearly offence catalogue. A leaf: this app imports no other app of the project."""
+points and the yearly offence catalogue. Its models point at no other app; its admin pages record
+through the audit trail (audit.admin_changes), the one app below it."""
 
 import datetime
 
