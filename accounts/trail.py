@@ -16,7 +16,7 @@ class AccountEvent(models.TextChoices):
     ACCOUNT = "account", "تغییر نقش یا استان کاربر"
 
 
-ACCOUNT_FIELDS = ("province", "is_active", "is_staff", "is_superuser")
+ACCOUNT_FIELDS = ("province", "is_active", "is_staff", "is_superuser", "ever_staff")
 
 _recording = contextvars.ContextVar("accounts_recording", default=False)
 
