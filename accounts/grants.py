@@ -87,7 +87,9 @@ def propose(*, by, user, role, province=None, reason: str) -> RoleGrant:
 
 def _locked_pending(grant, by) -> RoleGrant:
     grant = (
-        RoleGrant.objects.select_for_update().select_related("user", "province").get(pk=grant.pk)
+        RoleGrant.objects.select_for_update(of=("self",))
+        .select_related("user", "province")
+        .get(pk=grant.pk)
     )
     if grant.outcome != RoleGrant.Outcome.PENDING:
         raise GrantRefused("درباره این پیشنهاد پیش‌تر تصمیم گرفته شده است.")

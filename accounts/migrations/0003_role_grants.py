@@ -14,6 +14,37 @@ def mark_staff(apps, schema_editor):
     )
 
 
+# On PostgreSQL the mark is never cleared, by the app or by a statement of its database role:
+# ENABLE ALWAYS, so that it holds under session_replication_role = replica too (0002_authstate).
+KEEP_MARK = """
+CREATE OR REPLACE FUNCTION accounts_user_keep_ever_staff() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'accounts_user.ever_staff is never cleared (user %)', OLD.id
+        USING ERRCODE = 'integrity_constraint_violation';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER accounts_user_keep_ever_staff
+    BEFORE UPDATE OF ever_staff ON accounts_user
+    FOR EACH ROW WHEN (OLD.ever_staff AND NOT NEW.ever_staff)
+    EXECUTE FUNCTION accounts_user_keep_ever_staff();
+ALTER TABLE accounts_user ENABLE ALWAYS TRIGGER accounts_user_keep_ever_staff;
+"""
+
+
+def keep_mark(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(KEEP_MARK, params=None)
+
+
+def drop_mark(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "DROP TRIGGER IF EXISTS accounts_user_keep_ever_staff ON accounts_user;"
+            "DROP FUNCTION IF EXISTS accounts_user_keep_ever_staff();",
+            params=None,
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_authstate"),
@@ -93,6 +124,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(mark_staff, migrations.RunPython.noop),
+        migrations.RunPython(keep_mark, drop_mark),
         migrations.AddConstraint(
             model_name="user",
             constraint=models.CheckConstraint(

@@ -132,6 +132,12 @@ def test_the_it_admin_cannot_create_a_national_secretariat(client, it_admin, use
     grant = RoleGrant.objects.get(user=made)
     assert grant.outcome == RoleGrant.Outcome.PENDING and grant.proposed_by == it_admin
     assert fresh(made).role_codes == frozenset()
+    # The admin shows it, and changes or deletes nothing of it.
+    shown = reverse("admin:accounts_rolegrant_change", args=[grant.pk])
+    assert client.get(shown).status_code == 200
+    assert client.post(shown, {"outcome": "approved"}).status_code == 403
+    delete = reverse("admin:accounts_rolegrant_delete", args=[grant.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
     # The IT admin cannot approve it: it holds no approving role (and proposed it).
     decide = reverse("accounts:grant", args=[grant.pk])
     assert client.get(reverse("accounts:grants")).status_code == 403
@@ -331,3 +337,11 @@ def test_the_first_approver_comes_from_the_shell_once(it_admin, tehran):
         call_command("grant_first_approver", "second_national")
     with pytest.raises(CommandError):
         call_command("grant_first_approver", "it_admin")
+
+
+def test_the_mark_is_never_cleared_on_postgresql(postgres, users):
+    clerk = User.objects.create_user("clerk", is_staff=True)
+    User.objects.filter(pk=clerk.pk).update(is_staff=False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=clerk.pk).update(ever_staff=False)
+    assert fresh(clerk).ever_staff
