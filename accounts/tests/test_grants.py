@@ -93,6 +93,9 @@ def test_an_account_that_was_staff_gets_nothing_from_a_group_row_put_in_directly
     assert not permissions.users_who_may(User.objects.all(), "review_case", case).filter(
         pk=admin.pk
     )
+    from cases.selectors.search import experts_of
+
+    assert admin not in experts_of(user=fresh(case.opened_by))  # not offered as Tehran's expert
     client.force_login(admin)
     assert client.get(reverse("cases:detail", kwargs={"number": case.number})).status_code == 404
     action = reverse("cases:action", kwargs={"number": case.number, "name": Step.START_REVIEW})
