@@ -348,3 +348,24 @@ def test_the_mark_is_never_cleared_on_postgresql(postgres, users):
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.filter(pk=clerk.pk).update(ever_staff=False)
     assert fresh(clerk).ever_staff
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_marks_every_account_that_is_staff_now():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    ours = next(key for key in executor.loader.disk_migrations if key[1].endswith("_role_grants"))
+    before = [
+        dep for dep in executor.loader.disk_migrations[ours].dependencies if dep[0] == "accounts"
+    ]
+    executor.migrate(before)
+    Old = executor.loader.project_state(before).apps.get_model("accounts", "User")
+    Old.objects.create(username="old_admin", is_staff=True)
+    Old.objects.create(username="old_super", is_superuser=True)
+    Old.objects.create(username="old_clerk")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    marked = dict(User.objects.values_list("username", "ever_staff"))
+    assert marked == {"old_admin": True, "old_super": True, "old_clerk": False}
