@@ -50,6 +50,16 @@ class UserChangeForm(BaseUserAdmin.form):
             raise forms.ValidationError(
                 {"roles": "حساب مدیر فنی نمی‌تواند نقش پرونده داشته باشد؛ نخست نقش‌ها را بگیرید."}
             )
+        # An inactive account holds no role (accounts.permissions): activating one that kept its
+        # roles would give them back with no approval. Its roles go first, then are proposed.
+        if self.instance.pk and not self.instance.is_active and cleaned.get("is_active"):
+            if cleaned.get("roles"):
+                raise forms.ValidationError(
+                    {
+                        "roles": "حساب غیرفعال با نقش‌هایش فعال نمی‌شود: نقش‌ها را بگیرید و "
+                        "پس از فعال شدن، دوباره پیشنهاد دهید."
+                    }
+                )
         return cleaned
 
 

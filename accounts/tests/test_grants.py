@@ -369,3 +369,19 @@ def test_the_migration_marks_every_account_that_is_staff_now():
     executor.migrate(executor.loader.graph.leaf_nodes())
     marked = dict(User.objects.values_list("username", "ever_staff"))
     assert marked == {"old_admin": True, "old_super": True, "old_clerk": False}
+
+
+def test_an_inactive_account_is_not_activated_with_its_roles(client, it_admin, users):
+    """Deactivated, an account holds no role; the admin alone does not give them back."""
+    supervisor = users["supervisor_b"]
+    User.objects.filter(pk=supervisor.pk).update(is_active=False)
+    client.force_login(it_admin)
+    url = reverse("admin:accounts_user_change", args=[supervisor.pk])
+    form = {**ADMIN_USER_FORM, "username": supervisor.username}
+    page = client.post(url, {**form, "roles": [Role.SUPERVISOR.value]})
+    assert page.status_code == 200
+    assert not fresh(supervisor).is_active
+    # Its roles taken away, it is activated; the role is then proposed and approved again.
+    assert client.post(url, form).status_code == 302
+    supervisor = fresh(supervisor)
+    assert supervisor.is_active and permissions.roles_of(supervisor) == frozenset()
