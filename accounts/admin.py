@@ -1,4 +1,9 @@
-"""The user admin: roles are chosen from the roles defined in code; groups are not editable."""
+"""The user admin: roles are chosen from the roles defined in code; groups are not editable.
+
+No one widens a user's access here: roles, province, groups, permissions and superuser status
+cannot be set on this form. A role is proposed on the "role grants" page (accounts.admin_grants)
+and approved in the app by someone else (accounts.grants). What stays here: taking roles away
+(narrowing, recorded), and the account's own fields."""
 
 from django import forms
 from django.contrib import admin
@@ -11,8 +16,11 @@ from django.template.response import TemplateResponse
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import resets
-from accounts.models import EnrolmentCode, User, validate_roles
+from accounts import (
+    admin_grants,  # noqa: F401 - registers the role grants' page
+    resets,
+)
+from accounts.models import EnrolmentCode, User
 from accounts.roles import Role
 from accounts.services import account_set_roles, totp_device_changed, totp_device_remove
 from accounts.trail import account_snapshot, recorded_by_service
@@ -22,31 +30,48 @@ from audit.admin_changes import CountsOnlyDelete
 admin.site.unregister(Group)
 
 
-class RolesFormMixin(forms.Form):
+class UserChangeForm(BaseUserAdmin.form):
+    """The roles the user holds, each of which may be unticked (taken away); no other role is
+    offered, so none can be added here (accounts.grants)."""
+
     roles = forms.MultipleChoiceField(
-        label="نقش‌ها", choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label="نقش‌ها",
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "تنها می‌توان نقشی را گرفت. دادن نقش یا استان: «پیشنهادهای اعطای نقش»؛ "
+            "با تأیید دارنده نقش تأییدکننده در سامانه."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["roles"].initial = sorted(self.instance.role_codes)
+        held = sorted(self.instance.role_codes) if self.instance.pk else []
+        self.fields["roles"].choices = [(code, Role(code).label) for code in held]
+        self.fields["roles"].initial = held
 
     def clean(self):
         cleaned = super().clean()
-        validate_roles(
-            roles=cleaned.get("roles") or [],
-            province=cleaned.get("province"),
-            is_staff=bool(cleaned.get("is_staff") or cleaned.get("is_superuser")),
-        )
+        was_staff = self.instance.ever_staff or self.instance.is_superuser
+        if (cleaned.get("is_staff") or was_staff) and cleaned.get("roles"):
+            raise forms.ValidationError(
+                {"roles": "حساب مدیر فنی نمی‌تواند نقش پرونده داشته باشد؛ نخست نقش‌ها را بگیرید."}
+            )
+        # An inactive account holds no role (accounts.permissions): activating one that kept its
+        # roles would give them back with no approval. Its roles go first, then are proposed.
+        if self.instance.pk and not self.instance.is_active and cleaned.get("is_active"):
+            if cleaned.get("roles"):
+                raise forms.ValidationError(
+                    {
+                        "roles": "حساب غیرفعال با نقش‌هایش فعال نمی‌شود: نقش‌ها را بگیرید و "
+                        "پس از فعال شدن، دوباره پیشنهاد دهید."
+                    }
+                )
         return cleaned
 
 
-class UserChangeForm(RolesFormMixin, BaseUserAdmin.form):
-    pass
-
-
-class UserCreationForm(RolesFormMixin, BaseUserAdmin.add_form):
+class UserCreationForm(BaseUserAdmin.add_form):
     pass
 
 
@@ -62,13 +87,16 @@ class UserAdmin(CountsOnlyDelete, BaseUserAdmin):
         (None, {"fields": ("username", "password")}),
         ("مشخصات", {"fields": ("first_name", "last_name", "email")}),
         ("نقش و استان", {"fields": ("roles", "province")}),
-        ("وضعیت", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("وضعیت", {"fields": ("is_active", "is_staff", "is_superuser", "ever_staff")}),
         ("تاریخ‌ها", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"fields": ("username", "usable_password", "password1", "password2")}),
-        ("نقش و استان", {"fields": ("roles", "province", "is_staff")}),
+        ("وضعیت", {"fields": ("is_staff",)}),
     )
+    # Shown, never set here: a province comes with an approved role grant; superuser status only
+    # from the server's shell (createsuperuser).
+    readonly_fields = ("province", "is_superuser", "ever_staff")
     filter_horizontal = ()
 
     def user_change_password(self, request, id, form_url=""):
@@ -99,10 +127,12 @@ class UserAdmin(CountsOnlyDelete, BaseUserAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # Only what the user held and still holds: roles are taken away here, never given.
+        held = set(form.instance.role_codes) if change else set()
         account_set_roles(
             by=request.user,
             user=form.instance,
-            roles=form.cleaned_data.get("roles") or [],
+            roles=sorted(held & set(form.cleaned_data.get("roles") or [])),
             before=request._account_before,
         )
 

@@ -76,3 +76,34 @@ class EnrolmentForm(CodeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enrolment_code"].widget.attrs.update({"dir": "ltr", "autocomplete": "off"})
+
+
+class GrantDecisionForm(BootstrapMixin, forms.Form):
+    """The approver's answer to a proposed role grant (accounts.grants)."""
+
+    APPROVE, REFUSE = "approve", "refuse"
+    decision = forms.ChoiceField(
+        label="تصمیم",
+        choices=[(APPROVE, "تأیید و اعطای نقش"), (REFUSE, "رد پیشنهاد")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="توضیح",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="برای رد پیشنهاد، دلیل را بنویسید.",
+    )
+    confirm = forms.BooleanField(
+        label="این کاربر و نقش را می‌شناسم و درستی این دسترسی را تأیید می‌کنم.",
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == self.REFUSE and not (cleaned.get("note") or "").strip():
+            self.add_error("note", "دلیل رد پیشنهاد را بنویسید.")
+        if decision == self.APPROVE and not cleaned.get("confirm"):
+            self.add_error("confirm", "برای تأیید، این گزینه را علامت بزنید.")
+        return cleaned

@@ -5,7 +5,8 @@ the project calls ``has_perm``. What a role may do and which cases it covers are
 (``accounts.roles``). Three rules hold everywhere:
 
 - an inactive user, and a staff or superuser account (the IT administrator), hold no case role:
-  ``is_superuser`` grants no case power, whatever groups the account is in;
+  ``is_superuser`` grants no case power, whatever groups the account is in; nor does an account
+  that was ever staff (``User.ever_staff``), even with a role's group row put in by hand;
 - a role acts only within its scope (its province, every province, or every province from national
   confirmation on): an expert of Isfahan who could also read Tehran's cases cannot act on them;
 - a per-case grant (django-guardian, ``cases.CaseUserObjectPermission``) shares one case for
@@ -42,7 +43,7 @@ def roles_of(user) -> frozenset[Role]:
     """The case roles ``user`` holds: none for a signed-out, inactive or staff account."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
-    if user.is_staff or user.is_superuser:
+    if user.is_staff or user.is_superuser or getattr(user, "ever_staff", False):
         return frozenset()
     return frozenset(Role(code) for code in user.role_codes)
 
@@ -208,7 +209,7 @@ def users_who_may(users, capability, case):
             pk__in=case.grants.filter(permission__codename=capability).values("user_id")
         )
     return (
-        users.filter(scope, is_active=True, is_staff=False, is_superuser=False)
+        users.filter(scope, is_active=True, is_staff=False, is_superuser=False, ever_staff=False)
         .distinct()
         .order_by("pk")
     )
@@ -293,3 +294,54 @@ def needs_second_factor(user) -> bool:
     if user.is_staff or user.is_superuser:
         return True
     return any(Role(code) in SECOND_FACTOR_ROLES for code in user.role_codes)
+
+
+# Granting a role takes two people (accounts.grants): an IT administrator proposes, a holder of the
+# approving role approves in the app. A provincial role is approved by the supervisor of that
+# province (director-general or deputy); the supervisor's own role, every national role and the
+# auditor's by the national secretariat. Never by the proposer, never by the user it is for.
+GRANT_APPROVERS = frozenset({Role.SUPERVISOR, Role.NATIONAL_SECRETARIAT})
+
+
+def approving_role(role) -> Role:
+    """The role whose holder approves a grant of ``role`` (see ``GRANT_APPROVERS``)."""
+    role = Role(role)
+    if role in NATIONAL_ROLES or role == Role.SUPERVISOR:
+        return Role.NATIONAL_SECRETARIAT
+    return Role.SUPERVISOR
+
+
+def may_approve_grants(user) -> bool:
+    """Whether ``user`` holds an approving role at all (the approval pages; else 403)."""
+    return bool(roles_of(user) & GRANT_APPROVERS)
+
+
+def grants_to_decide_q(user) -> Q:
+    """The grants (``accounts.RoleGrant``) ``user`` may decide, as a filter: those whose approving
+    role ``user`` holds (a supervisor: in its own province), proposed by someone else, for someone
+    else. Nothing for a user who holds no approving role."""
+    roles = roles_of(user) & GRANT_APPROVERS
+    scope = Q(pk__in=[])
+    if Role.NATIONAL_SECRETARIAT in roles:
+        scope |= Q(
+            role__in=[r.value for r in Role if approving_role(r) == Role.NATIONAL_SECRETARIAT]
+        )
+    if Role.SUPERVISOR in roles and user.province_id is not None:
+        scope |= Q(
+            role__in=[r.value for r in Role if approving_role(r) == Role.SUPERVISOR],
+            province_id=user.province_id,
+        )
+    return scope & ~Q(user_id=user.pk) & ~Q(proposed_by_id=user.pk)
+
+
+def may_decide_grant(user, grant) -> bool:
+    """Whether ``user`` may approve or refuse ``grant`` (the same rule as ``grants_to_decide_q``,
+    on one grant: the services check it again inside their transaction)."""
+    if user.pk in (grant.user_id, grant.proposed_by_id):
+        return False
+    approver = approving_role(grant.role)
+    if approver not in roles_of(user):
+        return False
+    if ROLE_SCOPE[approver] == Scope.PROVINCE:
+        return user.province_id is not None and user.province_id == grant.province_id
+    return True

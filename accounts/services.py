@@ -20,7 +20,7 @@ def account_set_roles(*, by, user, roles, before: dict | None = None) -> None:
     """Give ``user`` exactly ``roles`` and record what changed about the account since ``before``
     (a snapshot taken before the account's own fields were saved; now, when not given)."""
     before = before if before is not None else account_snapshot(user)
-    validate_roles(roles=roles, province=user.province, is_staff=user.is_staff or user.is_superuser)
+    validate_roles(roles=roles, province=user.province, is_staff=user.was_staff)
     with recorded_by_service():
         user.groups.set(Group.objects.filter(name__in=[Role(role).value for role in roles]))
     user.__dict__.pop("role_codes", None)

@@ -18,7 +18,7 @@ class AccountEvent(models.TextChoices):
 
 # The e-mail address too: where the notices of a reset go (accounts.resets); a change of it is
 # told to the address it replaces.
-ACCOUNT_FIELDS = ("province", "is_active", "is_staff", "is_superuser", "email")
+ACCOUNT_FIELDS = ("province", "is_active", "is_staff", "is_superuser", "ever_staff", "email")
 
 _recording = contextvars.ContextVar("accounts_recording", default=False)
 

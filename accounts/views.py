@@ -1,18 +1,22 @@
 """The second factor's two pages: the code asked after the password, and the enrolment of an
-authenticator app (a QR code drawn here, offline) for whoever needs one and has none yet."""
+authenticator app (a QR code drawn here, offline) for whoever needs one and has none yet. And the
+approver's pages of role grants: the proposals the signed-in user may decide, and one to decide."""
 
 import base64
 
 import django_otp
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import resets, services
-from accounts.forms import CodeForm, EnrolmentForm
-from accounts.permissions import needs_second_factor
+from accounts import grants, resets, services
+from accounts.forms import CodeForm, EnrolmentForm, GrantDecisionForm
+from accounts.permissions import approving_role, may_approve_grants, needs_second_factor
 from accounts.signin import record_code_refused
 
 
@@ -112,4 +116,51 @@ def second_factor_enrol(request):
             "secret": _grouped(secret),
             "code_required": code_required,
         },
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Role grants: the approver's half (the IT administrator proposes in the admin)
+
+
+def _require_approver(user):
+    if not may_approve_grants(user):
+        raise PermissionDenied("تأیید دسترسی کاربران با مدیرکل استان یا دبیرخانه کشور است.")
+
+
+@login_required
+@require_safe
+def grant_list(request):
+    """The proposed grants the signed-in approver may decide (their province's, or national)."""
+    _require_approver(request.user)
+    return render(
+        request, "accounts/grant_list.html", {"grants": grants.grants_to_decide(request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grant_decide(request, grant_id):
+    """One proposal, approved (with a confirmation ticked) or refused (with a reason). Another
+    province's, a national one for a supervisor, one proposed by or for the user: 404."""
+    _require_approver(request.user)
+    grant = get_object_or_404(grants.grants_to_decide(request.user), pk=grant_id)
+    form = GrantDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = grants.approve if form.cleaned_data["decision"] == form.APPROVE else grants.refuse
+        try:
+            decided = decide(grant=grant, by=request.user, note=form.cleaned_data["note"])
+        except grants.GrantRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                f"پیشنهاد «{decided}» {decided.get_outcome_display()}.",
+            )
+            return redirect("accounts:grants")
+    return render(
+        request,
+        "accounts/grant_decide.html",
+        {"grant": grant, "form": form, "approver": approving_role(grant.role)},
+        status=400 if form.is_bound else 200,
     )

@@ -42,6 +42,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/grants/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("people/", include("people.urls")),
     path("sessions/", include("committees.urls")),

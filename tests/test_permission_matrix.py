@@ -28,7 +28,7 @@ from django.db import models, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import User
+from accounts.models import RoleGrant, User
 from audit.models import Event
 from cases.choices import Agency, CaseState, InquiryOutcome, SourceType, Step, SubjectDecision
 from cases.models import Case, CaseSubject, Evidence, Inquiry, ReplyScanVersion
@@ -331,6 +331,21 @@ def _letter_dispatched(case, actors):
         by=actors.supervisor,
         tracking_number="112233445566778899",
         sent_on=clock.today(),
+    )
+
+
+def _grant_proposed(case, actors):
+    """A role proposed by the IT administrator: expert of Tehran, for a new account."""
+    from accounts import grants
+    from accounts.roles import Role
+
+    clerk = User.objects.create_user("clerk")
+    grants.propose(
+        by=User.objects.get(username="it_admin"),
+        user=clerk,
+        role=Role.EXPERT,
+        province=Province.objects.get(slug="tehran"),
+        reason="کارشناس تازه",
     )
 
 
@@ -683,6 +698,18 @@ TABLE = [
         get=  (L,   200, 200, 200, 200, 404, 404, 404, 404, 200, 200, 200, 404),
         post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
 
+    # Role grants (accounts.grants): the IT administrator proposes in the admin; the approvers
+    # decide here. A provincial grant (expert of Tehran): Tehran's supervisor alone; another
+    # province's supervisor and the national secretariat do not see it (404); the IT
+    # administrator, who proposed it, and every role that approves nothing: 403.
+    #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
+    Row("accounts:grants", None, setup=_grant_proposed,
+        get=  (L,   403, 403, 200, 403, 403, 403, 200, 403, 200, 403, 403, 403),
+        post= (L,   405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    Row("accounts:grant", None, setup=_grant_proposed,
+        get=  (L,   403, 403, 200, 403, 403, 403, 404, 403, 404, 403, 403, 403),
+        post= (L,   403, 403, 302, 403, 403, 403, 404, 403, 404, 403, 403, 403)),
+
     # The read log and the audit chain's state (oversight): the auditor's alone. A search is
     # POSTed and kept on the server (302 to its result page).
     #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
@@ -719,6 +746,8 @@ def _form_value(value):
 def url_of(row: Row, ctx: Context) -> str:
     case = ctx.case
     if case is None:
+        if row.name == "accounts:grant":
+            return reverse(row.name, args=[RoleGrant.objects.latest("pk").pk])
         if row.name in {"committees:list", "committees:new"}:
             return reverse(row.name)
         if row.name in {"people:household_member_new", "people:household_address"}:
@@ -799,6 +828,8 @@ def post_data(row: Row, ctx: Context) -> dict:
     case = ctx.case
     amayesh = DocumentType.objects.get(code="amayesh").pk
     match row.name:
+        case "accounts:grant":
+            return {"decision": "approve", "confirm": "on", "note": "می‌شناسمش"}
         case "cases:list":
             return {"q": ""}
         case "cases:intake":
@@ -929,6 +960,8 @@ def post_data(row: Row, ctx: Context) -> dict:
 # Running the cells
 
 WATCHED = (
+    RoleGrant,
+    User.groups.through,
     Case,
     CaseSubject,
     Evidence,
@@ -1038,6 +1071,8 @@ def test_permission_matrix(row, users, it_admin, actors_a, case_in):
     if row.state is None:
         head, member = factories.household_with_members(2)
         case = None
+        if row.setup:
+            row.setup(case, actors_a)
     else:
         case = case_in(row.state, source_type=row.source_type)
         if row.setup:
@@ -1108,6 +1143,13 @@ def test_the_table_keeps_the_rules(row):
             if row.state is not None and row.name != "committees:national_queue":
                 for who in ("expert_b", "secretary_b", "supervisor_b"):
                     assert expected[COLUMN[who]] in {404, 405}, who
+            continue
+        if row.name.startswith("accounts:grant"):
+            # Only the approving roles decide role grants: never the IT administrator, who
+            # proposes them, nor any other role.
+            approvers = {ANON, "supervisor_a", "supervisor_b", "national"}
+            for who in set(USERS) - approvers:
+                assert expected[COLUMN[who]] in {403, 405}, who
             continue
         if row.state is None:
             if row.name in {

@@ -57,6 +57,32 @@ def test_seed_demo_makes_every_state_and_every_login(reference_data, settings, c
     assert roles_of(User.objects.get(username="national_secretariat")) == {
         Role.NATIONAL_SECRETARIAT
     }
+    # Each role as on a server: proposed by the IT admin, approved by the approving role's
+    # holder (accounts.grants); the first national secretariat from the shell's command.
+    from accounts.models import RoleGrant
+    from accounts.permissions import approving_role
+
+    for grant in RoleGrant.objects.select_related("user", "decided_by", "proposed_by"):
+        assert grant.outcome == RoleGrant.Outcome.APPROVED
+        assert grant.proposed_by.username == "admin"
+        assert Role(approving_role(grant.role)) in roles_of(grant.decided_by)
+        assert grant.decided_by != grant.user
+    granted = set(RoleGrant.objects.values_list("user__username", flat=True))
+    assert granted == {
+        "expert_teh",
+        "expert_isf",
+        "secretary_teh",
+        "secretary_isf",
+        "supervisor_teh",
+        "supervisor_isf",
+        "enforcement_teh",
+        "najva_operator",
+        "auditor",
+    }
+    from audit.models import Event
+
+    first = User.objects.get(username="national_secretariat")
+    assert Event.objects.filter(account=first, action="first_approver", actor=None).exists()
     assert settings.DEMO_PASSWORD in printed
     # The demo users who need a second factor hold the published demo key, printed here.
     assert "REVOCATIONDEMOTOTPSECRETFORSEEDS" in printed

@@ -46,3 +46,10 @@ def may_read_letters(context):
     user's to read (the navigation link)."""
     user = context.get("user") or getattr(context.get("request"), "user", None)
     return user is not None and permissions.may_read_letters(user)
+
+
+@register.simple_tag(takes_context=True)
+def may_approve_grants(context):
+    """``{% may_approve_grants as name %}``: whether the user approves role grants (the link)."""
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    return user is not None and permissions.may_approve_grants(user)

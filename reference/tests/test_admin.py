@@ -123,6 +123,7 @@ def test_no_case_or_person_model_is_in_the_admin_and_view_on_site_leads_nowhere(
         "reference.OffenceType",
         "accounts.User",
         "accounts.EnrolmentCode",
+        "accounts.RoleGrant",
         "otp_totp.TOTPDevice",
         "audit.Event",
         "committees.WorkingGroup",

@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.permissions import needs_second_factor
+from accounts import grants
+from accounts.permissions import approving_role, needs_second_factor
 from accounts.roles import Role
 from accounts.services import DEMO_TOTP_SECRET, account_set_roles, totp_demo_device
 from audit.chain import seal_all
@@ -157,25 +158,11 @@ class Command(BaseCommand):
         )
 
     def _users(self):
+        """One user per role, each role given as it is on a server: proposed by the IT
+        administrator and approved by the holder of the approving role (accounts.grants); the
+        first national secretariat, whom no one can approve yet, from the shell's command
+        (grant_first_approver). Approvers first, so that each grant has its approver."""
         User = get_user_model()
-        users = {}
-        for username, role, province, first, last in DEMO_USERS:
-            user, _ = User.objects.update_or_create(
-                username=username,
-                defaults={
-                    "first_name": first,
-                    "last_name": last,
-                    "email": f"{username}@example.invalid",
-                    "province": Province.objects.get(slug=province) if province else None,
-                    "is_active": True,
-                },
-            )
-            if not user.check_password(settings.DEMO_PASSWORD):
-                user.set_password(settings.DEMO_PASSWORD)
-                user.save(update_fields=["password"])
-            if set(user.role_codes) != {role.value}:
-                account_set_roles(by=None, user=user, roles=[role])
-            users[username] = User.objects.get(pk=user.pk)  # fresh, with roles not cached
         admin, _ = User.objects.update_or_create(
             username="admin",
             defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.invalid"},
@@ -183,11 +170,54 @@ class Command(BaseCommand):
         if not admin.check_password(settings.DEMO_PASSWORD):
             admin.set_password(settings.DEMO_PASSWORD)
             admin.save(update_fields=["password"])
+
+        def approved_by(spec):  # the first national secretariat, its grants, the provinces'
+            role = spec[1]
+            if role == Role.NATIONAL_SECRETARIAT:
+                return 0
+            return 1 if approving_role(role) == Role.NATIONAL_SECRETARIAT else 2
+
+        users = {}
+        for username, role, province, first, last in sorted(DEMO_USERS, key=approved_by):
+            province = Province.objects.get(slug=province) if province else None
+            user, _ = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last},
+            )
+            user.first_name, user.last_name = first, last
+            user.email, user.is_active = f"{username}@example.invalid", True
+            if not user.check_password(settings.DEMO_PASSWORD):
+                user.set_password(settings.DEMO_PASSWORD)
+            user.save()
+            if set(user.role_codes) != {role.value} or user.province_id != getattr(
+                province, "pk", None
+            ):
+                account_set_roles(by=admin, user=user, roles=[])  # narrowing: no approval
+                self._grant(admin, user, role, province)
+            users[username] = User.objects.get(pk=user.pk)  # fresh, with roles not cached
         # The roles that need a second factor get the published demo key (docs/security.md).
         for user in [*users.values(), admin]:
             if needs_second_factor(user):
                 totp_demo_device(user=user)
         return users
+
+    @staticmethod
+    def _grant(admin, user, role, province):
+        User = get_user_model()
+        if role == Role.NATIONAL_SECRETARIAT:
+            grants.grant_first_approver(user=user)
+            return
+        approver = (
+            User.objects.filter(groups__name=approving_role(role).value, ever_staff=False)
+            .filter(province=province if approving_role(role) == Role.SUPERVISOR else None)
+            .exclude(pk=user.pk)
+            .order_by("pk")
+            .first()
+        )
+        grant = grants.propose(
+            by=admin, user=user, role=role, province=province, reason="کاربر نمایشی (seed_demo)"
+        )
+        grants.approve(grant=grant, by=approver, note="کاربر نمایشی (seed_demo)")
 
     def _offence_catalogues(self):
         for year, entries in OFFENCE_CATALOGUES.items():
