@@ -24,7 +24,8 @@ class StepRule:
     # None: the system takes the step when its conditions hold (no user may take it).
     capability: Capability | None
     conditions: tuple = ()
-    # Case fields the user types with the step; the step's form has a field of each name.
+    # Case fields the user types with the step; the step's form has a field of each name. A step
+    # taken elsewhere (``proof``) uses no form here: its inputs come from the record that proves it.
     inputs: tuple[str, ...] = ()
     form: str = "cases.forms.ConfirmForm"
     needs_reason: bool = False
@@ -124,7 +125,6 @@ STEPS: dict[Step, StepRule] = {
             target=CaseState.RETURNED,
             capability=Capability.DECIDE_IN_PROVINCE,
             conditions=(rules.has_reason,),
-            form="cases.forms.ReasonForm",
             needs_reason=True,
             proof=ProofKind.PROVINCIAL_RESOLUTION,
         ),
@@ -148,7 +148,6 @@ STEPS: dict[Step, StepRule] = {
                 rules.offence_type_in_force,
             ),
             inputs=("province_resolution_number", "province_resolution_date", "offence_type"),
-            form="cases.forms.ProvinceApprovalForm",
             proof=ProofKind.PROVINCIAL_RESOLUTION,
         ),
         StepRule(
@@ -158,7 +157,6 @@ STEPS: dict[Step, StepRule] = {
             capability=Capability.DECIDE_IN_PROVINCE,
             conditions=(rules.has_province_resolution, *RESOLUTION_DATE, rules.has_reason),
             inputs=("province_resolution_number", "province_resolution_date"),
-            form="cases.forms.ProvinceRejectionForm",
             needs_reason=True,
             irreversible=True,
             proof=ProofKind.PROVINCIAL_RESOLUTION,
@@ -170,7 +168,6 @@ STEPS: dict[Step, StepRule] = {
             capability=Capability.DECIDE_NATIONALLY,
             conditions=(rules.has_national_letter, *LETTER_DATE),
             inputs=("national_letter_number", "national_letter_date"),
-            form="cases.forms.NationalLetterForm",
             proof=ProofKind.NATIONAL_LETTER,
         ),
         StepRule(
@@ -180,7 +177,6 @@ STEPS: dict[Step, StepRule] = {
             capability=Capability.DECIDE_NATIONALLY,
             conditions=(rules.has_national_letter, *LETTER_DATE, rules.has_reason),
             inputs=("national_letter_number", "national_letter_date"),
-            form="cases.forms.NationalRefusalForm",
             needs_reason=True,
             irreversible=True,
             proof=ProofKind.NATIONAL_LETTER,
