@@ -17,6 +17,7 @@ from accounts import permissions
 from audit.models import Event
 from cases.choices import (
     Agency,
+    CaseLabels,
     CaseState,
     EvidenceType,
     InquiryOutcome,
@@ -75,7 +76,7 @@ class CaseNumberSequence(models.Model):
         return f"{self.province.code}-{self.year}: {self.last_value}"
 
 
-class Case(RefreshSafely, ConcurrentTransitionMixin, models.Model):
+class Case(CaseLabels, RefreshSafely, ConcurrentTransitionMixin, models.Model):
     number = models.CharField("شماره پرونده", max_length=20, unique=True, editable=False)
     province = models.ForeignKey(
         "reference.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="cases"
@@ -165,15 +166,6 @@ class Case(RefreshSafely, ConcurrentTransitionMixin, models.Model):
     def events(self):
         """The case's audit trail: the trail keeps the case's id, the link is the case's to hold."""
         return Event.objects.filter(case_id=self.pk)
-
-    @property
-    def state_label(self) -> str:
-        """The state in Persian: ``get_state_display`` rebuilds a dict of the choices per call."""
-        return CaseState(self.state).label
-
-    @property
-    def source_label(self) -> str:
-        return SourceType(self.source_type).label
 
     @staticmethod
     def format_number(province_code: str, year: int, sequence: int) -> str:
