@@ -26,7 +26,6 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.links import case_url
-from cases.states import CLOSED_STATES
 from cases.steps import STEPS
 from shared import clock
 from shared.fsm import RefreshSafely
@@ -175,10 +174,6 @@ class Case(CaseLabels, RefreshSafely, ConcurrentTransitionMixin, models.Model):
     @staticmethod
     def year_of(moment) -> int:
         return jalali_year(moment)
-
-    @property
-    def is_closed(self) -> bool:
-        return self.state in CLOSED_STATES
 
     def age_days(self, today=None) -> int:
         today = today or clock.today()
