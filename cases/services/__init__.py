@@ -6,7 +6,6 @@ queues follow-up work with ``transaction.on_commit`` so that nothing is sent for
 rolled back.
 """
 
-from cases.services.common import CaseActionRefused, CaseStateConflict, ProofRefused, require
 from cases.services.opening import OpenCasesElsewhere, case_open, require_opener
 from cases.services.records import (
     case_grant_access,
@@ -20,10 +19,12 @@ from cases.services.records import (
 )
 from cases.workflow.engine import (
     case_take_step,
+    require,
     subject_record_departure,
     subject_record_registration,
     transition_for,
 )
+from cases.workflow.errors import CaseActionRefused, CaseStateConflict, ProofRefused
 
 __all__ = [
     "CaseActionRefused",

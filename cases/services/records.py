@@ -15,9 +15,10 @@ from cases.choices import Agency, EvidenceType, InquiryOutcome, SubjectDecision
 from cases.models import Case, CaseSubject, Evidence, Inquiry, ReplyScanVersion
 from cases.rules import household_elsewhere
 from cases.selectors.intake import subjects_unavailable
-from cases.services.common import CaseActionRefused, CaseStateConflict, lock, record, require
 from cases.services.opening import subject_attach
 from cases.states import EXPERT_STATES, INQUIRY_STATES
+from cases.workflow.engine import lock, require
+from cases.workflow.errors import CaseActionRefused, CaseStateConflict
 from people import services as people
 from people.models import Household, Person
 from shared import clock, daterules
@@ -31,7 +32,7 @@ def _require_expert_step(case: Case, by, states=EXPERT_STATES, what="تغییر 
 
 
 def _change(case, by, action: str, label: str, changes: list[dict]):
-    return record(
+    return audit.record(
         case=case, by=by, kind=Event.Kind.CHANGE, action=action, label=label, changes=changes
     )
 
