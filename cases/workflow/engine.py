@@ -13,7 +13,6 @@ from django.db import transaction
 from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
-from audit.models import Event
 from cases import rules
 from cases.choices import CaseState, Step, SubjectDecision
 from cases.models import Case, CaseSubject
@@ -259,10 +258,9 @@ def subject_record_registration(*, case: Case, subject: CaseSubject, by, changes
         raise CaseStateConflict(case, "ثبت ابطال مدارک در نجوا")
     subject.najva_registered_at = clock.now()
     subject.save(update_fields=["najva_registered_at"])
-    audit.record(
+    audit.record_change(
         case=case,
         by=by,
-        kind=Event.Kind.CHANGE,
         action="najva_registration",
         label=f"ثبت ابطال مدارک {subject.person.full_name} در نجوا",
         changes=changes,
@@ -303,7 +301,5 @@ def subject_record_departure(
         raise ValueError("the subject's exit is already recorded")
     subject.departed_on = on
     subject.save(update_fields=["departed_on"])
-    audit.record(
-        case=case, by=by, kind=Event.Kind.CHANGE, action="departure", label=label, changes=changes
-    )
+    audit.record_change(case=case, by=by, action="departure", label=label, changes=changes)
     return subject
