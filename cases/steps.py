@@ -29,6 +29,8 @@ class StepRule:
     inputs: tuple[str, ...] = ()
     form: str = "cases.forms.ConfirmForm"
     needs_reason: bool = False
+    # The step sends the case on again: the reason its last return gave is cleared.
+    clears_reason: bool = False
     irreversible: bool = False
     # Whether those who may take the step are told when a case reaches its source state: a step
     # anybody *may* take at any time (a withdrawal) is not work waiting for them.
@@ -111,6 +113,7 @@ STEPS: dict[Step, StepRule] = {
             source=(CaseState.AWAITING_INQUIRIES,),
             target=CaseState.READY_FOR_PROVINCE,
             capability=Capability.REVIEW_CASE,
+            clears_reason=True,
             conditions=(
                 rules.inquiry_replies_recorded,
                 rules.required_evidence_attached,
@@ -133,6 +136,7 @@ STEPS: dict[Step, StepRule] = {
             source=(CaseState.RETURNED,),
             target=CaseState.EXPERT_REVIEW,
             capability=Capability.REVIEW_CASE,
+            clears_reason=True,
         ),
         StepRule(
             Step.APPROVE_IN_PROVINCE,
