@@ -1239,6 +1239,8 @@ def test_inquiries_are_sent_once_review_started_and_a_second_recording_is_a_corr
         url, {"letter_number": "۴۵۶۸/الف", "sent_on": today_jalali(), "due_on": today_jalali()}
     )
     assert case.events.filter(action="inquiry_correct_sent").count() == 1
+    # The form shows the letter recorded, for correction.
+    assert 'value="۴۵۶۸/الف"' in html(expert.get(url))
 
 
 def test_a_wrong_filter_shows_its_message_and_no_cases(expert, case_in):
