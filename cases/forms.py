@@ -105,7 +105,6 @@ class IntakeForm(BootstrapMixin, forms.Form):
             members = [p for p in members if p.pk == only.pk]
         unavailable = subjects_unavailable(members)
         # Head first, then the others as registered.
-        members.sort(key=lambda p: (p.pk != household.head_id, p.pk))
         self.fields["subjects"].queryset = (
             household.members.filter(pk__in=[p.pk for p in members])
             .exclude(pk__in=unavailable)
