@@ -16,7 +16,6 @@ from audit import services as audit
 from cases import rules
 from cases.choices import CaseState, Step, SubjectDecision
 from cases.models import Case, CaseSubject
-from cases.signals import step_taken
 from cases.states import CLOSED_STATES, CLOSED_WITHOUT_CANCELLATION, DECIDING_STATES
 from cases.steps import STEPS, rules_from
 from cases.trail import CaseEvent
@@ -210,8 +209,6 @@ def case_take_step(*, case: Case, by, step: Step, proof=None, reason: str = "", 
             transaction.on_commit(lambda effect=effect: effect.run(taken))
         else:
             effect.run(taken)
-    # Announced only: no receiver steers the step (what follows it is an effect above).
-    step_taken.send(sender=Case, case=case, step=step, by=by, event=event)
     return _follow(case)
 
 
