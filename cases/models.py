@@ -38,21 +38,15 @@ def step_transition(step: Step):
     case on again clears the reason of the last return (``StepRule.clears_reason``)."""
     rule = STEPS[step]
 
-    def permission(case, user) -> bool:
-        # A step the system takes is offered to nobody.
-        return not rule.automatic and permissions.may(user, rule.capability, case)
-
     def take(case):
         if rule.clears_reason:
             case.reason = ""
 
-    permission.capability = rule.capability
     take.__name__ = take.__qualname__ = step.value
     return transition(
         field="state",
         source=list(rule.source) if len(rule.source) > 1 else rule.source[0],
         target=rule.target,
-        permission=permission,
         conditions=list(rule.conditions),
         custom={"rule": rule, "label": rule.label},
     )(take)
