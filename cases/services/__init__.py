@@ -17,13 +17,7 @@ from cases.services.records import (
     subject_add,
     subject_decide,
 )
-from cases.workflow.engine import (
-    case_take_step,
-    require,
-    subject_record_departure,
-    subject_record_registration,
-    transition_for,
-)
+from cases.workflow.engine import case_take_step, follow, require, transition_for
 from cases.workflow.errors import CaseActionRefused, CaseStateConflict, ProofRefused
 
 __all__ = [
@@ -36,6 +30,7 @@ __all__ = [
     "case_take_step",
     "evidence_add",
     "evidence_withdraw",
+    "follow",
     "household_change_head",
     "inquiry_record_reply",
     "inquiry_record_sent",
@@ -43,7 +38,5 @@ __all__ = [
     "require_opener",
     "subject_add",
     "subject_decide",
-    "subject_record_departure",
-    "subject_record_registration",
     "transition_for",
 ]
