@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from accounts.roles import Capability
 from cases import rules
 from cases.choices import WITHDRAWABLE_STATES, CaseState, Step
+from cases.workflow import registry
 from cases.workflow.proofs import ProofKind
 
 
@@ -52,8 +53,10 @@ class StepRule:
 
     @property
     def recorded_in(self) -> str:
-        """The part of the case page (its anchor) where the step's record is made, if any."""
-        return self.proof.anchor
+        """The part of the case page (its anchor) where the step's record is made, if any: the
+        app that verifies its proof says (cases.workflow.registry)."""
+        verifier = registry.verifiers.get(self.proof)
+        return verifier.anchor if verifier else ""
 
     @property
     def elsewhere(self) -> bool:

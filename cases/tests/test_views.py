@@ -1347,6 +1347,18 @@ def test_recording_a_reply_again_without_a_new_scan_keeps_the_old_one(expert, ca
     assert police.reply_on_paper_only is False
 
 
+def test_the_work_queue_links_a_step_7_action_to_the_part_of_the_case_page_that_records_it(
+    client, case_in, users
+):
+    """The expulsion order is issued in the enforcement part of the case page (its anchor, which
+    the enforcement app registers with its verifier), not on a step form of the cases app."""
+    case = case_in(CaseState.CARD_CANCELLED)
+    client.force_login(users["supervisor_a"])
+    page = html(client.get("/"))
+    assert f"{case.get_absolute_url()}#enforcement" in page
+    assert reverse("cases:action", args=[case.number, "order_expulsion"]) not in page
+
+
 @pytest.mark.parametrize("username", ["secretary_a", "supervisor_a", "auditor"])
 def test_only_the_expert_posts_evidence_and_inquiries(client, case_in, users, username):
     case = case_in(CaseState.EXPERT_REVIEW)
