@@ -14,7 +14,8 @@ class CasesConfig(AppConfig):
         permissions.use_confirmed_states(states.FROM_NATIONAL_CONFIRMATION)
         checks.register(panels.check_panels)
 
-        from cases.services.common import notify_next_actors
+        from cases import tasks
+        from cases.services.common import queue
         from cases.workflow import checks as workflow_checks  # noqa: F401  (registers the start-up check)
         from cases.workflow.registry import register_effect
 
@@ -22,7 +23,7 @@ class CasesConfig(AppConfig):
         # who must act next hear of the step once it is committed (never of one rolled back).
         register_effect(
             "cases.notify_next_actors",
-            lambda taken: notify_next_actors(taken.event),
+            lambda taken: queue(tasks.notify_next_actors, taken.event.pk),
             order=0,
             on_commit=True,
         )

@@ -36,6 +36,20 @@ WITHDRAWABLE_STATES = (
 )
 
 
+class CaseLabels:
+    """The Persian labels of a case's state and source, for a ``Case`` and for a list's plain row
+    (cases.selectors.search.ListRow) alike: ``get_state_display`` rebuilds a dict of the choices
+    per call."""
+
+    @property
+    def state_label(self) -> str:
+        return CaseState(self.state).label
+
+    @property
+    def source_label(self) -> str:
+        return SourceType(self.source_type).label
+
+
 class Step(models.TextChoices):
     """The steps of the work: one transition each (see cases.steps for the rule book)."""
 

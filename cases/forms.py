@@ -13,9 +13,8 @@ from cases.choices import (
 )
 from cases.selectors.intake import subjects_unavailable
 from reference.models import OffenceType
-from shared import clock, daterules
+from shared import daterules
 from shared.forms import BootstrapMixin, JalaliDateField, not_in_future
-from shared.persian import jalali_year
 
 # The content checks live in shared.uploads (every upload form uses them).
 from shared.uploads import EXTENSIONS, validate_upload  # noqa: F401
@@ -106,7 +105,6 @@ class IntakeForm(BootstrapMixin, forms.Form):
             members = [p for p in members if p.pk == only.pk]
         unavailable = subjects_unavailable(members)
         # Head first, then the others as registered.
-        members.sort(key=lambda p: (p.pk != household.head_id, p.pk))
         self.fields["subjects"].queryset = (
             household.members.filter(pk__in=[p.pk for p in members])
             .exclude(pk__in=unavailable)
@@ -227,7 +225,9 @@ class HouseholdHeadForm(BootstrapMixin, forms.Form):
         self.fields["new_head"].queryset = household.members.exclude(pk=household.head_id)
 
 
-# The forms of the steps: what a user types with each (a confirmation alone where nothing).
+# The forms of the steps taken on the case page: what a user types with each (a confirmation alone
+# where nothing). Their fields are the case fields the rule book says the step records (and
+# ``reason``): the view passes the cleaned data to cases.services.case_take_step as they are.
 
 
 class ConfirmForm(BootstrapMixin, forms.Form):
@@ -246,41 +246,3 @@ class ReasonForm(BootstrapMixin, forms.Form):
         if not reason:
             raise ValidationError("دلیل را بنویسید.")
         return reason
-
-
-# The fields of a step's form are the case fields the rule book says it records (and ``reason``):
-# the view passes the cleaned data to cases.services.case_take_step as they are.
-
-
-class ProvinceResolutionForm(BootstrapMixin, forms.Form):
-    province_resolution_number = forms.CharField(label="شماره مصوبه کارگروه استان", max_length=64)
-    province_resolution_date = JalaliDateField(label="تاریخ مصوبه")
-
-
-class ProvinceRejectionForm(ProvinceResolutionForm, ReasonForm):
-    pass
-
-
-class OffenceInForceMixin:
-    """The offence type, offered from this year's catalogue (checked again by the rule book)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["offence_type"].queryset = OffenceType.objects.in_force(
-            jalali_year(clock.now())
-        )
-
-
-class ProvinceApprovalForm(OffenceInForceMixin, ProvinceResolutionForm):
-    offence_type = forms.ModelChoiceField(
-        label="نوع جرم", queryset=None, empty_label="نوع جرم را انتخاب کنید"
-    )
-
-
-class NationalLetterForm(BootstrapMixin, forms.Form):
-    national_letter_number = forms.CharField(label="شماره نامه کارگروه دائمی کشور", max_length=64)
-    national_letter_date = JalaliDateField(label="تاریخ نامه")
-
-
-class NationalRefusalForm(NationalLetterForm, ReasonForm):
-    pass

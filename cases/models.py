@@ -17,6 +17,7 @@ from accounts import permissions
 from audit.models import Event
 from cases.choices import (
     Agency,
+    CaseLabels,
     CaseState,
     EvidenceType,
     InquiryOutcome,
@@ -25,7 +26,6 @@ from cases.choices import (
     SubjectDecision,
 )
 from cases.links import case_url
-from cases.states import CLOSED_STATES
 from cases.steps import STEPS
 from shared import clock
 from shared.fsm import RefreshSafely
@@ -33,22 +33,28 @@ from shared.persian import jalali_year
 
 
 def step_transition(step: Step):
-    """The django-fsm transition of ``step``, exactly as the rule book declares it."""
+    """The django-fsm transition method of ``step``, named after it (``case.start_review()``),
+    exactly as the rule book declares it. Its body touches only this row: a step that sends the
+    case on again clears the reason of the last return (``StepRule.clears_reason``)."""
     rule = STEPS[step]
 
-    def permission(case, user) -> bool:
-        # A step the system takes is offered to nobody.
-        return not rule.automatic and permissions.may(user, rule.capability, case)
+    def take(case):
+        if rule.clears_reason:
+            case.reason = ""
 
-    permission.capability = rule.capability
+    take.__name__ = take.__qualname__ = step.value
     return transition(
         field="state",
         source=list(rule.source) if len(rule.source) > 1 else rule.source[0],
         target=rule.target,
-        permission=permission,
         conditions=list(rule.conditions),
         custom={"rule": rule, "label": rule.label},
-    )
+    )(take)
+
+
+# The steps of the work, one method per step of the rule book: Case inherits them, and django-fsm
+# finds them there when the model is prepared.
+CaseSteps = type("CaseSteps", (), {step.value: step_transition(step) for step in Step})
 
 
 class CaseQuerySet(models.QuerySet):
@@ -75,7 +81,7 @@ class CaseNumberSequence(models.Model):
         return f"{self.province.code}-{self.year}: {self.last_value}"
 
 
-class Case(RefreshSafely, ConcurrentTransitionMixin, models.Model):
+class Case(CaseLabels, CaseSteps, RefreshSafely, ConcurrentTransitionMixin, models.Model):
     number = models.CharField("شماره پرونده", max_length=20, unique=True, editable=False)
     province = models.ForeignKey(
         "reference.Province", verbose_name="استان", on_delete=models.PROTECT, related_name="cases"
@@ -166,15 +172,6 @@ class Case(RefreshSafely, ConcurrentTransitionMixin, models.Model):
         """The case's audit trail: the trail keeps the case's id, the link is the case's to hold."""
         return Event.objects.filter(case_id=self.pk)
 
-    @property
-    def state_label(self) -> str:
-        """The state in Persian: ``get_state_display`` rebuilds a dict of the choices per call."""
-        return CaseState(self.state).label
-
-    @property
-    def source_label(self) -> str:
-        return SourceType(self.source_type).label
-
     @staticmethod
     def format_number(province_code: str, year: int, sequence: int) -> str:
         """``23-1405-00017``: province, Solar Hijri year, sequence; sorts by province and year."""
@@ -184,75 +181,9 @@ class Case(RefreshSafely, ConcurrentTransitionMixin, models.Model):
     def year_of(moment) -> int:
         return jalali_year(moment)
 
-    @property
-    def is_closed(self) -> bool:
-        return self.state in CLOSED_STATES
-
     def age_days(self, today=None) -> int:
         today = today or clock.today()
         return (today - timezone.localdate(self.opened_at)).days
-
-    # The steps of the work, from the rule book. Each body touches only this row.
-
-    @step_transition(Step.START_REVIEW)
-    def start_review(self):
-        pass
-
-    @step_transition(Step.SEND_INQUIRIES)
-    def send_inquiries(self):
-        pass
-
-    @step_transition(Step.SUBMIT_TO_PROVINCE)
-    def submit_to_province(self):
-        self.reason = ""
-
-    @step_transition(Step.RETURN_FOR_INFORMATION)
-    def return_for_information(self):
-        pass
-
-    @step_transition(Step.RESUME_REVIEW)
-    def resume_review(self):
-        self.reason = ""
-
-    @step_transition(Step.APPROVE_IN_PROVINCE)
-    def approve_in_province(self):
-        pass
-
-    @step_transition(Step.REJECT_IN_PROVINCE)
-    def reject_in_province(self):
-        pass
-
-    @step_transition(Step.CONFIRM_NATIONALLY)
-    def confirm_nationally(self):
-        pass
-
-    @step_transition(Step.REFUSE_NATIONALLY)
-    def refuse_nationally(self):
-        pass
-
-    @step_transition(Step.CANCEL_CARD)
-    def cancel_card(self):
-        pass
-
-    @step_transition(Step.NAJVA_REGISTERED)
-    def najva_registered(self):
-        pass
-
-    @step_transition(Step.ORDER_EXPULSION)
-    def order_expulsion(self):
-        pass
-
-    @step_transition(Step.RECORD_EXPULSION)
-    def record_expulsion(self):
-        pass
-
-    @step_transition(Step.CLOSE_AS_DEPARTED)
-    def close_as_departed(self):
-        pass
-
-    @step_transition(Step.WITHDRAW)
-    def withdraw(self):
-        pass
 
 
 class CaseSubject(models.Model):

@@ -2,7 +2,8 @@
 
 Each set is computed once, at import, from the graph the steps draw (a step leads from its
 sources to its target), so a step added to the rule book moves every set it belongs to: nothing
-here is kept by hand but the withdrawal's sources, which the WITHDRAW step itself declares.
+here is kept by hand (the withdrawal's sources are the WITHDRAW step's own declaration,
+``cases.choices.WITHDRAWABLE_STATES``).
 ``cases/tests/test_states.py`` holds each set's value as it stood when it was written by hand.
 """
 
@@ -64,7 +65,3 @@ decisions are the expert's work there."""
 
 INQUIRY_STATES = EXPERT_STATES & reachable_from(STEPS[Step.START_REVIEW].target)
 """With the expert once the review has started: where inquiries are sent and answered."""
-
-WITHDRAWABLE_STATES = frozenset(STEPS[Step.WITHDRAW].source)
-"""Where a case may still be withdrawn (before the provincial working group votes): the WITHDRAW
-step's sources, as the rule book declares them."""

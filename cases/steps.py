@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from accounts.roles import Capability
 from cases import rules
 from cases.choices import WITHDRAWABLE_STATES, CaseState, Step
+from cases.workflow import registry
 from cases.workflow.proofs import ProofKind
 
 
@@ -24,10 +25,13 @@ class StepRule:
     # None: the system takes the step when its conditions hold (no user may take it).
     capability: Capability | None
     conditions: tuple = ()
-    # Case fields the user types with the step; the step's form has a field of each name.
+    # Case fields the user types with the step; the step's form has a field of each name. A step
+    # taken elsewhere (``proof``) uses no form here: its inputs come from the record that proves it.
     inputs: tuple[str, ...] = ()
     form: str = "cases.forms.ConfirmForm"
     needs_reason: bool = False
+    # The step sends the case on again: the reason its last return gave is cleared.
+    clears_reason: bool = False
     irreversible: bool = False
     # Whether those who may take the step are told when a case reaches its source state: a step
     # anybody *may* take at any time (a withdrawal) is not work waiting for them.
@@ -49,8 +53,10 @@ class StepRule:
 
     @property
     def recorded_in(self) -> str:
-        """The part of the case page (its anchor) where the step's record is made, if any."""
-        return self.proof.anchor
+        """The part of the case page (its anchor) where the step's record is made, if any: the
+        app that verifies its proof says (cases.workflow.registry)."""
+        verifier = registry.verifiers.get(self.proof)
+        return verifier.anchor if verifier else ""
 
     @property
     def elsewhere(self) -> bool:
@@ -110,6 +116,7 @@ STEPS: dict[Step, StepRule] = {
             source=(CaseState.AWAITING_INQUIRIES,),
             target=CaseState.READY_FOR_PROVINCE,
             capability=Capability.REVIEW_CASE,
+            clears_reason=True,
             conditions=(
                 rules.inquiry_replies_recorded,
                 rules.required_evidence_attached,
@@ -124,7 +131,6 @@ STEPS: dict[Step, StepRule] = {
             target=CaseState.RETURNED,
             capability=Capability.DECIDE_IN_PROVINCE,
             conditions=(rules.has_reason,),
-            form="cases.forms.ReasonForm",
             needs_reason=True,
             proof=ProofKind.PROVINCIAL_RESOLUTION,
         ),
@@ -133,6 +139,7 @@ STEPS: dict[Step, StepRule] = {
             source=(CaseState.RETURNED,),
             target=CaseState.EXPERT_REVIEW,
             capability=Capability.REVIEW_CASE,
+            clears_reason=True,
         ),
         StepRule(
             Step.APPROVE_IN_PROVINCE,
@@ -148,7 +155,6 @@ STEPS: dict[Step, StepRule] = {
                 rules.offence_type_in_force,
             ),
             inputs=("province_resolution_number", "province_resolution_date", "offence_type"),
-            form="cases.forms.ProvinceApprovalForm",
             proof=ProofKind.PROVINCIAL_RESOLUTION,
         ),
         StepRule(
@@ -158,7 +164,6 @@ STEPS: dict[Step, StepRule] = {
             capability=Capability.DECIDE_IN_PROVINCE,
             conditions=(rules.has_province_resolution, *RESOLUTION_DATE, rules.has_reason),
             inputs=("province_resolution_number", "province_resolution_date"),
-            form="cases.forms.ProvinceRejectionForm",
             needs_reason=True,
             irreversible=True,
             proof=ProofKind.PROVINCIAL_RESOLUTION,
@@ -170,7 +175,6 @@ STEPS: dict[Step, StepRule] = {
             capability=Capability.DECIDE_NATIONALLY,
             conditions=(rules.has_national_letter, *LETTER_DATE),
             inputs=("national_letter_number", "national_letter_date"),
-            form="cases.forms.NationalLetterForm",
             proof=ProofKind.NATIONAL_LETTER,
         ),
         StepRule(
@@ -180,7 +184,6 @@ STEPS: dict[Step, StepRule] = {
             capability=Capability.DECIDE_NATIONALLY,
             conditions=(rules.has_national_letter, *LETTER_DATE, rules.has_reason),
             inputs=("national_letter_number", "national_letter_date"),
-            form="cases.forms.NationalRefusalForm",
             needs_reason=True,
             irreversible=True,
             proof=ProofKind.NATIONAL_LETTER,

@@ -30,7 +30,6 @@ def notify_next_actors(event_id: int) -> int:
     if moved_since.exists():
         return 0
     number = digits_to_persian(case.number)
-    link = settings.SITE_URL.rstrip("/") + reverse("cases:detail", args=[case.number])
     subject = f"پرونده {number}: {case.get_state_display()}"
     sent = 0
     for user, steps in next_actors(case=case, exclude=event.actor_id).items():
@@ -42,7 +41,7 @@ def notify_next_actors(event_id: int) -> int:
         ]
         if event.reason:
             lines.append(f"دلیل «{event.label}»: {event.reason}")
-        lines.append(f"پرونده: {link}")
+        lines.append(f"پرونده: {_case_link(case)}")
         send_notice.delay(user.email, subject, "\n".join(lines))
         sent += 1
     return sent

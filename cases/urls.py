@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
-from cases import views
 from cases.choices import Agency
+from cases.views import case, intake, lists, records
 from shared.converters import CaseNumberConverter, SlugWordConverter
 
 register_converter(CaseNumberConverter, "case_number")
@@ -17,54 +17,54 @@ register_converter(AgencyConverter, "agency")
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.case_list, name="list"),
-    path("new/", views.intake, name="intake"),
-    path("<case_number:number>/", views.case_detail, name="detail"),
-    path("<case_number:number>/actions/<word:name>/", views.case_action, name="action"),
-    path("<case_number:number>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("", lists.case_list, name="list"),
+    path("new/", intake.intake, name="intake"),
+    path("<case_number:number>/", case.case_detail, name="detail"),
+    path("<case_number:number>/actions/<word:name>/", case.case_action, name="action"),
+    path("<case_number:number>/evidence/", records.evidence_upload, name="evidence_upload"),
     path(
         "<case_number:number>/evidence/<int:evidence_id>/",
-        views.evidence_download,
+        records.evidence_download,
         name="evidence_download",
     ),
     path(
         "<case_number:number>/evidence/<int:evidence_id>/withdraw/",
-        views.evidence_withdraw,
+        records.evidence_withdraw,
         name="evidence_withdraw",
     ),
     path(
         "<case_number:number>/inquiries/<agency:agency>/send/",
-        views.inquiry_send,
+        records.inquiry_send,
         name="inquiry_send",
     ),
     path(
         "<case_number:number>/inquiries/<agency:agency>/reply/",
-        views.inquiry_reply,
+        records.inquiry_reply,
         name="inquiry_reply",
     ),
     path(
         "<case_number:number>/inquiries/<agency:agency>/reply/document/",
-        views.inquiry_reply_download,
+        records.inquiry_reply_download,
         name="inquiry_reply_download",
     ),
     path(
         "<case_number:number>/inquiries/<agency:agency>/reply/earlier/<int:version_id>/",
-        views.inquiry_reply_version_download,
+        records.inquiry_reply_version_download,
         name="inquiry_reply_version_download",
     ),
     path(
         "<case_number:number>/subjects/<int:person_id>/add/",
-        views.subject_add,
+        records.subject_add,
         name="subject_add",
     ),
     path(
         "<case_number:number>/subjects/<int:person_id>/decision/",
-        views.subject_decision,
+        records.subject_decision,
         name="subject_decision",
     ),
     path(
         "<case_number:number>/households/<int:household_id>/head/",
-        views.household_head,
+        records.household_head,
         name="household_head",
     ),
 ]

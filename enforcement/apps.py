@@ -24,11 +24,10 @@ class EnforcementConfig(AppConfig):
         from enforcement import services
         from enforcement.models import ExpulsionOrder, OrderedPerson
 
-        # Step 7 is proven by the records this app keeps.
-        register_verifier(
-            ProofKind.EXPULSION_ORDER, model=ExpulsionOrder, verify=services.order_verify
-        )
-        register_verifier(ProofKind.EXIT_RECORD, model=OrderedPerson, verify=services.exit_verify)
-        register_verifier(
-            ProofKind.PRIOR_EXIT_REPORT, model=Evidence, verify=services.prior_exit_verify
-        )
+        # Step 7 is proven by the records this app keeps, made in its part of the case page.
+        for kind, model, verify in [
+            (ProofKind.EXPULSION_ORDER, ExpulsionOrder, services.order_verify),
+            (ProofKind.EXIT_RECORD, OrderedPerson, services.exit_verify),
+            (ProofKind.PRIOR_EXIT_REPORT, Evidence, services.prior_exit_verify),
+        ]:
+            register_verifier(kind, model=model, verify=verify, anchor="enforcement")

@@ -65,6 +65,22 @@ def _day(value: datetime.date | None) -> str:
     return jalali(value) if value else ""
 
 
+def _record_departure(case: Case, subject: CaseSubject, *, on, by, label: str, changes) -> None:
+    """The day a person whose documents the case cancelled left the country, kept on the case
+    (``CaseSubject.departed_on``, which the steps that close it wait for: cases.rules.
+    subjects_departed), with its event. The caller holds the case locked, in a state where the
+    step the exit leads to is taken, with the role that takes it (``_lock``, then
+    ``outcomes_open`` or ``departure_refusal``)."""
+    subject = CaseSubject.objects.select_for_update().select_related("person").get(pk=subject.pk)
+    if subject.case_id != case.pk or subject.decision != SubjectDecision.CANCEL:
+        raise ValueError("only a subject whose documents this case cancelled leaves on it")
+    if subject.departed_on is not None:
+        raise ValueError("the subject's exit is already recorded")
+    subject.departed_on = on
+    subject.save(update_fields=["departed_on"])
+    audit.record_change(case=case, by=by, action="departure", label=label, changes=changes)
+
+
 def policy_for(day: datetime.date) -> YearlyPolicy:
     """The yearly policy in force on ``day`` (reference.models.YearlyPolicy)."""
     return YearlyPolicy.objects.in_force(jalali_year(day))
@@ -448,9 +464,7 @@ def outcome_record(
     entry.save()
     label = f"{Outcome(outcome).label}: {person.full_name}"
     if outcome in CLOSING_OUTCOMES:
-        case_services.subject_record_departure(
-            case=case, subject=entry.subject, on=on, by=by, label=label, changes=changes
-        )
+        _record_departure(case, entry.subject, on=on, by=by, label=label, changes=changes)
         case.refresh_from_db()
         if rules.subjects_departed(case):
             case_services.case_take_step(case=case, by=by, step=Step.RECORD_EXPULSION, proof=entry)
@@ -543,9 +557,9 @@ def close_as_departed(*, case: Case, by, exits: dict, report: Evidence) -> Case:
             report=report,
             recorded_by=by,
         )
-        case_services.subject_record_departure(
-            case=case,
-            subject=subject,
+        _record_departure(
+            case,
+            subject,
             on=exited_on,
             by=by,
             label=f"خروج پیشین از کشور: {subject.person.full_name}",

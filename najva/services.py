@@ -26,8 +26,8 @@ from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
 from cases import services as case_services
-from cases.choices import Step, SubjectDecision
-from cases.models import Case, Evidence
+from cases.choices import CaseState, Step, SubjectDecision
+from cases.models import Case, CaseSubject, Evidence
 from najva import backends, cancellation_form
 from najva.models import CancellationForm, Registration
 from shared import clock
@@ -117,9 +117,7 @@ def registrations_queue(*, case, by, cancelled_documents) -> None:
                 "پیش‌تر در پرونده دیگری باطل شده بود؛ ثبت تازه‌ای در نجوا لازم نیست",
                 field="najva:none",
             )
-            case_services.subject_record_registration(
-                case=case, subject=subject, by=None, changes=[note]
-            )
+            record_subject_registered(case, subject, by=None, changes=[note])
 
 
 def queue_delivery(ids) -> None:
@@ -305,7 +303,7 @@ def _settle_subject(row: Registration, *, by) -> None:
     The case row is locked first: two workers delivering a person's two documents at the same
     moment would otherwise each see the other's row still pending, and neither would settle.
     """
-    Case.objects.select_for_update().filter(pk=row.case_id).first()
+    case = Case.objects.select_for_update().get(pk=row.case_id)
     rows = list(
         Registration.objects.filter(subject_id=row.subject_id, step=row.step).select_related(
             "document__document_type", "subject__person"
@@ -323,9 +321,35 @@ def _settle_subject(row: Registration, *, by) -> None:
         )
         for r in rows
     ]
-    case_services.subject_record_registration(
-        case=row.case, subject=row.subject, by=by, changes=changes
+    record_subject_registered(case, row.subject, by=by, changes=changes)
+
+
+def record_subject_registered(case: Case, subject: CaseSubject, *, by, changes) -> Case:
+    """Every document the case cancelled for ``subject`` is registered in Najva: the case keeps the
+    moment (``CaseSubject.najva_registered_at``, what the system's step «کارت باطل و در نجوا ثبت
+    شد» waits for), with the registrations as the event's changes; with the last subject the
+    system takes that step in the same transaction (cases.services.follow).
+
+    ``by`` is None for the system (a worker's delivery, or a cancellation with nothing left to
+    register), else the registry operator the caller has checked. The caller holds the case
+    locked: the cancellation's own transaction, or ``_settle_subject``."""
+    subject = CaseSubject.objects.select_for_update().select_related("person").get(pk=subject.pk)
+    if subject.case_id != case.pk or subject.decision != SubjectDecision.CANCEL:
+        raise ValueError("only a subject whose documents this case cancels is registered")
+    if subject.najva_registered_at is not None:
+        return case  # a delivery retried after it was recorded: nothing more to say
+    if case.state != CaseState.AWAITING_NAJVA:
+        raise case_services.CaseStateConflict(case, "ثبت ابطال مدارک در نجوا")
+    subject.najva_registered_at = clock.now()
+    subject.save(update_fields=["najva_registered_at"])
+    audit.record_change(
+        case=case,
+        by=by,
+        action="najva_registration",
+        label=f"ثبت ابطال مدارک {subject.person.full_name} در نجوا",
+        changes=changes,
     )
+    return case_services.follow(case)
 
 
 # --------------------------------------------------------------------------------------------------

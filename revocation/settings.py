@@ -100,7 +100,7 @@ INSTALLED_APPS = [
 # persons, and each with a switch back to Django's own path so that `bench/pages.py --compare`
 # can measure it again at any scale (docs/perf-internals.md): FAST_USERCACHE, the signed-in user and
 # their device kept in the process (accounts.usercache); FAST_RENDERER, the commonest widgets
-# written in Python (shared.renderers); FAST_LINKS, case URLs without reverse() (cases.links).
+# written in Python (shared.renderers); FAST_LINKS, list links without reverse() (shared.links).
 FAST_USERCACHE = env_bool("FAST_USERCACHE", default=True)
 FAST_RENDERER = env_bool("FAST_RENDERER", default=True)
 FAST_LINKS = env_bool("FAST_LINKS", default=True)

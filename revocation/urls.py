@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.forms import LoginForm, PersianPasswordChangeForm
-from cases import views as case_views
+from cases.views.lists import work_queue
 
 
 def refused(request, rest=""):
@@ -17,7 +17,7 @@ admin.site.site_title = "مدیریت سامانه ابطال مدارک"
 admin.site.index_title = "داده‌های پایه و کاربران"
 
 urlpatterns = [
-    path("", case_views.work_queue, name="home"),
+    path("", work_queue, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

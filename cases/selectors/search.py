@@ -13,7 +13,7 @@ from django.db.models.expressions import RawSQL
 
 from accounts import permissions
 from accounts.roles import Role
-from cases.choices import CaseState, SourceType
+from cases.choices import CaseLabels
 from cases.models import Case, CaseSubject
 from people.checks import trigram_problems
 from people.selectors import persons_matching_name
@@ -115,7 +115,7 @@ def search_cases(*, user, text: str = "", filters: dict | None = None):
 
 
 @dataclass
-class ListRow:
+class ListRow(CaseLabels):
     """One case of the case list, as plain values (templates: cases' ``case_row``)."""
 
     pk: int
@@ -127,14 +127,6 @@ class ListRow:
     expert_last_name: str | None
     expert_username: str | None
     subject_names: list[str] = field(default_factory=list)
-
-    @property
-    def state_label(self) -> str:
-        return CaseState(self.state).label
-
-    @property
-    def source_label(self) -> str:
-        return SourceType(self.source_type).label
 
     @property
     def expert_name(self) -> str:

@@ -6,7 +6,6 @@ queues follow-up work with ``transaction.on_commit`` so that nothing is sent for
 rolled back.
 """
 
-from cases.services.common import CaseActionRefused, CaseStateConflict, ProofRefused, require
 from cases.services.opening import OpenCasesElsewhere, case_open, require_opener
 from cases.services.records import (
     case_grant_access,
@@ -18,12 +17,8 @@ from cases.services.records import (
     subject_add,
     subject_decide,
 )
-from cases.workflow.engine import (
-    case_take_step,
-    subject_record_departure,
-    subject_record_registration,
-    transition_for,
-)
+from cases.workflow.engine import case_take_step, follow, require, transition_for
+from cases.workflow.errors import CaseActionRefused, CaseStateConflict, ProofRefused
 
 __all__ = [
     "CaseActionRefused",
@@ -35,6 +30,7 @@ __all__ = [
     "case_take_step",
     "evidence_add",
     "evidence_withdraw",
+    "follow",
     "household_change_head",
     "inquiry_record_reply",
     "inquiry_record_sent",
@@ -42,7 +38,5 @@ __all__ = [
     "require_opener",
     "subject_add",
     "subject_decide",
-    "subject_record_departure",
-    "subject_record_registration",
     "transition_for",
 ]

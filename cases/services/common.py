@@ -1,42 +1,25 @@
-"""What every case service shares: the locked read, the refusals, and the event."""
+"""What the case services share beyond the engine's locked read and refusals
+(cases.workflow.engine, cases.workflow.errors): the notice to those who must act next."""
 
 import logging
 
 from django.db import transaction
 
-from audit import services as audit
 from cases import tasks
-from cases.models import Case
-from cases.workflow.engine import lock, require
-from cases.workflow.errors import CaseActionRefused, CaseStateConflict, ProofRefused
-
-__all__ = [
-    "CaseActionRefused",
-    "CaseStateConflict",
-    "ProofRefused",
-    "lock",
-    "notify_next_actors",
-    "queue_notice",
-    "record",
-    "require",
-]
 
 logger = logging.getLogger(__name__)
 
 
-def notify_next_actors(event) -> None:
-    """Queue the notice of ``event`` to those who must act next (called once committed)."""
+def queue(task, pk: int) -> None:
+    """Queue the notice ``task`` about the row ``pk``, once its change is committed: a broker
+    that cannot take it is logged, never turned into an error (a lost e-mail must not undo a
+    decision)."""
     try:
-        tasks.notify_next_actors.delay(event.pk)
-    except Exception:  # the decision is committed; a lost e-mail must not turn it into an error
-        logger.exception("could not queue the notice for %s", event.pk)
-
-
-def record(*, case: Case, by, kind: str, action: str, label: str, **fields):
-    """Append the case event (inside the caller's transaction)."""
-    return audit.record(case=case, by=by, kind=kind, action=action, label=label, **fields)
+        task.delay(pk)
+    except Exception:
+        logger.exception("could not queue %s for %s", task.name, pk)
 
 
 def queue_notice(event) -> None:
     """After commit, tell those who must act next (nothing is sent for a rolled-back change)."""
-    transaction.on_commit(lambda: notify_next_actors(event))
+    transaction.on_commit(lambda: queue(tasks.notify_next_actors, event.pk))

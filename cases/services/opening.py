@@ -1,7 +1,6 @@
 """Opening a case: its number, its subjects, and the suspension of their documents."""
 
 import datetime
-import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,14 +12,13 @@ from cases import tasks
 from cases.choices import CaseState, SourceType
 from cases.models import Case, CaseNumberSequence, CaseSubject
 from cases.selectors.intake import OpenCase, open_cases_naming, subjects_unavailable
-from cases.services.common import CaseActionRefused, queue_notice, record
+from cases.services.common import queue, queue_notice
 from cases.trail import CaseEvent
+from cases.workflow.errors import CaseActionRefused
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument, Person
 from shared import clock, daterules
 from shared.numbering import next_value
-
-logger = logging.getLogger(__name__)
 
 
 class OpenCasesElsewhere(CaseActionRefused):
@@ -36,18 +34,6 @@ def warning(case: OpenCase) -> str:
     """What the expert is told of an open case: the person and the province, no case number (it
     may be another province's)."""
     return f"{case.person_name} پرونده باز در استان {case.province} دارد."
-
-
-def queue_open_elsewhere_notice(case: Case) -> None:
-    """After commit, tell the supervisors of both provinces that a second case was opened."""
-
-    def send():
-        try:
-            tasks.notify_open_case_elsewhere.delay(case.pk)
-        except Exception:  # the case is committed; a lost e-mail must not turn it into an error
-            logger.exception("could not queue the second-case notice for %s", case.pk)
-
-    transaction.on_commit(send)
 
 
 def _refuse_unavailable(subjects, source_type: str, source_reference: str) -> None:
@@ -143,7 +129,7 @@ def case_open(
     changes = []
     for person in subjects:
         changes += subject_attach(case, person)
-    event = record(
+    event = audit.record(
         case=case,
         by=by,
         kind=CaseEvent.OPENED,
@@ -156,7 +142,7 @@ def case_open(
     queue_notice(event)
     if open_cases:
         provinces = sorted({c.province for c in open_cases})
-        record(
+        audit.record(
             case=case,
             by=by,
             kind="security",
@@ -168,5 +154,6 @@ def case_open(
                 for c in open_cases
             ],
         )
-        queue_open_elsewhere_notice(case)
+        # After commit, the supervisors of both provinces hear of the second case.
+        transaction.on_commit(lambda: queue(tasks.notify_open_case_elsewhere, case.pk))
     return case

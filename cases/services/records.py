@@ -10,14 +10,14 @@ from guardian.shortcuts import assign_perm
 from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
-from audit.models import Event
 from cases.choices import Agency, EvidenceType, InquiryOutcome, SubjectDecision
 from cases.models import Case, CaseSubject, Evidence, Inquiry, ReplyScanVersion
 from cases.rules import household_elsewhere
 from cases.selectors.intake import subjects_unavailable
-from cases.services.common import CaseActionRefused, CaseStateConflict, lock, record, require
 from cases.services.opening import subject_attach
 from cases.states import EXPERT_STATES, INQUIRY_STATES
+from cases.workflow.engine import lock, require
+from cases.workflow.errors import CaseActionRefused, CaseStateConflict
 from people import services as people
 from people.models import Household, Person
 from shared import clock, daterules
@@ -28,12 +28,6 @@ def _require_expert_step(case: Case, by, states=EXPERT_STATES, what="تغییر 
     require(case, by, Capability.REVIEW_CASE)
     if case.state not in states:
         raise CaseStateConflict(case, what)
-
-
-def _change(case, by, action: str, label: str, changes: list[dict]):
-    return record(
-        case=case, by=by, kind=Event.Kind.CHANGE, action=action, label=label, changes=changes
-    )
 
 
 INQUIRY_SENT_FIELDS = ("letter_number", "sent_on", "due_on")
@@ -79,12 +73,12 @@ def inquiry_record_sent(*, case, by, agency: str, letter_number: str, sent_on, d
     changes = audit.diff(before, audit.snapshot(inquiry, INQUIRY_SENT_FIELDS))
     label = Agency(agency).label
     if changes or not correction:
-        _change(
-            case,
-            by,
-            "inquiry_correct_sent" if correction else "inquiry_record_sent",
-            f"{'اصلاح نامه' if correction else 'ثبت ارسال'} استعلام {label}",
-            changes,
+        audit.record_change(
+            case=case,
+            by=by,
+            action="inquiry_correct_sent" if correction else "inquiry_record_sent",
+            label=f"{'اصلاح نامه' if correction else 'ثبت ارسال'} استعلام {label}",
+            changes=changes,
         )
     return inquiry
 
@@ -167,12 +161,12 @@ def inquiry_record_reply(
             )
         )
     inquiry.save()
-    _change(
-        case,
-        by,
-        "inquiry_record_reply",
-        f"{'اصلاح' if correction else 'ثبت'} پاسخ استعلام {Agency(agency).label}",
-        [
+    audit.record_change(
+        case=case,
+        by=by,
+        action="inquiry_record_reply",
+        label=f"{'اصلاح' if correction else 'ثبت'} پاسخ استعلام {Agency(agency).label}",
+        changes=[
             *audit.diff(before, audit.snapshot(inquiry, INQUIRY_REPLY_FIELDS)),
             *changes,
         ],
@@ -207,12 +201,12 @@ def evidence_add(*, case, by, evidence_type: str, file, content_type: str) -> Ev
     evidence.file.save(sha256, file, save=False)
     try:
         evidence.save()
-        _change(
-            case,
-            by,
-            "evidence_add",
-            f"بارگذاری مستند: {EvidenceType(evidence_type).label}",
-            [
+        audit.record_change(
+            case=case,
+            by=by,
+            action="evidence_add",
+            label=f"بارگذاری مستند: {EvidenceType(evidence_type).label}",
+            changes=[
                 audit.change("فایل", "", original_name, field="file"),
                 audit.change("چکیده SHA-256", "", sha256, field="sha256", kind="code"),
             ],
@@ -238,12 +232,12 @@ def evidence_withdraw(*, case, by, evidence: Evidence, reason: str) -> Evidence:
     evidence.withdrawn_by = by
     evidence.withdraw_reason = reason.strip()
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
-    _change(
-        case,
-        by,
-        "evidence_withdraw",
-        f"کنار گذاشتن مستند: {evidence.get_evidence_type_display()}",
-        [
+    audit.record_change(
+        case=case,
+        by=by,
+        action="evidence_withdraw",
+        label=f"کنار گذاشتن مستند: {evidence.get_evidence_type_display()}",
+        changes=[
             audit.change(
                 "وضعیت مستند",
                 f"{evidence.original_name}",
@@ -278,7 +272,13 @@ def subject_add(*, case, by, person: Person) -> CaseSubject:
     if why:
         raise CaseActionRefused(f"{person.full_name} {why[person.pk]}.")
     changes = subject_attach(case, person)
-    _change(case, by, "subject_add", f"افزودن {person.full_name} به پرونده", changes)
+    audit.record_change(
+        case=case,
+        by=by,
+        action="subject_add",
+        label=f"افزودن {person.full_name} به پرونده",
+        changes=changes,
+    )
     return case.subjects.get(person=person)
 
 
@@ -296,12 +296,12 @@ def subject_decide(*, case, by, person: Person, decision: str) -> CaseSubject:
     before = subject.get_decision_display()
     subject.decision = decision
     subject.save(update_fields=["decision"])
-    _change(
-        case,
-        by,
-        "subject_decide",
-        f"ثبت تصمیم درباره {subject.person.full_name}",
-        [audit.change("تصمیم", before, subject.get_decision_display(), field="decision")],
+    audit.record_change(
+        case=case,
+        by=by,
+        action="subject_decide",
+        label=f"ثبت تصمیم درباره {subject.person.full_name}",
+        changes=[audit.change("تصمیم", before, subject.get_decision_display(), field="decision")],
     )
     return subject
 
@@ -317,12 +317,12 @@ def household_change_head(*, case, by, household: Household, new_head: Person) -
         former, head = people.household_set_head(by=by, household=household, new_head=new_head)
     except ValidationError as error:
         raise CaseActionRefused(error.messages) from None
-    _change(
-        case,
-        by,
-        "household_change_head",
-        f"ثبت سرپرست جدید خانوار {household.number}",
-        [
+    audit.record_change(
+        case=case,
+        by=by,
+        action="household_change_head",
+        label=f"ثبت سرپرست جدید خانوار {household.number}",
+        changes=[
             audit.change(
                 "سرپرست خانوار",
                 former.full_name if former else "",
@@ -359,12 +359,12 @@ def case_grant_access(*, case, by, user, capabilities=(Capability.VIEW_CASE,)) -
     for capability in capabilities:
         assign_perm(f"cases.{SHAREABLE[capability]}", user, case)
     permissions.forget_grants(user)
-    _change(
-        case,
-        by,
-        "case_grant_access",
-        "اشتراک پرونده با کاربر دیگر",
-        [
+    audit.record_change(
+        case=case,
+        by=by,
+        action="case_grant_access",
+        label="اشتراک پرونده با کاربر دیگر",
+        changes=[
             audit.change(
                 f"دسترسی {user.get_full_name() or user.username}",
                 "",

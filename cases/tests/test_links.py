@@ -26,7 +26,7 @@ def test_a_script_prefix_is_kept():
 
 def test_switched_off_the_links_are_reversed(settings, monkeypatch):
     """FAST_LINKS off (bench/pages.py --compare links): reverse() for every link, the same URLs."""
-    from cases import links
+    from shared import links
 
     monkeypatch.setattr(links, "_pattern", None)  # not reached when off
     settings.FAST_LINKS = False

@@ -11,9 +11,10 @@ from cases import rules, services
 from cases.choices import CaseState, SourceType, Step
 from cases.models import Case
 from cases.services import CaseActionRefused, CaseStateConflict
-from cases.states import FROM_NATIONAL_CONFIRMATION
+from cases.states import CLOSED_STATES, FROM_NATIONAL_CONFIRMATION
 from cases.steps import STEPS
 from cases.trail import CaseEvent
+from najva import services as najva_services
 from people.tests import factories
 from reference.models import OffenceType
 from revocation.demo.walk import DEMO_PDF, prepare, walk
@@ -58,7 +59,7 @@ STEP_INPUTS = {
     # Taken by the system when the last registration reaches Najva (najva app).
     Step.NAJVA_REGISTERED: ("system", {}),
     Step.ORDER_EXPULSION: ("supervisor", {}),
-    # Recorded by the enforcement app: each person's exit first (subject_record_departure).
+    # Recorded by the enforcement app: each person's exit first (CaseSubject.departed_on).
     Step.RECORD_EXPULSION: ("enforcement", {}),
     Step.CLOSE_AS_DEPARTED: ("supervisor", {}),
     Step.WITHDRAW: ("supervisor", {"reason": "متقاضی انصراف داد."}),
@@ -108,21 +109,17 @@ def test_its_role_takes_the_step(step, source, target, case_in, actors_a, offenc
     if STEPS[step].automatic:
         # Najva's registrations are recorded per subject; the last one moves the case.
         for subject in case.subjects.filter(decision="cancel"):
-            services.subject_record_registration(case=case, subject=subject, by=None, changes=[])
+            najva_services.record_subject_registered(case, subject, by=None, changes=[])
         before += case.subjects.filter(decision="cancel").count()
     else:
         if rules.subjects_departed in STEPS[step].conditions:
-            # The enforcement app records each person's exit before the step (one event each).
-            for subject in case.subjects.filter(decision="cancel"):
-                services.subject_record_departure(
-                    case=case, subject=subject, on=TODAY, by=actor, label="خروج", changes=[]
-                )
-                before += 1
+            # Each person's exit, as the enforcement app keeps it on the case before the step.
+            case.subjects.filter(decision="cancel").update(departed_on=TODAY)
         services.case_take_step(case=case, by=actor, step=step, **proof_for(case, step), **inputs)
 
     case.refresh_from_db()
     assert case.state == target
-    assert case.is_closed == (case.closed_at is not None)
+    assert (case.state in CLOSED_STATES) == (case.closed_at is not None)
     event = case.events.order_by("pk").last()
     assert case.events.count() == before + 1
     assert (event.kind, event.action, event.actor, event.from_state, event.to_state) == (
@@ -385,9 +382,8 @@ def test_a_person_who_already_left_is_not_expelled(case_in, actors_a):
 def test_a_case_is_expelled_only_when_everyone_cancelled_has_left(case_in, actors_a):
     case = case_in(CaseState.EXPULSION_ORDERED)
     first, _second = case.subjects.filter(decision="cancel").order_by("pk")
-    services.subject_record_departure(
-        case=case, subject=first, on=TODAY, by=actors_a.enforcement, label="خروج", changes=[]
-    )
+    first.departed_on = TODAY  # as the enforcement app records one person's exit
+    first.save(update_fields=["departed_on"])
     refused_with(case, actors_a.enforcement, Step.RECORD_EXPULSION, "خروج از کشور همه اشخاصی")
 
 

@@ -1187,17 +1187,22 @@ def test_a_missing_stored_file_is_the_integrity_page_not_a_crash(expert, case_in
     assert "در بررسی سلامت رد شد" in response.content.decode()
 
 
-def test_every_step_has_a_form_whose_fields_are_the_case_fields_it_records():
+def test_every_step_of_the_case_page_has_a_form_whose_fields_are_the_case_fields_it_records():
     from django.utils.module_loading import import_string
 
     transitions = {t.name for t in Case(state="received").get_all_state_transitions()}
     assert transitions == set(Step.values)
     case_fields = {f.name for f in Case._meta.get_fields()}
     for step, rule in STEPS.items():
+        assert set(rule.inputs) <= case_fields, step
+        if rule.elsewhere:
+            # Taken where its proof is recorded (a session, enforcement): the case page refuses it
+            # before any form (test_a_working_groups_decision_is_not_taken_on_the_case_page), and
+            # its inputs come from the proof.
+            continue
         form_class = import_string(rule.form)
         expected = set(rule.inputs) | ({"reason"} if rule.needs_reason else set())
         assert set(form_class.base_fields) == expected, step
-        assert set(rule.inputs) <= case_fields, step
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1234,6 +1239,8 @@ def test_inquiries_are_sent_once_review_started_and_a_second_recording_is_a_corr
         url, {"letter_number": "۴۵۶۸/الف", "sent_on": today_jalali(), "due_on": today_jalali()}
     )
     assert case.events.filter(action="inquiry_correct_sent").count() == 1
+    # The form shows the letter recorded, for correction.
+    assert 'value="۴۵۶۸/الف"' in html(expert.get(url))
 
 
 def test_a_wrong_filter_shows_its_message_and_no_cases(expert, case_in):
@@ -1338,6 +1345,18 @@ def test_recording_a_reply_again_without_a_new_scan_keeps_the_old_one(expert, ca
     police = case.inquiries.get(agency="police")
     assert (police.outcome, police.reply_document.name) == ("objection", kept)
     assert police.reply_on_paper_only is False
+
+
+def test_the_work_queue_links_a_step_7_action_to_the_part_of_the_case_page_that_records_it(
+    client, case_in, users
+):
+    """The expulsion order is issued in the enforcement part of the case page (its anchor, which
+    the enforcement app registers with its verifier), not on a step form of the cases app."""
+    case = case_in(CaseState.CARD_CANCELLED)
+    client.force_login(users["supervisor_a"])
+    page = html(client.get("/"))
+    assert f"{case.get_absolute_url()}#enforcement" in page
+    assert reverse("cases:action", args=[case.number, "order_expulsion"]) not in page
 
 
 @pytest.mark.parametrize("username", ["secretary_a", "supervisor_a", "auditor"])

@@ -84,11 +84,9 @@ def test_no_step_is_taken_without_its_proof(step, case_in, actors_a, isfahan):
     other_case = case_in(source_of(step), source_type=source_type)
     actor = getattr(actors_a, ACTOR[STEPS[step].proof])
     if step in (Step.RECORD_EXPULSION, Step.CLOSE_AS_DEPARTED):
-        # Every person has left: only the proof stands between the case and the step.
-        for subject in case.subjects.filter(decision="cancel"):
-            services.subject_record_departure(
-                case=case, subject=subject, on=case.source_date, by=actor, label="خروج", changes=[]
-            )
+        # Every person has left (as the enforcement app records it): only the proof stands
+        # between the case and the step.
+        case.subjects.filter(decision="cancel").update(departed_on=case.source_date)
     inputs = inputs_of(case, step)
     refusals = {"no proof": None, **wrong_proofs(case, step, other_case, isfahan)}
     events = Event.objects.filter(case_id=case.pk).count()
@@ -178,37 +176,3 @@ def test_manage_py_check_runs_it(monkeypatch):
     monkeypatch.setattr(registry, "verifiers", {})
     with pytest.raises(SystemCheckError, match=r"workflow\.E001"):
         call_command("check")
-
-
-def test_a_departure_is_recorded_only_where_a_step_waits_for_it(case_in, actors_a):
-    case = case_in(CaseState.CONFIRMED_NATIONALLY)
-    subject = case.subjects.filter(decision="cancel").first()
-    with pytest.raises(services.CaseStateConflict):
-        services.subject_record_departure(
-            case=case, subject=subject, on=case.source_date, by=actors_a.enforcement, label="خروج",
-            changes=[],
-        )  # fmt: skip
-    ordered = case_in(CaseState.EXPULSION_ORDERED)
-    subject = ordered.subjects.filter(decision="cancel").first()
-    with pytest.raises(PermissionDenied):  # the liaison records exits on an order, not the expert
-        services.subject_record_departure(
-            case=ordered, subject=subject, on=case.source_date, by=actors_a.expert, label="خروج",
-            changes=[],
-        )  # fmt: skip
-    subject.refresh_from_db()
-    assert subject.departed_on is None
-
-
-def test_a_registration_is_recorded_only_while_the_case_awaits_najva(case_in, actors_a):
-    case = case_in(CaseState.CONFIRMED_NATIONALLY)
-    subject = case.subjects.filter(decision="cancel").first()
-    with pytest.raises(services.CaseStateConflict):
-        services.subject_record_registration(case=case, subject=subject, by=None, changes=[])
-    waiting = case_in(CaseState.AWAITING_NAJVA)
-    subject = waiting.subjects.filter(decision="cancel").first()
-    with pytest.raises(PermissionDenied):  # only the registry operator, or the system
-        services.subject_record_registration(
-            case=waiting, subject=subject, by=actors_a.supervisor, changes=[]
-        )
-    subject.refresh_from_db()
-    assert subject.najva_registered_at is None

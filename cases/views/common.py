@@ -1,7 +1,6 @@
 """What every case page shares: the access guard, refusals on forms, and the 409 page."""
 
 import functools
-import logging
 
 from django.http import Http404
 from django.shortcuts import render
@@ -11,7 +10,6 @@ from cases.selectors.case_page import last_move, visible_case
 from cases.services import CaseStateConflict
 
 PAGE_SIZE = 25
-logger = logging.getLogger(__name__)
 
 
 def case_or_404(user, number: str) -> Case:

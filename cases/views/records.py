@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from cases.choices import Agency
 from cases.models import ReplyScanVersion
 from cases.selectors.case_page import case_for_page
 from cases.services import CaseActionRefused
+from cases.services.records import INQUIRY_SENT_FIELDS
 from cases.states import EXPERT_STATES, INQUIRY_STATES
 from cases.trail import CaseRead
 from cases.views.case import case_context
@@ -114,15 +116,17 @@ def evidence_download(request, number, evidence_id):
     return response
 
 
-def _inquiry_page(request, number, agency, *, form_class, record, title, done, initial=None):
-    """The two inquiry forms: the letter sent, and the reply received."""
+def _inquiry_page(request, number, agency, *, form_class, record, title, done, shown=()):
+    """The two inquiry forms: the letter sent, and the reply received. ``shown``: the recorded
+    inquiry's fields the form starts from."""
     case = case_or_404(request.user, number)
     label = Agency(agency).label
     services.require(case, request.user, Capability.REVIEW_CASE)
     if case.state not in INQUIRY_STATES:
         return conflict_page(request, case, title.format(label))
     bound = (request.POST, request.FILES) if request.method == "POST" else ()
-    form = form_class(*bound, initial=initial(case.inquiries.filter(agency=agency).first()))
+    inquiry = case.inquiries.filter(agency=agency).first()
+    form = form_class(*bound, initial=model_to_dict(inquiry, shown) if inquiry else {})
     if form.is_bound and form.is_valid():
         try:
             record(case=case, by=request.user, agency=agency, **form.cleaned_data)
@@ -152,15 +156,7 @@ def inquiry_send(request, number, agency):
         title="ثبت ارسال استعلام به {}",
         done="ارسال استعلام {} ثبت شد.",
         # A letter recorded before is shown for correction.
-        initial=lambda inquiry: (
-            {
-                "letter_number": inquiry.letter_number,
-                "sent_on": inquiry.sent_on,
-                "due_on": inquiry.due_on,
-            }
-            if inquiry
-            else {}
-        ),
+        shown=INQUIRY_SENT_FIELDS,
     )
 
 
@@ -176,7 +172,6 @@ def inquiry_reply(request, number, agency):
         record=services.inquiry_record_reply,
         title="ثبت پاسخ استعلام {}",
         done="پاسخ استعلام {} ثبت شد.",
-        initial=lambda inquiry: {},
     )
 
 

@@ -3,8 +3,9 @@
 It locks the case, checks the role, the state, the proof (through the verifier its kind has in
 ``cases.workflow.registry``) and the rule book's conditions, moves the case, records one event
 naming the proof, and runs the effects the apps above registered, in their declared order. The
-per-subject records that lead to a step (a Najva registration, a person's exit) are the engine's
-own too: they lock the case and check its state like a step.
+per-subject records that lead to a step are their apps' (a Najva registration, a person's exit:
+najva and enforcement, under the case's lock and the checks of their own work); the system's own
+step that may follow one is taken here (``follow``).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -13,11 +14,8 @@ from django.db import transaction
 from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
-from audit.models import Event
-from cases import rules
 from cases.choices import CaseState, Step, SubjectDecision
 from cases.models import Case, CaseSubject
-from cases.signals import step_taken
 from cases.states import CLOSED_STATES, CLOSED_WITHOUT_CANCELLATION, DECIDING_STATES
 from cases.steps import STEPS, rules_from
 from cases.trail import CaseEvent
@@ -141,7 +139,7 @@ def case_take_step(*, case: Case, by, step: Step, proof=None, reason: str = "", 
     step = Step(step)
     rule = STEPS[step]
     if rule.automatic:
-        # The system's step: taken with ``by=None`` when its conditions are met (``_follow``).
+        # The system's step: taken with ``by=None`` when its conditions are met (``follow``).
         if by is not None:
             raise PermissionDenied("این مرحله را سامانه ثبت می‌کند، نه کاربر.")
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -211,14 +209,13 @@ def case_take_step(*, case: Case, by, step: Step, proof=None, reason: str = "", 
             transaction.on_commit(lambda effect=effect: effect.run(taken))
         else:
             effect.run(taken)
-    # Announced only: no receiver steers the step (what follows it is an effect above).
-    step_taken.send(sender=Case, case=case, step=step, by=by, event=event)
-    return _follow(case)
+    return follow(case)
 
 
-def _follow(case: Case) -> Case:
+def follow(case: Case) -> Case:
     """The case as it is after a step or a record, taken on by the system's own step where the
-    rule book has one from its state and its conditions hold (the last Najva registration)."""
+    rule book has one from its state and its conditions hold (the last Najva registration, which
+    the najva app records on the case and then calls this, under the case's lock)."""
     if not any(rule.automatic for rule in rules_from(case.state)):
         return case
     # An effect may have moved it already (through this engine): read it again, under the lock
@@ -228,82 +225,3 @@ def _follow(case: Case) -> Case:
         if rule.automatic and all(condition(case) for condition in rule.conditions):
             return case_take_step(case=case, by=None, step=rule.step)
     return case
-
-
-def _lock_for_record(case: Case, by, capability: Capability) -> Case:
-    """The case under a row lock: for the system (``by`` None) directly, for a user through
-    their scope and with the role the record needs."""
-    if by is None:
-        return Case.objects.select_for_update().get(pk=case.pk)
-    case = lock(case, by)
-    require(case, by, capability)
-    return case
-
-
-@transaction.atomic
-def subject_record_registration(*, case: Case, subject: CaseSubject, by, changes: list[dict]):
-    """Record that every document the case cancelled for ``subject`` is registered in Najva.
-
-    Called by the najva app (``by`` None when its worker delivered the last registration, or the
-    registry operator who recorded one made by other means), with the registrations as event
-    changes, while the case awaits Najva. When every subject to cancel is registered, the system
-    takes the step to «کارت باطل و در نجوا ثبت شد» in the same transaction.
-    """
-    case = _lock_for_record(case, by, STEPS[Step.CANCEL_CARD].capability)
-    subject = CaseSubject.objects.select_for_update().select_related("person").get(pk=subject.pk)
-    if subject.case_id != case.pk or subject.decision != SubjectDecision.CANCEL:
-        raise ValueError("only a subject whose documents this case cancels is registered")
-    if subject.najva_registered_at is not None:
-        return case  # a delivery retried after it was recorded: nothing more to say
-    if case.state != CaseState.AWAITING_NAJVA:
-        raise CaseStateConflict(case, "ثبت ابطال مدارک در نجوا")
-    subject.najva_registered_at = clock.now()
-    subject.save(update_fields=["najva_registered_at"])
-    audit.record(
-        case=case,
-        by=by,
-        kind=Event.Kind.CHANGE,
-        action="najva_registration",
-        label=f"ثبت ابطال مدارک {subject.person.full_name} در نجوا",
-        changes=changes,
-    )
-    return _follow(case)
-
-
-# The steps a person's exit leads to, by the state they are taken from (derived from the rule
-# book: the steps that wait for every person to have left).
-DEPARTURE_STEPS = {
-    state: rule
-    for rule in STEPS.values()
-    if rules.subjects_departed in rule.conditions
-    for state in rule.source
-}
-
-
-@transaction.atomic
-def subject_record_departure(
-    *, case: Case, subject: CaseSubject, on, by, label: str, changes: list[dict]
-) -> CaseSubject:
-    """Record the day a person whose documents the case cancelled left the country.
-
-    Called by the enforcement app, which keeps how they left (expelled, gone on their own, gone
-    before the case), through which border and on what proof, and gives them as the event's
-    ``changes``; it then takes the step that closes the case when every such person has left.
-    Only in a state from which such a step is taken, by the role that takes it.
-    """
-    case = Case.objects.for_user(by).select_for_update().get(pk=case.pk)
-    leads_to = DEPARTURE_STEPS.get(case.state)
-    if leads_to is None:
-        raise CaseStateConflict(case, "ثبت خروج از کشور")
-    require(case, by, leads_to.capability)
-    subject = CaseSubject.objects.select_for_update().select_related("person").get(pk=subject.pk)
-    if subject.case_id != case.pk or subject.decision != SubjectDecision.CANCEL:
-        raise ValueError("only a subject whose documents this case cancelled leaves on it")
-    if subject.departed_on is not None:
-        raise ValueError("the subject's exit is already recorded")
-    subject.departed_on = on
-    subject.save(update_fields=["departed_on"])
-    audit.record(
-        case=case, by=by, kind=Event.Kind.CHANGE, action="departure", label=label, changes=changes
-    )
-    return subject

@@ -28,14 +28,3 @@ class ProofKind(models.TextChoices):
     def in_session(self) -> bool:
         """Decided by a working group in a session (its votes, quorum and resolution there)."""
         return self in (ProofKind.PROVINCIAL_RESOLUTION, ProofKind.NATIONAL_LETTER)
-
-    @property
-    def anchor(self) -> str:
-        """The part of the case page where such a proof is recorded ("" for none, or a session)."""
-        if self in (
-            ProofKind.EXPULSION_ORDER,
-            ProofKind.EXIT_RECORD,
-            ProofKind.PRIOR_EXIT_REPORT,
-        ):
-            return "enforcement"
-        return ""

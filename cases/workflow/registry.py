@@ -27,6 +27,8 @@ class Verifier:
     # The record a proof of this kind is: anything else is refused before ``verify`` is called.
     model: type
     verify: Callable[..., str]
+    # The part of the case page (its id) where such a record is made; "" for a session's.
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,15 @@ verifiers: dict[ProofKind, Verifier] = {}
 effects: list[Effect] = []
 
 
-def register_verifier(kind: ProofKind, *, model: type, verify: Callable[..., str]) -> None:
+def register_verifier(
+    kind: ProofKind, *, model: type, verify: Callable[..., str], anchor: str = ""
+) -> None:
     kind = ProofKind(kind)
     existing = verifiers.get(kind)
     if existing is not None and existing.verify is not verify:
         # Two apps claiming one kind of proof is a wiring mistake, not a choice to make silently.
         raise ValueError(f"a verifier of {kind} is registered already")
-    verifiers[kind] = Verifier(kind=kind, model=model, verify=verify)
+    verifiers[kind] = Verifier(kind=kind, model=model, verify=verify, anchor=anchor)
 
 
 def register_effect(

@@ -420,3 +420,26 @@ def test_walked_cases_reach_every_state_of_step_seven(case_in):
     )
     departed = case_in(CaseState.CLOSED_DEPARTED)
     assert PriorDeparture.objects.filter(subject__case=departed).count() == 2
+
+
+def test_the_exit_day_is_kept_on_the_case_only_by_step_7s_role_in_step_7s_state(case_in, actors_a):
+    """Each person's exit day on the case (``CaseSubject.departed_on``, what the closing steps
+    wait for) is written by step 7's records alone: the liaison's on an order, the supervisor's
+    when the persons had gone before the case; never by another role or in another state."""
+    ordered = case_in(CaseState.EXPULSION_ORDERED)
+    entry = OrderedPerson.objects.filter(order__case=ordered).order_by("pk").first()
+    with pytest.raises(PermissionDenied):  # the liaison records exits on an order, not the expert
+        services.outcome_record(
+            entry=entry, by=actors_a.expert, outcome=Outcome.NOT_FOUND, on=TODAY, note="نبود"
+        )
+    confirmed = case_in(CaseState.CONFIRMED_NATIONALLY, source_type=SourceType.ILLEGAL_EXIT_REPORT)
+    subject = confirmed.subjects.filter(decision=SubjectDecision.CANCEL).first()
+    with pytest.raises(case_services.CaseStateConflict):
+        services.close_as_departed(
+            case=confirmed,
+            by=actors_a.supervisor,
+            exits={subject.pk: (confirmed.source_date, None)},
+            report=confirmed.evidence.filter(evidence_type="exit_proof").first(),
+        )
+    assert not ordered.subjects.filter(departed_on__isnull=False).exists()
+    assert not confirmed.subjects.filter(departed_on__isnull=False).exists()

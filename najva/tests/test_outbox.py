@@ -427,3 +427,19 @@ def test_a_number_najva_gave_for_another_registration_parks_the_row(
     statuses = sorted(Registration.objects.values_list("status", "tracking_number"))
     assert statuses == [("delivered", "NJ-SAME"), ("failed", "")]
     assert "NJ-SAME" in Registration.objects.get(status="failed").last_error
+
+
+def test_a_registration_is_kept_on_the_case_only_while_it_awaits_najva(case_in, actors_a):
+    """The moment a person's documents are all registered is kept on the case only while the
+    case awaits Najva, and only by the system or the registry operator."""
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    subject = case.subjects.filter(decision="cancel").first()
+    with pytest.raises(case_services.CaseStateConflict):
+        services.record_subject_registered(case, subject, by=None, changes=[])
+    waiting = case_in(CaseState.AWAITING_NAJVA)
+    row = Registration.objects.filter(case=waiting).first()
+    with pytest.raises(PermissionDenied):  # only the registry operator, or the system
+        services.registration_record_manual(
+            registration=row, by=actors_a.supervisor, tracking_number="T-9", reason="تلفنی"
+        )
+    assert not waiting.subjects.filter(najva_registered_at__isnull=False).exists()
