@@ -58,9 +58,10 @@ def entry_for(*, user, pk: int) -> OrderedPerson:
 
 
 def _entries():
-    return OrderedPerson.objects.select_related(
-        "subject__person", "exit_border_point", "handed_over_by", "recorded_by"
-    ).order_by("pk")
+    # What the case page's rows show (enforcement/_entry_row.html) is the person, given from the
+    # case's own subjects in case_part, and the exit's border point; not who handed over or
+    # recorded (two users' rows joined for nothing).
+    return OrderedPerson.objects.select_related("exit_border_point").order_by("pk")
 
 
 def _not_reordered():
@@ -80,7 +81,8 @@ def case_part(*, case) -> dict:
         []
         if illegal_exit
         else list(
-            case.expulsion_orders.select_related("border_point", "issued_by", "replaces")
+            # Not the issuer: the order's own page names them, the case page does not.
+            case.expulsion_orders.select_related("border_point", "replaces")
             .prefetch_related(Prefetch("persons", queryset=_entries()))
             .order_by("pk")
         )
@@ -90,11 +92,17 @@ def case_part(*, case) -> dict:
         if not illegal_exit or case.state != CaseState.CLOSED_DEPARTED
         else list(
             PriorDeparture.objects.filter(subject__case=case)
-            .select_related("subject__person", "border_point", "report", "recorded_by")
+            .select_related("subject__person", "border_point", "report")
             .order_by("subject_id")
         )
     )
     entries = [entry for order in orders for entry in order.persons.all()]
+    # Each person on an order is a subject of the case, with its person: the case page's own rows
+    # (cases.selectors.case_page.case_for_page prefetched them), not joined again.
+    subjects = {subject.pk: subject for subject in case.subjects.all()} if entries else {}
+    for entry in entries:
+        if entry.subject_id in subjects:
+            entry.subject = subjects[entry.subject_id]
     # Anyone on an order: a person not found is ordered again only by an order that replaces it.
     ordered = {e.subject_id for e in entries}
     reordered = {e.subject_id: e.pk for e in entries}  # the last entry of each person

@@ -73,11 +73,21 @@ def case_part(*, case) -> dict:
     case whose cards were cancelled, none before."""
     if case.state not in CARDS_CANCELLED:
         return {"subjects": []}
-    registrations = list(
-        Registration.objects.filter(case=case)
-        .select_related("subject__person", "document__document_type")
-        .order_by("subject_id", "pk")
-    )
+    # Each registration's subject, person and document with its type are the case page's own rows
+    # (cases.selectors.case_page.case_for_page prefetched them): the registrations are read alone
+    # and given those, rather than joined to the four tables again.
+    subjects = {subject.pk: subject for subject in case.subjects.all()}
+    documents = {
+        document.pk: document
+        for subject in subjects.values()
+        for document in subject.person.documents.all()
+    }
+    registrations = list(Registration.objects.filter(case=case).order_by("subject_id", "pk"))
+    for row in registrations:
+        if row.subject_id in subjects:
+            row.subject = subjects[row.subject_id]
+        if row.document_id in documents:
+            row.document = documents[row.document_id]
     forms = {f.subject_id: f for f in CancellationForm.objects.filter(subject__case=case)}
     subjects = {}
     for row in registrations:
