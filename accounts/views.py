@@ -8,21 +8,17 @@ import segno
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 
 from accounts import services
 from accounts.forms import CodeForm
 from accounts.permissions import needs_second_factor
 from accounts.signin import record_code_refused
+from shared import http
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
+    return http.safe_next(request, reverse("home"))
 
 
 def _done(request) -> bool:

@@ -221,6 +221,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 # The address of the client: REMOTE_ADDR, or behind the TLS proxy the address that proxy appended
 # to X-Forwarded-For (never what the client wrote there itself): accounts.signin.client_address.
 AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_address"
+# The username as typed, cut to the 255 characters axes' table holds (accounts.signin).
+AXES_USERNAME_CALLABLE = "accounts.signin.client_username"
 # The password is never stored by axes (it keeps the POST data of an attempt, minus these).
 AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_password", "code"]
 # Second factor (django-otp TOTP, accounts.views): after each wrong code the device waits

@@ -559,3 +559,17 @@ def test_the_it_admin_cannot_add_a_device_or_set_its_key_and_each_change_is_reco
     assert {c["field"]: (c["old"], c["new"]) for c in events[0].changes} == {
         "name": ("گوشی", "گوشی تازه")
     }
+
+
+@pytest.mark.parametrize("length", [151, 256, 300, 10_000])
+def test_a_username_too_long_for_any_account_is_a_persian_form_error(client, length):
+    """Past 255 characters axes' insert failed on PostgreSQL: a 500 (issue 21)."""
+    response = sign_in(client, "a" * length, WRONG)
+    assert response.status_code == 200
+    assert "این متن بیش از ۱۵۰ نویسه است" in response.content.decode()
+
+
+def test_the_admin_sign_in_counts_a_long_username_cut_to_what_axes_keeps(client):
+    response = client.post(reverse("admin:login"), {"username": "b" * 300, "password": WRONG})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "b" * 255
