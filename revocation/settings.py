@@ -107,6 +107,8 @@ FAST_LINKS = env_bool("FAST_LINKS", default=True)
 
 MIDDLEWARE = [
     "shared.middleware.RequestIdMiddleware",
+    # Before anything reads the body: one request is at most REQUEST_MAX_BYTES.
+    "shared.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -276,6 +278,14 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# The whole body of one request, files and fields together (shared.middleware.RequestSizeMiddleware:
+# 413 past it, unread). Each form takes one file, so the default is one file and the fields, the
+# figure nginx's client_max_body_size (11m) holds too; raise them together.
+REQUEST_MAX_BYTES = int(
+    os.environ.get(
+        "REVOCATION_REQUEST_MAX_BYTES", str(UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE)
+    )
+)
 # Stored files readable by the application's user and group only (FileSystemStorage applies these
 # to uploads and to the PDFs we write alike).
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -501,6 +501,12 @@ class LimitedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         self.file_received += len(raw_data)
         self.received += len(raw_data)
+        if self.received > settings.REQUEST_MAX_BYTES:
+            # Many files each under the limit: the request's own limit stops them all (the
+            # middleware refuses a declared length past it before this is reached).
+            logger.warning("upload stopped: the request's files passed %s bytes", self.received)
+            self.request.request_too_large = True  # RefusedUploadMiddleware answers 413
+            raise StopUpload(connection_reset=True)
         if self.file_received > settings.UPLOAD_MAX_BYTES:
             refused = getattr(self.request, "refused_uploads", {})
             refused[self.field_name] = (self.file_name, self.file_received)
@@ -529,6 +535,10 @@ class RefusedUploadMiddleware:
                 files = request.FILES
             except MultiPartParserError:  # Django answers that itself when the view reads it
                 return None
+            if getattr(request, "request_too_large", False):
+                from shared.middleware import RequestSizeMiddleware
+
+                return RequestSizeMiddleware.too_large(request)
             for field, (name, received) in getattr(request, "refused_uploads", {}).items():
                 files.setlist(field, [RefusedUpload(name, received)])
         return None
