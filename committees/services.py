@@ -35,6 +35,7 @@ from committees.models import (
 )
 from shared import clock, daterules
 from shared.persian import digits_to_ascii, digits_to_persian, isolated, jalali
+from shared.text import text_refusal
 
 logger = logging.getLogger(__name__)
 # A request for minutes still pending after this is asked again (its task was lost).
@@ -225,6 +226,8 @@ def item_record(
     group = session.group
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
+    if problem := text_refusal(reason):
+        errors["reason"] = [problem]
     allowed = NATIONAL_OUTCOMES if group.is_national else PROVINCIAL_OUTCOMES
     if outcome not in allowed:
         errors["outcome"] = ["مصوبه را انتخاب کنید."]
@@ -631,6 +634,8 @@ def agenda_add_correction(*, session: Session, by, item: AgendaItem, reason: str
     errors: dict[str, list[str]] = {}
     if not reason:
         errors["reason"] = ["دلیل اصلاح را بنویسید."]
+    elif problem := text_refusal(reason):
+        errors["reason"] = [problem]
     if (
         corrected.session.group_id != session.group_id
         or not rules.resolutions_correctable(corrected.session)
