@@ -6,6 +6,7 @@ import base64
 import django_otp
 import segno
 from django.contrib.auth.decorators import login_required
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,6 +20,15 @@ from shared import http
 
 def _next(request) -> str:
     return http.safe_next(request, reverse("home"))
+
+
+def _passed(request, device) -> None:
+    """The second factor passed: the session is marked so, and gets a new key (and a new CSRF
+    token), as Django's login() gives one after the password. A session key someone learnt before
+    the code (a fixed or stolen cookie of the half-signed-in session) is then worth nothing."""
+    django_otp.login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 def _done(request) -> bool:
@@ -42,7 +52,7 @@ def second_factor(request):
             record_code_refused(request=request, user=request.user)
             form.add_error("code", str(refused))
         else:
-            django_otp.login(request, device)
+            _passed(request, device)
             return redirect(_next(request))
     return render(
         request, "registration/second_factor.html", {"form": form, "next": _next(request)}
@@ -81,7 +91,7 @@ def second_factor_enrol(request):
             form.add_error("code", str(refused))
         else:
             request.session.pop(ENROLMENT_KEY, None)
-            django_otp.login(request, device)
+            _passed(request, device)
             return redirect(_next(request))
     if key is None:
         key = request.session[ENROLMENT_KEY] = services.totp_new_key()
