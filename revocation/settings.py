@@ -269,6 +269,11 @@ STORAGES = {
         ),
     },
 }
+# The key that encrypts every backup (shared.backupcrypt), kept outside the backups: a file
+# holding 32 random bytes in base64 (`manage.py backup --new-key FILE` makes one), or the same
+# text in REVOCATION_BACKUP_KEY. Without one, `manage.py backup` refuses to run.
+BACKUP_KEY_FILE = os.environ.get("REVOCATION_BACKUP_KEY_FILE", "")
+BACKUP_KEY = os.environ.get("REVOCATION_BACKUP_KEY", "")
 UPLOAD_MAX_BYTES = int(os.environ.get("REVOCATION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Read no further than the limit: the first handler stops an upload past UPLOAD_MAX_BYTES while it
 # streams (and reads nothing of a signed-out visitor's file); a non-file body is capped by Django.
