@@ -82,8 +82,16 @@ def record(
     )
 
 
-def record_integrity_failure(request, *, name, expected, actual, case, label) -> Event:
-    """A stored file whose bytes changed on disk: a security event (shared.http calls it)."""
+def record_integrity_failure(request, *, name, expected, actual, case, label, trail=None) -> Event:
+    """A stored file whose bytes changed on disk, or whose digest the trail never recorded
+    (``trail`` False): a security event (shared.http calls it)."""
+    extra = []
+    if trail is False:
+        extra = [
+            change(
+                "چکیده در سوابق", "", "ثبت نشده (فایل و چکیده ردیف با هم عوض شده‌اند)", field="trail"
+            )
+        ]
     return record(
         by=request.user,
         kind=Event.Kind.SECURITY,
@@ -95,6 +103,7 @@ def record_integrity_failure(request, *, name, expected, actual, case, label) ->
             change(
                 "چکیده فایل روی دیسک", "", actual or "فایل یافت نشد", field="actual", kind="code"
             ),
+            *extra,
         ],
     )
 

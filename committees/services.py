@@ -574,6 +574,26 @@ def minutes_attach_signed(*, session: Session, by, upload, content_type: str) ->
     minutes.signed_by = by
     minutes.signed_at = clock.now()
     minutes.save()
+    # The scan's digest in the chain, where no role of the app can change it (audit.files): a
+    # scan replaced together with its row's digest is then refused when served.
+    from audit import services as audit
+    from audit.models import Event
+
+    audit.record(
+        by=by,
+        kind=Event.Kind.CHANGE,
+        action="minutes_signed",
+        label=f"بارگذاری صورتجلسه امضاشده جلسه {isolated(session.number)} {session.group}",
+        changes=[
+            audit.change(
+                "چکیده SHA-256 تصویر امضاشده",
+                "",
+                minutes.scan_sha256,
+                field="scan_sha256",
+                kind="code",
+            )
+        ],
+    )
     return minutes
 
 

@@ -314,6 +314,7 @@ def minutes_signed(request, pk):
             label=f"صورتجلسه امضاشده جلسه {session.pk}",
             filename=f"minutes-{session.pk}-signed.{extension}",
             content_type=current.scan_content_type,
+            in_trail=True,
         )
         record_read(
             request,

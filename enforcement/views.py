@@ -241,6 +241,7 @@ def proof(request, pk):
         label="مدرک خروج",
         filename=f"exit-proof-{entry.order.case.number}-{entry.pk}",
         content_type=entry.proof_content_type,
+        in_trail=True,
     )
     record_read(request, EnforcementRead.SCAN, case_id=entry.order.case_id, detail=f"proof {pk}")
     return response

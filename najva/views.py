@@ -170,6 +170,7 @@ def form_scan(request, pk):
         label="تصویر فرم ابطال امضاشده",
         filename=f"cancellation-form-signed-{form.subject.case.number}-{form.subject_id}",
         content_type=form.scan_content_type,
+        in_trail=True,
     )
     record_read(request, NajvaRead.SCAN, case=form.subject.case, detail=f"form {pk}")
     return response

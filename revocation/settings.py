@@ -269,6 +269,18 @@ STORAGES = {
         ),
     },
 }
+# The uploads whose SHA-256 the audit trail keeps in the event that stored them (audit.files):
+# (model, file field, digest field, the path to the case id, None for a session's minutes). A
+# download of one is refused unless the trail recorded its digest; manage.py verify_audit and
+# the nightly check walk them all.
+TRAIL_RECORDED_FILES = [
+    ("cases.Evidence", "file", "sha256", "case_id"),
+    ("cases.Inquiry", "reply_document", "reply_sha256", "case_id"),
+    ("cases.ReplyScanVersion", "file", "sha256", "inquiry__case_id"),
+    ("najva.CancellationForm", "signed_scan", "scan_sha256", "subject__case_id"),
+    ("committees.Minutes", "signed_scan", "scan_sha256", None),
+    ("enforcement.OrderedPerson", "proof", "proof_sha256", "order__case_id"),
+]
 # The key that encrypts every backup (shared.backupcrypt), kept outside the backups: a file
 # holding 32 random bytes in base64 (`manage.py backup --new-key FILE` makes one), or the same
 # text in REVOCATION_BACKUP_KEY. Without one, `manage.py backup` refuses to run.
@@ -322,6 +334,11 @@ CELERY_BEAT_SCHEDULE = {
     "audit-export-heads": {
         "task": "audit.tasks.export_heads",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # Every night, each stored upload against its row and the audit trail (audit.files).
+    "audit-verify-stored-files": {
+        "task": "audit.tasks.verify_stored_files",
+        "schedule": crontab(hour=2, minute=30),
     },
     # Every hour, the saved searches past their 12 hours (they hold the identity numbers typed).
     "accounts-purge-searches": {"task": "accounts.tasks.purge_searches", "schedule": 3600.0},
