@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
 
 from shared import persian
 from shared.forms import BootstrapMixin
@@ -14,6 +15,11 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "نام کاربری"
+        # AuthenticationForm sets max_length after the field is made, so nothing checks it: a
+        # longer name reached authenticate() and axes' table (a 500 past 255 characters on
+        # PostgreSQL). No account has such a name: a form error, not a counted failure.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
         self.fields["password"].label = "گذرواژه"
         self.fields["username"].widget.attrs["dir"] = "ltr"
         self.fields["password"].widget.attrs["dir"] = "ltr"

@@ -38,6 +38,20 @@ def client_address(request) -> str:
     return http.client_address(request)
 
 
+def client_username(request, credentials=None):
+    """The username axes counts and stores (AXES_USERNAME_CALLABLE): the one typed, cut to what
+    its table holds (255 characters). A longer one made the insert fail on PostgreSQL, a 500
+    (issue 21); the sign-in form refuses it before (accounts.forms.LoginForm), the admin's sign-in
+    form does not."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    if isinstance(username, str):
+        return username[: AccessAttempt._meta.get_field("username").max_length]
+    return username
+
+
 def _failures_within_cool_off(request, **where) -> int:
     return (
         AccessAttempt.objects.filter(

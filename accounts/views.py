@@ -9,24 +9,30 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import rotate_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import grants, resets, services
 from accounts.forms import CodeForm, EnrolmentForm, GrantDecisionForm
 from accounts.permissions import approving_role, may_approve_grants, needs_second_factor
 from accounts.signin import record_code_refused
+from shared import http
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
+    return http.safe_next(request, reverse("home"))
+
+
+def _passed(request, device) -> None:
+    """The second factor passed: the session is marked so, and gets a new key (and a new CSRF
+    token), as Django's login() gives one after the password. A session key someone learnt before
+    the code (a fixed or stolen cookie of the half-signed-in session) is then worth nothing."""
+    django_otp.login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 def _done(request) -> bool:
@@ -50,7 +56,7 @@ def second_factor(request):
             record_code_refused(request=request, user=request.user)
             form.add_error("code", str(refused))
         else:
-            django_otp.login(request, device)
+            _passed(request, device)
             return redirect(_next(request))
     return render(
         request, "registration/second_factor.html", {"form": form, "next": _next(request)}
@@ -98,7 +104,7 @@ def second_factor_enrol(request):
             form.add_error(field, str(refused))
         else:
             request.session.pop(ENROLMENT_KEY, None)
-            django_otp.login(request, device)
+            _passed(request, device)
             return redirect(_next(request))
     if key is None:
         key = request.session[ENROLMENT_KEY] = services.totp_new_key()

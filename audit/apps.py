@@ -28,6 +28,10 @@ class AuditConfig(AppConfig):
         autodiscover_modules("trail")
         # The helpers below every app tell the trail of a damaged file through this hook.
         http.on_integrity_failure(record_integrity_failure)
+        # And whether a stored upload's digest is one the trail recorded (audit.files).
+        from audit.files import in_trail
+
+        http.on_trail_check(in_trail)
         # post_migrate is sent per app after all migrations ran: every table exists by then.
         post_migrate.connect(
             grant_app_role_after_migrate, sender=self, dispatch_uid="audit.grant_app_role"

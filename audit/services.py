@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from audit import kinds
 from audit.models import Event
+from shared.text import TRAIL_REASON_MAX_CHARS, too_long_message
 
 
 def describe_actor(user) -> tuple[str, str]:
@@ -53,7 +55,13 @@ def record(
     changes: list | None = None,
 ) -> Event:
     """Append one event about ``case`` or ``household`` (the objects, or their ids). Call it inside
-    the transaction of the change it records."""
+    the transaction of the change it records.
+
+    A reason past ``TRAIL_REASON_MAX_CHARS`` is refused (``ValidationError``): what is written
+    here stays for good. Typed reasons are held to fewer by their forms and services
+    (shared.text); this is the last guard for one that came another way."""
+    if len(reason or "") > TRAIL_REASON_MAX_CHARS:
+        raise ValidationError({"reason": [too_long_message(TRAIL_REASON_MAX_CHARS)]})
     actor_name, actor_roles = describe_actor(by)
     return Event.objects.create(
         case_id=getattr(case, "pk", case),
@@ -74,8 +82,16 @@ def record(
     )
 
 
-def record_integrity_failure(request, *, name, expected, actual, case, label) -> Event:
-    """A stored file whose bytes changed on disk: a security event (shared.http calls it)."""
+def record_integrity_failure(request, *, name, expected, actual, case, label, trail=None) -> Event:
+    """A stored file whose bytes changed on disk, or whose digest the trail never recorded
+    (``trail`` False): a security event (shared.http calls it)."""
+    extra = []
+    if trail is False:
+        extra = [
+            change(
+                "چکیده در سوابق", "", "ثبت نشده (فایل و چکیده ردیف با هم عوض شده‌اند)", field="trail"
+            )
+        ]
     return record(
         by=request.user,
         kind=Event.Kind.SECURITY,
@@ -87,6 +103,7 @@ def record_integrity_failure(request, *, name, expected, actual, case, label) ->
             change(
                 "چکیده فایل روی دیسک", "", actual or "فایل یافت نشد", field="actual", kind="code"
             ),
+            *extra,
         ],
     )
 

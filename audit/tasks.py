@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from audit import chain, heads
+from audit import chain, files, heads
 
 
 @shared_task
@@ -16,3 +16,26 @@ def seal() -> dict:
 def export_heads() -> str:
     """The daily export of the chains' heads (CELERY_BEAT_SCHEDULE)."""
     return str(heads.export_heads())
+
+
+@shared_task
+def verify_stored_files() -> dict:
+    """Every night (CELERY_BEAT_SCHEDULE): every stored upload against its row and the trail
+    (audit.files). Each problem is an ERROR log line (the alarm); the run that finds any is a
+    security event naming them."""
+    from audit import services as audit
+    from audit.models import Event
+
+    checked, problems = files.stored_file_problems()
+    if problems:
+        audit.record(
+            by=None,
+            kind=Event.Kind.SECURITY,
+            action="stored_files_check_failed",
+            label=f"بررسی شبانه فایل‌ها: {len(problems)} فایل خراب یا دست‌خورده",
+            changes=[
+                audit.change(problem.label, "", f"{problem.name}: {problem.problem}", field="file")
+                for problem in problems[:50]
+            ],
+        )
+    return {"checked": checked, "problems": len(problems)}

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from audit import chain, heads
+from audit import chain, files, heads
 from audit.models import CHAINS, Verification
 
 
@@ -12,10 +12,16 @@ class Report:
     chains: list[chain.ChainState]
     exports_checked: int = 0
     export_problems: list[str] = field(default_factory=list)
+    files_checked: int | None = None  # None: the stored files were not checked
+    file_problems: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(state.ok for state in self.chains) and not self.export_problems
+        return (
+            all(state.ok for state in self.chains)
+            and not self.export_problems
+            and not self.file_problems
+        )
 
     @property
     def problem(self) -> str:
@@ -31,19 +37,23 @@ class Report:
                     f"{state.problem} / table {state.table}, seq {state.broken_seq}, "
                     f"id {state.broken_id}"
                 )
-        return "\n".join(self.export_problems)
+        return "\n".join([*self.export_problems, *map(str, self.file_problems)])
 
 
-def verify_all(*, batch: int = 2000, keep: bool = True) -> Report:
-    """Walk every chain from its first record, then check every exported head file. ``keep``:
-    store the run (what the auditor's page reports as the last full verification)."""
+def verify_all(*, batch: int = 2000, keep: bool = True, stored_files: bool = True) -> Report:
+    """Walk every chain from its first record, then check every exported head file, then (with
+    ``stored_files``) every uploaded file against its row and its row against the trail
+    (audit.files). ``keep``: store the run (what the auditor's page reports as the last full
+    verification)."""
     report = Report(
         chains=[chain.verify(name, model, batch=batch) for name, model in CHAINS.items()]
     )
-    files = heads.exported_files()
-    report.exports_checked = len(files)
-    for path in files:
+    exported = heads.exported_files()
+    report.exports_checked = len(exported)
+    for path in exported:
         report.export_problems += heads.check_export(path)
+    if stored_files:
+        report.files_checked, report.file_problems = files.stored_file_problems()
     if keep:
         Verification.objects.create(
             ok=report.ok,

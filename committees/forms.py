@@ -8,6 +8,8 @@ from reference.models import OffenceType
 from shared import clock
 from shared.forms import BootstrapMixin, JalaliDateField, not_in_future
 from shared.persian import isolated, jalali_year
+from shared.text import TEXT_MAX_CHARS, too_long_message
+from shared.uploads import no_bidi_controls
 
 
 class SessionForm(BootstrapMixin, forms.Form):
@@ -165,7 +167,13 @@ class BatchForm(forms.Form):
                     "required": f"تصمیم پرونده {isolated(item.case.number)} را انتخاب کنید."
                 },
             )
-            self.fields[f"reason_{item.pk}"] = forms.CharField(required=False)
+            # Not a BootstrapMixin form (its own layout): the free-text rules by hand.
+            self.fields[f"reason_{item.pk}"] = forms.CharField(
+                required=False,
+                max_length=TEXT_MAX_CHARS,
+                validators=[no_bidi_controls],
+                error_messages={"max_length": too_long_message()},
+            )
 
     def rows(self):
         return [

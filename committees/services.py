@@ -35,6 +35,7 @@ from committees.models import (
 )
 from shared import clock, daterules
 from shared.persian import digits_to_ascii, digits_to_persian, isolated, jalali
+from shared.text import text_refusal
 
 logger = logging.getLogger(__name__)
 # A request for minutes still pending after this is asked again (its task was lost).
@@ -225,6 +226,8 @@ def item_record(
     group = session.group
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
+    if problem := text_refusal(reason):
+        errors["reason"] = [problem]
     allowed = NATIONAL_OUTCOMES if group.is_national else PROVINCIAL_OUTCOMES
     if outcome not in allowed:
         errors["outcome"] = ["مصوبه را انتخاب کنید."]
@@ -574,6 +577,26 @@ def minutes_attach_signed(*, session: Session, by, upload, content_type: str) ->
     minutes.signed_by = by
     minutes.signed_at = clock.now()
     minutes.save()
+    # The scan's digest in the chain, where no role of the app can change it (audit.files): a
+    # scan replaced together with its row's digest is then refused when served.
+    from audit import services as audit
+    from audit.models import Event
+
+    audit.record(
+        by=by,
+        kind=Event.Kind.CHANGE,
+        action="minutes_signed",
+        label=f"بارگذاری صورتجلسه امضاشده جلسه {isolated(session.number)} {session.group}",
+        changes=[
+            audit.change(
+                "چکیده SHA-256 تصویر امضاشده",
+                "",
+                minutes.scan_sha256,
+                field="scan_sha256",
+                kind="code",
+            )
+        ],
+    )
     return minutes
 
 
@@ -634,6 +657,8 @@ def agenda_add_correction(*, session: Session, by, item: AgendaItem, reason: str
     errors: dict[str, list[str]] = {}
     if not reason:
         errors["reason"] = ["دلیل اصلاح را بنویسید."]
+    elif problem := text_refusal(reason):
+        errors["reason"] = [problem]
     if (
         corrected.session.group_id != session.group_id
         or not rules.resolutions_correctable(corrected.session)

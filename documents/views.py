@@ -35,6 +35,7 @@ def download(request, kind, pk, variant=""):
         filename=served.filename,
         content_type=served.content_type,
         inline=served.inline,
+        in_trail=served.in_trail,
     )
     record_read(request, served.read_action, **served.read)
     return response

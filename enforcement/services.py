@@ -38,6 +38,7 @@ from reference.models import BorderPoint, YearlyPolicy
 from shared import clock, daterules
 from shared.numbering import next_value
 from shared.persian import digits_to_persian, jalali, jalali_year
+from shared.text import checked_text
 
 
 class EnforcementRefused(ValidationError):
@@ -222,6 +223,7 @@ def order_issue(
     )
     if replaces is not None and not reason.strip():
         raise EnforcementRefused({"reason": ["بنویسید چرا دستور دوباره صادر می‌شود."]})
+    reason = checked_text(reason, refuse=EnforcementRefused)
     _check_order(
         case=case,
         subjects=subjects,
@@ -434,7 +436,7 @@ def outcome_record(
     person = entry.subject.person
     entry.outcome = outcome
     entry.outcome_on = on
-    entry.note = note.strip()
+    entry.note = checked_text(note, field="note", refuse=EnforcementRefused)
     entry.recorded_by = by
     entry.recorded_at = clock.now()
     changes = [

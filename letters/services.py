@@ -31,6 +31,7 @@ from letters.models import Dispatch, Letter, LetterRegister
 from shared import clock, daterules
 from shared.numbering import next_value
 from shared.persian import isolated, jalali, jalali_year, normalize_identifier
+from shared.text import text_refusal
 
 
 class LetterRefused(ValidationError):
@@ -407,6 +408,8 @@ def letter_record_return(*, letter: Letter, by, returned_on, reason: str) -> Dis
     _not_before(errors, "returned_on", returned_on, dispatch.sent_on, "تاریخ برگشت", "ارسال")
     if not reason:
         errors["reason"] = ["علت برگشت را بنویسید."]
+    elif problem := text_refusal(reason):
+        errors["reason"] = [problem]
     if errors:
         raise LetterRefused(errors)
     now = clock.now()

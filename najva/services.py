@@ -32,6 +32,7 @@ from najva import backends, cancellation_form
 from najva.models import CancellationForm, Registration
 from shared import clock
 from shared.persian import digits_to_persian
+from shared.text import text_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -416,6 +417,8 @@ def registration_record_manual(
         errors["tracking_number"] = ["شماره پیگیری نجوا را وارد کنید."]
     if not reason.strip():
         errors["reason"] = ["دلیل ثبت به روش دیگر را بنویسید."]
+    elif problem := text_refusal(reason):
+        errors["reason"] = [problem]
     if errors:
         raise RegistrationRefused(errors)
     if row.is_done:

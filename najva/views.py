@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import permissions
@@ -18,6 +17,7 @@ from cases.views.common import case_or_404
 from najva import forms, selectors, services
 from najva.models import CancellationForm, Registration
 from shared.forms import refusal_on_form
+from shared.http import safe_next
 from shared.persian import digits_to_persian
 
 
@@ -68,10 +68,7 @@ def retry(request, pk):
             messages.success(request, f"{what} در نجوا ثبت شد؛ شماره پیگیری {number}.")
         else:
             messages.info(request, f"{what} دوباره در صف ارسال به نجوا است.")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("najva:queue")
-    return redirect(back)
+    return redirect(safe_next(request, reverse("najva:queue")))
 
 
 @login_required

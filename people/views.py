@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from people import forms, services
 from people.selectors import households_of
 from shared.forms import refusal_on_form
+from shared.http import safe_next
 from shared.persian import digits_to_persian
 
 
@@ -113,11 +113,7 @@ def household_address(request, household_id):
     household = get_object_or_404(
         households_of(user=request.user).select_related("head"), pk=household_id
     )
-    back = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = _back(household)
+    back = safe_next(request, _back(household))
     initial = {"postal_address": household.postal_address, "postal_code": household.postal_code}
     form = forms.HouseholdAddressForm(
         request.POST if request.method == "POST" else None, initial=initial

@@ -5,8 +5,13 @@
 ``.tar.gz`` per directory of files (the private files: evidence, scans and printed PDFs; the audit
 chain's exported heads), and ``manifest.json`` naming each part with its size and SHA-256.
 
+Every part is encrypted (shared.backupcrypt: AES-256-GCM under the key of
+``REVOCATION_BACKUP_KEY_FILE``, kept outside the backup); the manifest names the key by a short id
+and signs the encrypted parts' digests. A backup is refused without a key.
+
 ``manage.py restore --from DIR`` (``make restore FROM=DIR``) checks every part against the manifest,
-then restores into the database of ``DATABASE_URL``, which must be empty (a fresh database: a
+opens every part with the key (without it, or with another, nothing is restored), then restores
+into the database of ``DATABASE_URL``, which must be empty (a fresh database: a
 restore never overwrites), and the files into their directories, which must be empty too. On
 PostgreSQL the app role's grants are given again (``DATABASE_APP_ROLE``). Afterwards, run
 ``manage.py verify_audit`` on the restored copy.
@@ -20,16 +25,19 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 
+from shared import backupcrypt
 from shared.http import sha256_of
 
 MANIFEST = "manifest.json"
 TRANSIENT_TABLES = ("accounts_savedsearch", "django_session")
-FORMAT = 1
+# 1: parts in clear (still restored); 2: parts encrypted.
+FORMAT = 2
 
 
 class BackupError(Exception):
@@ -84,9 +92,51 @@ def _run(command: list[str], env: dict) -> None:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()}")
 
 
+def _key() -> bytes:
+    try:
+        return backupcrypt.load_key()
+    except backupcrypt.BackupKeyMissing as error:
+        raise BackupError(str(error)) from None
+
+
 def backup(target: Path) -> dict:
-    """Write a backup into ``target`` (created; must not exist yet). Returns the manifest."""
+    """Write a backup into ``target`` (created; must not exist yet). Returns the manifest.
+
+    The parts are made in clear in a private folder inside ``target`` (0700), each encrypted
+    beside it and the clear one removed; the folder goes whatever happens."""
+    key = _key()  # before anything is written: no key, no backup
     target.mkdir(parents=True, exist_ok=False, mode=0o750)
+    plain = Path(tempfile.mkdtemp(prefix=".clear-", dir=target))
+    try:
+        clear = _write_parts(plain)
+        parts = {}
+        for name, path in clear.items():
+            sealed = target / f"{path.name}.enc"
+            backupcrypt.encrypt_file(path, sealed, key=key, name=name)
+            path.unlink()
+            parts[name] = sealed
+    finally:
+        shutil.rmtree(plain, ignore_errors=True)
+    for path in parts.values():
+        path.chmod(0o640)
+    manifest = {
+        "format": FORMAT,
+        "made_at": datetime.datetime.now(datetime.UTC).isoformat(),  # real time, as the name
+        "vendor": connection.vendor,
+        "encryption": {"cipher": backupcrypt.CIPHER, "key_id": backupcrypt.key_id(key)},
+        "parts": {
+            name: {"file": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path)}
+            for name, path in parts.items()
+        },
+    }
+    manifest["signature"] = _signature(manifest)
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+    (target / MANIFEST).chmod(0o640)
+    return manifest
+
+
+def _write_parts(target: Path) -> dict[str, Path]:
+    """The database and the file archives, in clear, into ``target``."""
     database = settings.DATABASES["default"]
     parts = {}
     if connection.vendor == "postgresql":
@@ -121,22 +171,7 @@ def backup(target: Path) -> dict:
             if directory.is_dir():
                 tar.add(directory, arcname=".")
         parts[name] = archive
-
-    for path in parts.values():
-        path.chmod(0o640)
-    manifest = {
-        "format": FORMAT,
-        "made_at": datetime.datetime.now(datetime.UTC).isoformat(),  # real time, as the name
-        "vendor": connection.vendor,
-        "parts": {
-            name: {"file": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path)}
-            for name, path in parts.items()
-        },
-    }
-    manifest["signature"] = _signature(manifest)
-    (target / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-    (target / MANIFEST).chmod(0o640)
-    return manifest
+    return parts
 
 
 def _checked_manifest(source: Path) -> dict:
@@ -144,7 +179,7 @@ def _checked_manifest(source: Path) -> dict:
         manifest = json.loads((source / MANIFEST).read_text())
     except (OSError, ValueError) as error:
         raise BackupError(f"{source / MANIFEST} cannot be read: {error}") from None
-    if manifest.get("format") != FORMAT:
+    if manifest.get("format") not in (1, FORMAT):
         raise BackupError(f"unknown backup format {manifest.get('format')!r}")
     if not hmac.compare_digest(str(manifest.get("signature", "")), _signature(manifest)):
         raise BackupError(
@@ -184,8 +219,42 @@ def restore(source: Path) -> dict:
                 raise BackupError(
                     f"{directories[name]} is not empty: restore into empty directories"
                 )
+    with tempfile.TemporaryDirectory(prefix="revocation-restore-") as clear:
+        parts = _opened_parts(source, manifest, Path(clear))
+        _restore_parts(parts, directories)
+    return manifest
 
-    database_part = source / manifest["parts"]["database"]["file"]
+
+def _opened_parts(source: Path, manifest: dict, clear: Path) -> dict[str, Path]:
+    """Every part in clear: opened with the key into ``clear`` (all of them, before anything is
+    restored), or as it is in a backup of format 1."""
+    parts = {name: source / part["file"] for name, part in manifest["parts"].items()}
+    if "encryption" not in manifest:
+        return parts
+    try:
+        key = backupcrypt.load_key()
+    except backupcrypt.BackupKeyMissing as error:
+        raise BackupError(
+            f"این نسخه پشتیبان رمزگذاری شده است و بدون کلید بازگردانده نمی‌شود؛ چیزی بازگردانده "
+            f"نشد / the backup is encrypted and nothing was restored: {error}"
+        ) from None
+    if backupcrypt.key_id(key) != manifest["encryption"]["key_id"]:
+        raise BackupError(
+            "کلید پشتیبان با کلیدی که این نسخه با آن ساخته شد یکی نیست؛ چیزی بازگردانده نشد / "
+            "the backup key is not the one this backup was made with: nothing was restored"
+        )
+    opened = {}
+    for name, path in parts.items():
+        opened[name] = clear / path.name.removesuffix(".enc")
+        try:
+            backupcrypt.decrypt_file(path, opened[name], key=key, name=name)
+        except backupcrypt.Undecryptable as error:
+            raise BackupError(f"{error}: nothing was restored") from None
+    return opened
+
+
+def _restore_parts(parts: dict[str, Path], directories: dict[str, Path]) -> None:
+    database_part = parts["database"]
     if connection.vendor == "postgresql":
         connection.close()
         options, env = _pg_environment(settings.DATABASES["default"])
@@ -210,9 +279,8 @@ def restore(source: Path) -> dict:
         shutil.copyfile(database_part, settings.DATABASES["default"]["NAME"])
 
     for name, directory in directories.items():
-        if name not in manifest["parts"]:
+        if name not in parts:
             continue
         directory.mkdir(parents=True, exist_ok=True, mode=0o750)
-        with tarfile.open(source / manifest["parts"][name]["file"], "r:gz") as tar:
+        with tarfile.open(parts[name], "r:gz") as tar:
             tar.extractall(directory, filter="data")
-    return manifest

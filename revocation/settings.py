@@ -107,6 +107,8 @@ FAST_LINKS = env_bool("FAST_LINKS", default=True)
 
 MIDDLEWARE = [
     "shared.middleware.RequestIdMiddleware",
+    # Before anything reads the body: one request is at most REQUEST_MAX_BYTES.
+    "shared.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,6 +223,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 # The address of the client: REMOTE_ADDR, or behind the TLS proxy the address that proxy appended
 # to X-Forwarded-For (never what the client wrote there itself): accounts.signin.client_address.
 AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_address"
+# The username as typed, cut to the 255 characters axes' table holds (accounts.signin).
+AXES_USERNAME_CALLABLE = "accounts.signin.client_username"
 # The password is never stored by axes (it keeps the POST data of an attempt, minus these).
 AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_password", "code"]
 # Second factor (django-otp TOTP, accounts.views): after each wrong code the device waits
@@ -265,6 +269,23 @@ STORAGES = {
         ),
     },
 }
+# The uploads whose SHA-256 the audit trail keeps in the event that stored them (audit.files):
+# (model, file field, digest field, the path to the case id, None for a session's minutes). A
+# download of one is refused unless the trail recorded its digest; manage.py verify_audit and
+# the nightly check walk them all.
+TRAIL_RECORDED_FILES = [
+    ("cases.Evidence", "file", "sha256", "case_id"),
+    ("cases.Inquiry", "reply_document", "reply_sha256", "case_id"),
+    ("cases.ReplyScanVersion", "file", "sha256", "inquiry__case_id"),
+    ("najva.CancellationForm", "signed_scan", "scan_sha256", "subject__case_id"),
+    ("committees.Minutes", "signed_scan", "scan_sha256", None),
+    ("enforcement.OrderedPerson", "proof", "proof_sha256", "order__case_id"),
+]
+# The key that encrypts every backup (shared.backupcrypt), kept outside the backups: a file
+# holding 32 random bytes in base64 (`manage.py backup --new-key FILE` makes one), or the same
+# text in REVOCATION_BACKUP_KEY. Without one, `manage.py backup` refuses to run.
+BACKUP_KEY_FILE = os.environ.get("REVOCATION_BACKUP_KEY_FILE", "")
+BACKUP_KEY = os.environ.get("REVOCATION_BACKUP_KEY", "")
 UPLOAD_MAX_BYTES = int(os.environ.get("REVOCATION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Read no further than the limit: the first handler stops an upload past UPLOAD_MAX_BYTES while it
 # streams (and reads nothing of a signed-out visitor's file); a non-file body is capped by Django.
@@ -274,6 +295,14 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# The whole body of one request, files and fields together (shared.middleware.RequestSizeMiddleware:
+# 413 past it, unread). Each form takes one file, so the default is one file and the fields, the
+# figure nginx's client_max_body_size (11m) holds too; raise them together.
+REQUEST_MAX_BYTES = int(
+    os.environ.get(
+        "REVOCATION_REQUEST_MAX_BYTES", str(UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE)
+    )
+)
 # Stored files readable by the application's user and group only (FileSystemStorage applies these
 # to uploads and to the PDFs we write alike).
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -305,6 +334,11 @@ CELERY_BEAT_SCHEDULE = {
     "audit-export-heads": {
         "task": "audit.tasks.export_heads",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # Every night, each stored upload against its row and the audit trail (audit.files).
+    "audit-verify-stored-files": {
+        "task": "audit.tasks.verify_stored_files",
+        "schedule": crontab(hour=2, minute=30),
     },
     # Every hour, the saved searches past their 12 hours (they hold the identity numbers typed).
     "accounts-purge-searches": {"task": "accounts.tasks.purge_searches", "schedule": 3600.0},

@@ -1,10 +1,12 @@
-"""Form pieces every app uses: Bootstrap styling, no bidi control characters in any text, and
-Solar Hijri date fields."""
+"""Form pieces every app uses: Bootstrap styling, no bidi control characters in any text, a length
+for every free text, and Solar Hijri date fields."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from shared import daterules, persian
+from shared.text import TEXT_MAX_CHARS
 from shared.uploads import no_bidi_controls
 
 
@@ -31,6 +33,15 @@ class BootstrapMixin:
                 and no_bidi_controls not in field.validators
             ):
                 field.validators.append(no_bidi_controls)
+            # Free text with no length of its own (reasons, notes): at most TEXT_MAX_CHARS, as
+            # the services check too (shared.text); what is written goes to the trail for good.
+            if (
+                isinstance(field, forms.CharField)
+                and not isinstance(widget, forms.PasswordInput)
+                and field.max_length is None
+            ):
+                field.max_length = TEXT_MAX_CHARS
+                field.validators.append(MaxLengthValidator(TEXT_MAX_CHARS))
             # A browser silently cuts pasted text at maxlength; the server says so instead.
             widget.attrs.pop("maxlength", None)
             if getattr(field, "max_length", None):

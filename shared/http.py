@@ -3,11 +3,13 @@ and only when its bytes are still the ones whose SHA-256 we recorded when we sto
 
 import hashlib
 import logging
+import unicodedata
 
 from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,27 @@ def client_address(request) -> str:
         if hops:
             return hops[-1]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def safe_next(request, fallback: str) -> str:
+    """Where a ``next`` value (POST, else GET) may send the user back to: a path on this site
+    (``/...``, never ``//host``, no scheme, no control character anywhere), else ``fallback``.
+
+    Never handed to ``django.shortcuts.redirect`` as it came: that function takes a value without
+    ``/`` or ``.`` for a view name and raises NoReverseMatch (a 500 after the change was saved),
+    and a line break in a Location header raises too."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        len(target) <= 2000
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and not any(unicodedata.category(ch)[0] in "CZ" for ch in target)  # controls, spaces
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return fallback
 
 
 class FileRefused(Exception):
@@ -57,6 +80,7 @@ def attachment(
     inline: bool = False,
     case=None,
     label: str = "",
+    in_trail: bool = False,
 ):
     """The file as a download (``inline``: shown in the browser's own viewer, for printing one of
     our PDFs; never for an upload, whose content we did not make).
@@ -66,6 +90,11 @@ def attachment(
     altered bytes already), and the same open file is then served from its start, so it cannot be
     swapped between the check and the answer. A mismatch, a missing file or no recorded digest
     raises ``FileRefused``: the integrity page, an ERROR log line and a security event.
+
+    ``in_trail``: the file is one whose digest the audit trail recorded when it was stored (an
+    upload: evidence, a reply scan, a signed scan, a proof of exit). The row's digest must then
+    also be one an event of ``case`` recorded (audit.files.in_trail): a file replaced together
+    with its row's digest, by someone holding the app's database role, is refused the same way.
     """
     try:
         handle = stored_file.open("rb")
@@ -83,6 +112,19 @@ def attachment(
                 request, stored_file, expected=sha256, actual=actual, case=case, label=label
             )
         )
+    if in_trail and not _in_trail(sha256, case):
+        handle.close()
+        raise FileRefused(
+            integrity_failure(
+                request,
+                stored_file,
+                expected=sha256,
+                actual=actual,
+                case=case,
+                label=label,
+                trail=False,
+            )
+        )
     handle.seek(0)
     response = FileResponse(
         handle,
@@ -94,29 +136,47 @@ def attachment(
     return response
 
 
-# Who records a file that failed its check, besides the log: the audit app registers its recorder
-# at start-up (audit.apps), so that this module, below every app, imports none of them.
+# Who records a file that failed its check, besides the log, and who tells whether a digest is in
+# the audit trail: the audit app registers both at start-up (audit.apps), so that this module,
+# below every app, imports none of them.
 _integrity_recorders: list = []
+_trail_checkers: list = []
+
+
+def on_trail_check(checker) -> None:
+    """Register ``checker(sha256, *, case_id) -> bool`` (audit.files.in_trail)."""
+    if checker not in _trail_checkers:
+        _trail_checkers.append(checker)
+
+
+def _in_trail(sha256: str, case) -> bool:
+    if not _trail_checkers:  # a file that must be in the trail, and no trail to ask: refused
+        return False
+    case_id = getattr(case, "pk", case)
+    return all(checker(sha256, case_id=case_id) for checker in _trail_checkers)
 
 
 def on_integrity_failure(recorder) -> None:
-    """Register ``recorder(request, *, name, expected, actual, case, label)``, called inside the
-    transaction of the refusal for every file that failed its check."""
+    """Register ``recorder(request, *, name, expected, actual, case, label, trail)``, called
+    inside the transaction of the refusal for every file that failed its check."""
     if recorder not in _integrity_recorders:
         _integrity_recorders.append(recorder)
 
 
-def integrity_failure(request, stored_file, *, expected, actual, case, label) -> HttpResponse:
+def integrity_failure(
+    request, stored_file, *, expected, actual, case, label, trail=None
+) -> HttpResponse:
     """Refuse a file whose bytes changed on disk since we stored it.
 
     500, not 409: nothing the user sent conflicts with anything and nothing they can do fixes it;
     the fault is in what the server holds, and monitoring that counts 5xx answers should see it.
     """
     logger.error(
-        "file integrity check failed: %s (recorded sha256 %s, on disk %s)",
+        "file integrity check failed: %s (recorded sha256 %s, on disk %s%s)",
         stored_file.name,
         expected or "none",
         actual or "missing",
+        ", the recorded digest is not in the audit trail" if trail is False else "",
     )
     with transaction.atomic():
         for recorder in _integrity_recorders:
@@ -127,5 +187,6 @@ def integrity_failure(request, stored_file, *, expected, actual, case, label) ->
                 actual=actual,
                 case=case,
                 label=label,
+                trail=trail,
             )
     return render(request, "integrity_failed.html", {"label": label}, status=500)

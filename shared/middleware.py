@@ -1,8 +1,14 @@
 """Middleware of the project's own: response headers, and the request id of the logs."""
 
+import logging
+
 from django.conf import settings
+from django.shortcuts import render
 
 from shared import logs
+from shared.persian import digits_to_persian
+
+logger = logging.getLogger(__name__)
 
 
 class PermissionsPolicyMiddleware:
@@ -72,3 +78,54 @@ class FileRefusedMiddleware:
         if isinstance(exception, FileRefused):
             return exception.response
         return None
+
+
+class RequestSizeMiddleware:
+    """Refuses a request whose body is larger than ``REQUEST_MAX_BYTES`` before anything reads a
+    byte of it: 413 and a Persian page (issue 21: a signed-in user sent 300 MB in one request of
+    many files, each under the upload limit). A body sent without a length (chunked) is refused
+    with 411: Django reads no further than ``Content-Length`` and would silently see it empty.
+
+    nginx refuses the same before the app (deploy/nginx.conf, client_max_body_size); this holds
+    when the app is reached without it. ``shared.uploads.LimitedUploadHandler`` also stops
+    reading once the files of one request pass the limit. Second in MIDDLEWARE, after the
+    request id."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refused = self.refusal(request)
+        return refused if refused is not None else self.get_response(request)
+
+    @staticmethod
+    def refusal(request):
+        limit = settings.REQUEST_MAX_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if length <= limit and not chunked:
+            return None
+        logger.warning(
+            "request body refused unread: %s bytes declared%s, limit %s",
+            length,
+            " (chunked, no length)" if chunked else "",
+            limit,
+        )
+        return RequestSizeMiddleware.too_large(request, chunked=chunked)
+
+    @staticmethod
+    def too_large(request, *, chunked: bool = False):
+        """The 413 page (411 for a body without a length)."""
+        limit = settings.REQUEST_MAX_BYTES
+        megabytes = digits_to_persian(f"{limit / (1024 * 1024):.3g}")
+        response = render(
+            request,
+            "request_too_large.html",
+            {"megabytes": megabytes, "chunked": chunked},
+            status=411 if chunked else 413,
+        )
+        response["Connection"] = "close"  # the unread body must not be taken for a next request
+        return response

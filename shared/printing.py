@@ -226,6 +226,10 @@ class Download:
     read: dict  # record_read's case / case_id / cases, and detail
     case: object = None  # the case whose file it is, for the integrity page, if one
     inline: bool = True
+    # An upload (a signed scan, a proof of exit): its digest must also be one the audit trail
+    # recorded when it was stored (shared.http.attachment's ``in_trail``); a PDF of our own is
+    # made again from its facts and checked by its own digest.
+    in_trail: bool = False
 
 
 @dataclass(frozen=True)
@@ -288,6 +292,7 @@ class PrintedKind:
             read=read,
             case=case,
             inline=self.inline and not stored.uploaded,
+            in_trail=stored.uploaded,
         )
 
 

@@ -74,6 +74,8 @@ def post_endless(client, url, body, content_type):
 @pytest.fixture
 def small_limit(settings):
     settings.UPLOAD_MAX_BYTES = 256 * 1024
+    # These tests look at the upload handler, behind the request's own cap (tested below).
+    settings.REQUEST_MAX_BYTES = DECLARED
     return settings.UPLOAD_MAX_BYTES
 
 
@@ -131,12 +133,72 @@ def test_a_signed_out_visitors_file_is_not_read_even_under_the_declared_cap(case
     assert body.consumed < len(head) + 128 * 1024  # stopped at the file's first chunk
 
 
-def test_a_big_form_body_is_refused_unread(case_in):
+def test_a_big_form_body_is_refused_unread(case_in, settings):
+    settings.REQUEST_MAX_BYTES = DECLARED  # Django's own cap on the fields, behind ours
     visitor = Client(enforce_csrf_checks=True)
     body = EndlessBody(b"username=a&password=")
     page = post_endless(visitor, reverse("login"), body, "application/x-www-form-urlencoded")
     assert page.status_code in (400, 403)
     assert body.consumed == 0
+
+
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_a_request_past_the_request_limit_is_refused_unread_with_413(
+    client, actors_a, case_in, signed_in
+):
+    """Issue 21: 300 MB in one request, each file under the upload limit. Refused before a byte
+    of the body is read, signed in or not, with the Persian page."""
+    case = case_in(CaseState.RECEIVED)
+    if signed_in:
+        client.force_login(actors_a.expert)
+    body = EndlessBody(multipart_head({"evidence_type": "agency_report"}, "file"))
+    rows = Evidence.objects.count()
+    page = post_endless(
+        client,
+        reverse("cases:evidence_upload", args=[case.number]),
+        body,
+        f"multipart/form-data; boundary={BOUNDARY}",
+    )
+    assert page.status_code == 413
+    assert "بیش از حد مجاز (۱۱ مگابایت" in page.content.decode()
+    assert body.consumed == 0
+    assert Evidence.objects.count() == rows
+
+
+def test_a_body_without_a_length_is_refused(client, actors_a, case_in):
+    case = case_in(CaseState.RECEIVED)
+    client.force_login(actors_a.expert)
+    page = client.generic(
+        "POST",
+        reverse("cases:evidence_upload", args=[case.number]),
+        b"",
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    assert page.status_code == 411
+    assert "بدون اعلام اندازه" in page.content.decode()
+
+
+def test_many_files_each_under_the_upload_limit_stop_at_the_request_limit(
+    client, actors_a, case_in, settings
+):
+    """The files of one request counted together by the upload handler too (a length declared
+    under the limit is all Django reads; this holds if the middleware were left out)."""
+    settings.UPLOAD_MAX_BYTES = 64 * 1024
+    settings.REQUEST_MAX_BYTES = 200 * 1024
+    case = case_in(CaseState.RECEIVED)
+    client.force_login(actors_a.expert)
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if m != "shared.middleware.RequestSizeMiddleware"
+    ]
+    files = [SimpleUploadedFile(f"p{i}.pdf", DEMO_PDF + b"%" * 60_000) for i in range(6)]
+    rows = Evidence.objects.count()
+    page = client.post(
+        reverse("cases:evidence_upload", args=[case.number]),
+        {"evidence_type": "agency_report", "file": files},
+    )
+    assert page.status_code == 413
+    assert Evidence.objects.count() == rows
 
 
 @pytest.mark.parametrize("text", ["علی\u202eرضا", "\u2066Ali\u2069", "x\u202a", "x\u2068"])

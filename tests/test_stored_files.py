@@ -117,3 +117,60 @@ def test_altered_printed_files_are_refused_on_download(client, case_in, actors_a
         assert "در بررسی سلامت رد شد" in refused.content.decode()
     events = Event.objects.filter(action="file_integrity_failed", kind="security", case_id=case.pk)
     assert events.count() == len(rows)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("private_storage")
+def test_every_upload_a_walked_case_stored_is_in_the_trail(case_in):
+    """Issue 21: each kind of upload's digest is in the chained event that stored it."""
+    from audit.files import stored_file_problems
+
+    case_in(CaseState.EXPELLED)
+    checked, problems = stored_file_problems()
+    assert checked >= 3
+    assert problems == []
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("private_storage")
+def test_a_file_replaced_with_its_rows_digest_is_refused_reported_and_found_at_night(
+    client, case_in, actors_a, caplog
+):
+    """Issue 21: a replaced evidence file whose row's hash was updated too (what the app's
+    database role can do) was served with no alarm. The trail's digest now decides: refused when
+    served (Persian page, security event), reported by verify_audit and by the nightly check."""
+    import logging
+
+    from django.core.management import CommandError, call_command
+
+    from audit.tasks import verify_stored_files
+    from cases.models import Evidence
+    from revocation.demo.walk import DEMO_PDF
+
+    case = case_in(CaseState.RECEIVED)
+    item = case.evidence.first()
+    url = reverse("cases:evidence_download", args=[case.number, item.pk])
+    client.force_login(actors_a.expert)
+    assert client.get(url).status_code == 200
+    call_command("verify_audit", "--no-record")
+
+    forged = DEMO_PDF + b"%forged"
+    with open(item.file.path, "wb") as handle:
+        handle.write(forged)
+    Evidence.objects.filter(pk=item.pk).update(sha256=hashlib.sha256(forged).hexdigest())
+
+    with caplog.at_level(logging.ERROR):
+        refused = client.get(url)
+    assert refused.status_code == 500
+    assert "در بررسی سلامت رد شد" in refused.content.decode()
+    assert b"forged" not in refused.content
+    event = Event.objects.get(action="file_integrity_failed")
+    assert (event.kind, event.case_id) == ("security", case.pk)
+    assert any(change["field"] == "trail" for change in event.changes)
+    assert "not in the audit trail" in caplog.text
+
+    with pytest.raises(CommandError, match="digest not in the audit trail"):
+        call_command("verify_audit", "--no-record")
+    assert verify_stored_files() == {"checked": pytest.approx(1, abs=100), "problems": 1}
+    night = Event.objects.get(action="stored_files_check_failed")
+    assert night.kind == "security" and "evidence" in str(night.changes).lower()

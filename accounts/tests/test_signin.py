@@ -559,3 +559,45 @@ def test_the_it_admin_cannot_add_a_device_or_set_its_key_and_each_change_is_reco
     assert {c["field"]: (c["old"], c["new"]) for c in events[0].changes} == {
         "name": ("گوشی", "گوشی تازه")
     }
+
+
+@pytest.mark.parametrize("length", [151, 256, 300, 10_000])
+def test_a_username_too_long_for_any_account_is_a_persian_form_error(client, length):
+    """Past 255 characters axes' insert failed on PostgreSQL: a 500 (issue 21)."""
+    response = sign_in(client, "a" * length, WRONG)
+    assert response.status_code == 200
+    assert "این متن بیش از ۱۵۰ نویسه است" in response.content.decode()
+
+
+def test_the_admin_sign_in_counts_a_long_username_cut_to_what_axes_keeps(client):
+    response = client.post(reverse("admin:login"), {"username": "b" * 300, "password": WRONG})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "b" * 255
+
+
+def test_the_session_key_changes_when_the_code_passes(client, users, settings):
+    """Issue 21: a session key known before the code (fixed, or read off the half-signed-in
+    session) must not be the signed-in one. The old key no longer reaches anything."""
+    supervisor = with_password(users["supervisor_a"])
+    device = device_for(supervisor)
+    sign_in(client, supervisor.username)
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    done = client.post(reverse("second_factor"), {"code": code_of(device)})
+    assert done.status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert client.get(reverse("home")).status_code == 200
+    stale = Client()
+    stale.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert stale.get(reverse("home")).status_code == 302  # to the sign-in page
+
+
+def test_the_session_key_changes_when_a_first_device_is_enrolled(client, users, settings):
+    supervisor = with_password(users["supervisor_a"])
+    sign_in(client, supervisor.username)
+    page = client.get(reverse("second_factor_enrol")).content.decode()
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    app = app_for(page)
+    done = client.post(reverse("second_factor_enrol"), {"code": code_of(app)})
+    assert done.status_code == 302
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != before

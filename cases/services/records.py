@@ -21,6 +21,7 @@ from cases.workflow.errors import CaseActionRefused, CaseStateConflict
 from people import services as people
 from people.models import Household, Person
 from shared import clock, daterules
+from shared.text import checked_text
 from shared.uploads import sniff_content_type
 
 
@@ -230,7 +231,7 @@ def evidence_withdraw(*, case, by, evidence: Evidence, reason: str) -> Evidence:
         raise CaseActionRefused({"reason": "دلیل کنار گذاشتن مستند را بنویسید."})
     evidence.withdrawn_at = clock.now()
     evidence.withdrawn_by = by
-    evidence.withdraw_reason = reason.strip()
+    evidence.withdraw_reason = checked_text(reason, refuse=CaseActionRefused)
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
     audit.record_change(
         case=case,

@@ -111,6 +111,7 @@ def evidence_download(request, number, evidence_id):
         label=f"مستند «{item.get_evidence_type_display()}»",
         filename=f"{case.number}-{item.evidence_type}-{item.pk}.{extension}",
         content_type=item.content_type,
+        in_trail=True,
     )
     record_read(request, CaseRead.EVIDENCE, case=case, detail=f"evidence {item.pk}")
     return response
@@ -191,6 +192,7 @@ def inquiry_reply_download(request, number, agency):
         label=f"تصویر پاسخ استعلام {inquiry.get_agency_display()}",
         filename=f"{case.number}-{agency}-reply.{forms.EXTENSIONS.get(content_type, 'bin')}",
         content_type=content_type,
+        in_trail=True,
     )
     record_read(request, CaseRead.INQUIRY_REPLY, case=case, detail=f"inquiry {agency}")
     return response
@@ -214,6 +216,7 @@ def inquiry_reply_version_download(request, number, agency, version_id):
         label=f"نسخه پیشین تصویر پاسخ استعلام {version.inquiry.get_agency_display()}",
         filename=f"{case.number}-{agency}-reply-earlier-{version.pk}.{extension}",
         content_type=content_type,
+        in_trail=True,
     )
     record_read(
         request,

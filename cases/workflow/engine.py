@@ -25,6 +25,7 @@ from cases.workflow.proofs import ProofKind
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument
 from shared import clock
+from shared.text import checked_text
 
 
 def lock(case: Case, by) -> Case:
@@ -161,7 +162,7 @@ def case_take_step(*, case: Case, by, step: Step, proof=None, reason: str = "", 
     for name, value in inputs.items():
         setattr(case, name, value.strip() if isinstance(value, str) else value)
     if rule.needs_reason:
-        case.reason = (reason or "").strip()
+        case.reason = checked_text(reason, refuse=CaseActionRefused)
     failed = [condition for condition in transition.conditions if not condition(case)]
     if failed:
         raise _refusal(failed)

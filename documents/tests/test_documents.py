@@ -236,3 +236,31 @@ def test_the_file_names_and_labels_are_the_kinds(case_in, actors_a):
     assert printed.read == {"case": form.subject.case, "detail": f"cancellation-form {form.pk}"}
     assert signed.read["detail"] == f"cancellation-form {form.pk} signed"
     assert (printed.sha256, signed.sha256) == (form.sha256, form.scan_sha256)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("private_storage")  # it alters the files on disk
+@pytest.mark.parametrize(("kind", "variant", "state", "setup", "row_of", "fields", "tail"), SCANS)
+def test_a_scan_replaced_with_its_rows_digest_is_refused_by_the_documents_page(
+    kind, variant, state, setup, row_of, fields, tail, case_in, actors_a, users
+):
+    """Issue 21, through the one download page: an upload's digest must also be the one the
+    trail recorded when it was stored; a file replaced with its row's digest is refused."""
+    from audit.models import Event
+
+    case = case_in(state)
+    setup(case, actors_a)
+    row, _ = row_of(case)
+    file_field, digest_field, _ = fields
+    url = printing.download_url(kind, row.pk, variant)
+    assert _fetch(users["supervisor_a"], url).status_code == 200
+
+    forged = DEMO_PDF + b"%forged"
+    with open(getattr(row, file_field).path, "wb") as handle:
+        handle.write(forged)
+    type(row).objects.filter(pk=row.pk).update(**{digest_field: hashlib.sha256(forged).hexdigest()})
+
+    refused = _fetch(users["supervisor_a"], url)
+    assert refused.status_code == 500
+    assert b"forged" not in refused.content
+    assert Event.objects.filter(action="file_integrity_failed").exists()

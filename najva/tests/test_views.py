@@ -295,3 +295,17 @@ def test_the_queue_and_the_case_page_cost_the_same_queries_for_1_and_50_rows(
     assert page.count("ارسال دوباره") == 25
     fifty = queries(reverse("najva:queue")), queries(first.get_absolute_url())
     assert fifty == one
+
+
+@pytest.mark.parametrize("target", ["home", "najva", "/a\nb", ""])
+def test_the_retry_with_a_next_that_is_no_path_sends_to_the_queue_not_a_500(
+    client, case_in, users, target
+):
+    case = case_in(CaseState.AWAITING_NAJVA)
+    services.deliver_due(backend=OutageBackend())
+    Registration.objects.filter(case=case).update(status=Registration.Status.FAILED)
+    row = Registration.objects.filter(case=case).first()
+    client.force_login(users["registry"])
+    response = client.post(reverse("najva:retry", args=[row.pk]), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("najva:queue")

@@ -121,3 +121,33 @@ def test_another_province_does_not_reach_the_household_nor_somewhere_else_after(
     )
     assert response.status_code == 302
     assert not response["Location"].startswith("https://evil.example")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "home",
+        "x",
+        "cases:list",
+        "/ok\r\nSet-Cookie: a=b",
+        "/\u202eevil",
+        "//evil.example/",
+        "a" * 5000,
+    ],
+)
+def test_a_next_that_is_no_path_of_ours_sends_back_to_the_case_not_a_500(
+    client, users, case_in, target
+):
+    """A ``next`` without ``/`` or ``.`` went to django's redirect() as a view name: a 500 after
+    the address was saved (issue 21). Now any value that is not a path of this site is ignored."""
+    case = case_in(CaseState.CARD_CANCELLED)
+    household = case.subjects.first().person.household
+    client.force_login(users["expert_a"])
+    url = reverse("people:household_address", args=[household.pk])
+    assert client.get(url, {"next": target}).status_code == 200
+    response = client.post(
+        url, {"postal_address": "تهران", "postal_code": "1314567890", "next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/") and not response["Location"].startswith("//")
+    assert response["Location"] != target
