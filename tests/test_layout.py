@@ -40,6 +40,9 @@ LAYERS = [
     "accounts",
     "people",
     "cases",
+    # The front desk: finds a household across provinces, then has the kernel open the case.
+    # Above cases and people (it imports them); nothing links to it but the project's base page.
+    "intake",
     "committees",
     "najva",
     "enforcement",
