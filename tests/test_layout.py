@@ -41,7 +41,8 @@ LAYERS = [
     "people",
     "cases",
     # The front desk: finds a household across provinces, then has the kernel open the case.
-    # Above cases and people (it imports them); nothing links to it but the project's base page.
+    # Above cases and people (it imports them); only the project names its URL (base.html, and
+    # settings.HOUSEHOLD_RETURN_URL, where people returns after registering a household).
     "intake",
     "committees",
     "najva",
