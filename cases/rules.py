@@ -110,7 +110,7 @@ def _has_live_document(person) -> bool:
 
 def household_elsewhere(case, household) -> bool:
     """Whether ``household`` is registered in another province than the case's: a case opened on
-    a person another province registered (cases.selectors.intake.found_elsewhere) decides for that
+    a person another province registered (intake.selectors.found_elsewhere) decides for that
     person only; the rest of the household is the other province's to manage."""
     return household.province_id != case.province_id
 

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from cases.choices import Agency
-from cases.views import case, intake, lists, records
+from cases.views import case, lists, records
 from shared.converters import CaseNumberConverter, SlugWordConverter
 
 register_converter(CaseNumberConverter, "case_number")
@@ -18,7 +18,6 @@ app_name = "cases"
 
 urlpatterns = [
     path("", lists.case_list, name="list"),
-    path("new/", intake.intake, name="intake"),
     path("<case_number:number>/", case.case_detail, name="detail"),
     path("<case_number:number>/actions/<word:name>/", case.case_action, name="action"),
     path("<case_number:number>/evidence/", records.evidence_upload, name="evidence_upload"),

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "audit",
     "people",
     "cases",
+    # The front desk: finds a household (across provinces) and opens a case; above cases, people.
+    "intake",
     "committees",
     "najva",
     "enforcement",
@@ -239,7 +241,7 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 # Where the register of people (an app below cases) sends the user back with the household
 # chosen: the intake of a case. Named here, where the project composes its apps.
-HOUSEHOLD_RETURN_URL = "cases:intake"
+HOUSEHOLD_RETURN_URL = "intake:intake"
 # The one download page and the one verification page of every printed kind (documents/), which the
 # printed-document base (shared.printing, below every app) links to by these names.
 PRINTED_DOCUMENT_URLS = {"download": "documents:download", "verify": "documents:verify"}

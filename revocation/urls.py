@@ -43,6 +43,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/grants/", include("accounts.urls")),
+    # The front desk first: /cases/new/ is intake's, not a case number.
+    path("cases/", include("intake.urls")),
     path("cases/", include("cases.urls")),
     path("people/", include("people.urls")),
     path("sessions/", include("committees.urls")),

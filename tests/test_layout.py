@@ -40,6 +40,10 @@ LAYERS = [
     "accounts",
     "people",
     "cases",
+    # The front desk: finds a household across provinces, then has the kernel open the case.
+    # Above cases and people (it imports them); only the project names its URL (base.html, and
+    # settings.HOUSEHOLD_RETURN_URL, where people returns after registering a household).
+    "intake",
     "committees",
     "najva",
     "enforcement",

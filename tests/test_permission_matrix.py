@@ -380,7 +380,7 @@ TABLE = [
         get=  (L,   200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
         post= (L,   302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
     # Intake and registration: the experts only; a household of Tehran, for Tehran's expert.
-    Row("cases:intake", None,
+    Row("intake:intake", None,
         get=  (L,   200, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403),
         post= (L,   302, 403, 403, 403, 404, 403, 403, 403, 403, 403, 403, 403)),
     Row("people:household_new", None,
@@ -832,7 +832,7 @@ def post_data(row: Row, ctx: Context) -> dict:
             return {"decision": "approve", "confirm": "on", "note": "می‌شناسمش"}
         case "cases:list":
             return {"q": ""}
-        case "cases:intake":
+        case "intake:intake":
             return {
                 "step": "open",
                 "household": ctx.household.pk,
@@ -1153,7 +1153,7 @@ def test_the_table_keeps_the_rules(row):
             continue
         if row.state is None:
             if row.name in {
-                "cases:intake",
+                "intake:intake",
                 "people:household_new",
                 "people:household_member_new",
                 "people:household_address",

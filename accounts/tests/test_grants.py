@@ -100,7 +100,7 @@ def test_an_account_that_was_staff_gets_nothing_from_a_group_row_put_in_directly
     assert client.get(reverse("cases:detail", kwargs={"number": case.number})).status_code == 404
     action = reverse("cases:action", kwargs={"number": case.number, "name": Step.START_REVIEW})
     assert client.post(action, {}).status_code == 404
-    assert client.get(reverse("cases:intake")).status_code == 403
+    assert client.get(reverse("intake:intake")).status_code == 403
     assert Case.objects.get(pk=case.pk).state == CaseState.RECEIVED
 
 

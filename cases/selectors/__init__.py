@@ -4,8 +4,8 @@
   is due, its latest move, and the page's context (``case_page_context``);
 - ``queues``: the work queue and the counts per state;
 - ``search``: the case list's search, filters and rows;
-- ``intake``: a new case's look-ups (who may not be named again, open cases naming a person, a
-  person another province registered);
+- ``intake``: a new case's look-ups (who may not be named again, open cases naming a person; what
+  the front desk learns of a person another province registered is intake.selectors');
 - ``cancellation``: the cancellation's preview;
 - ``notices``: who must act next on a case.
 

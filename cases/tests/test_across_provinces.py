@@ -15,7 +15,7 @@ from cases.choices import CaseState, SubjectDecision
 from cases.models import Case
 from cases.rules import household_members_decided, household_settled, undecided_members
 from cases.selectors.cancellation import cancellation_preview
-from cases.selectors.intake import found_elsewhere
+from intake.selectors import found_elsewhere
 from people.models import DocumentStatus, Household, IdentityDocument, Person
 from people.tests import factories
 from reference.models import DocumentType
@@ -31,7 +31,7 @@ def html(response) -> str:
 
 def find(client, number):
     """The find step of intake, as the expert does it: POSTed, then the result under a token."""
-    response = client.post(reverse("cases:intake"), {"step": "find", "number": number})
+    response = client.post(reverse("intake:intake"), {"step": "find", "number": number})
     assert response.status_code == 302
     return client.get(response["Location"])
 
@@ -159,7 +159,7 @@ def _intake_post(client, found, data):
         "s": found.wsgi_request.GET["s"],
         **data,
     }
-    return client.post(reverse("cases:intake"), data)
+    return client.post(reverse("intake:intake"), data)
 
 
 def test_a_second_case_elsewhere_is_warned_then_confirmed_and_both_supervisors_told(

@@ -132,7 +132,9 @@ def test_the_people_search_at_intake_records_the_search_hashed(users):
     head, _member = factories.household_with_members(2)
     number = head.documents.get().number
     client = signed_in(users["expert_a"])
-    response = client.post(reverse("cases:intake"), {"step": "find", "number": number}, follow=True)
+    response = client.post(
+        reverse("intake:intake"), {"step": "find", "number": number}, follow=True
+    )
     assert response.status_code == 200
     read = Read.objects.get()
     assert read.action == PeopleRead.PEOPLE_SEARCH and read.found == 1

@@ -1,4 +1,7 @@
-"""Intake: find or register the household, then open the case."""
+"""Intake, the front desk: find or register the household, then open the case.
+
+Its own app above cases and people: finding a household crosses provinces (found_elsewhere),
+while the case kernel only opens the case (cases.services.case_open)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,15 +13,16 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions, searches
 from audit.reads import record_read
-from cases import forms, services
+from cases import services
 from cases.choices import (
     REQUIRED_EVIDENCE,
     EvidenceType,
     SourceType,
 )
-from cases.selectors.intake import found_elsewhere
 from cases.services import CaseActionRefused, OpenCasesElsewhere
 from cases.views.common import answers_conflicts
+from intake.forms import IntakeForm
+from intake.selectors import found_elsewhere
 from people.forms import FindHouseholdForm
 from people.models import Household, Person
 from people.selectors import find_households, households_of
@@ -59,7 +63,7 @@ def intake(request):
                 kind="households",
                 params={"number": find_form.cleaned_data["number"]},
             )
-            return redirect(f"{reverse('cases:intake')}?{urlencode({'s': token})}")
+            return redirect(f"{reverse('intake:intake')}?{urlencode({'s': token})}")
         return _intake_page(request, find_form=find_form, status=400)
     if params:
         # The user's province's households found by the number; of other provinces', only the
@@ -93,7 +97,7 @@ def intake(request):
         household = households[0]
     intake_form = None
     if household is not None:
-        intake_form = forms.IntakeForm(
+        intake_form = IntakeForm(
             request.POST if request.method == "POST" else None, household=household, only=person
         )
     if request.method == "POST" and intake_form is not None and intake_form.is_valid():
@@ -147,7 +151,7 @@ def _intake_page(request, *, find_form=None, status=200, **context):
         )
     return render(
         request,
-        "cases/intake.html",
+        "intake/intake.html",
         {
             "find_form": find_form or FindHouseholdForm(),
             "households": None,
