@@ -33,6 +33,8 @@ PROJECT = "revocation"
 LAYERS = [
     "reference",
     "audit",
+    # The notices' outbox (e-mails kept until sent): under every app that tells someone.
+    "notices",
     # The printed documents' pages: above audit (they log reads), below every app that prints.
     "documents",
     "accounts",

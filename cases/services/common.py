@@ -2,13 +2,11 @@
 
 import logging
 
-from django.db import transaction
-
 from audit import services as audit
-from cases import tasks
 from cases.models import Case
 from cases.workflow.engine import lock, require
 from cases.workflow.errors import CaseActionRefused, CaseStateConflict, ProofRefused
+from notices import services as notices
 
 __all__ = [
     "CaseActionRefused",
@@ -25,11 +23,9 @@ logger = logging.getLogger(__name__)
 
 
 def notify_next_actors(event) -> None:
-    """Queue the notice of ``event`` to those who must act next (called once committed)."""
-    try:
-        tasks.notify_next_actors.delay(event.pk)
-    except Exception:  # the decision is committed; a lost e-mail must not turn it into an error
-        logger.exception("could not queue the notice for %s", event.pk)
+    """Write the notice of ``event`` to those who must act next, in the step's transaction: it is
+    queued once that commits, and kept until sent (notices.services)."""
+    notices.later("cases.tasks.notify_next_actors", event.pk)
 
 
 def record(*, case: Case, by, kind: str, action: str, label: str, **fields):
@@ -38,5 +34,5 @@ def record(*, case: Case, by, kind: str, action: str, label: str, **fields):
 
 
 def queue_notice(event) -> None:
-    """After commit, tell those who must act next (nothing is sent for a rolled-back change)."""
-    transaction.on_commit(lambda: notify_next_actors(event))
+    """Tell those who must act next (nothing is sent for a rolled-back change)."""
+    notify_next_actors(event)

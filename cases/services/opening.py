@@ -9,12 +9,12 @@ from django.db import transaction
 from accounts import permissions
 from accounts.roles import Capability
 from audit import services as audit
-from cases import tasks
 from cases.choices import CaseState, SourceType
 from cases.models import Case, CaseNumberSequence, CaseSubject
 from cases.selectors.intake import OpenCase, open_cases_naming, subjects_unavailable
 from cases.services.common import CaseActionRefused, queue_notice, record
 from cases.trail import CaseEvent
+from notices import services as notices
 from people import services as people
 from people.models import DocumentStatus, IdentityDocument, Person
 from shared import clock, daterules
@@ -39,15 +39,9 @@ def warning(case: OpenCase) -> str:
 
 
 def queue_open_elsewhere_notice(case: Case) -> None:
-    """After commit, tell the supervisors of both provinces that a second case was opened."""
-
-    def send():
-        try:
-            tasks.notify_open_case_elsewhere.delay(case.pk)
-        except Exception:  # the case is committed; a lost e-mail must not turn it into an error
-            logger.exception("could not queue the second-case notice for %s", case.pk)
-
-    transaction.on_commit(send)
+    """Tell the supervisors of both provinces that a second case was opened (written with the
+    case, sent once it commits, kept until sent: notices.services)."""
+    notices.later("cases.tasks.notify_open_case_elsewhere", case.pk)
 
 
 def _refuse_unavailable(subjects, source_type: str, source_reference: str) -> None:
