@@ -370,7 +370,10 @@ NAJVA_CA_BUNDLE = os.environ.get("NAJVA_CA_BUNDLE", "")  # empty: the system's C
 NAJVA_CLIENT_CERT = os.environ.get("NAJVA_CLIENT_CERT", "")  # a PEM with key, where required
 NAJVA_CONNECT_TIMEOUT = float(os.environ.get("NAJVA_CONNECT_TIMEOUT", "5"))
 NAJVA_READ_TIMEOUT = float(os.environ.get("NAJVA_READ_TIMEOUT", "20"))
-# A worker holds a registration for the call's timeouts plus this margin: a live worker never
+# The most one call may take, start to end, however Najva trickles its answer (0: the two
+# timeouts above together); the connection is cut when it passes (najva.backends).
+NAJVA_DEADLINE_SECONDS = float(os.environ.get("NAJVA_DEADLINE_SECONDS", "0"))
+# A worker holds a registration for the call's deadline plus this margin: a live worker never
 # loses its row mid-call, and a dead one's row is taken over once the lease runs out.
 NAJVA_LEASE_MARGIN_SECONDS = float(os.environ.get("NAJVA_LEASE_MARGIN_SECONDS", "30"))
 # A failing registration is tried again after about 30 s, 1, 2, 4... minutes (capped at an
