@@ -6,32 +6,52 @@ import shared.clock
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(max_length=200, verbose_name='کار')),
-                ('args', models.JSONField(default=list, verbose_name='ورودی\u200cها')),
-                ('status', models.CharField(choices=[('pending', 'در انتظار'), ('done', 'انجام شد'), ('failed', 'ناموفق')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(default=shared.clock.now)),
-                ('next_attempt_at', models.DateTimeField(default=shared.clock.now)),
-                ('leased_until', models.DateTimeField(blank=True, null=True)),
-                ('lease_token', models.CharField(blank=True, max_length=32)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("job", models.CharField(max_length=200, verbose_name="کار")),
+                ("args", models.JSONField(default=list, verbose_name="ورودی\u200cها")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "در انتظار"),
+                            ("done", "انجام شد"),
+                            ("failed", "ناموفق"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=shared.clock.now)),
+                ("next_attempt_at", models.DateTimeField(default=shared.clock.now)),
+                ("leased_until", models.DateTimeField(blank=True, null=True)),
+                ("lease_token", models.CharField(blank=True, max_length=32)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'اعلان',
-                'verbose_name_plural': 'اعلان\u200cها',
-                'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['next_attempt_at'], name='notices_pending_due')],
+                "verbose_name": "اعلان",
+                "verbose_name_plural": "اعلان\u200cها",
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "pending")),
+                        fields=["next_attempt_at"],
+                        name="notices_pending_due",
+                    )
+                ],
             },
         ),
     ]
