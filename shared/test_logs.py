@@ -94,6 +94,29 @@ def test_a_hex_digest_stays_whole_beside_a_masked_number():
     assert logs.mask_identifiers("card 1234567890123456") == "card ************3456"
 
 
+@pytest.mark.parametrize(
+    "kept",
+    [
+        # Celery task ids (uuid4): digit runs of 8 or 12 in a segment were cut (issue 21).
+        "550e8400-e29b-41d4-a716-446655440000",
+        "12345678-aaaa-4bbb-8ccc-123456789012",
+        "Task najva.tasks.deliver[12345678-aaaa-4bbb-8ccc-123456789012] succeeded",
+        # Digests in either case, and one whose digits come first.
+        "C01644EFB78830B08E608DE8C95FDE3188D75B794409485F522E5233E4250AD4",
+        "sha256:1234567890123456789abcdef",
+    ],
+)
+def test_task_ids_and_digests_stay_whole(kept):
+    assert logs.mask_identifiers(kept) == kept
+
+
+def test_an_identity_number_next_to_a_task_id_is_still_masked():
+    line = "task 550e8400-e29b-41d4-a716-446655440000 for 1234567890 passport K12345678"
+    assert logs.mask_identifiers(line) == (
+        "task 550e8400-e29b-41d4-a716-446655440000 for ******7890 passport K****5678"
+    )
+
+
 def test_gunicorns_access_line_keeps_its_status_size_and_time():
     import runpy
 
