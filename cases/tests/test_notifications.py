@@ -161,7 +161,13 @@ def test_a_real_worker_on_redis_sends_the_notice(case_in, actors_a, users, setti
     app.control.purge()
     case = case_in(CaseState.READY_FOR_PROVINCE)
     mail.outbox.clear()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with start_worker(
+        app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=10,
+        queues=list(settings.WORKER_QUEUES),
+    ):
         services.case_take_step(
             case=case,
             by=actors_a.secretary,
