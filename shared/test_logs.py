@@ -214,3 +214,17 @@ def test_a_500s_traceback_is_logged_masked(client, json_lines):
     assert line["path"] == "/fails/******۷۸۹۰/"
     assert "ValueError: the registry refused ******۷۸۹۰" in line["exc_info"]
     assert "۱۲۳۴۵۶۷۸۹۰" not in json.dumps(line, ensure_ascii=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("shared.test_logs")
+def test_a_500_of_a_signed_in_user_is_logged_once(client, json_lines, users):
+    """One error line, with its traceback, through the whole middleware stack (issue 21 saw
+    each 500 twice)."""
+    client.force_login(users["expert_a"])
+    client.raise_request_exception = False
+    assert client.get("/fails/x/").status_code == 500
+    errors = [line for line in json_lines() if line["level"] in ("ERROR", "CRITICAL")]
+    assert [line["logger"] for line in errors] == ["django.request"]
+    assert "ValueError: the registry refused x" in errors[0]["exc_info"]
+    assert errors[0]["user"] == "expert_a"
