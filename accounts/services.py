@@ -13,6 +13,7 @@ from accounts.models import validate_roles
 from accounts.roles import Role
 from accounts.trail import account_snapshot, record_account_change, recorded_by_service
 from audit import services as audit
+from notices import services as notices
 
 
 @transaction.atomic
@@ -154,7 +155,7 @@ def _totp_enrol(*, user, key: str, code: str, issued) -> TOTPDevice:
         ),
     )
     if user.email:
-        transaction.on_commit(lambda: notify_second_factor_enrolled.delay(user.pk))
+        notices.later(notify_second_factor_enrolled.name, user.pk)  # kept until sent
     return device
 
 

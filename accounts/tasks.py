@@ -6,9 +6,11 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 
 from accounts.searches import searches_purge
+from notices import services as notices
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
+@notices.job
 def notify_second_factor_enrolled(user_id: int) -> bool:
     """Tell a user that an authenticator app was enrolled for their account (if it was not
     them, someone has their password and their second factor: they call the IT admin)."""

@@ -19,11 +19,10 @@ class CasesConfig(AppConfig):
         from cases.workflow import checks as workflow_checks  # noqa: F401  (registers the start-up check)
         from cases.workflow.registry import register_effect
 
-        # First of all effects, as the notice was queued before anything else on commit: those
-        # who must act next hear of the step once it is committed (never of one rolled back).
+        # First of all effects: the notice to those who must act next is written with the step
+        # (notices.Notice) and sent once it commits (never for one rolled back).
         register_effect(
             "cases.notify_next_actors",
             lambda taken: queue(tasks.notify_next_actors, taken.event.pk),
             order=0,
-            on_commit=True,
         )

@@ -3,7 +3,6 @@
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.urls import reverse
 
 from accounts import permissions
@@ -13,13 +12,16 @@ from cases.models import Case
 from cases.selectors.intake import open_cases_naming
 from cases.selectors.notices import next_actors
 from cases.trail import CaseEvent
+from notices import services as notices
 from shared.persian import digits_to_persian
 
 
 @shared_task
+@notices.job
 def notify_next_actors(event_id: int) -> int:
     """Tell each user who must take the next step on the case this event moved, with a link to
-    the case and, after a return or refusal, its reason. Returns the number of notices queued.
+    the case and, after a return or refusal, its reason. Returns the number of e-mails written
+    (each kept until sent).
 
     Runs after commit. When the case has moved again before this runs, the newer event's notice
     speaks for it.
@@ -42,7 +44,7 @@ def notify_next_actors(event_id: int) -> int:
         if event.reason:
             lines.append(f"دلیل «{event.label}»: {event.reason}")
         lines.append(f"پرونده: {_case_link(case)}")
-        send_notice.delay(user.email, subject, "\n".join(lines))
+        notices.mail(user.email, subject, "\n".join(lines))
         sent += 1
     return sent
 
@@ -58,10 +60,12 @@ def _supervisors(case: Case):
 
 
 @shared_task
+@notices.job
 def notify_open_case_elsewhere(case_id: int) -> int:
     """A case was opened, after the expert confirmed it, on persons named on other open cases:
     tell the supervisors of the new case, and those of each open case (another province's, or
-    the same), each about their own case only. Returns the number of notices queued."""
+    the same), each about their own case only. Returns the number of e-mails
+    written (each kept until sent)."""
     case = Case.objects.select_related("province").get(pk=case_id)
     others = [
         c for c in open_cases_naming(case.subjects.values("person_id")) if c.case_id != case.pk
@@ -74,7 +78,7 @@ def notify_open_case_elsewhere(case_id: int) -> int:
     lines += [f"- {c.person_name} پرونده باز در استان {c.province} دارد." for c in others]
     lines.append(f"پرونده: {_case_link(case)}")
     for user in _supervisors(case):
-        send_notice.delay(user.email, f"پرونده {number}: پرونده دوم برای یک شخص", "\n".join(lines))
+        notices.mail(user.email, f"پرونده {number}: پرونده دوم برای یک شخص", "\n".join(lines))
         sent += 1
     told = {user.pk for user in _supervisors(case)}
     for other in Case.objects.filter(pk__in={c.case_id for c in others}).select_related("province"):
@@ -89,12 +93,6 @@ def notify_open_case_elsewhere(case_id: int) -> int:
             ]
         )
         for user in _supervisors(other).exclude(pk__in=told):
-            send_notice.delay(user.email, f"پرونده {other_number}: پرونده دوم در استان دیگر", body)
+            notices.mail(user.email, f"پرونده {other_number}: پرونده دوم در استان دیگر", body)
             sent += 1
     return sent
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_notice(email: str, subject: str, body: str) -> None:
-    """One message to one person: a retry after a mail-server error re-sends only this one."""
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])

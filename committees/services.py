@@ -55,6 +55,14 @@ class SessionRefused(ValidationError):
     """Bad input or a session not ready: Persian messages, by field where one is meant."""
 
 
+class SessionClosed(SessionRefused):
+    """The session is closed: usually another recorder closed it first. Pages answer 409."""
+
+    def __init__(self, session: Session):
+        super().__init__("این جلسه بسته شده است و تغییر نمی‌کند.")
+        self.session = session
+
+
 class SessionCloseRefused(SessionRefused):
     """Closing stopped at one case: which case, and the rules it failed. Nothing moved."""
 
@@ -76,7 +84,7 @@ def _lock(session: Session, by) -> Session:
     session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
     _require_recorder(session, by)
     if not session.is_open:
-        raise SessionRefused("این جلسه بسته شده است و تغییر نمی‌کند.")
+        raise SessionClosed(session)
     return session
 
 

@@ -4,6 +4,8 @@ Thin: the guard (``session_or_404``) reads the session through what the user may
 another province's, 403 for a user who reads no sessions); writes go through committees.services.
 """
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -53,6 +55,28 @@ def _item_or_404(session, pk, *related) -> AgendaItem:
         raise Http404 from None
 
 
+def answers_closed(view):
+    """A session closed by someone else between the page and the POST: the 409 page that says
+    so (closed.html), not a form error (issue 21)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except services.SessionClosed as closed:
+            return render(
+                request, "committees/closed.html", {"session": closed.session}, status=409
+            )
+
+    return wrapped
+
+
+def _closed_first(refused) -> None:
+    """Leave a session closed meanwhile to ``answers_closed``."""
+    if isinstance(refused, services.SessionClosed):
+        raise refused
+
+
 def _open_or_409(request, session):
     if session.is_open:
         return None
@@ -88,6 +112,7 @@ def _own_group(user):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_closed
 def session_new(request):
     _reader(request.user)
     group = _own_group(request.user)
@@ -96,6 +121,7 @@ def session_new(request):
         try:
             session = services.session_open(group=group, by=request.user, **form.cleaned_data)
         except services.SessionRefused as refused:
+            _closed_first(refused)
             refusal_on_form(form, refused)
         else:
             messages.success(request, "جلسه ثبت شد. حاضران و دستور جلسه را ثبت کنید.")
@@ -135,6 +161,7 @@ def session_detail(request, pk):
 
 @login_required
 @require_POST
+@answers_closed
 def session_attendance(request, pk):
     session = session_or_404(request.user, pk, record=True)
     if closed := _open_or_409(request, session):
@@ -146,6 +173,7 @@ def session_attendance(request, pk):
                 session=session, by=request.user, members=form.cleaned_data["present"]
             )
         except services.SessionRefused as refused:
+            _closed_first(refused)
             for message in refused.messages:
                 messages.error(request, message)
         else:
@@ -157,6 +185,7 @@ def session_attendance(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_closed
 def session_agenda(request, pk):
     session = session_or_404(request.user, pk, record=True)
     if closed := _open_or_409(request, session):
@@ -168,6 +197,7 @@ def session_agenda(request, pk):
         try:  # the service puts them in order, longest waiting first
             services.agenda_add(session=session, by=request.user, cases=form.cleaned_data["cases"])
         except services.SessionRefused as refused:
+            _closed_first(refused)
             refusal_on_form(form, refused)
         else:
             messages.success(request, "پرونده‌ها به دستور جلسه افزوده شد.")
@@ -183,6 +213,7 @@ def session_agenda(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_closed
 def item_record(request, pk, item_id):
     session = session_or_404(request.user, pk, record=True)
     item = _item_or_404(session, item_id, "correction_of")
@@ -218,6 +249,7 @@ def item_record(request, pk, item_id):
                 offence_type=data.get("offence_type"),
             )
         except services.SessionRefused as refused:
+            _closed_first(refused)
             refusal_on_form(form, refused)
         else:
             messages.success(request, f"مصوبه پرونده {isolated(item.case.number)} ثبت شد.")
@@ -233,6 +265,7 @@ def item_record(request, pk, item_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_closed
 def session_close(request, pk):
     session = session_or_404(request.user, pk, record=True)
     if closed := _open_or_409(request, session):
@@ -249,6 +282,7 @@ def session_close(request, pk):
         except services.SessionCloseRefused as refused:
             failed = refused
         except services.SessionRefused as refused:
+            _closed_first(refused)
             refusal_on_form(form, refused)
         else:
             messages.success(request, "جلسه بسته شد و مصوبه‌ها بر پرونده‌ها اعمال شد.")
@@ -295,6 +329,7 @@ def minutes(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_closed
 def minutes_signed(request, pk):
     """GET: the signed scan, served by the documents' download (this address, by the session,
     stays for the links already given); POST: upload it (the secretary, once the session is
@@ -316,6 +351,7 @@ def minutes_signed(request, pk):
                 content_type=form.content_type,
             )
         except services.SessionRefused as refused:
+            _closed_first(refused)
             for message in refused.messages:
                 messages.error(request, message)
         else:
@@ -332,6 +368,7 @@ QUEUE_PAGE_SIZE = 50
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_closed
 def national_queue(request):
     """Every province's approved cases, for the national working group: filters, each case's
     provincial resolution and votes one click away, and the chosen cases put on a national
@@ -358,6 +395,7 @@ def national_queue(request):
                     session=session, by=request.user, cases=add.cleaned_data["cases"]
                 )
             except services.SessionRefused as refused:
+                _closed_first(refused)
                 for message in refused.messages:
                     messages.error(request, message)
             else:
@@ -386,6 +424,7 @@ def national_queue(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_closed
 def session_batch(request, pk):
     """A national session: confirm or refuse every case on its agenda at once."""
     session = session_or_404(request.user, pk, record=True)
@@ -406,6 +445,7 @@ def session_batch(request, pk):
         try:
             services.batch_record(session=session, by=request.user, decisions=form.decisions())
         except services.SessionRefused as refused:
+            _closed_first(refused)
             for message in refused.messages:
                 form.add_error(None, message)
         else:
@@ -421,6 +461,7 @@ def session_batch(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_closed
 def item_correct(request, pk, item_id):
     """Correct a resolution of a closed session: a new item, with its reason, on an open session
     of the same working group (the closed session is never edited)."""
@@ -441,6 +482,7 @@ def item_correct(request, pk, item_id):
                 reason=form.cleaned_data["reason"],
             )
         except services.SessionRefused as refused:
+            _closed_first(refused)
             refusal_on_form(form, refused)
         else:
             messages.success(

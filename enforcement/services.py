@@ -144,6 +144,17 @@ def _earliest_order_date(case, subjects, replaces) -> tuple[datetime.date, str]:
     return earliest, since
 
 
+def _ordered_meanwhile(case, subjects, replaces) -> bool:
+    """Whether an order of this case (a later one than ``replaces``) already names one of
+    ``subjects``: the form offered them, so another order took them since."""
+    entries = OrderedPerson.objects.filter(order__case=case, subject__in=subjects)
+    if replaces is not None:
+        entries = entries.filter(order__pk__gt=replaces.pk)
+    else:  # one not found is ordered again only by an order that replaces it: a rule, no race
+        entries = entries.exclude(outcome=Outcome.NOT_FOUND)
+    return entries.exists()
+
+
 def _check_order(
     *, case, subjects, issued_on, border_point, leave_by, reentry_ban_years, replaces
 ) -> None:
@@ -221,6 +232,10 @@ def order_issue(
     subjects = list(
         CaseSubject.objects.filter(pk__in=[s.pk for s in subjects]).select_related("person")
     )
+    if _ordered_meanwhile(case, subjects, replaces):
+        # Another supervisor's order took them while this one's page was open: the 409 page
+        # (who moved the case, when), not a form error (issue 21).
+        raise CaseStateConflict(case, Step.ORDER_EXPULSION.label)
     if replaces is not None and not reason.strip():
         raise EnforcementRefused({"reason": ["بنویسید چرا دستور دوباره صادر می‌شود."]})
     reason = checked_text(reason, refuse=EnforcementRefused)
@@ -251,9 +266,7 @@ def order_issue(
                 [OrderedPerson(order=order, subject=subject) for subject in subjects]
             )
     except IntegrityError:  # another order took one of them at this moment (the constraint)
-        raise EnforcementRefused(
-            {"subjects": ["یکی از این اشخاص هم‌زمان در دستور اخراج دیگری آمد؛ دوباره بنگرید."]}
-        ) from None
+        raise CaseStateConflict(case, Step.ORDER_EXPULSION.label) from None
     _print(order, by)
     # The apps above hear of it in this transaction (letters writes the letters telling it).
     signals.order_issued.send(sender=ExpulsionOrder, order=order, by=by)

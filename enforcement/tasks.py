@@ -5,30 +5,24 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.urls import reverse
 
 from accounts import permissions
 from accounts.roles import Capability
-from cases.tasks import send_notice
+from notices import services as notices
 from shared.persian import digits_to_persian
 
 logger = logging.getLogger(__name__)
 
 
 def queue_not_found_notice(entry) -> None:
-    """After commit, tell the case's supervisors that a person on an order was not found."""
-
-    def send():
-        try:
-            notify_not_found.delay(entry.pk)
-        except Exception:  # the record is committed; a lost e-mail must not turn it into an error
-            logger.exception("could not queue the not-found notice for %s", entry.pk)
-
-    transaction.on_commit(send)
+    """Tell the case's supervisors that a person on an order was not found: written with the
+    record, sent once it commits, kept until sent (notices.services)."""
+    notices.later("enforcement.tasks.notify_not_found", entry.pk)
 
 
 @shared_task
+@notices.job
 def notify_not_found(entry_id: int) -> int:
     """One message to each supervisor who may order again; returns how many were queued."""
     from enforcement.models import OrderedPerson
@@ -55,6 +49,6 @@ def notify_not_found(entry_id: int) -> int:
     sent = 0
     for user in users:
         if user.email:
-            send_notice.delay(user.email, subject, body)
+            notices.mail(user.email, subject, body)
             sent += 1
     return sent

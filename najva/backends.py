@@ -10,6 +10,8 @@ request itself is refused (4xx: the same request will be refused again, so the r
 the operator at once). Both backends are idempotent on ``Cancellation.idempotency_key``.
 """
 
+import socket
+import threading
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -98,6 +100,83 @@ class EmbeddedBackend:
         return DocumentReport("cancelled", entry.tracking_number)
 
 
+DEADLINE_PASSED = "نجوا پاسخ را در مهلت کل تماس کامل نکرد (deadline)."
+
+
+def deadline_seconds() -> float:
+    """The most one call to Najva may take, start to end: NAJVA_DEADLINE_SECONDS, by default
+    the connect and read timeouts together. A read timeout alone bounds only the wait for each
+    packet: an answer trickled a few bytes at a time held each call 81 s (issue 21)."""
+    return settings.NAJVA_DEADLINE_SECONDS or (
+        settings.NAJVA_CONNECT_TIMEOUT + settings.NAJVA_READ_TIMEOUT
+    )
+
+
+class _Call:
+    """One call's connections, cut (shut down) by a timer when its deadline passes."""
+
+    def __init__(self):
+        self.connections = []
+        self.expired = False
+        self.lock = threading.Lock()
+
+    def add(self, connection):
+        with self.lock:
+            self.connections.append(connection)
+            expired = self.expired
+        if expired:
+            self._shut(connection)
+
+    def cut(self):
+        with self.lock:
+            self.expired = True
+            connections = list(self.connections)
+        for connection in connections:
+            self._shut(connection)
+
+    @staticmethod
+    def _shut(connection):
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # the blocked read returns at once
+            except OSError:
+                pass
+
+
+# The call of this thread (each thread of a worker or a benchmark calls on its own).
+_calls = threading.local()
+
+
+def _tracked(pool_class):
+    class Tracked(pool_class):
+        def _get_conn(self, timeout=None):
+            connection = super()._get_conn(timeout)
+            call = getattr(_calls, "current", None)
+            if call is not None:
+                call.add(connection)
+            return connection
+
+    return Tracked
+
+
+def _DeadlineAdapter():
+    from requests.adapters import HTTPAdapter
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class Adapter(HTTPAdapter):
+        """Hands each call's connections to the call, for its deadline to cut."""
+
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {
+                "http": _tracked(HTTPConnectionPool),
+                "https": _tracked(HTTPSConnectionPool),
+            }
+
+    return Adapter()
+
+
 class HttpBackend:
     """A real Najva: ``NAJVA_URL``, a bearer token, timeouts, TLS verification (a CA bundle of
     the government network where given) and an optional client certificate."""
@@ -114,21 +193,35 @@ class HttpBackend:
         if settings.NAJVA_CLIENT_CERT:
             self.session.cert = settings.NAJVA_CLIENT_CERT
         self.timeout = (settings.NAJVA_CONNECT_TIMEOUT, settings.NAJVA_READ_TIMEOUT)
+        self.deadline = deadline_seconds()
+        adapter = _DeadlineAdapter()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
 
     def _call(self, method: str, path: str, **kwargs):
         import requests
 
+        call = _Call()
+        timer = threading.Timer(self.deadline, call.cut)
+        timer.daemon = True
+        _calls.current = call
+        timer.start()
         try:
             # No redirects: one would turn the POST into a GET somewhere else.
             response = self.session.request(
                 method, f"{self.base}{path}", timeout=self.timeout, allow_redirects=False, **kwargs
             )
-        except requests.Timeout:
-            raise NajvaError("نجوا در مهلت مقرر پاسخ نداد (timeout).") from None
-        except requests.ConnectionError as error:
-            raise NajvaError(f"اتصال به نجوا برقرار نشد: {type(error).__name__}") from None
         except requests.RequestException as error:
+            if call.expired:
+                raise NajvaError(DEADLINE_PASSED) from None
+            if isinstance(error, requests.Timeout):
+                raise NajvaError("نجوا در مهلت مقرر پاسخ نداد (timeout).") from None
+            if isinstance(error, requests.ConnectionError):
+                raise NajvaError(f"اتصال به نجوا برقرار نشد: {type(error).__name__}") from None
             raise NajvaError(f"خطای ارتباط با نجوا: {type(error).__name__}") from None
+        finally:
+            timer.cancel()
+            _calls.current = None
         if response.status_code >= 500 or response.status_code == 429:
             raise NajvaError(f"نجوا خطای {response.status_code} داد: {_error_of(response)}")
         if response.status_code in (401, 403):

@@ -49,9 +49,7 @@ def idempotency_key(*, case, subject, document, step) -> str:
 def lease_duration() -> datetime.timedelta:
     """Longer than any call can take, so that a live worker never loses its row mid-call."""
     return datetime.timedelta(
-        seconds=settings.NAJVA_CONNECT_TIMEOUT
-        + settings.NAJVA_READ_TIMEOUT
-        + settings.NAJVA_LEASE_MARGIN_SECONDS
+        seconds=backends.deadline_seconds() + settings.NAJVA_LEASE_MARGIN_SECONDS
     )
 
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "reference",
     "accounts",
     "audit",
+    "notices",
     "people",
     "cases",
     # The front desk: finds a household (across provinces) and opens a case; above cases, people.
@@ -162,6 +163,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection the database dropped (a restart, pg_terminate_backend, a failover) is
+        # found dead when the next request begins and replaced, instead of failing that request.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -316,7 +320,11 @@ CLAMAV_ADDRESS = os.environ.get("REVOCATION_CLAMAV_ADDRESS", "")
 # Celery: eager in-process unless a broker is configured.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# No result store: nothing reads a task's result, and Redis' result backend, down, held each
+# request that queued a task for its retries (19 s). What must not be lost waits in the database
+# (the Najva outbox, notices.Notice) and the beat's sweeps queue it again.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task lost with its worker is delivered again
@@ -324,11 +332,44 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request never waits on the broker: one attempt to publish, a connection given up after
+# BROKER_TIMEOUT seconds (a refused one at once); the caller logs the failure and the
+# sweep queues the work later. A worker reconnects on its own (broker_connection_retry).
+BROKER_TIMEOUT = float(os.environ.get("BROKER_TIMEOUT", "1"))
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": max(BROKER_TIMEOUT, 5.0),
+    "max_retries": 0,
+}
+# One queue per kind of work, each with workers of its own (docker-compose.yml), so that a
+# hanging Najva or a slow PDF holds up only its own kind: Najva deliveries, printed documents
+# (minutes), notices (e-mail), audit sealing; the rest (daily heads, purges) on "celery".
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "najva.tasks.*": {"queue": "najva"},
+    "committees.tasks.*": {"queue": "documents"},
+    "documents.tasks.*": {"queue": "documents"},
+    "notices.tasks.*": {"queue": "notices"},
+    "cases.tasks.*": {"queue": "notices"},
+    "enforcement.tasks.*": {"queue": "notices"},
+    "accounts.tasks.notify_*": {"queue": "notices"},
+    "audit.tasks.seal": {"queue": "audit"},
+}
+WORKER_QUEUES = ("celery", "najva", "documents", "notices", "audit")
+# A notice (an e-mail, or the task that works out whom to tell) is held by a worker for this long
+# (a dead worker's row is taken over after it), and tried this many times before it is given up.
+NOTICE_LEASE_SECONDS = float(os.environ.get("NOTICE_LEASE_SECONDS", "300"))
+NOTICE_MAX_ATTEMPTS = int(os.environ.get("NOTICE_MAX_ATTEMPTS", "10"))
 
 # Every 30 s the beat sweeps the Najva outbox for registrations whose delivery task was lost or
 # whose next attempt is due (najva.tasks.sweep).
 CELERY_BEAT_SCHEDULE = {
     "najva-sweep": {"task": "najva.tasks.sweep", "schedule": 30.0},
+    # Every 30 s, the notices whose task was lost (a broker down when they were queued) or whose
+    # next attempt is due (notices.tasks.sweep).
+    "notices-sweep": {"task": "notices.tasks.sweep", "schedule": 30.0},
     # Every minute, the audit records left unsealed after their commit (audit.chain.seal_pending).
     "audit-seal": {"task": "audit.tasks.seal", "schedule": 60.0},
     # Each day at 00:05 Tehran time, the audit chains' heads to a signed file and the log
@@ -365,7 +406,10 @@ NAJVA_CA_BUNDLE = os.environ.get("NAJVA_CA_BUNDLE", "")  # empty: the system's C
 NAJVA_CLIENT_CERT = os.environ.get("NAJVA_CLIENT_CERT", "")  # a PEM with key, where required
 NAJVA_CONNECT_TIMEOUT = float(os.environ.get("NAJVA_CONNECT_TIMEOUT", "5"))
 NAJVA_READ_TIMEOUT = float(os.environ.get("NAJVA_READ_TIMEOUT", "20"))
-# A worker holds a registration for the call's timeouts plus this margin: a live worker never
+# The most one call may take, start to end, however Najva trickles its answer (0: the two
+# timeouts above together); the connection is cut when it passes (najva.backends).
+NAJVA_DEADLINE_SECONDS = float(os.environ.get("NAJVA_DEADLINE_SECONDS", "0"))
+# A worker holds a registration for the call's deadline plus this margin: a live worker never
 # loses its row mid-call, and a dead one's row is taken over once the lease runs out.
 NAJVA_LEASE_MARGIN_SECONDS = float(os.environ.get("NAJVA_LEASE_MARGIN_SECONDS", "30"))
 # A failing registration is tried again after about 30 s, 1, 2, 4... minutes (capped at an

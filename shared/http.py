@@ -189,4 +189,8 @@ def integrity_failure(
                 label=label,
                 trail=trail,
             )
-    return render(request, "integrity_failed.html", {"label": label}, status=500)
+    response = render(request, "integrity_failed.html", {"label": label}, status=500)
+    # Logged above, with the file and its digests: Django's request logger, which writes a line
+    # for every 5xx answer, is told not to write this one again (one 500, one error line).
+    response._has_been_logged = True
+    return response

@@ -94,6 +94,29 @@ def test_a_hex_digest_stays_whole_beside_a_masked_number():
     assert logs.mask_identifiers("card 1234567890123456") == "card ************3456"
 
 
+@pytest.mark.parametrize(
+    "kept",
+    [
+        # Celery task ids (uuid4): digit runs of 8 or 12 in a segment were cut (issue 21).
+        "550e8400-e29b-41d4-a716-446655440000",
+        "12345678-aaaa-4bbb-8ccc-123456789012",
+        "Task najva.tasks.deliver[12345678-aaaa-4bbb-8ccc-123456789012] succeeded",
+        # Digests in either case, and one whose digits come first.
+        "C01644EFB78830B08E608DE8C95FDE3188D75B794409485F522E5233E4250AD4",
+        "sha256:1234567890123456789abcdef",
+    ],
+)
+def test_task_ids_and_digests_stay_whole(kept):
+    assert logs.mask_identifiers(kept) == kept
+
+
+def test_an_identity_number_next_to_a_task_id_is_still_masked():
+    line = "task 550e8400-e29b-41d4-a716-446655440000 for 1234567890 passport K12345678"
+    assert logs.mask_identifiers(line) == (
+        "task 550e8400-e29b-41d4-a716-446655440000 for ******7890 passport K****5678"
+    )
+
+
 def test_gunicorns_access_line_keeps_its_status_size_and_time():
     import runpy
 
@@ -191,3 +214,17 @@ def test_a_500s_traceback_is_logged_masked(client, json_lines):
     assert line["path"] == "/fails/******۷۸۹۰/"
     assert "ValueError: the registry refused ******۷۸۹۰" in line["exc_info"]
     assert "۱۲۳۴۵۶۷۸۹۰" not in json.dumps(line, ensure_ascii=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("shared.test_logs")
+def test_a_500_of_a_signed_in_user_is_logged_once(client, json_lines, users):
+    """One error line, with its traceback, through the whole middleware stack (issue 21 saw
+    each 500 twice)."""
+    client.force_login(users["expert_a"])
+    client.raise_request_exception = False
+    assert client.get("/fails/x/").status_code == 500
+    errors = [line for line in json_lines() if line["level"] in ("ERROR", "CRITICAL")]
+    assert [line["logger"] for line in errors] == ["django.request"]
+    assert "ValueError: the registry refused x" in errors[0]["exc_info"]
+    assert errors[0]["user"] == "expert_a"

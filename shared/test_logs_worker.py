@@ -29,6 +29,7 @@ def test_a_workers_lines_carry_the_request_id_of_the_request_that_queued_the_tas
     command = [
         sys.executable, "-m", "celery", "-A", "revocation", "worker", "--pool", "solo",
         "--concurrency", "1", "--without-gossip", "--without-mingle",
+        "-Q", ",".join(settings.WORKER_QUEUES),
     ]  # fmt: skip
     with out.open("w") as stream:
         worker = subprocess.Popen(  # noqa: S603 (our own worker)

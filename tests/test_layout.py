@@ -35,6 +35,8 @@ LAYERS = [
     # (reference's admin pages too).
     "audit",
     "reference",
+    # The notices' outbox (e-mails kept until sent): under every app that tells someone.
+    "notices",
     # The printed documents' pages: above audit (they log reads), below every app that prints.
     "documents",
     "accounts",

@@ -38,10 +38,12 @@ def worker_env(**extra) -> dict:
     }
 
 
-def start_worker(env) -> subprocess.Popen:
+def start_worker(env, queues=None) -> subprocess.Popen:
+    """A worker on ``queues`` (by default every queue: settings.WORKER_QUEUES)."""
     command = [
         sys.executable, "-m", "celery", "-A", "revocation", "worker", "--pool", "solo",
         "--concurrency", "1", "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
+        "-Q", ",".join(queues or settings.WORKER_QUEUES),
     ]  # fmt: skip
     # Its own process group, so that a SIGKILL takes the worker and nothing of the test run.
     return subprocess.Popen(  # noqa: S603 (our own worker)

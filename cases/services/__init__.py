@@ -2,8 +2,8 @@
 
 Each service is atomic: it re-reads the case through the user's scope with a row lock, checks the
 user's permission (accounts.permissions), changes the case, saves, writes one audit event, and
-queues follow-up work with ``transaction.on_commit`` so that nothing is sent for a change that was
-rolled back.
+writes its notices in the same transaction (notices.Notice), sent once it commits: nothing is sent
+for a change that was rolled back, and nothing is lost when the broker is down.
 """
 
 from cases.services.opening import OpenCasesElsewhere, case_open, require_opener

@@ -1,25 +1,17 @@
 """What the case services share beyond the engine's locked read and refusals
-(cases.workflow.engine, cases.workflow.errors): the notice to those who must act next."""
-
-import logging
-
-from django.db import transaction
+(cases.workflow.engine, cases.workflow.errors): the notices to those who must act next."""
 
 from cases import tasks
-
-logger = logging.getLogger(__name__)
+from notices import services as notices
 
 
 def queue(task, pk: int) -> None:
-    """Queue the notice ``task`` about the row ``pk``, once its change is committed: a broker
-    that cannot take it is logged, never turned into an error (a lost e-mail must not undo a
-    decision)."""
-    try:
-        task.delay(pk)
-    except Exception:
-        logger.exception("could not queue %s for %s", task.name, pk)
+    """The notice ``task`` about the row ``pk``, written in the caller's transaction
+    (notices.Notice): sent once that commits, never for one rolled back, and kept until sent, so
+    a broker that is down delays the e-mail and never the request (issue 21)."""
+    notices.later(task.name, pk)
 
 
 def queue_notice(event) -> None:
-    """After commit, tell those who must act next (nothing is sent for a rolled-back change)."""
-    transaction.on_commit(lambda: queue(tasks.notify_next_actors, event.pk))
+    """Tell those who must act next about ``event``."""
+    queue(tasks.notify_next_actors, event.pk)

@@ -154,6 +154,6 @@ def case_open(
                 for c in open_cases
             ],
         )
-        # After commit, the supervisors of both provinces hear of the second case.
-        transaction.on_commit(lambda: queue(tasks.notify_open_case_elsewhere, case.pk))
+        # The supervisors of both provinces hear of the second case (sent once it commits).
+        queue(tasks.notify_open_case_elsewhere, case.pk)
     return case

@@ -51,3 +51,30 @@ def test_one_case_ordered_twice_at_once_gets_one_order(postgres, case_in, actors
     assert OrderedPerson.objects.count() == 2
     case.refresh_from_db()
     assert case.state == CaseState.EXPULSION_ORDERED
+
+
+def test_two_supervisors_ordering_at_once_the_loser_gets_the_409_page(postgres, case_in, actors_a):
+    """Both pages offered the same persons; the second order waits for the first one's lock,
+    then finds them on the first order: the 409 page, not a form error (issue 21)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from shared.persian import jalali
+    from tests.locks import race_behind_a_lock
+
+    case = case_in(CaseState.CARD_CANCELLED)
+    subjects = services.orderable_subjects(case)
+    data = {
+        "subjects": [str(s.pk) for s in subjects],
+        "issued_on": jalali(clock.today()),
+        "leave_by": jalali(clock.today() + datetime.timedelta(days=30)),
+        "reentry_ban_years": 5,
+        "border_point": services.default_border_point(subjects).pk,
+    }
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(actors_a.supervisor)
+    url = reverse("enforcement:order_new", args=[case.number])
+    statuses = race_behind_a_lock(case, *(lambda c=c: c.post(url, data) for c in clients))
+    assert statuses == [302, 409]
+    assert ExpulsionOrder.objects.count() == 1

@@ -2,8 +2,10 @@
 that speaks the contract of docs/najva-api.md and counts what it registered.
 
 ``mode`` is "up", "slow" (answers after ``delay`` seconds; the registration is made on arrival,
-as a real server would before a slow answer), "error" (500), "refuse" (422, a request Najva will
-never accept), "redirect" (307 elsewhere); ``stop()`` takes it down (connection refused).
+as a real server would before a slow answer), "trickle" (its whole answer, status line and
+headers included, sent a byte every ``delay`` seconds), "error" (500), "refuse" (422, a request
+Najva will never accept), "redirect" (307 elsewhere); ``stop()`` takes it down (connection
+refused).
 Registrations are idempotent on the Idempotency-Key header.
 """
 
@@ -41,6 +43,8 @@ class StubNajva:
 
             def _send(self, status: int, body: dict):
                 data = json.dumps(body).encode()
+                if stub.mode == "trickle":
+                    return self._trickle(status, data)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -48,6 +52,20 @@ class StubNajva:
                 try:
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def _trickle(self, status: int, data: bytes):
+                head = (
+                    f"HTTP/1.1 {status} Trickled\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
+                )
+                self.close_connection = True
+                try:
+                    for byte in head.encode() + data:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(stub.delay)
+                except OSError:  # the client cut the call
                     pass
 
             def do_POST(self):

@@ -2,6 +2,7 @@
 then up; every registration waits in the outbox meanwhile and is delivered exactly once."""
 
 import json
+import time
 
 import pytest
 
@@ -189,3 +190,36 @@ def test_a_redirect_is_not_followed_and_parks_the_row(
     assert {(r.status, r.attempts) for r in Registration.objects.all()} == {("failed", 1)}
     assert "NAJVA_URL" in Registration.objects.first().last_error
     assert http_najva.total_registrations() == 0
+
+
+def test_a_trickled_answer_ends_by_the_calls_deadline_within_the_rows_lease(
+    case_in, actors_a, http_najva, settings, django_capture_on_commit_callbacks
+):
+    """Issue 21: an answer trickled a byte at a time never lets the read timeout run out; the
+    call's deadline cuts it, and the row is tried again later, as after a timeout."""
+    settings.NAJVA_DEADLINE_SECONDS = 2
+    cancel_cases(case_in, actors_a, django_capture_on_commit_callbacks, 1)
+    http_najva.mode, http_najva.delay = "trickle", 0.2  # never 1 s without a byte: ~30 s in all
+    started = time.monotonic()
+    services.deliver_due(limit=1)
+    took = time.monotonic() - started
+    assert took < 3, f"the trickled call took {took:.1f} s"
+    (row,) = Registration.objects.filter(attempts=1)
+    assert (row.status, row.last_error) == ("pending", backends.DEADLINE_PASSED)
+    assert services.lease_duration().total_seconds() > 2  # the call ended inside its lease
+    assert http_najva.calls[row.idempotency_key] == 1
+
+    http_najva.mode = "up"
+    sweep()
+    row.refresh_from_db()
+    assert row.status == "delivered"
+    assert row.tracking_number == http_najva.registered[row.idempotency_key]
+
+
+def test_a_trickled_document_status_ends_by_the_deadline(http_najva, settings):
+    settings.NAJVA_DEADLINE_SECONDS = 1.5
+    http_najva.mode, http_najva.delay = "trickle", 0.2
+    started = time.monotonic()
+    with pytest.raises(backends.NajvaError, match="deadline"):
+        backends.get_backend().document_status("amayesh", "12345678")
+    assert time.monotonic() - started < 2.5

@@ -72,3 +72,41 @@ def test_a_worker_killed_mid_delivery_doubles_nothing(postgres, case_in, actors_
     assert rows[key].attempts == 2
     case.refresh_from_db()
     assert case.state == CaseState.CARD_CANCELLED
+
+
+def test_a_hanging_najva_holds_up_only_the_najva_queue(postgres, case_in, actors_a, stub):
+    """Issue 21: deliveries, minutes, notices and audit sealing shared one queue, and a Najva that
+    hung held them all. Each kind has its queue and its workers: while the Najva worker waits on
+    a hanging call, the notices worker does the step's notices."""
+    require(bool(django_settings.REDIS_URL), "this test needs Redis (set REDIS_URL)")
+    from notices.models import Notice
+    from revocation.celery import app
+
+    app.control.purge()
+    case = case_in(CaseState.CONFIRMED_NATIONALLY)
+    Notice.objects.all().delete()  # the walk's (written in this process, eagerly done)
+    env = worker_env(
+        NAJVA_BACKEND="http",
+        NAJVA_URL=stub.url,
+        NAJVA_TOKEN=stub.token,
+        NAJVA_CONNECT_TIMEOUT="1",
+        NAJVA_READ_TIMEOUT="60",
+    )
+    stub.mode, stub.delay = "slow", 60  # hangs for the whole test
+    workers = [start_worker(env, ["najva"]), start_worker(env, ["notices", "audit", "celery"])]
+    try:
+        case_services.case_take_step(case=case, by=actors_a.registry, step=Step.CANCEL_CARD)
+        wait_for(lambda: len(stub.calls) >= 1, 60, "the Najva worker to reach the hanging Najva")
+        wait_for(
+            lambda: (
+                Notice.objects.filter(job="cases.tasks.notify_next_actors").exists()
+                and not Notice.objects.exclude(status="done").exists()
+            ),
+            30,
+            "the notices worker to do the step's notices while Najva hangs",
+        )
+        assert Registration.objects.filter(status="pending").exists()  # still at Najva
+    finally:
+        for worker in workers:
+            stop(worker, signal.SIGKILL)
+        app.control.purge()
