@@ -55,13 +55,14 @@ def _mask(match: re.Match) -> str:
 # A SHA-256 or another digest written in hex (the audit chain's heads, a file's checksum), in
 # either case, and a UUID (a Celery task's id, a request id): their digit runs are no identity
 # number, and a cut one could not be looked up or compared any more. A digest is sixteen hex
-# characters or more, at least one a letter (a run of digits alone is masked); no identity or
-# passport number is that long.
+# characters or more, at least one a letter (a shorter run of digits alone is masked), or 32
+# characters or more of any (the chain's first head, 64 zeros): no identity or passport number is
+# that long.
 _HEX = "0-9A-Fa-f"
 DIGEST = re.compile(
     rf"(?<![0-9A-Za-z-])"
     rf"(?:[{_HEX}]{{8}}-[{_HEX}]{{4}}-[{_HEX}]{{4}}-[{_HEX}]{{4}}-[{_HEX}]{{12}}"
-    rf"|(?=[0-9]*[A-Fa-f])[{_HEX}]{{16,}})"
+    rf"|(?=[0-9]*[A-Fa-f])[{_HEX}]{{16,}}|[{_HEX}]{{32,}})"
     rf"(?![0-9A-Za-z-])"
 )
 

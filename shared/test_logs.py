@@ -104,6 +104,8 @@ def test_a_hex_digest_stays_whole_beside_a_masked_number():
         # Digests in either case, and one whose digits come first.
         "C01644EFB78830B08E608DE8C95FDE3188D75B794409485F522E5233E4250AD4",
         "sha256:1234567890123456789abcdef",
+        # The chain's first head (64 zeros), as seed_demo logs the read chain before any read.
+        "reads seq=0 hash=" + "0" * 64,
     ],
 )
 def test_task_ids_and_digests_stay_whole(kept):
