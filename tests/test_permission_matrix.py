@@ -1,12 +1,12 @@
-"""The permission matrix: every page of the project's own apps, asked by every kind of user, by GET
-and by POST, with the status each must answer.
+"""The permission matrix: every page of the project's own apps and of the Django admin, asked by
+every kind of user, by GET and by POST, with the status each must answer.
 
 One row per URL (several for the case steps and for the states that change the answer), one column
 per user: signed out, each role of the case's province (Tehran), each role of another province
 (Isfahan), each national role, and the IT administrator. The expected statuses are written out
 here, never computed from ``accounts.permissions``: the table is what the rules must produce.
 
-- ``L``: 302 to the sign-in page (a signed-out user);
+- ``L``: 302 to the sign-in page (a signed-out user); ``A``: 302 to the admin's sign-in page;
 - 404: the user may not see the case (another province, the IT administrator, the registry
   operator before national confirmation), or the thing asked for is not there;
 - 403: the user sees the case (or the page) but may not do this;
@@ -23,12 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import RoleGrant, User
+from accounts.models import EnrolmentCode, RoleGrant, User
 from audit.models import Event
 from cases.choices import Agency, CaseState, InquiryOutcome, SourceType, Step, SubjectDecision
 from cases.models import Case, CaseSubject, Evidence, Inquiry, ReplyScanVersion
@@ -347,6 +348,64 @@ def _grant_proposed(case, actors):
         province=Province.objects.get(slug="tehran"),
         reason="کارشناس تازه",
     )
+
+
+def _admin_objects(case, actors):
+    """One row of each model the admin lists that the walk made none of."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from reference.models import YearlyPolicy
+
+    seen = {"username": "stranger", "ip_address": "10.0.0.9", "user_agent": "matrix"}
+    AccessAttempt.objects.create(**seen, failures_since_start=1)
+    AccessLog.objects.create(**seen)
+    AccessFailureLog.objects.create(**seen, locked_out=False)
+    TOTPDevice.objects.create(user=actors.expert, name="matrix", confirmed=True)
+    YearlyPolicy.objects.create(
+        year=1499,
+        reentry_ban_min_years=5,
+        leave_within_days=30,
+        objection_within_days=20,
+        objection_authority="اداره کل",
+    )
+    _grant_proposed(case, actors)
+    now = clock.now()
+    EnrolmentCode.objects.create(
+        user=actors.expert,
+        digest="0" * 64,
+        issued_by=User.objects.get(username="it_admin"),
+        issued_at=now,
+        expires_at=now + datetime.timedelta(hours=1),
+    )
+
+
+def _admin_object(name: str):
+    """The row a model's admin pages are asked of: one in use where there is one."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from committees.models import WorkingGroup
+    from reference.models import BorderPoint, OffenceType, YearlyPolicy
+
+    tehran = Province.objects.get(slug="tehran")
+    return {
+        "axes_accessattempt": lambda: AccessAttempt.objects.latest("pk"),
+        "axes_accesslog": lambda: AccessLog.objects.latest("pk"),
+        "axes_accessfailurelog": lambda: AccessFailureLog.objects.latest("pk"),
+        "reference_province": lambda: tehran,
+        "reference_documenttype": lambda: IdentityDocument.objects.first().document_type,
+        "reference_borderpoint": lambda: BorderPoint.objects.order_by("pk").first(),
+        "reference_yearlypolicy": lambda: YearlyPolicy.objects.latest("pk"),
+        "reference_offencetype": lambda: OffenceType.objects.order_by("pk").first(),
+        "accounts_user": lambda: User.objects.get(username="expert_a"),
+        "accounts_enrolmentcode": lambda: EnrolmentCode.objects.latest("pk"),
+        "accounts_rolegrant": lambda: RoleGrant.objects.latest("pk"),
+        "otp_totp_totpdevice": lambda: TOTPDevice.objects.latest("pk"),
+        "audit_event": lambda: Event.objects.order_by("pk").first(),
+        "committees_workinggroup": lambda: WorkingGroup.objects.get(province=tehran),
+        "letters_agencyoffice": lambda: AgencyOffice.objects.order_by("pk").first(),
+    }[name]()
 
 
 # fmt: off
@@ -724,6 +783,111 @@ TABLE = [
 
 
 # --------------------------------------------------------------------------------------------------
+# The Django admin's pages: the IT administrator's (a staff superuser) alone. Every other user,
+# signed in or not, is sent to the admin's sign-in page (A); only that page and the sign-out answer
+# them. A model's pages are asked of one row (ADMIN_OBJECTS), one in use where there is one: its
+# delete page answers 403 (audit.admin_changes.CountsOnlyDelete: it would name what points at it).
+# POSTs send nothing (the add and change forms are shown again with their errors), but a delete
+# confirms ("post": "yes"). No admin page shows case or person data: tests/test_admin_pages.py.
+
+A = "admin login"  # 302 to the admin's sign-in page
+# fmt: off
+#              anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud
+NOT_STAFF =   (A,   A,   A,   A,   A,   A,   A,   A,   A,   A,   A,   A)
+ADMIN_VIEWS = ("changelist", "add", "change", "delete", "history")
+# A registered model's five pages (ADMIN_VIEWS), and what the IT administrator gets, by GET and
+# by POST (the model's row in use: 403 on delete).
+ADMIN_MODELS = {
+    #                            GET: list add change delete history;  POST: the same five
+    "axes_accessattempt":       ((200, 403, 200, 200, 200), (200, 403, 302, 302, 200)),
+    "axes_accesslog":           ((200, 403, 200, 200, 200), (200, 403, 302, 302, 200)),
+    "axes_accessfailurelog":    ((200, 403, 200, 200, 200), (200, 403, 302, 302, 200)),
+    "reference_province":       ((200, 200, 200, 403, 200), (200, 200, 200, 403, 200)),
+    "reference_documenttype":   ((200, 200, 200, 403, 200), (200, 200, 200, 403, 200)),
+    "reference_borderpoint":    ((200, 200, 200, 403, 200), (200, 200, 200, 403, 200)),
+    "reference_yearlypolicy":   ((200, 200, 200, 200, 200), (200, 200, 200, 302, 200)),
+    "reference_offencetype":    ((200, 200, 200, 200, 200), (200, 200, 200, 302, 200)),
+    "accounts_user":            ((200, 200, 200, 403, 200), (200, 200, 200, 403, 200)),
+    "accounts_enrolmentcode":   ((200, 200, 200, 403, 200), (200, 200, 403, 403, 200)),
+    "accounts_rolegrant":       ((200, 200, 200, 403, 200), (200, 200, 403, 403, 200)),
+    "otp_totp_totpdevice":      ((200, 403, 200, 200, 200), (200, 403, 200, 302, 200)),
+    "audit_event":              ((200, 403, 200, 403, 200), (200, 403, 403, 403, 200)),
+    "committees_workinggroup":  ((200, 403, 200, 403, 200), (200, 403, 200, 403, 200)),
+    "letters_agencyoffice":     ((200, 200, 200, 403, 200), (200, 200, 200, 403, 200)),
+}
+ADMIN_OTHERS = [
+    #          anon exa  sea  sua  ena  exb  seb  sub  enb  nat  reg  aud  it
+    Row("admin:index", None, setup=_admin_objects,
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 200)),
+    Row("admin:login", None, setup=_admin_objects,
+        get=  (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302),
+        post= (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("admin:logout", None, setup=_admin_objects,
+        get=  (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 405),
+        post= (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    Row("admin:password_change", None, setup=_admin_objects,
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 200)),
+    Row("admin:password_change_done", None, setup=_admin_objects,
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 405)),
+    Row("admin:autocomplete", None, setup=_admin_objects,
+        get=  (*NOT_STAFF, 403),
+        post= (*NOT_STAFF, 405)),
+    Row("admin:jsi18n", None, setup=_admin_objects,
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 405)),
+    Row("admin:view_on_site", None, setup=_admin_objects,
+        get=  (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+        post= (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    Row("admin:auth_user_password_change", None, setup=_admin_objects,
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 200)),
+    Row("admin:otp_totp_totpdevice_config", None, setup=_admin_objects,
+        get=  (*NOT_STAFF, 403),
+        post= (*NOT_STAFF, 403)),
+    Row("admin:otp_totp_totpdevice_qrcode", None, setup=_admin_objects,
+        get=  (*NOT_STAFF, 403),
+        post= (*NOT_STAFF, 403)),
+    Row("admin:app_list", None, kind="axes",
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 200)),
+    Row("admin:app_list", None, kind="reference",
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 200)),
+    Row("admin:app_list", None, kind="accounts",
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 200)),
+    Row("admin:app_list", None, kind="otp_totp",
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 200)),
+    Row("admin:app_list", None, kind="audit",
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 200)),
+    Row("admin:app_list", None, kind="committees",
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 200)),
+    Row("admin:app_list", None, kind="letters",
+        get=  (*NOT_STAFF, 200),
+        post= (*NOT_STAFF, 200)),
+]
+# fmt: on
+ADMIN_ROWS = [
+    Row(
+        f"admin:{model}_{view}",
+        None,
+        get=(*NOT_STAFF, get[index]),
+        post=(*NOT_STAFF, post[index]),
+        setup=_admin_objects,
+    )
+    for model, (get, post) in ADMIN_MODELS.items()
+    for index, view in enumerate(ADMIN_VIEWS)
+]
+TABLE += ADMIN_OTHERS + ADMIN_ROWS
+
+
+# --------------------------------------------------------------------------------------------------
 # What each URL is built from, and what is POSTed to it
 
 
@@ -743,8 +907,27 @@ def _form_value(value):
     return value
 
 
+def _admin_url(row: Row) -> str:
+    name = row.name.removeprefix("admin:")
+    if row.name == "admin:app_list":
+        return reverse(row.name, kwargs={"app_label": row.kind})
+    if row.name == "admin:view_on_site":
+        kind = ContentType.objects.get_for_model(User)
+        return reverse(row.name, args=[kind.pk, _admin_object("accounts_user").pk])
+    if name.startswith("otp_totp_totpdevice_") and name.endswith(("config", "qrcode")):
+        return reverse(row.name, args=[_admin_object("otp_totp_totpdevice").pk])
+    if row.name == "admin:auth_user_password_change":
+        return reverse(row.name, args=[_admin_object("accounts_user").pk])
+    model, _, view = name.rpartition("_")
+    if view in {"change", "delete", "history"} and model in ADMIN_MODELS:
+        return reverse(row.name, args=[_admin_object(model).pk])
+    return reverse(row.name)
+
+
 def url_of(row: Row, ctx: Context) -> str:
     case = ctx.case
+    if row.name.startswith("admin:"):
+        return _admin_url(row)
     if case is None:
         if row.name == "accounts:grant":
             return reverse(row.name, args=[RoleGrant.objects.latest("pk").pk])
@@ -827,6 +1010,9 @@ def post_data(row: Row, ctx: Context) -> dict:
     today = clock.today()
     case = ctx.case
     amayesh = DocumentType.objects.get(code="amayesh").pk
+    if row.name.startswith("admin:"):
+        # A delete confirmed; every other admin form sent empty (shown again, with its errors).
+        return {"post": "yes"} if row.name.endswith("_delete") else {}
     match row.name:
         case "accounts:grant":
             return {"decision": "approve", "confirm": "on", "note": "می‌شناسمش"}
@@ -999,8 +1185,16 @@ def _is_login_redirect(response) -> bool:
     )
 
 
+def _is_admin_login_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse("admin:login") + "?next="
+    )
+
+
 def _answer(response):
-    return L if _is_login_redirect(response) else response.status_code
+    if _is_login_redirect(response):
+        return L
+    return A if _is_admin_login_redirect(response) else response.status_code
 
 
 def run_cell(user, method: str, url: str, data: dict, before: dict):
@@ -1102,8 +1296,6 @@ def test_permission_matrix(row, users, it_admin, actors_a, case_in):
 def _names(patterns, prefix=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.namespace == "admin":
-                continue
             inner = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
             yield from _names(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
@@ -1133,6 +1325,14 @@ REGISTRY_SCOPE = {
 @pytest.mark.parametrize("row", TABLE, ids=[row.id for row in TABLE])
 def test_the_table_keeps_the_rules(row):
     """A guard on the table itself, so that editing a cell cannot quietly drop a rule."""
+    if row.name.startswith("admin:"):
+        # The admin is the IT administrator's: everyone else is sent to its sign-in page, which
+        # (with the sign-out) is all they reach; its view-on-site link answers nobody (404).
+        open_to_all = {"admin:login": {200}, "admin:logout": {302}, "admin:view_on_site": {404}}
+        for expected in (row.get, row.post):
+            for who in USERS[:-1]:
+                assert expected[COLUMN[who]] in open_to_all.get(row.name, {A}), who
+        return
     for expected in (row.get, row.post):
         assert expected[COLUMN[ANON]] in {L, 200, 405, 302}
         if row.name.startswith("committees:") or row.kind == "minutes":
