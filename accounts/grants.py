@@ -12,13 +12,13 @@ Taking a role away (narrowing) needs no approval: ``accounts.services.account_se
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import RoleGrant, User, validate_roles
 from accounts.roles import PROVINCIAL_ROLES, Role
 from accounts.trail import AccountEvent, account_snapshot, recorded_by_service
 from audit import services as audit
+from shared import clock
 
 
 class GrantRefused(Exception):
@@ -120,11 +120,7 @@ def approve(*, grant, by, note: str = "") -> RoleGrant:
         user.save(update_fields=["province"])
         user.groups.add(Group.objects.get(name=grant.role))
     user.__dict__.pop("role_codes", None)
-    grant.outcome = RoleGrant.Outcome.APPROVED
-    grant.decided_by = by
-    grant.decided_at = timezone.now()
-    grant.decision_note = note
-    grant.save(update_fields=["outcome", "decided_by", "decided_at", "decision_note"])
+    _decided(grant, by, RoleGrant.Outcome.APPROVED, note)
     audit.record(
         by=by,
         kind=AccountEvent.ACCOUNT,
@@ -140,15 +136,20 @@ def approve(*, grant, by, note: str = "") -> RoleGrant:
     return grant
 
 
+def _decided(grant, by, outcome: str, note: str) -> None:
+    """The decision on the grant's row: who, when (the clock's, as the proposal's time), why."""
+    grant.outcome = outcome
+    grant.decided_by = by
+    grant.decided_at = clock.now()
+    grant.decision_note = note
+    grant.save(update_fields=["outcome", "decided_by", "decided_at", "decision_note"])
+
+
 @transaction.atomic
 def refuse(*, grant, by, note: str) -> RoleGrant:
     """``by`` (who could have approved it) refuses the grant: nothing is given. Recorded."""
     grant = _locked_pending(grant, by)
-    grant.outcome = RoleGrant.Outcome.REFUSED
-    grant.decided_by = by
-    grant.decided_at = timezone.now()
-    grant.decision_note = note
-    grant.save(update_fields=["outcome", "decided_by", "decided_at", "decision_note"])
+    _decided(grant, by, RoleGrant.Outcome.REFUSED, note)
     audit.record(
         by=by,
         kind=AccountEvent.ACCOUNT,

@@ -2,6 +2,8 @@
 approving role approves in the app, never the proposer, never the user it is for; an account that
 was ever staff holds no case role, whatever rows say. Each attack of the issue, refused."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
@@ -14,6 +16,7 @@ from audit.models import Event
 from cases.choices import CaseState, Step
 from cases.models import Case
 from conftest import make_user
+from shared import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -385,3 +388,16 @@ def test_an_inactive_account_is_not_activated_with_its_roles(client, it_admin, u
     assert client.post(url, form).status_code == 302
     supervisor = fresh(supervisor)
     assert supervisor.is_active and permissions.roles_of(supervisor) == frozenset()
+
+
+def test_a_grant_is_proposed_and_decided_on_the_clocks_time(it_admin, users, tehran):
+    """Both times of a grant come from the one clock (shared.clock), so that the decision never
+    reads as earlier than the proposal when the clock is pinned or shifted."""
+    clerk = User.objects.create_user("clerk")
+    day = clock.today() - datetime.timedelta(days=40)
+    with clock.pinned(day) as proposed:
+        grant = propose(it_admin, clerk, Role.ENFORCEMENT, tehran)
+    with clock.pinned(day + datetime.timedelta(days=2)) as decided:
+        grants.approve(grant=grant, by=users["supervisor_a"])
+    grant.refresh_from_db()
+    assert (grant.proposed_at, grant.decided_at) == (proposed, decided)
