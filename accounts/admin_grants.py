@@ -5,7 +5,7 @@ are never changed or deleted here: the list shows each one and what became of it
 from django import forms
 from django.contrib import admin
 
-from accounts import grants
+from accounts import grants, permissions
 from accounts.models import RoleGrant, User
 
 
@@ -19,7 +19,7 @@ class ProposalForm(forms.ModelForm):
         if "user" in self.fields:
             # An account that was ever staff holds no case role: not offered at all.
             self.fields["user"].queryset = User.objects.filter(
-                is_staff=False, is_superuser=False, ever_staff=False, is_active=True
+                permissions.MAY_HOLD_CASE_ROLES
             ).order_by("username")
 
     def clean(self):

@@ -39,6 +39,11 @@ def confirmed_states() -> frozenset[str]:
     return _confirmed
 
 
+# The accounts that may hold a case role at all, as a query: what roles_of() below says of one
+# user (active, never staff), for the lists that offer or find case actors.
+MAY_HOLD_CASE_ROLES = Q(is_active=True, is_staff=False, is_superuser=False, ever_staff=False)
+
+
 def roles_of(user) -> frozenset[Role]:
     """The case roles ``user`` holds: none for a signed-out, inactive or staff account."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -208,11 +213,7 @@ def users_who_may(users, capability, case):
         scope |= holds & Q(
             pk__in=case.grants.filter(permission__codename=capability).values("user_id")
         )
-    return (
-        users.filter(scope, is_active=True, is_staff=False, is_superuser=False, ever_staff=False)
-        .distinct()
-        .order_by("pk")
-    )
+    return users.filter(scope, MAY_HOLD_CASE_ROLES).distinct().order_by("pk")
 
 
 def may_register_in(user, household) -> bool:

@@ -168,11 +168,7 @@ def list_rows(cases) -> list[ListRow]:
 def experts_of(*, user):
     """The experts whose cases the user may filter by: their province's, or all for national."""
     experts = get_user_model().objects.filter(
-        groups__name=Role.EXPERT.value,
-        is_active=True,
-        is_staff=False,
-        is_superuser=False,
-        ever_staff=False,  # holds no case role (accounts.permissions.roles_of)
+        permissions.MAY_HOLD_CASE_ROLES, groups__name=Role.EXPERT.value
     )
     if not permissions.is_national(user):
         experts = experts.filter(province_id=user.province_id)
